@@ -1,0 +1,31 @@
+package io.trailwatch.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.Serializable;
+
+/** How log files are planned and read. */
+public record IngestConfig(
+    /** Read files whose name time is up to this many minutes after the hour's end. */
+    @JsonProperty("delivery-lag-minutes") Integer deliveryLagMinutes,
+    /** Longer strings (user agents are attacker text) are cut to this many characters. */
+    @JsonProperty("max-string-length") Integer maxStringLength,
+    /** Bad records quarantined one by one per file; past this they are counted, not listed. */
+    @JsonProperty("max-quarantined-records-per-file") Integer maxQuarantinedRecordsPerFile) implements Serializable {
+
+  public IngestConfig {
+    deliveryLagMinutes = Checks.orDefault(deliveryLagMinutes, 30);
+    maxStringLength = Checks.orDefault(maxStringLength, 512);
+    maxQuarantinedRecordsPerFile = Checks.orDefault(maxQuarantinedRecordsPerFile, 50);
+  }
+
+  public static IngestConfig defaults() {
+    return new IngestConfig(null, null, null);
+  }
+
+  void validate(String p) {
+    Checks.atLeast(p + ".delivery-lag-minutes", deliveryLagMinutes, 0);
+    Checks.atMost(p + ".delivery-lag-minutes", deliveryLagMinutes, 24 * 60);
+    Checks.atLeast(p + ".max-string-length", maxStringLength, 16);
+    Checks.atLeast(p + ".max-quarantined-records-per-file", maxQuarantinedRecordsPerFile, 1);
+  }
+}

@@ -1,0 +1,37 @@
+package io.trailwatch.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.Serializable;
+
+/**
+ * The whole configuration, read from one YAML file (see README "Configuration"). Every
+ * section and key has a default, so an empty file (or none) is a valid configuration.
+ */
+public record TrailwatchConfig(
+    @JsonProperty("ingest") IngestConfig ingest,
+    @JsonProperty("identity") IdentityConfig identity,
+    @JsonProperty("baseline") BaselineConfig baseline,
+    @JsonProperty("policy") PolicyConfig policy,
+    @JsonProperty("alerts") AlertsConfig alerts) implements Serializable {
+
+  public TrailwatchConfig {
+    ingest = ingest == null ? IngestConfig.defaults() : ingest;
+    identity = identity == null ? IdentityConfig.defaults() : identity;
+    baseline = baseline == null ? BaselineConfig.defaults() : baseline;
+    policy = policy == null ? PolicyConfig.defaults() : policy;
+    alerts = alerts == null ? AlertsConfig.defaults() : alerts;
+  }
+
+  public static TrailwatchConfig defaults() {
+    return new TrailwatchConfig(null, null, null, null, null);
+  }
+
+  /** Checks every value; the first bad one is reported with its full key. */
+  public void validate() {
+    ingest.validate("ingest");
+    identity.validate("identity");
+    baseline.validate("baseline");
+    policy.validate("policy");
+    alerts.validate("alerts");
+  }
+}

@@ -1,0 +1,93 @@
+package io.trailwatch.detect;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import io.trailwatch.policy.Candidate;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Compares an hour's behaviours with the baseline <em>as it was</em> at the start of the hour:
+ * rows first seen at or after that time do not count, so a rerun of the hour (after its merge)
+ * finds the same new behaviour and makes the same alerts.
+ */
+public final class Baselines {
+  private Baselines() {}
+
+  /**
+   * {@code last_seen} moves at most once a day: expiry stays exact to a day, while an hour of
+   * routine behaviour rewrites no baseline file at all.
+   */
+  public static final String REFRESH = "INTERVAL 1 DAYS";
+
+  /**
+   * {@code rows} (behaviours or principals) joined with their stored row, adding {@code known}
+   * (stored, first seen before {@code asOf} and not expired then: false is new) and
+   * {@code needs_write} (the MERGE would change the stored row). Only rows that need a write go
+   * to the MERGE: Delta rewrites every file a MERGE matches, needed or not.
+   */
+  public static Dataset<Row> compare(Dataset<Row> rows, Dataset<Row> stored, String[] key, Instant asOf) {
+    Timestamp t = Timestamp.from(asOf);
+    List<Column> cols = new ArrayList<>();
+    for (String k : key) {
+      cols.add(col(k));
+    }
+    boolean behaviours = rows.columns().length > 0 && List.of(rows.columns()).contains("first_ok_time");
+    Column expires = behaviours ? col("s_expires_at") : lit(null).cast("timestamp");
+    cols.add(col("first_seen").as("s_first_seen"));
+    cols.add(col("last_seen").as("s_last_seen"));
+    cols.add(behaviours ? col("expires_at").as("s_expires_at") : lit(null).cast("timestamp").as("s_expires_at"));
+    Column first = col(behaviours ? "first_ok_time" : "first_time");
+    Column last = col(behaviours ? "last_ok_time" : "last_time");
+    Column stale = col("s_first_seen").isNull()
+        .or(expires.isNotNull().and(expires.leq(first)))
+        .or(last.geq(expr("s_last_seen + " + REFRESH)))
+        .or(first.lt(col("s_first_seen")));
+    Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true);
+    return rows.join(stored.select(cols.toArray(new Column[0])), scala(key), "left")
+        .withColumn("known", col("s_first_seen").isNotNull().and(col("s_first_seen").lt(t))
+            .and(expires.isNull().or(expires.gt(t))))
+        .withColumn("needs_write", writable.and(stale))
+        .drop("s_first_seen", "s_last_seen", "s_expires_at");
+  }
+
+  /**
+   * The rows the policy decides on: new behaviour, and every behaviour of identity types that
+   * alert on any activity; each with its principal's first sighting before {@code asOf} (null: new).
+   */
+  public static Dataset<Row> candidates(Dataset<Row> compared, Dataset<Row> principals, Instant asOf,
+      List<String> anyActivityTypes) {
+    Timestamp t = Timestamp.from(asOf);
+    Dataset<Row> firstSeen = principals.filter(col("first_seen").lt(t))
+        .select(col("business_unit"), col("account_id"), col("principal"), col("first_seen").as("principal_first_seen"));
+    return compared.filter(col("known").equalTo(false).or(col("identity_type").isin(anyActivityTypes.toArray())))
+        .join(firstSeen, scala(Behaviors.PRINCIPAL_KEY), "left");
+  }
+
+  /** Collects candidate rows (few: new behaviour is rare by definition) into policy inputs. */
+  public static List<Candidate> collect(Dataset<Row> candidates) {
+    List<Candidate> out = new ArrayList<>();
+    for (Row r : candidates.collectAsList()) {
+      Timestamp pfs = r.getAs("principal_first_seen");
+      out.add(new Candidate(r.getAs("business_unit"), r.getAs("account_id"), r.getAs("principal"),
+          r.getAs("identity_type"), r.getAs("event_source"), r.getAs("event_name"), r.<Long>getAs("events"),
+          r.<Long>getAs("failed_events"), r.<Timestamp>getAs("first_time").toInstant(),
+          r.<Timestamp>getAs("last_time").toInstant(), r.<Boolean>getAs("read_only"), r.<Boolean>getAs("known"),
+          pfs == null ? null : pfs.toInstant(), r.getList(r.fieldIndex("source_ips")),
+          r.getList(r.fieldIndex("user_agents")), r.getList(r.fieldIndex("regions")),
+          r.getList(r.fieldIndex("event_ids"))));
+    }
+    return out;
+  }
+
+  static scala.collection.Seq<String> scala(String[] cols) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(cols)).toSeq();
+  }
+}

@@ -1,0 +1,95 @@
+package io.trailwatch.detect;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udaf;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+
+/** From parsed events to behaviours: one row per (business unit, account, principal, eventSource, eventName). */
+public final class Behaviors {
+  /** The key of a behaviour in every table. */
+  public static final String[] KEY = {"business_unit", "account_id", "principal", "event_source", "event_name"};
+  /** The key of a principal. */
+  public static final String[] PRINCIPAL_KEY = {"business_unit", "account_id", "principal"};
+
+  private Behaviors() {}
+
+  /**
+   * CloudTrail delivers some events twice. The key is eventID, with account, time and name so
+   * that hand-made records that reuse placeholder ids are not merged into one.
+   */
+  public static Dataset<Row> dropDuplicateEvents(Dataset<Row> events) {
+    return events.dropDuplicates("account_id", "event_id", "event_time", "event_name");
+  }
+
+  /**
+   * Behaviours with counts, first/last time and the context an analyst pivots on. {@code failed_events}
+   * counts calls with an errorCode: they never make a behaviour normal (see {@link #successful}).
+   */
+  public static Dataset<Row> withContext(Dataset<Row> events, int maxValues, int sampleEventIds) {
+    UserDefinedFunction values = udaf(new SmallestDistinct(maxValues), Encoders.STRING());
+    UserDefinedFunction ids = udaf(new SmallestDistinct(sampleEventIds), Encoders.STRING());
+    return events.groupBy(keyWithType())
+        .agg(count(lit(1)).as("events"),
+            sum(when(col("error_code").isNotNull(), 1).otherwise(0)).cast("long").as("failed_events"),
+            min("event_time").as("first_time"),
+            max("event_time").as("last_time"),
+            min(when(col("error_code").isNull(), col("event_time"))).as("first_ok_time"),
+            max(when(col("error_code").isNull(), col("event_time"))).as("last_ok_time"),
+            min(when(col("read_only").isNull(), lit(false)).otherwise(col("read_only"))).as("read_only"),
+            values.apply(col("source_ip")).as("source_ips"),
+            values.apply(col("user_agent")).as("user_agents"),
+            values.apply(col("aws_region")).as("regions"),
+            values.apply(col("error_code")).as("error_codes"),
+            ids.apply(col("event_id")).as("event_ids"))
+        .withColumn("source_ips", asArray("source_ips"))
+        .withColumn("user_agents", asArray("user_agents"))
+        .withColumn("regions", asArray("regions"))
+        .withColumn("error_codes", asArray("error_codes"))
+        .withColumn("event_ids", asArray("event_ids"));
+  }
+
+  /** Behaviours with counts and times only: what building a baseline needs. */
+  public static Dataset<Row> counted(Dataset<Row> events) {
+    return events.groupBy(keyWithType())
+        .agg(count(lit(1)).as("events"),
+            sum(when(col("error_code").isNotNull(), 1).otherwise(0)).cast("long").as("failed_events"),
+            min("event_time").as("first_time"),
+            max("event_time").as("last_time"),
+            min(when(col("error_code").isNull(), col("event_time"))).as("first_ok_time"),
+            max(when(col("error_code").isNull(), col("event_time"))).as("last_ok_time"));
+  }
+
+  /** The behaviours that succeeded at least once: only those enter the baseline. */
+  public static Dataset<Row> successful(Dataset<Row> behaviors) {
+    return behaviors.filter(col("events").gt(col("failed_events")));
+  }
+
+  /** One row per principal with its first and last event time (failed calls included: the principal exists). */
+  public static Dataset<Row> principals(Dataset<Row> behaviors) {
+    return behaviors.groupBy(col("business_unit"), col("account_id"), col("principal"))
+        .agg(max("identity_type").as("identity_type"), min("first_time").as("first_time"),
+            max("last_time").as("last_time"));
+  }
+
+  private static Column[] keyWithType() {
+    return new Column[] {col("business_unit"), col("account_id"), col("principal"), col("identity_type"),
+        col("event_source"), col("event_name")};
+  }
+
+  private static Column asArray(String name) {
+    return when(col(name).equalTo(""), org.apache.spark.sql.functions.array().cast("array<string>"))
+        .otherwise(split(col(name), SmallestDistinct.SEPARATOR));
+  }
+}

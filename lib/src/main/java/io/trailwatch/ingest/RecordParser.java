@@ -1,0 +1,434 @@
+package io.trailwatch.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.trailwatch.core.Window;
+import io.trailwatch.identity.Principals;
+import io.trailwatch.identity.UserIdentity;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Timestamp;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Streams one CloudTrail log file ({@code {"Records":[...]}}, gzip or plain) and emits, for each
+ * record in the window, the few fields detection needs, already keyed by principal. Everything
+ * else in a record is skipped without being built. Bad files and records go to the sink's
+ * quarantine with a reason; nothing is dropped without being counted.
+ */
+public final class RecordParser {
+  /** Receives parsed events (values in {@link EventSchema} order) and quarantine entries. */
+  public interface Sink {
+    void event(Object[] values);
+
+    void quarantine(QuarantineEntry entry);
+  }
+
+  /** What one file held. {@code records} counts every element of its Records array. */
+  public record Counts(long records, long inWindow, long quarantinedRecords, boolean fileQuarantined) {}
+
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(200)
+          .maxStringLength(5_000_000)
+          .maxNumberLength(100)
+          .build())
+      .build();
+
+  private final ParserSettings settings;
+  private final Principals principals;
+
+  public RecordParser(ParserSettings settings) {
+    this.settings = settings;
+    this.principals = new Principals(settings.humanRolePatterns());
+  }
+
+  /** Parses {@code raw} (the file's bytes as stored); never throws for bad content. */
+  public Counts parse(InputStream raw, LogFile file, Window window, Sink sink) {
+    FileState st = new FileState(file, window, sink);
+    try (InputStream in = decompress(raw); JsonParser p = JSON.createParser(in)) {
+      readFile(p, st);
+    } catch (ZipException | EOFException e) {
+      st.quarantineFile(Reasons.TRUNCATED_GZIP, "gzip stream ends early or is corrupt after " + st.records
+          + " records: " + e.getMessage());
+    } catch (StreamConstraintsException e) {
+      st.quarantineFile(Reasons.HOSTILE_JSON, "after " + st.records + " records: " + firstLine(e.getMessage()));
+    } catch (JsonParseException e) {
+      if (isTruncation(e)) {
+        st.quarantineFile(Reasons.TRUNCATED_GZIP, "content ends early after " + st.records + " records");
+      } else {
+        st.quarantineFile(st.records == 0 && !st.sawRecords ? Reasons.NOT_JSON : Reasons.MALFORMED_JSON,
+            "after " + st.records + " records: " + firstLine(e.getOriginalMessage()));
+      }
+    } catch (NotCloudTrail e) {
+      st.quarantineFile(Reasons.NOT_CLOUDTRAIL, e.getMessage());
+    } catch (IOException e) {
+      st.quarantineFile(Reasons.READ_ERROR, "after " + st.records + " records: " + firstLine(e.getMessage()));
+    }
+    if (st.suppressed > 0) {
+      sink.quarantine(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, Reasons.MORE_BAD_RECORDS,
+          st.suppressed + " more bad records in this file were counted but not listed", file.businessUnit(),
+          file.accountId()));
+    }
+    return new Counts(st.records, st.inWindow, st.quarantinedRecords, st.fileQuarantined);
+  }
+
+  private static InputStream decompress(InputStream raw) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(2);
+    int b1 = in.read();
+    int b2 = in.read();
+    in.reset();
+    if (b1 == 0x1f && b2 == 0x8b) {
+      return new GZIPInputStream(in, 1 << 16);
+    }
+    return in;
+  }
+
+  private void readFile(JsonParser p, FileState st) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new NotCloudTrail("empty file");
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw new NotCloudTrail("top level is " + t + ", expected an object with a Records array");
+    }
+    String field;
+    while ((field = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      if ("Records".equals(field)) {
+        if (v != JsonToken.START_ARRAY) {
+          throw new NotCloudTrail("Records is " + v + ", expected an array");
+        }
+        st.sawRecords = true;
+        readRecords(p, st);
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (!st.sawRecords) {
+      throw new NotCloudTrail("no Records array");
+    }
+  }
+
+  private void readRecords(JsonParser p, FileState st) throws IOException {
+    Rec r = new Rec();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new EOFException("Records array not closed");
+      }
+      long index = st.records++;
+      if (t != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        st.quarantineRecord(index, null, Reasons.NOT_A_RECORD, "element is " + t);
+        continue;
+      }
+      r.reset();
+      readRecord(p, r);
+      emit(r, index, st);
+    }
+  }
+
+  private void readRecord(JsonParser p, Rec r) throws IOException {
+    String f;
+    while ((f = p.nextFieldName()) != null) {
+      JsonToken t = p.nextToken();
+      switch (f) {
+        case "eventTime" -> r.eventTime = text(p, t, r, f);
+        case "eventSource" -> r.eventSource = text(p, t, r, f);
+        case "eventName" -> r.eventName = text(p, t, r, f);
+        case "eventID" -> r.eventId = text(p, t, r, f);
+        case "awsRegion" -> r.awsRegion = text(p, t, r, f);
+        case "sourceIPAddress" -> r.sourceIp = text(p, t, r, f);
+        case "userAgent" -> r.userAgent = text(p, t, r, f);
+        case "errorCode" -> r.errorCode = text(p, t, r, f);
+        case "eventType" -> r.eventType = text(p, t, r, f);
+        case "readOnly" -> r.readOnly = bool(p, t, r, f);
+        case "userIdentity" -> {
+          if (t == JsonToken.START_OBJECT) {
+            r.hasIdentity = true;
+            readIdentity(p, r);
+          } else if (t != JsonToken.VALUE_NULL) {
+            r.badType(f, t);
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private void readIdentity(JsonParser p, Rec r) throws IOException {
+    String f;
+    while ((f = p.nextFieldName()) != null) {
+      JsonToken t = p.nextToken();
+      switch (f) {
+        case "type" -> r.idType = text(p, t, r, "userIdentity.type");
+        case "principalId" -> r.idPrincipalId = text(p, t, r, "userIdentity.principalId");
+        case "arn" -> r.idArn = text(p, t, r, "userIdentity.arn");
+        case "accountId" -> r.idAccountId = text(p, t, r, "userIdentity.accountId");
+        case "userName" -> r.idUserName = text(p, t, r, "userIdentity.userName");
+        case "invokedBy" -> r.idInvokedBy = text(p, t, r, "userIdentity.invokedBy");
+        case "sessionContext" -> readObject(p, t, r, "userIdentity.sessionContext", this::readSessionContext);
+        case "onBehalfOf" -> readObject(p, t, r, "userIdentity.onBehalfOf", (pp, rr) -> {
+          String g;
+          while ((g = pp.nextFieldName()) != null) {
+            JsonToken u = pp.nextToken();
+            if ("userId".equals(g)) {
+              rr.idOnBehalfOf = text(pp, u, rr, "userIdentity.onBehalfOf.userId");
+            } else {
+              pp.skipChildren();
+            }
+          }
+        });
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private void readSessionContext(JsonParser p, Rec r) throws IOException {
+    String f;
+    while ((f = p.nextFieldName()) != null) {
+      JsonToken t = p.nextToken();
+      if ("sessionIssuer".equals(f)) {
+        readObject(p, t, r, "userIdentity.sessionContext.sessionIssuer", (pp, rr) -> {
+          String g;
+          while ((g = pp.nextFieldName()) != null) {
+            JsonToken u = pp.nextToken();
+            switch (g) {
+              case "arn" -> rr.issuerArn = text(pp, u, rr, "sessionIssuer.arn");
+              case "type" -> rr.issuerType = text(pp, u, rr, "sessionIssuer.type");
+              default -> pp.skipChildren();
+            }
+          }
+        });
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private interface ObjectReader {
+    void read(JsonParser p, Rec r) throws IOException;
+  }
+
+  private static void readObject(JsonParser p, JsonToken t, Rec r, String name, ObjectReader reader) throws IOException {
+    if (t == JsonToken.START_OBJECT) {
+      reader.read(p, r);
+    } else if (t != JsonToken.VALUE_NULL) {
+      r.badType(name, t);
+      p.skipChildren();
+    }
+  }
+
+  /** A scalar as text, cut to the maximum length and stripped of control characters; null for JSON null. */
+  private String text(JsonParser p, JsonToken t, Rec r, String field) throws IOException {
+    switch (t) {
+      case VALUE_STRING:
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return clean(p.getText(), settings.maxStringLength());
+      case VALUE_NULL:
+        return null;
+      default:
+        r.badType(field, t);
+        p.skipChildren();
+        return null;
+    }
+  }
+
+  private static Boolean bool(JsonParser p, JsonToken t, Rec r, String field) throws IOException {
+    switch (t) {
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      case VALUE_STRING:
+        // Some exporters write "true"/"false": the meaning is clear, so keep the record.
+        String s = p.getText();
+        if ("true".equalsIgnoreCase(s)) {
+          return Boolean.TRUE;
+        }
+        if ("false".equalsIgnoreCase(s)) {
+          return Boolean.FALSE;
+        }
+        r.badType(field, t);
+        return null;
+      default:
+        r.badType(field, t);
+        p.skipChildren();
+        return null;
+    }
+  }
+
+  /** Cuts {@code s} to {@code max} characters and replaces control characters (terminal escapes, newlines) with U+FFFD. */
+  static String clean(String s, int max) {
+    int n = Math.min(s.length(), max);
+    int i = 0;
+    while (i < n && !isControl(s.charAt(i))) {
+      i++;
+    }
+    if (i == n) {
+      return n == s.length() ? s : s.substring(0, n);
+    }
+    char[] out = new char[n];
+    for (int j = 0; j < n; j++) {
+      char c = s.charAt(j);
+      out[j] = isControl(c) ? '\uFFFD' : c;
+    }
+    return new String(out);
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029';
+  }
+
+  private void emit(Rec r, long index, FileState st) {
+    if (r.badField != null) {
+      st.quarantineRecord(index, r.eventId, Reasons.BAD_FIELD_TYPE, r.badField);
+      return;
+    }
+    if (r.eventTime == null) {
+      st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_TIME, "no eventTime");
+      return;
+    }
+    long micros = EventTimes.parseMicros(r.eventTime);
+    if (micros == EventTimes.INVALID) {
+      st.quarantineRecord(index, r.eventId, Reasons.BAD_EVENT_TIME, "eventTime '" + r.eventTime + "'");
+      return;
+    }
+    if (r.eventSource == null || r.eventSource.isBlank()) {
+      st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_SOURCE, "no eventSource");
+      return;
+    }
+    if (r.eventName == null || r.eventName.isBlank()) {
+      st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_NAME, "no eventName");
+      return;
+    }
+    UserIdentity id = r.hasIdentity ? new UserIdentity(r.idType, r.idPrincipalId, r.idArn, r.idAccountId, r.idUserName,
+        r.idInvokedBy, r.issuerArn, r.issuerType, r.idOnBehalfOf) : null;
+    Principals.Keyed keyed = principals.key(id, r.eventType, st.file.accountId());
+    if (keyed.principal() == null) {
+      st.quarantineRecord(index, r.eventId, keyed.problem(),
+          id == null ? "record has no userIdentity" : "userIdentity has no usable id (type " + r.idType + ")");
+      return;
+    }
+    if (!st.window.containsMicros(micros)) {
+      return;
+    }
+    st.inWindow++;
+    String eventId = r.eventId == null || r.eventId.isBlank() ? "missing:" + st.file.uri() + "#" + index : r.eventId;
+    Timestamp ts = new Timestamp(Math.floorDiv(micros, 1000));
+    ts.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
+    st.sink.event(new Object[] {
+        st.file.businessUnit(), st.file.accountId(), keyed.principal().key(), keyed.principal().identityType(),
+        r.eventSource, r.eventName, eventId, ts, r.awsRegion, r.sourceIp, r.userAgent, r.errorCode, r.readOnly});
+  }
+
+  private static boolean isTruncation(JsonParseException e) {
+    String m = e.getOriginalMessage();
+    return m != null && m.startsWith("Unexpected end-of-input");
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return clean(line, 300);
+  }
+
+  private static final class NotCloudTrail extends IOException {
+    NotCloudTrail(String message) {
+      super(message);
+    }
+  }
+
+  /** Per-file counters and the quarantine cap. */
+  private final class FileState {
+    final LogFile file;
+    final Window window;
+    final Sink sink;
+    long records;
+    long inWindow;
+    long quarantinedRecords;
+    long suppressed;
+    boolean sawRecords;
+    boolean fileQuarantined;
+
+    FileState(LogFile file, Window window, Sink sink) {
+      this.file = file;
+      this.window = window;
+      this.sink = sink;
+    }
+
+    void quarantineRecord(long index, String eventId, String reason, String detail) {
+      quarantinedRecords++;
+      if (quarantinedRecords > settings.maxQuarantinedRecordsPerFile()) {
+        suppressed++;
+        return;
+      }
+      sink.quarantine(new QuarantineEntry(file.uri(), index, eventId, reason, detail, file.businessUnit(),
+          file.accountId()));
+    }
+
+    void quarantineFile(String reason, String detail) {
+      fileQuarantined = true;
+      sink.quarantine(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, reason, detail,
+          file.businessUnit(), file.accountId()));
+    }
+  }
+
+  /** The fields of one record, reused across records. */
+  private static final class Rec {
+    String eventTime;
+    String eventSource;
+    String eventName;
+    String eventId;
+    String awsRegion;
+    String sourceIp;
+    String userAgent;
+    String errorCode;
+    String eventType;
+    Boolean readOnly;
+    boolean hasIdentity;
+    String idType;
+    String idPrincipalId;
+    String idArn;
+    String idAccountId;
+    String idUserName;
+    String idInvokedBy;
+    String idOnBehalfOf;
+    String issuerArn;
+    String issuerType;
+    String badField;
+
+    void reset() {
+      eventTime = eventSource = eventName = eventId = awsRegion = sourceIp = userAgent = errorCode = eventType = null;
+      readOnly = null;
+      hasIdentity = false;
+      idType = idPrincipalId = idArn = idAccountId = idUserName = idInvokedBy = idOnBehalfOf = null;
+      issuerArn = issuerType = null;
+      badField = null;
+    }
+
+    void badType(String field, JsonToken t) {
+      if (badField == null) {
+        badField = field + " is " + t;
+      }
+    }
+  }
+}

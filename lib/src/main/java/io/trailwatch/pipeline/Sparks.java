@@ -1,0 +1,35 @@
+package io.trailwatch.pipeline;
+
+import org.apache.spark.sql.SparkSession;
+
+/** The SparkSession of the embedded default (local mode) and the settings every session needs. */
+public final class Sparks {
+  private Sparks() {}
+
+  /**
+   * A session for {@code master} (e.g. {@code local[*]}); on a cluster, pass null to keep what
+   * spark-submit set. Shuffle partitions stay small: an hour reduces to few rows early.
+   */
+  public static SparkSession session(String appName, String master, int shufflePartitions) {
+    SparkSession.Builder b = SparkSession.builder().appName(appName)
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
+        .config("spark.sql.adaptive.enabled", "true")
+        // Bounded-set aggregators keep small objects per group: stay hash-based for many groups.
+        .config("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        // The MERGE source is already small and grouped: no extra shuffle before writing.
+        .config("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false")
+        .config("spark.databricks.delta.stats.skipping", "true");
+    if (master != null) {
+      b = b.master(master)
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    return b.getOrCreate();
+  }
+}

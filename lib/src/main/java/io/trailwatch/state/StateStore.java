@@ -1,0 +1,239 @@
+package io.trailwatch.state;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.min;
+
+import io.delta.tables.DeltaTable;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.NewBehavior;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.detect.Baselines;
+import io.trailwatch.ingest.QuarantineEntry;
+import io.trailwatch.policy.Severity;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Delta tables under one state root. Every table that BU jobs write is partitioned by
+ * {@code business_unit}, and every MERGE names the job's business units in its condition, so
+ * that jobs of different BUs on the same state commit side by side.
+ */
+public final class StateStore {
+  private final SparkSession spark;
+  private final String root;
+
+  public StateStore(SparkSession spark, String root) {
+    this.spark = spark;
+    // Hadoop's form (file:/tmp/x, s3a://bucket/x): Delta compares table paths textually.
+    this.root = new org.apache.hadoop.fs.Path(root).toString();
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  /** Creates the tables that do not exist yet. Safe to call from jobs running at the same time. */
+  public void ensureTables() {
+    create(Tables.BASELINE, Tables.BASELINE_SCHEMA, true);
+    create(Tables.PRINCIPALS, Tables.PRINCIPALS_SCHEMA, true);
+    create(Tables.ALERTS, Tables.ALERTS_SCHEMA, true);
+    create(Tables.RUNS, Tables.RUNS_SCHEMA, false);
+    create(Tables.QUARANTINE, Tables.QUARANTINE_SCHEMA, true);
+  }
+
+  private void create(String table, StructType schema, boolean byBusinessUnit) {
+    if (DeltaTable.isDeltaTable(spark, path(table))) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        var b = DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(schema);
+        if (byBusinessUnit) {
+          b = b.partitionedBy("business_unit");
+        }
+        b.execute();
+        return;
+      } catch (RuntimeException e) {
+        // Two jobs creating the same table: one wins, the other sees it on the next try.
+        if (attempt >= 3) {
+          throw TrailwatchException.external("STATE_NOT_WRITABLE", e, "Cannot create Delta table %s: %s",
+              path(table), e.getMessage());
+        }
+      }
+    }
+  }
+
+  public Dataset<Row> table(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The rows of some business units: a partition filter, so other BUs' files are not read. */
+  public Dataset<Row> of(String table, List<String> businessUnits) {
+    return table(table).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+  }
+
+  /** Business units in a MERGE condition. Names are checked plain ({@code Accounts}) before they get here. */
+  static String inList(String alias, List<String> businessUnits) {
+    return alias + ".business_unit IN (" + businessUnits.stream().map(b -> "'" + b.replace("'", "''") + "'")
+        .collect(Collectors.joining(", ")) + ")";
+  }
+
+  /**
+   * Inserts new behaviours and refreshes known ones. {@code src} has the behaviour key,
+   * identity_type, first_ok_time and last_ok_time, and should hold only rows that change
+   * something ({@link Baselines#compare}). A behaviour that had expired starts again from its
+   * new first sighting.
+   */
+  public void mergeBaseline(Dataset<Row> src, List<String> businessUnits, int retentionDays) {
+    String keep = "INTERVAL " + retentionDays + " DAYS";
+    Map<String, String> restart = new LinkedHashMap<>();
+    restart.put("identity_type", "s.identity_type");
+    restart.put("first_seen", "s.first_ok_time");
+    restart.put("last_seen", "s.last_ok_time");
+    restart.put("expires_at", "s.last_ok_time + " + keep);
+    Map<String, String> refresh = new LinkedHashMap<>();
+    refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
+    refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
+    refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
+    Map<String, String> insert = new LinkedHashMap<>();
+    insert.put("business_unit", "s.business_unit");
+    insert.put("account_id", "s.account_id");
+    insert.put("principal", "s.principal");
+    insert.put("identity_type", "s.identity_type");
+    insert.put("event_source", "s.event_source");
+    insert.put("event_name", "s.event_name");
+    insert.put("first_seen", "s.first_ok_time");
+    insert.put("last_seen", "s.last_ok_time");
+    insert.put("expires_at", "s.last_ok_time + " + keep);
+    DeltaTable.forPath(spark, path(Tables.BASELINE)).as("t")
+        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
+            + " AND t.account_id = s.account_id AND t.principal = s.principal"
+            + " AND t.event_source = s.event_source AND t.event_name = s.event_name")
+        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
+        .whenMatched("s.last_ok_time >= t.last_seen + " + Baselines.REFRESH + " OR s.first_ok_time < t.first_seen")
+        .updateExpr(refresh)
+        .whenNotMatched().insertExpr(insert)
+        .execute();
+  }
+
+  /** Inserts new principals and refreshes known ones ({@code src}: key, identity_type, first_time, last_time). */
+  public void mergePrincipals(Dataset<Row> src, List<String> businessUnits) {
+    Map<String, String> refresh = new LinkedHashMap<>();
+    refresh.put("first_seen", "least(t.first_seen, s.first_time)");
+    refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
+    Map<String, String> insert = new LinkedHashMap<>();
+    insert.put("business_unit", "s.business_unit");
+    insert.put("account_id", "s.account_id");
+    insert.put("principal", "s.principal");
+    insert.put("identity_type", "s.identity_type");
+    insert.put("first_seen", "s.first_time");
+    insert.put("last_seen", "s.last_time");
+    DeltaTable.forPath(spark, path(Tables.PRINCIPALS)).as("t")
+        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
+            + " AND t.account_id = s.account_id AND t.principal = s.principal")
+        .whenMatched("s.last_time >= t.last_seen + " + Baselines.REFRESH + " OR s.first_time < t.first_seen")
+        .updateExpr(refresh)
+        .whenNotMatched().insertExpr(insert)
+        .execute();
+  }
+
+  /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */
+  public Map<String, Instant> historyStart(List<String> businessUnits, Instant asOf) {
+    Map<String, Instant> out = new HashMap<>();
+    for (Row r : of(Tables.PRINCIPALS, businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf)))
+        .groupBy("business_unit")
+        .agg(min("first_seen").as("first")).collectAsList()) {
+      out.put(r.getString(0), r.getTimestamp(1).toInstant());
+    }
+    return out;
+  }
+
+  /** Adds alerts not recorded yet (same alert_id: already there, from an earlier run of the hour). */
+  public void recordAlerts(List<Alert> alerts, List<String> businessUnits, String runId) {
+    if (alerts.isEmpty()) {
+      return;
+    }
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rows = new ArrayList<>();
+    for (Alert a : alerts) {
+      List<Row> nb = new ArrayList<>();
+      for (NewBehavior b : a.newBehaviors()) {
+        nb.add(RowFactory.create(b.eventSource(), b.eventName(), b.count(), Timestamp.from(b.firstTime()),
+            Timestamp.from(b.lastTime()), b.failed(), b.readOnly(), b.sensitivity(), b.known()));
+      }
+      rows.add(RowFactory.create(a.alertId(), a.businessUnit(), Timestamp.from(a.hour()), a.accountId(),
+          a.principal(), a.identityType(), a.severity().label(), a.reason(), a.late(), nb.toArray(),
+          a.sourceIps().toArray(), a.userAgents().toArray(), a.regions().toArray(), a.eventIds().toArray(), runId,
+          now));
+    }
+    Dataset<Row> src = spark.createDataFrame(rows, Tables.ALERTS_SCHEMA);
+    DeltaTable.forPath(spark, path(Tables.ALERTS)).as("t")
+        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
+            + " AND t.alert_id = s.alert_id")
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  /** The recorded alerts of some business units for the hours in [from, to), oldest first. */
+  public List<Alert> alerts(List<String> businessUnits, Instant from, Instant to) {
+    List<Alert> out = new ArrayList<>();
+    Dataset<Row> rows = of(Tables.ALERTS, businessUnits)
+        .filter(col("hour").geq(Timestamp.from(from)).and(col("hour").lt(Timestamp.from(to))))
+        .orderBy("hour", "business_unit", "account_id", "principal");
+    for (Row r : rows.collectAsList()) {
+      out.add(toAlert(r));
+    }
+    return out;
+  }
+
+  static Alert toAlert(Row r) {
+    List<NewBehavior> nb = new ArrayList<>();
+    for (Row b : r.<Row>getList(r.fieldIndex("new_behaviors"))) {
+      nb.add(new NewBehavior(b.getString(0), b.getString(1), b.getLong(2), b.getTimestamp(3).toInstant(),
+          b.getTimestamp(4).toInstant(), b.getBoolean(5), b.getBoolean(6), b.getString(7), b.getBoolean(8)));
+    }
+    return new Alert(r.getAs("alert_id"), r.<Timestamp>getAs("hour").toInstant(), r.getAs("business_unit"),
+        r.getAs("account_id"), r.getAs("principal"), r.getAs("identity_type"),
+        Severity.valueOf(r.<String>getAs("severity").toUpperCase(java.util.Locale.ROOT)), r.getAs("reason"),
+        r.getAs("late"), nb, r.getList(r.fieldIndex("source_ips")), r.getList(r.fieldIndex("user_agents")),
+        r.getList(r.fieldIndex("regions")), r.getList(r.fieldIndex("event_ids")));
+  }
+
+  /** Records rejected input once per (business unit, source, record, reason), however often a run is repeated. */
+  public void recordQuarantine(List<QuarantineEntry> entries, List<String> businessUnits, String runId,
+      Instant windowFrom) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rows = new ArrayList<>();
+    for (QuarantineEntry q : entries) {
+      rows.add(RowFactory.create(q.businessUnit(), q.accountId(), q.source(), q.recordIndex(), q.eventId(),
+          q.reason(), q.detail(), runId, Timestamp.from(windowFrom), now));
+    }
+    Dataset<Row> src = spark.createDataFrame(rows, Tables.QUARANTINE_SCHEMA)
+        .dropDuplicates("business_unit", "source", "record_index", "reason");
+    DeltaTable.forPath(spark, path(Tables.QUARANTINE)).as("t")
+        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
+            + " AND t.source = s.source AND t.record_index = s.record_index AND t.reason = s.reason")
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  /** Appends one row to the run ledger (a blind append: never conflicts with another job). */
+  public void recordRun(Row run) {
+    spark.createDataFrame(List.of(run), Tables.RUNS_SCHEMA).write().format("delta").mode("append")
+        .save(path(Tables.RUNS));
+  }
+}
