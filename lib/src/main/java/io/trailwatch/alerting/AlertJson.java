@@ -23,6 +23,7 @@ public final class AlertJson {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("alert_id", a.alertId());
     m.put("hour", a.hour().toString());
+    m.put("detect_hour", a.detectHour().toString());
     m.put("account_id", a.accountId());
     m.put("business_unit", a.businessUnit());
     m.put("principal", a.principal());

@@ -15,6 +15,7 @@ import io.trailwatch.detect.Behaviors;
 import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.ingest.Account;
 import io.trailwatch.ingest.CloudTrailReader;
+import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.ParserSettings;
@@ -22,13 +23,17 @@ import io.trailwatch.ingest.QuarantineEntry;
 import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
+import io.trailwatch.state.IngestedFile;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -61,42 +66,98 @@ public final class Pipeline {
     this.progress = progress;
   }
 
-  /** Detects new behaviour in one hour for some accounts, records it, and merges the hour into the baseline. */
+  /**
+   * Detects new behaviour in one hour for some accounts, records it, and merges the hour into
+   * the baseline. Files of the previous hours that were delivered after their run are read too,
+   * each for its own hour, and what they reveal is alerted as late.
+   */
   public RunSummary detect(Hour hour, List<Account> accounts) {
     long t0 = System.nanoTime();
     String runId = runId("detect");
     List<String> bus = businessUnits(accounts);
     state.ensureTables();
 
-    LogPlanner.Plan plan = planner.plan(accounts, hour.start(), hour.end().plus(deliveryLag()));
-    progress.step("planned " + plan.files().size() + " files for " + accounts.size() + " accounts, hour " + hour);
-    CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), Window.of(hour), parserSettings(), opener);
+    FileSelection selection = selectFiles(hour, accounts, bus);
+    progress.step("hour " + hour + ": " + selection.describe());
+    Map<String, Instant> history = state.historyStart(bus, hour.start());
+    List<Section> sections = new ArrayList<>();
+    for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
+      sections.add(examine(e.getKey(), e.getValue(), hour, bus, history));
+    }
+    List<Alert> found = sections.stream().flatMap(x -> x.decision().alerts().stream()).toList();
+
+    state.recordAlerts(found, bus, runId);
+    for (Section x : sections) {
+      mergeState(x.compared(), x.seen(), bus, hour.start());
+    }
+    List<Alert> alerts = state.alerts(bus, hour.start());
+    progress.step(alerts.size() + " alerts recorded, baseline merged");
+
+    RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), selection.rejected(), sections, alerts, t0);
+    state.recordIngested(selection.ingested(hour), bus, runId);
+    finish(summary, selection.rejected(), sections);
+    sections.forEach(Section::release);
+    return summary;
+  }
+
+  /**
+   * The files of one run. A rerun reads exactly what the first run of the hour recorded in the
+   * ledger; a first run plans the hour's files, plus the files of earlier hours (that had a run)
+   * which the ledger does not hold for that hour: delivered after that run.
+   */
+  private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus) {
+    int lookback = cfg.ingest().lateFileHours();
+    Instant from = hour.start().minus(Duration.ofHours(lookback));
+    List<IngestedFile> recorded = state.ingested(bus, from, hour.end());
+    List<IngestedFile> mine = recorded.stream().filter(i -> i.detectHour().equals(hour.start())).toList();
+    TreeMap<Hour, List<LogFile>> byHour = new TreeMap<>();
+    if (!mine.isEmpty()) {
+      for (IngestedFile i : mine) {
+        byHour.computeIfAbsent(new Hour(i.eventHour()), h -> new ArrayList<>()).add(i.file());
+      }
+      byHour.putIfAbsent(hour, new ArrayList<>());
+      return new FileSelection(hour, byHour, List.of(), true);
+    }
+    LogPlanner.Plan plan = planner.plan(accounts, from, hour.end().plus(deliveryLag()));
+    byHour.put(hour, filesOf(plan, hour));
+    Set<String> done = new HashSet<>();
+    recorded.forEach(i -> done.add(i.file().uri() + "@" + i.eventHour()));
+    for (Instant earlier : state.detectedHours(bus, from, hour.start())) {
+      Hour p = new Hour(earlier);
+      List<LogFile> late = filesOf(plan, p).stream().filter(f -> !done.contains(f.uri() + "@" + p.start())).toList();
+      if (!late.isEmpty()) {
+        byHour.put(p, late);
+      }
+    }
+    return new FileSelection(hour, byHour, plan.rejected(), false);
+  }
+
+  /** The planned files that can hold events of {@code h}: named from h up to the delivery lag after it. */
+  private List<LogFile> filesOf(LogPlanner.Plan plan, Hour h) {
+    Instant last = h.end().plus(deliveryLag());
+    return plan.files().stream().filter(f -> !f.fileTime().isBefore(h.start()) && !f.fileTime().isAfter(last))
+        .toList();
+  }
+
+  /** Reads one event hour's files, reduces them to behaviours, compares with the baseline as of the run, and decides. */
+  private Section examine(Hour eventHour, List<LogFile> files, Hour detectHour, List<String> bus,
+      Map<String, Instant> history) {
+    CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
     Dataset<Row> seen = Behaviors.withContext(Behaviors.dropDuplicateEvents(read.events()),
         cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).cache();
     Totals totals = Totals.of(seen);
     CloudTrailReader.ReadStats stats = read.stats();
-    progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in the hour), " + totals.behaviors()
-        + " behaviours");
-
-    Dataset<Row> compared = Baselines.compare(seen, state.of(Tables.BASELINE, bus), Behaviors.KEY, hour.start())
-        .cache();
-    List<Candidate> candidates = Baselines.collect(
-        Baselines.candidates(compared, state.of(Tables.PRINCIPALS, bus), hour.start(), anyActivityTypes()));
+    Dataset<Row> compared = Baselines.compare(seen, state.of(Tables.BASELINE, bus),
+        Behaviors.KEY, detectHour.start()).cache();
+    List<Candidate> candidates = Baselines.collect(Baselines.candidates(compared,
+        state.of(Tables.PRINCIPALS, bus), detectHour.start(), anyActivityTypes()));
     long newBehaviors = candidates.stream().filter(c -> !c.known()).count();
-    Policy.Decision decision = policy().decide(candidates, hour, state.historyStart(bus, hour.start()), false);
-    progress.step(newBehaviors + " new behaviours, " + decision.alerts().size() + " alerts " + decision.quiet());
-
-    state.recordAlerts(decision.alerts(), bus, runId);
-    mergeState(compared, seen, bus, hour.start());
-    List<Alert> alerts = state.alerts(bus, hour.start(), hour.end());
-    progress.step("alerts recorded, baseline merged");
-
-    RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), plan, stats, totals, newBehaviors,
-        alerts, decision.quiet(), t0);
-    finish(summary, plan, stats);
-    compared.unpersist();
-    seen.unpersist();
-    return summary;
+    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, history);
+    progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + files.size()
+        + " files, " + stats.records() + " records (" + stats.inWindow() + " in the hour), " + totals.behaviors()
+        + " behaviours, " + newBehaviors + " new, " + decision.alerts().size() + " alerts"
+        + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet()));
+    return new Section(eventHour, files, stats, totals, seen, compared, newBehaviors, decision);
   }
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
@@ -120,9 +181,11 @@ public final class Pipeline {
     mergeState(compared, seen, bus, window.from());
     progress.step("baseline merged");
 
-    RunSummary summary = summarize(runId, "baseline", bus, window, plan, stats, totals, 0, List.of(), Map.of(), t0);
-    finish(summary, plan, stats);
-    seen.unpersist();
+    Section all = new Section(null, plan.files(), stats, totals, seen, compared, 0,
+        new Policy.Decision(List.of(), Map.of()));
+    RunSummary summary = summarize(runId, "baseline", bus, window, plan.rejected(), List.of(all), List.of(), t0);
+    finish(summary, plan.rejected(), List.of(all));
+    all.release();
     return summary;
   }
 
@@ -148,19 +211,34 @@ public final class Pipeline {
     }
   }
 
-  private RunSummary summarize(String runId, String command, List<String> bus, Window window, LogPlanner.Plan plan,
-      CloudTrailReader.ReadStats stats, Totals totals, long newBehaviors, List<Alert> alerts,
-      Map<Policy.Quiet, Integer> quiet, long t0) {
-    return new RunSummary(runId, command, bus, window.from(), window.to(), stats.files(),
-        stats.quarantinedFiles() + plan.rejected().size(), stats.bytes(), stats.records(), stats.inWindow(),
-        stats.quarantinedRecords(), stats.inWindow() - totals.events(), totals.principals(), totals.behaviors(),
-        newBehaviors, alerts, quiet, (System.nanoTime() - t0) / 1e9);
+  private RunSummary summarize(String runId, String command, List<String> bus, Window window,
+      List<QuarantineEntry> rejected, List<Section> sections, List<Alert> alerts, long t0) {
+    long files = 0, fileErrors = rejected.size(), bytes = 0, records = 0, inWindow = 0, bad = 0, kept = 0;
+    long principals = 0, behaviors = 0, fresh = 0;
+    Map<Policy.Quiet, Integer> quiet = new java.util.EnumMap<>(Policy.Quiet.class);
+    for (Section x : sections) {
+      CloudTrailReader.ReadStats st = x.stats();
+      files += st.files();
+      fileErrors += st.quarantinedFiles();
+      bytes += st.bytes();
+      records += st.records();
+      inWindow += st.inWindow();
+      bad += st.quarantinedRecords();
+      kept += x.totals().events();
+      principals += x.totals().principals();
+      behaviors += x.totals().behaviors();
+      fresh += x.newBehaviors();
+      x.decision().quiet().forEach((k, v) -> quiet.merge(k, v, Integer::sum));
+    }
+    return new RunSummary(runId, command, bus, window.from(), window.to(), files, fileErrors, bytes, records,
+        inWindow, bad, inWindow - kept, principals, behaviors, fresh, alerts, Map.copyOf(quiet),
+        (System.nanoTime() - t0) / 1e9);
   }
 
-  private void finish(RunSummary s, LogPlanner.Plan plan, CloudTrailReader.ReadStats stats) {
-    List<QuarantineEntry> rejected = new ArrayList<>(plan.rejected());
-    rejected.addAll(stats.quarantine());
-    state.recordQuarantine(rejected, s.businessUnits(), s.runId(), s.windowFrom());
+  private void finish(RunSummary s, List<QuarantineEntry> rejected, List<Section> sections) {
+    List<QuarantineEntry> all = new ArrayList<>(rejected);
+    sections.forEach(x -> all.addAll(x.stats().quarantine()));
+    state.recordQuarantine(all, s.businessUnits(), s.runId(), s.windowFrom());
     state.recordRun(RowFactory.create(s.runId(), s.command(), s.businessUnits().toArray(),
         Timestamp.from(s.windowFrom()), Timestamp.from(s.windowTo()),
         Timestamp.from(Instant.now().minusNanos((long) (s.seconds() * 1e9))), Timestamp.from(Instant.now()),
@@ -189,6 +267,33 @@ public final class Pipeline {
 
   private static List<String> businessUnits(List<Account> accounts) {
     return accounts.stream().map(Account::businessUnit).distinct().sorted().toList();
+  }
+
+  /** One event hour of a run: what was read, and what the policy made of it. */
+  private record Section(Hour eventHour, List<LogFile> files, CloudTrailReader.ReadStats stats, Totals totals,
+      Dataset<Row> seen, Dataset<Row> compared, long newBehaviors, Policy.Decision decision) {
+    void release() {
+      compared.unpersist();
+      seen.unpersist();
+    }
+  }
+
+  /** The files a run reads, per event hour (the run's own hour first), and the odd objects met while planning. */
+  private record FileSelection(Hour hour, TreeMap<Hour, List<LogFile>> byEventHour, List<QuarantineEntry> rejected,
+      boolean rerun) {
+    List<IngestedFile> ingested(Hour detectHour) {
+      List<IngestedFile> out = new ArrayList<>();
+      byEventHour.forEach((h, files) -> files.forEach(f -> out.add(new IngestedFile(f, h.start(), detectHour.start(),
+          !h.equals(detectHour)))));
+      return out;
+    }
+
+    String describe() {
+      long late = byEventHour.entrySet().stream().filter(e -> !e.getKey().equals(hour))
+          .mapToLong(e -> e.getValue().size()).sum();
+      return byEventHour.get(hour).size() + " files" + (late > 0 ? " + " + late + " late files of earlier hours" : "")
+          + (rerun ? " (rerun: the files the first run read)" : "");
+    }
   }
 
   private static String runId(String command) {

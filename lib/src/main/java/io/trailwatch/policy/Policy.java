@@ -45,9 +45,10 @@ public final class Policy {
 
   /**
    * @param historyStart per business unit, the first time the state saw anything (null: no history)
-   * @param late whether these candidates come from files delivered after their hour's run
+   * @param hour the hour the candidates' events happened in
+   * @param detectHour the hourly run deciding; later than {@code hour} for files delivered late
    */
-  public Decision decide(List<Candidate> candidates, Hour hour, Map<String, Instant> historyStart, boolean late) {
+  public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, Map<String, Instant> historyStart) {
     Map<List<String>, List<Candidate>> byPrincipal = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
         .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
     for (Candidate c : candidates) {
@@ -74,7 +75,7 @@ public final class Policy {
         }
         continue;
       }
-      alerts.add(alert(kept, tp, alertOn, hour, late));
+      alerts.add(alert(kept, tp, alertOn, hour, detectHour));
     }
     return new Decision(List.copyOf(alerts), Map.copyOf(quiet));
   }
@@ -105,7 +106,8 @@ public final class Policy {
     return false;
   }
 
-  private Alert alert(List<Candidate> kept, TypePolicy tp, AlertOn alertOn, Hour hour, boolean late) {
+  private Alert alert(List<Candidate> kept, TypePolicy tp, AlertOn alertOn, Hour hour, Hour detectHour) {
+    boolean late = !hour.equals(detectHour);
     Candidate first = kept.get(0);
     List<Candidate> sorted = kept.stream()
         .sorted(Comparator.comparing(Candidate::eventSource).thenComparing(Candidate::eventName)).toList();
@@ -129,9 +131,10 @@ public final class Policy {
     if (allReadOnly && top == null) {
       severity = severity.lower();
     }
-    String reason = reason(first, sorted, alertOn, fresh, top);
-    return new Alert(Alert.idFor(first.businessUnit(), first.accountId(), first.principal(), hour.start()),
-        hour.start(), first.businessUnit(), first.accountId(), first.principal(), first.identityType(), severity,
+    String reason = (late ? "late delivery (found in the run of " + detectHour + "): " : "")
+        + reason(first, sorted, alertOn, fresh, top);
+    return new Alert(Alert.idFor(first.businessUnit(), first.accountId(), first.principal(), hour.start(),
+        detectHour.start()), hour.start(), detectHour.start(), first.businessUnit(), first.accountId(), first.principal(), first.identityType(), severity,
         reason, late, behaviors,
         union(sorted, Candidate::sourceIps, maxValues), union(sorted, Candidate::userAgents, maxValues),
         union(sorted, Candidate::regions, maxValues), union(sorted, Candidate::eventIds, maxEventIds));

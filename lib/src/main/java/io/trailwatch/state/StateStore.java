@@ -8,6 +8,7 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.alerting.NewBehavior;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.detect.Baselines;
+import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.QuarantineEntry;
 import io.trailwatch.policy.Severity;
 import java.sql.Timestamp;
@@ -50,6 +51,7 @@ public final class StateStore {
     create(Tables.ALERTS, Tables.ALERTS_SCHEMA, true);
     create(Tables.RUNS, Tables.RUNS_SCHEMA, false);
     create(Tables.QUARANTINE, Tables.QUARANTINE_SCHEMA, true);
+    create(Tables.INGESTED_FILES, Tables.INGESTED_FILES_SCHEMA, true);
   }
 
   private void create(String table, StructType schema, boolean byBusinessUnit) {
@@ -172,7 +174,8 @@ public final class StateStore {
         nb.add(RowFactory.create(b.eventSource(), b.eventName(), b.count(), Timestamp.from(b.firstTime()),
             Timestamp.from(b.lastTime()), b.failed(), b.readOnly(), b.sensitivity(), b.known()));
       }
-      rows.add(RowFactory.create(a.alertId(), a.businessUnit(), Timestamp.from(a.hour()), a.accountId(),
+      rows.add(RowFactory.create(a.alertId(), a.businessUnit(), Timestamp.from(a.hour()),
+          Timestamp.from(a.detectHour()), a.accountId(),
           a.principal(), a.identityType(), a.severity().label(), a.reason(), a.late(), nb.toArray(),
           a.sourceIps().toArray(), a.userAgents().toArray(), a.regions().toArray(), a.eventIds().toArray(), runId,
           now));
@@ -185,11 +188,11 @@ public final class StateStore {
         .execute();
   }
 
-  /** The recorded alerts of some business units for the hours in [from, to), oldest first. */
-  public List<Alert> alerts(List<String> businessUnits, Instant from, Instant to) {
+  /** The alerts that the run of {@code detectHour} recorded (late ones included), oldest first. */
+  public List<Alert> alerts(List<String> businessUnits, Instant detectHour) {
     List<Alert> out = new ArrayList<>();
     Dataset<Row> rows = of(Tables.ALERTS, businessUnits)
-        .filter(col("hour").geq(Timestamp.from(from)).and(col("hour").lt(Timestamp.from(to))))
+        .filter(col("detect_hour").equalTo(Timestamp.from(detectHour)))
         .orderBy("hour", "business_unit", "account_id", "principal");
     for (Row r : rows.collectAsList()) {
       out.add(toAlert(r));
@@ -203,7 +206,8 @@ public final class StateStore {
       nb.add(new NewBehavior(b.getString(0), b.getString(1), b.getLong(2), b.getTimestamp(3).toInstant(),
           b.getTimestamp(4).toInstant(), b.getBoolean(5), b.getBoolean(6), b.getString(7), b.getBoolean(8)));
     }
-    return new Alert(r.getAs("alert_id"), r.<Timestamp>getAs("hour").toInstant(), r.getAs("business_unit"),
+    return new Alert(r.getAs("alert_id"), r.<Timestamp>getAs("hour").toInstant(),
+        r.<Timestamp>getAs("detect_hour").toInstant(), r.getAs("business_unit"),
         r.getAs("account_id"), r.getAs("principal"), r.getAs("identity_type"),
         Severity.valueOf(r.<String>getAs("severity").toUpperCase(java.util.Locale.ROOT)), r.getAs("reason"),
         r.getAs("late"), nb, r.getList(r.fieldIndex("source_ips")), r.getList(r.fieldIndex("user_agents")),
@@ -229,6 +233,55 @@ public final class StateStore {
             + " AND t.source = s.source AND t.record_index = s.record_index AND t.reason = s.reason")
         .whenNotMatched().insertAll()
         .execute();
+  }
+
+  /** Records files read by the run of {@code detectHour}, once per (file, event hour) however often it reruns. */
+  public void recordIngested(List<IngestedFile> files, List<String> businessUnits, String runId) {
+    if (files.isEmpty()) {
+      return;
+    }
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rows = new ArrayList<>();
+    for (IngestedFile i : files) {
+      LogFile f = i.file();
+      rows.add(RowFactory.create(f.businessUnit(), f.accountId(), f.uri(), f.region(), Timestamp.from(f.fileTime()),
+          f.size(), Timestamp.from(i.eventHour()), Timestamp.from(i.detectHour()), i.late(), runId, now));
+    }
+    Dataset<Row> src = spark.createDataFrame(rows, Tables.INGESTED_FILES_SCHEMA);
+    DeltaTable.forPath(spark, path(Tables.INGESTED_FILES)).as("t")
+        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
+            + " AND t.uri = s.uri AND t.event_hour = s.event_hour")
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  /** The ledger rows of some business units whose event hour is in [from, to). */
+  public List<IngestedFile> ingested(List<String> businessUnits, Instant from, Instant to) {
+    List<IngestedFile> out = new ArrayList<>();
+    for (Row r : of(Tables.INGESTED_FILES, businessUnits)
+        .filter(col("event_hour").geq(Timestamp.from(from)).and(col("event_hour").lt(Timestamp.from(to))))
+        .collectAsList()) {
+      out.add(new IngestedFile(new LogFile(r.getAs("uri"), r.getAs("account_id"), r.getAs("business_unit"),
+          r.getAs("region"), r.<Timestamp>getAs("file_time").toInstant(), r.<Long>getAs("size")),
+          r.<Timestamp>getAs("event_hour").toInstant(), r.<Timestamp>getAs("detect_hour").toInstant(),
+          r.<Boolean>getAs("late")));
+    }
+    return out;
+  }
+
+  /** The hours in [from, to) that a completed detect run covered for any of these business units. */
+  public java.util.Set<Instant> detectedHours(List<String> businessUnits, Instant from, Instant to) {
+    java.util.Set<Instant> out = new java.util.HashSet<>();
+    for (Row r : table(Tables.RUNS)
+        .filter(col("command").equalTo("detect").and(col("status").equalTo("completed"))
+            .and(col("window_from").geq(Timestamp.from(from))).and(col("window_from").lt(Timestamp.from(to)))
+            .and(org.apache.spark.sql.functions.arrays_overlap(col("business_units"),
+                org.apache.spark.sql.functions.array(businessUnits.stream()
+                    .map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new)))))
+        .select("window_from").distinct().collectAsList()) {
+      out.add(r.getTimestamp(0).toInstant());
+    }
+    return out;
   }
 
   /** Appends one row to the run ledger (a blind append: never conflicts with another job). */

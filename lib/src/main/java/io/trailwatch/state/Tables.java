@@ -11,6 +11,7 @@ public final class Tables {
   public static final String ALERTS = "alerts";
   public static final String RUNS = "runs";
   public static final String QUARANTINE = "quarantine";
+  public static final String INGESTED_FILES = "ingested_files";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -50,6 +51,7 @@ public final class Tables {
       .add("alert_id", DataTypes.StringType, false)
       .add("business_unit", DataTypes.StringType, false)
       .add("hour", DataTypes.TimestampType, false)
+      .add("detect_hour", DataTypes.TimestampType, false)
       .add("account_id", DataTypes.StringType, false)
       .add("principal", DataTypes.StringType, false)
       .add("identity_type", DataTypes.StringType, false)
@@ -95,6 +97,23 @@ public final class Tables {
       .add("run_id", DataTypes.StringType, false)
       .add("window_from", DataTypes.TimestampType, false)
       .add("quarantined_at", DataTypes.TimestampType, false);
+
+  /**
+   * The ledger of files read for detection: one row per (file, event hour). {@code detect_hour}
+   * is the run that read it: a rerun of that hour reads exactly these rows' files again.
+   */
+  public static final StructType INGESTED_FILES_SCHEMA = new StructType()
+      .add("business_unit", DataTypes.StringType, false)
+      .add("account_id", DataTypes.StringType, false)
+      .add("uri", DataTypes.StringType, false)
+      .add("region", DataTypes.StringType, false)
+      .add("file_time", DataTypes.TimestampType, false)
+      .add("size", DataTypes.LongType, false)
+      .add("event_hour", DataTypes.TimestampType, false)
+      .add("detect_hour", DataTypes.TimestampType, false)
+      .add("late", DataTypes.BooleanType, false)
+      .add("run_id", DataTypes.StringType, false)
+      .add("read_at", DataTypes.TimestampType, false);
 
   private Tables() {}
 }

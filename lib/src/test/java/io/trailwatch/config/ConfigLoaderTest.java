@@ -21,6 +21,7 @@ class ConfigLoaderTest {
   void defaultsAreStable() {
     TrailwatchConfig c = TrailwatchConfig.defaults();
     assertEquals(30, c.ingest().deliveryLagMinutes());
+    assertEquals(6, c.ingest().lateFileHours());
     assertEquals(512, c.ingest().maxStringLength());
     assertEquals(List.of("AWSReservedSSO_*"), c.identity().humanRolePatterns());
     assertEquals(90, c.baseline().retentionDays());
@@ -46,7 +47,7 @@ class ConfigLoaderTest {
   @Test
   void everyKeyMapsToAField() {
     TrailwatchConfig c = ConfigLoader.parse(String.join("\n",
-        "ingest: {delivery-lag-minutes: 45, max-string-length: 100, max-quarantined-records-per-file: 7}",
+        "ingest: {delivery-lag-minutes: 45, late-file-hours: 2, max-string-length: 100, max-quarantined-records-per-file: 7}",
         "identity: {human-role-patterns: ['Admin*']}",
         "baseline: {retention-days: 30, warmup-days: 0}",
         "policy:",
@@ -58,6 +59,7 @@ class ConfigLoaderTest {
         "  allow: [{account: '111122223333', principal: 'arn:*:role/scanner', reason: 'scanner'}]",
         "alerts: {max-context-values: 3, sample-event-ids: 2}"), "t");
     assertEquals(45, c.ingest().deliveryLagMinutes());
+    assertEquals(2, c.ingest().lateFileHours());
     assertEquals(100, c.ingest().maxStringLength());
     assertEquals(7, c.ingest().maxQuarantinedRecordsPerFile());
     assertEquals(List.of("Admin*"), c.identity().humanRolePatterns());

@@ -180,6 +180,36 @@ class DetectionTest extends SparkTest {
   }
 
   @Test
+  void aFileDeliveredAfterItsHoursRunIsReadByTheNextRunAndFlaggedLate() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
+    RunSummary first = baselineThenDetect(H);
+    assertFalse(only(first.alerts(), CI).late());
+
+    // Delivered after the run of H: a file named in H's window, holding an event of H.
+    Instant lateEvent = H.start().plus(Duration.ofMinutes(40));
+    log(PAY, H.start().plus(Duration.ofMinutes(50)),
+        ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com", "CreateAccessKey", lateEvent));
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    RunSummary next = p.detect(H.plusHours(1), ACCOUNTS);
+    Alert late = only(next.alerts(), CI);
+    assertTrue(late.late());
+    assertEquals(H.start(), late.hour());
+    assertEquals(H.plusHours(1).start(), late.detectHour());
+    assertEquals(Set.of("CreateAccessKey"), names(late));
+
+    long ledger = state.table(Tables.INGESTED_FILES).count();
+    RunSummary again = p.detect(H.plusHours(1), ACCOUNTS);
+    assertEquals(next.alerts(), again.alerts(), "a rerun finds the same late alert");
+    assertEquals(next.filesRead(), again.filesRead());
+    assertEquals(ledger, state.table(Tables.INGESTED_FILES).count(), "no file is recorded twice");
+    RunSummary rerunOfH = p.detect(H, ACCOUNTS);
+    assertEquals(first.filesRead(), rerunOfH.filesRead(), "a rerun of H reads exactly the files its first run read");
+    assertEquals(first.alerts(), rerunOfH.alerts());
+  }
+
+  @Test
   void eventsNearMidnightAreFoundInTheNextDaysFolder() throws Exception {
     history();
     Hour late = Hour.parse("--hour", "2026-11-19T23");

@@ -32,7 +32,7 @@ class PolicyTest {
   }
 
   static List<Alert> decide(PolicyConfig cfg, List<Candidate> cs) {
-    return new Policy(cfg, 10, 20, 7).decide(cs, HOUR, HISTORY, false).alerts();
+    return new Policy(cfg, 10, 20, 7).decide(cs, HOUR, HOUR, HISTORY).alerts();
   }
 
   static List<Alert> decide(List<Candidate> cs) {
@@ -48,7 +48,7 @@ class PolicyTest {
     Alert user = a.stream().filter(x -> x.principal().equals(USER)).findFirst().orElseThrow();
     assertEquals(List.of("CreateAccessKey", "ListBuckets"), user.newBehaviors().stream().map(b -> b.eventName()).toList());
     assertEquals(Severity.HIGH, user.severity(), "CreateAccessKey is in the catalogue as high");
-    assertEquals(Alert.idFor("bu", "111122223333", USER, HOUR.start()), user.alertId());
+    assertEquals(Alert.idFor("bu", "111122223333", USER, HOUR.start(), HOUR.start()), user.alertId());
     assertTrue(user.reason().contains("iam:CreateAccessKey"), user.reason());
   }
 
@@ -67,7 +67,7 @@ class PolicyTest {
     Map<String, Instant> young = Map.of("bu", HOUR.start().minus(Duration.ofDays(2)));
     String root = "arn:aws:iam::111122223333:root";
     Policy.Decision d = p.decide(List.of(newCall(USER, "IAMUser", "s3.amazonaws.com", "ListBuckets"),
-        c(root, "Root", "signin.amazonaws.com", "ConsoleLogin", true, null, 1, 0, false)), HOUR, young, false);
+        c(root, "Root", "signin.amazonaws.com", "ConsoleLogin", true, null, 1, 0, false)), HOUR, HOUR, young);
     assertEquals(List.of(root), d.alerts().stream().map(Alert::principal).toList());
     assertEquals(1, d.quiet().get(Policy.Quiet.WARMUP));
   }
