@@ -1,0 +1,102 @@
+-- trailwatch state: the Delta tables under one state root, as the jobs create them.
+-- Replace ${state} with the state root (a local folder, or s3://bucket/prefix on EMR).
+-- The jobs create these tables themselves; this file is for analysts and reviewers.
+-- Tables that BU jobs write are partitioned by business_unit, so jobs of different BUs
+-- commit side by side (every MERGE names its business units).
+
+-- One row per (business unit, account, principal, behaviour) that succeeded at least once.
+-- Known at time T when first_seen < T < expires_at; expires_at = last_seen + retention-days.
+CREATE TABLE IF NOT EXISTS delta.`${state}/baseline` (
+  business_unit STRING NOT NULL,
+  account_id STRING NOT NULL,
+  principal STRING NOT NULL,
+  identity_type STRING NOT NULL,
+  event_source STRING NOT NULL,
+  event_name STRING NOT NULL,
+  first_seen TIMESTAMP NOT NULL,
+  last_seen TIMESTAMP NOT NULL,
+  expires_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit);
+
+-- First and last sighting per principal: the learning period.
+CREATE TABLE IF NOT EXISTS delta.`${state}/principals` (
+  business_unit STRING NOT NULL,
+  account_id STRING NOT NULL,
+  principal STRING NOT NULL,
+  identity_type STRING NOT NULL,
+  first_seen TIMESTAMP NOT NULL,
+  last_seen TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit);
+
+-- One row per principal and hour with new behaviour; alert_id is deterministic.
+CREATE TABLE IF NOT EXISTS delta.`${state}/alerts` (
+  alert_id STRING NOT NULL,
+  business_unit STRING NOT NULL,
+  hour TIMESTAMP NOT NULL,
+  detect_hour TIMESTAMP NOT NULL,
+  account_id STRING NOT NULL,
+  principal STRING NOT NULL,
+  identity_type STRING NOT NULL,
+  severity STRING NOT NULL,
+  reason STRING NOT NULL,
+  late BOOLEAN NOT NULL,
+  new_behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING, count: BIGINT, first_time: TIMESTAMP,
+    last_time: TIMESTAMP, failed: BOOLEAN, read_only: BOOLEAN, sensitivity: STRING, known: BOOLEAN>> NOT NULL,
+  source_ips ARRAY<STRING> NOT NULL,
+  user_agents ARRAY<STRING> NOT NULL,
+  regions ARRAY<STRING> NOT NULL,
+  event_ids ARRAY<STRING> NOT NULL,
+  run_id STRING NOT NULL,
+  created_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit);
+
+-- The run ledger: one row per completed run.
+CREATE TABLE IF NOT EXISTS delta.`${state}/runs` (
+  run_id STRING NOT NULL,
+  command STRING NOT NULL,
+  business_units ARRAY<STRING> NOT NULL,
+  window_from TIMESTAMP NOT NULL,
+  window_to TIMESTAMP NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP NOT NULL,
+  status STRING NOT NULL,
+  files_read BIGINT NOT NULL,
+  files_quarantined BIGINT NOT NULL,
+  records_read BIGINT NOT NULL,
+  records_quarantined BIGINT NOT NULL,
+  duplicates_dropped BIGINT NOT NULL,
+  principals BIGINT NOT NULL,
+  new_behaviors BIGINT NOT NULL,
+  alerts BIGINT NOT NULL,
+  seconds DOUBLE NOT NULL,
+  version STRING NOT NULL
+) USING DELTA;
+
+-- Input that could not be used, and why (record_index -1: the whole file, or its rest).
+CREATE TABLE IF NOT EXISTS delta.`${state}/quarantine` (
+  business_unit STRING NOT NULL,
+  account_id STRING,
+  source STRING NOT NULL,
+  record_index BIGINT NOT NULL,
+  event_id STRING,
+  reason STRING NOT NULL,
+  detail STRING,
+  run_id STRING NOT NULL,
+  window_from TIMESTAMP NOT NULL,
+  quarantined_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit);
+
+-- Files read for detection, per event hour; a rerun of detect_hour reads exactly these again.
+CREATE TABLE IF NOT EXISTS delta.`${state}/ingested_files` (
+  business_unit STRING NOT NULL,
+  account_id STRING NOT NULL,
+  uri STRING NOT NULL,
+  region STRING NOT NULL,
+  file_time TIMESTAMP NOT NULL,
+  size BIGINT NOT NULL,
+  event_hour TIMESTAMP NOT NULL,
+  detect_hour TIMESTAMP NOT NULL,
+  late BOOLEAN NOT NULL,
+  run_id STRING NOT NULL,
+  read_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit);

@@ -1,0 +1,56 @@
+-- Analysts' queries over the trailwatch state (Spark SQL with Delta, e.g. from a notebook).
+-- Replace ${state} with the state root. Each query is separated by a line with one ';'.
+
+-- name: alerts_last_day
+-- The last day's alerts, worst first, with what was new.
+SELECT hour, business_unit, account_id, severity, identity_type, principal,
+       transform(new_behaviors, b -> concat(b.event_source, ':', b.event_name,
+         CASE WHEN b.failed THEN ' (failed)' ELSE '' END)) AS new_behaviors,
+       source_ips, late, reason
+FROM delta.`${state}/alerts`
+WHERE hour >= (SELECT max(hour) FROM delta.`${state}/alerts`) - INTERVAL 1 DAY
+ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
+         hour DESC
+;
+-- name: principal_baseline
+-- Everything one principal is known to do (set the principal), newest first.
+SELECT event_source, event_name, first_seen, last_seen, expires_at
+FROM delta.`${state}/baseline`
+WHERE principal = 'arn:aws:iam::111100000001:user/ci-deployer'
+ORDER BY last_seen DESC
+;
+-- name: alerts_per_day
+-- Alert volume per business unit, day and severity: is a policy too noisy?
+SELECT business_unit, date(hour) AS day, severity, count(*) AS alerts
+FROM delta.`${state}/alerts`
+GROUP BY business_unit, date(hour), severity
+ORDER BY day DESC, business_unit, severity
+;
+-- name: quarantine_by_reason
+-- What input was rejected, and how much of it, per reason.
+SELECT business_unit, reason, count(*) AS entries, count(DISTINCT source) AS files, max(quarantined_at) AS last
+FROM delta.`${state}/quarantine`
+GROUP BY business_unit, reason
+ORDER BY entries DESC
+;
+-- name: run_health
+-- The latest runs: how long they took, what they read, what they found.
+SELECT command, business_units, window_from, seconds, files_read, files_quarantined, records_read,
+       records_quarantined, duplicates_dropped, new_behaviors, alerts
+FROM delta.`${state}/runs`
+ORDER BY finished_at DESC
+LIMIT 50
+;
+-- name: new_principals
+-- Principals first seen in the last 14 days (still in their learning period by default).
+SELECT business_unit, account_id, identity_type, principal, first_seen, last_seen
+FROM delta.`${state}/principals`
+WHERE first_seen >= (SELECT max(last_seen) FROM delta.`${state}/principals`) - INTERVAL 14 DAYS
+ORDER BY first_seen DESC
+;
+-- name: late_files
+-- Files that arrived after their hour's run, and the run that read them.
+SELECT business_unit, account_id, region, uri, event_hour, detect_hour
+FROM delta.`${state}/ingested_files`
+WHERE late
+ORDER BY detect_hour DESC
