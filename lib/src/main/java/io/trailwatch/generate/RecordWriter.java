@@ -396,56 +396,12 @@ final class RecordWriter {
         g.writeString(s.accessKeyId);
         break;
       case FEDERATED_USER:
-        g.writeFieldName(PRINCIPAL_ID);
-        g.writeString(s.principalId);
-        g.writeFieldName(ARN);
-        g.writeString(s.arn);
-        g.writeFieldName(ACCOUNT_ID);
-        g.writeString(a.idS);
-        g.writeFieldName(ACCESS_KEY_ID);
-        g.writeString(s.accessKeyId);
-        g.writeFieldName(SESSION_CONTEXT);
-        g.writeStartObject();
-        g.writeFieldName(SESSION_ISSUER);
-        g.writeStartObject();
-        g.writeFieldName(TYPE);
-        g.writeString(V_IAM_USER);
-        g.writeFieldName(PRINCIPAL_ID);
-        g.writeString(p.userIdS);
-        g.writeFieldName(ARN);
-        g.writeString(p.userArnS);
-        g.writeFieldName(ACCOUNT_ID);
-        g.writeString(a.idS);
-        g.writeFieldName(USER_NAME);
-        g.writeString(p.userNameS);
-        g.writeEndObject();
+        sessionIssuer(g, s, a, V_IAM_USER, p.userIdS, p.userArnS, p.userNameS);
         attributes(g, s);
         g.writeEndObject();
         break;
       default: // roles
-        g.writeFieldName(PRINCIPAL_ID);
-        g.writeString(s.principalId);
-        g.writeFieldName(ARN);
-        g.writeString(s.arn);
-        g.writeFieldName(ACCOUNT_ID);
-        g.writeString(a.idS);
-        g.writeFieldName(ACCESS_KEY_ID);
-        g.writeString(s.accessKeyId);
-        g.writeFieldName(SESSION_CONTEXT);
-        g.writeStartObject();
-        g.writeFieldName(SESSION_ISSUER);
-        g.writeStartObject();
-        g.writeFieldName(TYPE);
-        g.writeString(V_ROLE);
-        g.writeFieldName(PRINCIPAL_ID);
-        g.writeString(p.roleIdS);
-        g.writeFieldName(ARN);
-        g.writeString(p.roleArnS);
-        g.writeFieldName(ACCOUNT_ID);
-        g.writeString(a.idS);
-        g.writeFieldName(USER_NAME);
-        g.writeString(p.roleNameS);
-        g.writeEndObject();
+        sessionIssuer(g, s, a, V_ROLE, p.roleIdS, p.roleArnS, p.roleNameS);
         g.writeFieldName(WEB_ID_FEDERATION_DATA);
         g.writeStartObject();
         g.writeEndObject();
@@ -461,6 +417,34 @@ final class RecordWriter {
         }
         break;
     }
+    g.writeEndObject();
+  }
+
+  /** The session's own ids, then an open sessionContext holding its issuer (closed by the caller). */
+  private void sessionIssuer(JsonGenerator g, Session s, Account a, SerializedString issuerType,
+      SerializedString issuerId, SerializedString issuerArn, SerializedString issuerName) throws IOException {
+    g.writeFieldName(PRINCIPAL_ID);
+    g.writeString(s.principalId);
+    g.writeFieldName(ARN);
+    g.writeString(s.arn);
+    g.writeFieldName(ACCOUNT_ID);
+    g.writeString(a.idS);
+    g.writeFieldName(ACCESS_KEY_ID);
+    g.writeString(s.accessKeyId);
+    g.writeFieldName(SESSION_CONTEXT);
+    g.writeStartObject();
+    g.writeFieldName(SESSION_ISSUER);
+    g.writeStartObject();
+    g.writeFieldName(TYPE);
+    g.writeString(issuerType);
+    g.writeFieldName(PRINCIPAL_ID);
+    g.writeString(issuerId);
+    g.writeFieldName(ARN);
+    g.writeString(issuerArn);
+    g.writeFieldName(ACCOUNT_ID);
+    g.writeString(a.idS);
+    g.writeFieldName(USER_NAME);
+    g.writeString(issuerName);
     g.writeEndObject();
   }
 
