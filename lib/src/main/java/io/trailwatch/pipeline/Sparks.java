@@ -27,6 +27,8 @@ public final class Sparks {
         .config("spark.databricks.delta.stats.skipping", "true");
     if (master != null) {
       b = b.master(master)
+          // trailwatch uses path-based tables only: keep Spark's warehouse out of the user's folder.
+          .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/trailwatch-spark-warehouse")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
     }
