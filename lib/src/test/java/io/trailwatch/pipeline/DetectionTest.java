@@ -156,6 +156,12 @@ class DetectionTest extends SparkTest {
     p.buildBaseline(new Window(old.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
     RunSummary s = p.detect(H, ACCOUNTS);
     assertEquals(Set.of("ListBuckets"), names(only(s.alerts(), CI)), "last seen 100 days ago: expired; 80: kept");
+    Row refreshed = state.table(Tables.BASELINE).filter("event_name = 'GetObject'").first();
+    assertEquals(t.plus(Duration.ofDays(90)), refreshed.getTimestamp(refreshed.fieldIndex("expires_at")).toInstant(),
+        "seeing it again refreshes it for another 90 days");
+    Row restarted = state.table(Tables.BASELINE).filter("event_name = 'ListBuckets'").first();
+    assertEquals(t, restarted.getTimestamp(restarted.fieldIndex("first_seen")).toInstant(),
+        "an expired behaviour starts again from its new first sighting");
   }
 
   @Test
