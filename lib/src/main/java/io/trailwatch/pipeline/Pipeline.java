@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
@@ -101,35 +102,39 @@ public final class Pipeline {
   }
 
   /**
-   * The files of one run. A rerun reads exactly what the first run of the hour recorded in the
-   * ledger; a first run plans the hour's files, plus the files of earlier hours (that had a run)
-   * which the ledger does not hold for that hour: delivered after that run.
+   * The files of one run. For a business unit that this hour's run already read, exactly the
+   * files its ledger rows name (a rerun reads the same files). Otherwise, the hour's planned
+   * files, plus the files of earlier hours (that had a run) which the ledger does not hold for
+   * that hour: delivered after that run.
    */
   private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus) {
-    int lookback = cfg.ingest().lateFileHours();
-    Instant from = hour.start().minus(Duration.ofHours(lookback));
+    Instant from = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     List<IngestedFile> recorded = state.ingested(bus, from, hour.end());
-    List<IngestedFile> mine = recorded.stream().filter(i -> i.detectHour().equals(hour.start())).toList();
     TreeMap<Hour, List<LogFile>> byHour = new TreeMap<>();
-    if (!mine.isEmpty()) {
-      for (IngestedFile i : mine) {
+    byHour.put(hour, new ArrayList<>());
+    Set<String> rerun = new TreeSet<>();
+    for (IngestedFile i : recorded) {
+      if (i.detectHour().equals(hour.start())) {
         byHour.computeIfAbsent(new Hour(i.eventHour()), h -> new ArrayList<>()).add(i.file());
+        rerun.add(i.file().businessUnit());
       }
-      byHour.putIfAbsent(hour, new ArrayList<>());
-      return new FileSelection(hour, byHour, List.of(), true);
     }
-    LogPlanner.Plan plan = planner.plan(accounts, from, hour.end().plus(deliveryLag()));
-    byHour.put(hour, filesOf(plan, hour));
+    List<Account> fresh = accounts.stream().filter(a -> !rerun.contains(a.businessUnit())).toList();
+    if (fresh.isEmpty()) {
+      return new FileSelection(hour, byHour, List.of(), rerun);
+    }
+    LogPlanner.Plan plan = planner.plan(fresh, from, hour.end().plus(deliveryLag()));
+    byHour.get(hour).addAll(filesOf(plan, hour));
     Set<String> done = new HashSet<>();
     recorded.forEach(i -> done.add(i.file().uri() + "@" + i.eventHour()));
-    for (Instant earlier : state.detectedHours(bus, from, hour.start())) {
+    for (Instant earlier : state.detectedHours(businessUnits(fresh), from, hour.start())) {
       Hour p = new Hour(earlier);
       List<LogFile> late = filesOf(plan, p).stream().filter(f -> !done.contains(f.uri() + "@" + p.start())).toList();
       if (!late.isEmpty()) {
-        byHour.put(p, late);
+        byHour.computeIfAbsent(p, h -> new ArrayList<>()).addAll(late);
       }
     }
-    return new FileSelection(hour, byHour, plan.rejected(), false);
+    return new FileSelection(hour, byHour, plan.rejected(), rerun);
   }
 
   /** The planned files that can hold events of {@code h}: named from h up to the delivery lag after it. */
@@ -280,7 +285,7 @@ public final class Pipeline {
 
   /** The files a run reads, per event hour (the run's own hour first), and the odd objects met while planning. */
   private record FileSelection(Hour hour, TreeMap<Hour, List<LogFile>> byEventHour, List<QuarantineEntry> rejected,
-      boolean rerun) {
+      Set<String> rerunBusinessUnits) {
     List<IngestedFile> ingested(Hour detectHour) {
       List<IngestedFile> out = new ArrayList<>();
       byEventHour.forEach((h, files) -> files.forEach(f -> out.add(new IngestedFile(f, h.start(), detectHour.start(),
@@ -292,7 +297,8 @@ public final class Pipeline {
       long late = byEventHour.entrySet().stream().filter(e -> !e.getKey().equals(hour))
           .mapToLong(e -> e.getValue().size()).sum();
       return byEventHour.get(hour).size() + " files" + (late > 0 ? " + " + late + " late files of earlier hours" : "")
-          + (rerun ? " (rerun: the files the first run read)" : "");
+          + (rerunBusinessUnits.isEmpty() ? "" : " (rerun for " + String.join(", ", rerunBusinessUnits)
+              + ": the files the first run read)");
     }
   }
 
