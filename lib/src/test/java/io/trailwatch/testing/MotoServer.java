@@ -130,20 +130,27 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
     try (Stream<Path> walk = Files.walk(dir)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    List<Throwable> errors = new ArrayList<>();
-    files.parallelStream().forEach(f -> {
-      String key = prefix + dir.relativize(f).toString().replace(File.separatorChar, '/');
-      try {
-        put(bucket, key, Files.readAllBytes(f));
-      } catch (IOException | RuntimeException e) {
-        synchronized (errors) {
-          errors.add(e);
-        }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (Path f : files) {
+        String key = prefix + dir.relativize(f).toString().replace(File.separatorChar, '/');
+        done.add(pool.submit(() -> {
+          put(bucket, key, Files.readAllBytes(f));
+          return null;
+        }));
       }
-    });
-    if (!errors.isEmpty()) {
-      throw new IOException("Cannot upload " + dir + " to s3://" + bucket + "/" + prefix + ": " + errors.get(0),
-          errors.get(0));
+      for (java.util.concurrent.Future<?> d : done) {
+        d.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("Cannot upload " + dir + " to s3://" + bucket + "/" + prefix + ": " + e.getCause(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while uploading " + dir, e);
+    } finally {
+      pool.shutdownNow();
     }
     return files.size();
   }
