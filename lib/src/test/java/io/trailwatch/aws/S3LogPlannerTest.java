@@ -253,6 +253,27 @@ class S3LogPlannerTest {
   }
 
   @Test
+  void accessDeniedIsAnExternalErrorNamingTheLocation() {
+    S3Client denying = (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(),
+        new Class<?>[] {S3Client.class}, (proxy, m, args) -> {
+          if (m.getName().equals("listObjectsV2")) {
+            throw S3Exception.builder().statusCode(403)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("Access Denied")
+                    .build())
+                .build();
+          }
+          return m.invoke(client, args);
+        });
+    S3LogPlanner planner = new S3LogPlanner(denying, false, S3Location.parse("--logs", "s3://" + bucket + "/org"), 1,
+        1000, new Retrying(8, 1, 2, ms -> { }));
+    TrailwatchException e = assertThrows(TrailwatchException.class, () -> plan(planner, H));
+    assertEquals("LOGS_ACCESS_DENIED", e.code());
+    assertEquals(TrailwatchException.Kind.EXTERNAL, e.kind());
+    assertTrue(e.getMessage().contains("s3://" + bucket + "/org/AWSLogs/"), e.getMessage());
+    assertEquals(1, planner.listRequests(), "access denied is not retried");
+  }
+
+  @Test
   void missingBucketIsAUserError() {
     S3LogPlanner planner = new S3LogPlanner(client, false, S3Location.parse("--logs", "s3://no-such-bucket-tw"), 2,
         1000, Retrying.standard());
