@@ -42,6 +42,9 @@ public final class S3Clients {
           // S3-compatible servers differ in the newer default checksums: send and check them only when required.
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    } else {
+      // A bucket in another region than the client's: follow S3's redirect instead of failing.
+      b = b.crossRegionAccessEnabled(true);
     }
     return b.build();
   }

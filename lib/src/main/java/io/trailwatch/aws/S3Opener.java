@@ -15,6 +15,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * settings travel with the task; each JVM builds one client per settings on first use and
  * keeps it. Any failure, a missing or forbidden object included, is an {@link IOException}
  * naming the object, so that the reader quarantines the file and the run goes on.
+ *
+ * <p>Why not s3a: opening a file through Hadoop's s3a costs a HEAD before the GET, and
+ * CloudTrail means many small objects. On moto, 500 objects of 20 KB read by 2 threads took
+ * 7.4-8.6 s with this opener and 13-17 s with s3a (1,000 requests against 2,000).
  */
 public final class S3Opener implements io.trailwatch.ingest.LogOpener {
   private static final long serialVersionUID = 1L;

@@ -37,10 +37,25 @@ public record S3Settings(String endpoint, String region) implements Serializable
   /**
    * The SDK convention: endpoint from {@code AWS_ENDPOINT_URL_S3}, else {@code AWS_ENDPOINT_URL}
    * (the system properties {@code aws.endpointUrlS3} / {@code aws.endpointUrl} win, as in the
-   * SDK); region from {@code aws.region}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, else us-east-1.
+   * SDK); region from {@code aws.region}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, the profile
+   * file, else us-east-1. (The instance metadata service is not asked: a region mismatch is
+   * handled by cross-region access, and a laptop would wait for the lookup to time out.)
    */
   public static S3Settings fromEnvironment() {
-    return from(System::getProperty, System.getenv());
+    S3Settings s = from(System::getProperty, System.getenv());
+    if (s.region().equals(DEFAULT_REGION) && first(System.getProperty("aws.region"), System.getenv("AWS_REGION"),
+        System.getenv("AWS_DEFAULT_REGION")) == null) {
+      return new S3Settings(s.endpoint(), profileRegion());
+    }
+    return s;
+  }
+
+  private static String profileRegion() {
+    try {
+      return new software.amazon.awssdk.regions.providers.AwsProfileRegionProvider().getRegion().id();
+    } catch (RuntimeException e) {
+      return DEFAULT_REGION;
+    }
   }
 
   static S3Settings from(Function<String, String> properties, Map<String, String> env) {

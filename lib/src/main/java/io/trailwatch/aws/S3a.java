@@ -20,8 +20,9 @@ public final class S3a {
   public static Map<String, String> hadoopConf(S3Settings s) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("fs.s3a.aws.credentials.provider", CREDENTIALS_CHAIN);
-    m.put("fs.s3a.endpoint.region", s.region());
     if (s.endpoint() != null) {
+      // On AWS itself s3a finds each bucket's region; an S3-compatible server takes the signing region given.
+      m.put("fs.s3a.endpoint.region", s.region());
       m.put("fs.s3a.endpoint", s.endpoint());
       m.put("fs.s3a.path.style.access", "true");
       m.put("fs.s3a.connection.ssl.enabled", String.valueOf(s.endpoint().startsWith("https:")));
