@@ -1,5 +1,10 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.aws.S3Location;
+import io.trailwatch.aws.S3LogPlanner;
+import io.trailwatch.aws.S3Opener;
+import io.trailwatch.aws.S3Settings;
+import io.trailwatch.aws.S3a;
 import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.TrailwatchException;
@@ -21,12 +26,14 @@ import picocli.CommandLine.Option;
 
 /** The options that say where logs, accounts, state and config are: shared by baseline and detect. */
 final class Options {
-  @Option(names = "--logs", required = true, paramLabel = "DIR",
-      description = "Folder laid out like a CloudTrail bucket: AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/")
+  @Option(names = "--logs", required = true, paramLabel = "DIR|S3",
+      description = "CloudTrail bucket (s3://bucket[/prefix]) or a folder laid out like one: "
+          + "AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/")
   String logs;
 
-  @Option(names = "--state", required = true, paramLabel = "DIR",
-      description = "Folder of the Delta tables (baseline, principals, alerts, runs, quarantine); created if missing")
+  @Option(names = "--state", required = true, paramLabel = "DIR|S3",
+      description = "Folder or s3://bucket/prefix of the Delta tables (baseline, principals, alerts, runs, "
+          + "quarantine); created if missing")
   String state;
 
   @Option(names = "--accounts", required = true, paramLabel = "CSV",
@@ -49,14 +56,18 @@ final class Options {
   }
 
   LogPlanner planner() {
-    return new LocalLogPlanner(Path.of(logs));
+    return S3Location.isS3(logs) ? S3LogPlanner.create(logs, S3Settings.fromEnvironment())
+        : new LocalLogPlanner(Path.of(logs));
   }
 
   LogOpener opener() {
-    return new LocalOpener();
+    return S3Location.isS3(logs) ? new S3Opener(S3Settings.fromEnvironment()) : new LocalOpener();
   }
 
   String stateRoot() {
+    if (S3Location.isS3(state)) {
+      return S3Location.parse("--state", state).s3a();
+    }
     Path p = Path.of(state).toAbsolutePath();
     if (Files.exists(p) && !Files.isDirectory(p)) {
       throw TrailwatchException.user("STATE_NOT_A_FOLDER", "Cannot use --state %s: it is a file, not a folder", state);
@@ -65,7 +76,11 @@ final class Options {
   }
 
   SparkSession spark() {
-    return Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8);
+    SparkSession spark = Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8);
+    if (S3Location.isS3(state) || S3Location.isS3(logs)) {
+      S3a.configure(spark, S3Settings.fromEnvironment());
+    }
+    return spark;
   }
 
   Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress) {

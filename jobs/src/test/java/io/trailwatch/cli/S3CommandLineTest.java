@@ -1,0 +1,68 @@
+package io.trailwatch.cli;
+
+import static io.trailwatch.testing.CloudTrailFixtures.record;
+import static io.trailwatch.testing.CloudTrailFixtures.root;
+import static io.trailwatch.testing.CloudTrailFixtures.writeAccounts;
+import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.testing.MotoServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --logs s3://} and {@code --state s3://} on the command line, the endpoint set the SDK's way. */
+class S3CommandLineTest {
+  @RegisterExtension static final MotoServer MOTO = new MotoServer();
+  static final String PAY = "111111111111";
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void pointAtMoto() {
+    // The SDK's system property for AWS_ENDPOINT_URL_S3: the process environment stays as it is.
+    System.setProperty("aws.endpointUrlS3", MOTO.endpoint());
+  }
+
+  @AfterEach
+  void restore() {
+    System.clearProperty("aws.endpointUrlS3");
+  }
+
+  @Test
+  void detectReadsLogsAndKeepsStateOnS3() throws Exception {
+    Instant t = Instant.parse("2026-11-20T14:03:00Z");
+    Path logs = dir.resolve("logs");
+    writeLog(logs, PAY, "us-east-1", t.plusSeconds(600),
+        List.of(record(root(PAY), PAY, "signin.amazonaws.com", "ConsoleLogin", t, null)));
+    String bucket = MOTO.newBucket("cli-logs");
+    MOTO.upload(logs, bucket, "org/");
+    String stateBucket = MOTO.newBucket("cli-state");
+    Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
+    Path alerts = dir.resolve("alerts.jsonl");
+
+    int code = Main.run("detect", "--logs", "s3://" + bucket + "/org", "--state", "s3://" + stateBucket + "/tw",
+        "--accounts", accounts.toString(), "--hour", "2026-11-20T14", "--master", "local[2]",
+        "--alerts-out", alerts.toString());
+    assertEquals(0, code);
+    String out = Files.readString(alerts);
+    assertTrue(out.contains("arn:aws:iam::" + PAY + ":root") && out.contains("ConsoleLogin"), out);
+    assertTrue(MOTO.s3().listObjectsV2(b -> b.bucket(stateBucket).prefix("tw/alerts/_delta_log/")).keyCount() > 0,
+        "the alerts table is on S3");
+  }
+
+  @Test
+  void missingBucketIsAUserError() throws Exception {
+    Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
+    int code = Main.run("detect", "--logs", "s3://no-such-trail-bucket", "--state", dir.resolve("state").toString(),
+        "--accounts", accounts.toString(), "--hour", "2026-11-20T14", "--master", "local[2]");
+    assertEquals(2, code);
+  }
+}
