@@ -173,4 +173,42 @@ class S3EndToEndTest extends SparkTest {
     assertEquals("s3://" + bucket + "/" + doomedKey, q.<String>getAs("source"));
     assertTrue(q.<String>getAs("detail").contains("NoSuchKey"), q.<String>getAs("detail"));
   }
+
+  @Test
+  void aLateObjectIsReadByTheNextRunFlaggedLateAndNeverTwice() throws Exception {
+    String pay = "111111111111";
+    List<Account> one = List.of(new Account(pay, "pay-prod", "payments"));
+    Hour h = Hour.parse("--hour", "2026-11-20T14");
+    Path folder = dir.resolve("late-logs");
+    Instant t = h.start().plusSeconds(60);
+    writeLog(folder, pay, "us-east-1", t.plusSeconds(300),
+        List.of(record(root(pay), pay, "s3.amazonaws.com", "ListBuckets", t, null)));
+    String bucket = MOTO.newBucket("late");
+    MOTO.upload(folder, bucket, "");
+    StateStore state = new StateStore(spark, dir.resolve("late-state").toUri().toString());
+    try (S3LogPlanner planner = S3LogPlanner.create("s3://" + bucket, MOTO.settings())) {
+      Pipeline p = new Pipeline(spark, TrailwatchConfig.defaults(), planner, new S3Opener(MOTO.settings()), state,
+          Progress.SILENT);
+      RunSummary first = p.detect(h, one);
+      assertEquals(1, first.filesRead());
+
+      // Delivered after the run of h: named inside h's window, holding an event of h.
+      Path late = writeLog(dir.resolve("late-object"), pay, "us-east-1", h.start().plusSeconds(3000),
+          List.of(record(root(pay), pay, "kms.amazonaws.com", "ScheduleKeyDeletion", h.start().plusSeconds(2400),
+              null)));
+      MOTO.put(bucket, dir.resolve("late-object").relativize(late).toString(), java.nio.file.Files.readAllBytes(late));
+      RunSummary next = p.detect(h.plusHours(1), one);
+      Alert a = next.alerts().stream().filter(Alert::late).findFirst().orElseThrow(() -> new AssertionError(next));
+      assertEquals(h.start(), a.hour());
+      assertEquals(List.of("ScheduleKeyDeletion"), a.newBehaviors().stream().map(b -> b.eventName()).toList());
+      assertEquals(1, next.filesRead(), "only the late object: named 14:50, it cannot hold events of h+1");
+
+      long ledger = state.table(Tables.INGESTED_FILES).count();
+      RunSummary again = p.detect(h.plusHours(1), one);
+      assertEquals(next.filesRead(), again.filesRead());
+      assertEquals(next.alerts(), again.alerts());
+      assertEquals(ledger, state.table(Tables.INGESTED_FILES).count(), "no object is recorded (or read) twice");
+      assertEquals(1, p.detect(h, one).filesRead(), "a rerun of h reads what its first run read");
+    }
+  }
 }
