@@ -30,6 +30,8 @@ import io.trailwatch.testing.MotoServer;
 import io.trailwatch.testing.SparkTest;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +110,9 @@ class S3EndToEndTest extends SparkTest {
   @Test
   void prefixedBucketGivesTheSameHour() throws Exception {
     String logs = MOTO.newBucket("shared-logs");
-    MOTO.upload(org.logsDir(), logs, "cloudtrail/prod/");
+    // The hour's day folders are all the planner lists: upload those.
+    String day = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC).format(incident.start());
+    assertTrue(MOTO.upload(org.logsDir(), logs, "cloudtrail/prod/", p -> p.toString().contains(day)) > 0);
     RunSummary fromFolder = detectOnly(new LocalLogPlanner(org.logsDir()), new LocalOpener(), "local");
     RunSummary fromS3;
     try (S3LogPlanner planner = S3LogPlanner.create("s3://" + logs + "/cloudtrail/prod", MOTO.settings())) {

@@ -126,9 +126,15 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
 
   /** Uploads every file under {@code dir} to {@code bucket}, keys = {@code prefix} + the relative path. */
   public int upload(Path dir, String bucket, String prefix) throws IOException {
+    return upload(dir, bucket, prefix, p -> true);
+  }
+
+  /** Uploads the files under {@code dir} whose path relative to it matches {@code which}. */
+  public int upload(Path dir, String bucket, String prefix, java.util.function.Predicate<Path> which)
+      throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
+      files = walk.filter(Files::isRegularFile).filter(f -> which.test(dir.relativize(f))).sorted().toList();
     }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
     try {
