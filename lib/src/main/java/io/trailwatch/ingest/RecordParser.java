@@ -13,7 +13,6 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Timestamp;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -24,9 +23,10 @@ import java.util.zip.ZipException;
  * quarantine with a reason; nothing is dropped without being counted.
  */
 public final class RecordParser {
-  /** Receives parsed events (values in {@link EventSchema} order) and quarantine entries. */
+  /** Receives parsed events and quarantine entries. */
   public interface Sink {
-    void event(Object[] values);
+    /** {@code e} is reused for the next record: copy what must be kept. */
+    void event(ParsedEvent e);
 
     void quarantine(QuarantineEntry entry);
   }
@@ -329,12 +329,21 @@ public final class RecordParser {
       return;
     }
     st.inWindow++;
-    String eventId = r.eventId == null || r.eventId.isBlank() ? "missing:" + st.file.uri() + "#" + index : r.eventId;
-    Timestamp ts = new Timestamp(Math.floorDiv(micros, 1000));
-    ts.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
-    st.sink.event(new Object[] {
-        st.file.businessUnit(), st.file.accountId(), keyed.principal().key(), keyed.principal().identityType(),
-        r.eventSource, r.eventName, eventId, ts, r.awsRegion, r.sourceIp, r.userAgent, r.errorCode, r.readOnly});
+    ParsedEvent e = st.event;
+    e.businessUnit = st.file.businessUnit();
+    e.accountId = st.file.accountId();
+    e.principal = keyed.principal().key();
+    e.identityType = keyed.principal().identityType();
+    e.eventSource = r.eventSource;
+    e.eventName = r.eventName;
+    e.eventId = r.eventId == null || r.eventId.isBlank() ? "missing:" + st.file.uri() + "#" + index : r.eventId;
+    e.eventTimeMicros = micros;
+    e.awsRegion = r.awsRegion;
+    e.sourceIp = r.sourceIp;
+    e.userAgent = r.userAgent;
+    e.errorCode = r.errorCode;
+    e.readOnly = r.readOnly;
+    st.sink.event(e);
   }
 
   private static boolean isTruncation(JsonParseException e) {
@@ -362,6 +371,7 @@ public final class RecordParser {
     final LogFile file;
     final Window window;
     final Sink sink;
+    final ParsedEvent event = new ParsedEvent();
     long records;
     long inWindow;
     long quarantinedRecords;

@@ -71,8 +71,8 @@ public final class Pipeline {
     LogPlanner.Plan plan = planner.plan(accounts, hour.start(), hour.end().plus(deliveryLag()));
     progress.step("planned " + plan.files().size() + " files for " + accounts.size() + " accounts, hour " + hour);
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), Window.of(hour), parserSettings(), opener);
-    Dataset<Row> seen = Behaviors.withContext(Behaviors.dropDuplicateEvents(read.events()),
-        cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).cache();
+    Dataset<Row> seen = Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
+        .cache();
     Totals totals = Totals.of(seen);
     CloudTrailReader.ReadStats stats = read.stats();
     progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in the hour), " + totals.behaviors()
@@ -110,7 +110,7 @@ public final class Pipeline {
     progress.step("planned " + plan.files().size() + " files for " + accounts.size() + " accounts, "
         + window.from() + " .. " + window.to());
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, parserSettings(), opener);
-    Dataset<Row> seen = Behaviors.counted(Behaviors.dropDuplicateEvents(read.events())).cache();
+    Dataset<Row> seen = Behaviors.counted(read).cache();
     Totals totals = Totals.of(seen);
     CloudTrailReader.ReadStats stats = read.stats();
     progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), " + totals.behaviors()

@@ -34,8 +34,8 @@ class RecordParserTest {
     RecordParser p = new RecordParser(new ParserSettings(64, 4, List.of("AWSReservedSSO_*")));
     return p.parse(new ByteArrayInputStream(bytes), FILE, w, new RecordParser.Sink() {
       @Override
-      public void event(Object[] values) {
-        events.add(values);
+      public void event(ParsedEvent e) {
+        events.add(e.values());
       }
 
       @Override
