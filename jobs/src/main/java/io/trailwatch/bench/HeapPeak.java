@@ -18,6 +18,7 @@ import javax.management.openmbean.CompositeData;
  */
 public final class HeapPeak implements AutoCloseable {
   private final AtomicLong peak = new AtomicLong();
+  private final AtomicLong peakLive = new AtomicLong();
   private final Thread sampler;
   private final List<Runnable> detach = new ArrayList<>();
   private volatile boolean running = true;
@@ -49,6 +50,13 @@ public final class HeapPeak implements AutoCloseable {
           }
         }
         record(before);
+        long after = 0;
+        for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+          if (!isNonHeap(e.getKey())) {
+            after += e.getValue().getUsed();
+          }
+        }
+        peakLive.accumulateAndGet(after, Math::max);
       }
     };
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -82,6 +90,11 @@ public final class HeapPeak implements AutoCloseable {
 
   private void record(long used) {
     peak.accumulateAndGet(used, Math::max);
+  }
+
+  /** Bytes in use after the fullest collection: what the run really held (0 if no collection ran). */
+  public long peakLive() {
+    return peakLive.get();
   }
 
   /** Bytes. */

@@ -6,6 +6,7 @@ import io.trailwatch.bench.BenchData;
 import io.trailwatch.bench.DuckDbRun;
 import io.trailwatch.bench.Gunzip;
 import io.trailwatch.bench.HeapPeak;
+import io.trailwatch.bench.JobLog;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.detect.Baselines;
@@ -57,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "Baseline sizes for the MERGE section (default: 100000,10000000)")
   List<Long> mergeRows = new ArrayList<>(List.of(100_000L, 10_000_000L));
 
+  @Option(names = "--merge-runs", paramLabel = "N", description = "MERGEs per size, each into a fresh copy; the best counts (default: ${DEFAULT-VALUE})")
+  int mergeRuns = 2;
+
   @Option(names = "--merge-only", description = "Only the MERGE section")
   boolean mergeOnly;
 
@@ -68,6 +72,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", paramLabel = "N", description = "detect runs, each on a fresh copy of the state; the best counts (default: ${DEFAULT-VALUE})")
   int runs = 1;
+
+  @Option(names = "--jobs", description = "Print each Spark job's call site and duration to stderr")
+  boolean jobs;
 
   @Option(names = "--threads", paramLabel = "N", description = "Cores for Spark (local[N]) and DuckDB (default: all, ${DEFAULT-VALUE})")
   int threads = Runtime.getRuntime().availableProcessors();
@@ -94,6 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     long s0 = System.nanoTime();
     SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
     double sessionSeconds = (System.nanoTime() - s0) / 1e9;
+    JobLog jobLog = JobLog.attach(spark);
     Path stateTemplate = mergeOnly ? null : data.state(spark, cfg, baselineRows);
     List<Long> mergeSizes = noMerge ? List.of() : mergeRows;
     List<Path> mergeTemplates = new ArrayList<>();
@@ -123,16 +131,23 @@ final class BenchCommand implements Callable<Integer> {
         Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
             new StateStore(spark, stateDir.toUri().toString()), progress);
         String loadBefore = load();
+        jobLog.clear();
         Run r;
         try (HeapPeak heap = HeapPeak.start()) {
+          long c0 = cpuNanos();
           long t0 = System.nanoTime();
           RunSummary s = p.detect(data.hour(), data.accountList());
-          r = new Run(s, (System.nanoTime() - t0) / 1e9, heap.peak(), loadBefore);
+          r = new Run(s, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, heap.peak(), heap.peakLive(),
+              loadBefore);
         }
-        out.line("trailwatch detect run %d: %.2fs wall, %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
-            + " %,d new, %d alerts; peak heap %.2f GB; load %s", i, r.seconds, r.summary.recordsRead(),
-            r.summary.recordsInWindow(), r.summary.duplicatesDropped(), r.summary.behaviors(),
-            r.summary.newBehaviors(), r.summary.alerts().size(), r.heap / 1e9, r.load);
+        out.line("trailwatch detect run %d: %.2fs wall, %.1fs CPU, %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
+            + " %,d new, %d alerts; peak heap %.2f GB used, %.2f GB live after GC; load %s", i, r.seconds, r.cpu,
+            r.summary.recordsRead(), r.summary.recordsInWindow(), r.summary.duplicatesDropped(),
+            r.summary.behaviors(), r.summary.newBehaviors(), r.summary.alerts().size(), r.heap / 1e9, r.live / 1e9,
+            r.load);
+        if (jobs) {
+          jobLog.dump("Spark jobs of detect run " + i + ":");
+        }
         if (best == null || r.seconds < best.seconds) {
           best = r;
         }
@@ -140,9 +155,9 @@ final class BenchCommand implements Callable<Integer> {
       n = best.summary.recordsRead();
       twRate = n / best.seconds;
       out.line("trailwatch: %.2fs, %,.0f events/s, %.1f MB/s compressed, %.1f MB/s uncompressed"
-          + " (%.1f MB/s uncompressed per core), peak heap %.2f GB", best.seconds, twRate,
+          + " (%.1f MB/s uncompressed per core), peak heap %.2f GB (%.2f GB live after GC)", best.seconds, twRate,
           compressed / 1e6 / best.seconds, uncompressed / 1e6 / best.seconds,
-          uncompressed / 1e6 / best.seconds / threads, best.heap / 1e9);
+          uncompressed / 1e6 / best.seconds / threads, best.heap / 1e9, best.live / 1e9);
 
       if (!noDuckDb) {
         String loadBefore = load();
@@ -162,9 +177,21 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     for (int i = 0; i < mergeSizes.size(); i++) {
-      MergeTime m = merge(spark, data, cfg, mergeTemplates.get(i), progress);
-      out.line("MERGE into a baseline of %,d rows: %.2fs (%,d source rows: %,d inserts, %,d updates); load %s",
-          mergeSizes.get(i), m.seconds, m.sourceRows, m.inserts, m.sourceRows - m.inserts, m.load);
+      MergeTime best = null;
+      StringBuilder all = new StringBuilder();
+      for (int k = 0; k < mergeRuns; k++) {
+        jobLog.clear();
+        MergeTime m = merge(spark, data, cfg, mergeTemplates.get(i), progress);
+        if (jobs) {
+          jobLog.dump("Spark jobs of the MERGE:");
+        }
+        all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2fs (%.1fs CPU)", m.seconds,
+            m.cpu));
+        best = best == null || m.seconds < best.seconds ? m : best;
+      }
+      out.line("MERGE into a baseline of %,d rows: %.2fs best of [%s] (%,d source rows: %,d inserts, %,d updates);"
+          + " load %s", mergeSizes.get(i), best.seconds, all, best.sourceRows, best.inserts,
+          best.sourceRows - best.inserts, best.load);
     }
 
     if (!mergeOnly) {
@@ -175,9 +202,15 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private record Run(RunSummary summary, double seconds, long heap, String load) {}
+  private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load) {}
 
-  private record MergeTime(double seconds, long sourceRows, long inserts, String load) {}
+  /** CPU time of this JVM, all threads: steadier than wall time on a shared machine. */
+  private static long cpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private record MergeTime(double seconds, double cpu, long sourceRows, long inserts, String load) {}
 
   /**
    * MERGEs the hour into a copy of a baseline template, as detect does: the source is the hour's
@@ -197,9 +230,10 @@ final class BenchCommand implements Callable<Integer> {
     Dataset<Row> src = spark.createDataFrame(rows, compared.schema());
     progress.step(String.format("MERGE of %,d rows into %s", rows.size(), template.getFileName()));
     String loadBefore = load();
+    long c0 = cpuNanos();
     long t0 = System.nanoTime();
     state.mergeBaseline(src, bus, cfg.baseline().retentionDays());
-    return new MergeTime((System.nanoTime() - t0) / 1e9, rows.size(), inserts, loadBefore);
+    return new MergeTime((System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, rows.size(), inserts, loadBefore);
   }
 
   /**
