@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "trailwatch 0.1.0",
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
     subcommands = {DetectCommand.class, BaselineCommand.class, GenerateCommand.class, DemoCommand.class,
-        BenchPlanCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, BenchPlanCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {

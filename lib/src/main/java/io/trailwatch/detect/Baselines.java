@@ -1,5 +1,6 @@
 package io.trailwatch.detect;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -51,7 +52,15 @@ public final class Baselines {
         .or(last.geq(expr("s_last_seen + " + REFRESH)))
         .or(first.lt(col("s_first_seen")));
     Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true);
-    return rows.join(stored.select(cols.toArray(new Column[0])), scala(key), "left")
+    // Only the stored rows of this hour's keys take part: the (small) keys are broadcast and filter
+    // the stored rows as they are scanned, so the baseline is never shuffled, whatever its size.
+    List<Column> keyCols = new ArrayList<>();
+    for (String k : key) {
+      keyCols.add(col(k));
+    }
+    Dataset<Row> hit = stored.select(cols.toArray(new Column[0]))
+        .join(broadcast(rows.select(keyCols.toArray(new Column[0]))), scala(key), "left_semi");
+    return rows.join(hit, scala(key), "left")
         .withColumn("known", col("s_first_seen").isNotNull().and(col("s_first_seen").lt(t))
             .and(expires.isNull().or(expires.gt(t))))
         .withColumn("needs_write", writable.and(stale))

@@ -10,11 +10,15 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udaf;
 import static org.apache.spark.sql.functions.when;
 
+import io.trailwatch.ingest.CloudTrailReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** From parsed events to behaviours: one row per (business unit, account, principal, eventSource, eventName). */
 public final class Behaviors {
@@ -22,8 +26,46 @@ public final class Behaviors {
   public static final String[] KEY = {"business_unit", "account_id", "principal", "event_source", "event_name"};
   /** The key of a principal. */
   public static final String[] PRINCIPAL_KEY = {"business_unit", "account_id", "principal"};
+  private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
+
+  /** The columns of {@link #withContext}: the key with identity_type, counts, times and context. */
+  public static final StructType CONTEXT = new StructType()
+      .add("business_unit", DataTypes.StringType, false)
+      .add("account_id", DataTypes.StringType, false)
+      .add("principal", DataTypes.StringType, false)
+      .add("identity_type", DataTypes.StringType, false)
+      .add("event_source", DataTypes.StringType, false)
+      .add("event_name", DataTypes.StringType, false)
+      .add("events", DataTypes.LongType, false)
+      .add("failed_events", DataTypes.LongType, true)
+      .add("first_time", DataTypes.TimestampType, true)
+      .add("last_time", DataTypes.TimestampType, true)
+      .add("first_ok_time", DataTypes.TimestampType, true)
+      .add("last_ok_time", DataTypes.TimestampType, true)
+      .add("read_only", DataTypes.BooleanType, true)
+      .add("source_ips", STRINGS, true)
+      .add("user_agents", STRINGS, true)
+      .add("regions", STRINGS, true)
+      .add("error_codes", STRINGS, true)
+      .add("event_ids", STRINGS, true);
 
   private Behaviors() {}
+
+  /**
+   * {@link #withContext}({@link #dropDuplicateEvents}(read.events())), computed inside the read's
+   * tasks ({@link AccountBehaviors}): only behaviour rows leave a task, no event is shuffled.
+   */
+  public static Dataset<Row> withContext(CloudTrailReader.Read read, int maxValues, int sampleEventIds) {
+    return read.spark().createDataFrame(read.perAccount(AccountBehaviors.factory(maxValues, sampleEventIds)),
+        CONTEXT);
+  }
+
+  /** {@link #counted}({@link #dropDuplicateEvents}(read.events())), computed inside the read's tasks. */
+  public static Dataset<Row> counted(CloudTrailReader.Read read) {
+    return withContext(read, 0, 0).select(col("business_unit"), col("account_id"), col("principal"),
+        col("identity_type"), col("event_source"), col("event_name"), col("events"), col("failed_events"),
+        col("first_time"), col("last_time"), col("first_ok_time"), col("last_ok_time"));
+  }
 
   /**
    * CloudTrail delivers some events twice. The key is eventID, with account, time and name so

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -31,9 +33,56 @@ public final class CloudTrailReader {
   public record ReadStats(long files, long bytes, long records, long inWindow, long quarantinedRecords,
       long quarantinedFiles, List<QuarantineEntry> quarantine) {}
 
-  /** The events of a read, and its counters. */
-  public record Read(Dataset<Row> events, Counters counters) {
-    /** Valid after one action has computed {@link #events()} (cache it: each recomputation counts again). */
+  /**
+   * A planned read: nothing is read until {@link #events()} or {@link #perAccount} is computed.
+   * Each task reads whole accounts (every file of an account is in one task), so anything keyed by
+   * account, such as dropping redelivered events, is exact within a task.
+   */
+  public static final class Read {
+    private final SparkSession spark;
+    private final JavaRDD<List<LogFile>> groups;
+    private final Window window;
+    private final ParserSettings settings;
+    private final LogOpener opener;
+    private final Counters counters;
+
+    Read(SparkSession spark, JavaRDD<List<LogFile>> groups, Window window, ParserSettings settings, LogOpener opener,
+        Counters counters) {
+      this.spark = spark;
+      this.groups = groups;
+      this.window = window;
+      this.settings = settings;
+      this.opener = opener;
+      this.counters = counters;
+    }
+
+    public SparkSession spark() {
+      return spark;
+    }
+
+    /** Every event in the window, duplicates included, as {@link EventSchema#EVENTS} rows. */
+    public Dataset<Row> events() {
+      Window w = window;
+      ParserSettings ps = settings;
+      LogOpener op = opener;
+      Counters c = counters;
+      JavaRDD<Row> rows = groups.mapPartitions(it -> new FileRows(it, w, ps, op, c));
+      return spark.createDataFrame(rows, EventSchema.EVENTS);
+    }
+
+    /**
+     * Feeds each account's events (in file order) to a fresh reducer from {@code factory} and
+     * returns what the reducers emit, one account at a time per task: no event leaves its task.
+     */
+    public <T> JavaRDD<T> perAccount(AccountReducer.Factory<T> factory) {
+      Window w = window;
+      ParserSettings ps = settings;
+      LogOpener op = opener;
+      Counters c = counters;
+      return groups.mapPartitions(it -> new AccountOutputs<>(it, w, ps, op, c, factory));
+    }
+
+    /** Valid after one action has computed the events (cache the result: each recomputation counts again). */
     public ReadStats stats() {
       return counters.stats();
     }
@@ -76,33 +125,135 @@ public final class CloudTrailReader {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<List<LogFile>> groups = balance(files, Math.max(1, jsc.defaultParallelism() * 4));
     Counters counters = new Counters(spark);
-    JavaRDD<Row> rows = jsc.parallelize(groups, Math.max(1, groups.size()))
-        .mapPartitions(it -> new FileRows(it, window, settings, opener, counters));
-    return new Read(spark.createDataFrame(rows, EventSchema.EVENTS), counters);
+    // One partition per group: Spark hands each task exactly the files balance() put together.
+    JavaRDD<List<LogFile>> rdd = jsc.parallelize(groups, Math.max(1, groups.size()));
+    return new Read(spark, rdd, window, settings, opener, counters);
   }
 
-  /** Deals files, largest first, to the group with the fewest bytes so far, so that tasks finish together. */
+  /**
+   * Deals whole accounts, largest first, to the group with the fewest bytes so far, so that tasks
+   * finish together; within a group, files are ordered by account, then by URI (region, then time
+   * of delivery). An account is never split: a redelivered event sits in a later file of the same
+   * account, so one task sees every copy of it.
+   */
   static List<List<LogFile>> balance(List<LogFile> files, int maxGroups) {
-    int n = Math.min(maxGroups, Math.max(1, files.size()));
+    Map<String, List<LogFile>> byAccount = new TreeMap<>();
+    for (LogFile f : files) {
+      byAccount.computeIfAbsent(f.accountId(), k -> new ArrayList<>()).add(f);
+    }
+    List<List<LogFile>> accounts = new ArrayList<>(byAccount.values());
+    accounts.sort(Comparator.comparingLong(CloudTrailReader::bytes).reversed()
+        .thenComparing(a -> a.get(0).accountId()));
+    int n = Math.min(maxGroups, Math.max(1, accounts.size()));
     List<List<LogFile>> groups = new ArrayList<>(n);
     long[] load = new long[n];
     for (int i = 0; i < n; i++) {
       groups.add(new ArrayList<>());
     }
-    List<LogFile> sorted = new ArrayList<>(files);
-    sorted.sort(Comparator.comparingLong(LogFile::size).reversed().thenComparing(LogFile::uri));
-    for (LogFile f : sorted) {
+    for (List<LogFile> account : accounts) {
       int best = 0;
       for (int i = 1; i < n; i++) {
         if (load[i] < load[best]) {
           best = i;
         }
       }
-      groups.get(best).add(f);
-      load[best] += Math.max(1, f.size());
+      groups.get(best).addAll(account);
+      load[best] += bytes(account);
     }
     groups.removeIf(List::isEmpty);
+    for (List<LogFile> g : groups) {
+      g.sort(Comparator.comparing(LogFile::accountId).thenComparing(LogFile::uri));
+    }
     return groups;
+  }
+
+  private static long bytes(List<LogFile> files) {
+    long n = 0;
+    for (LogFile f : files) {
+      n += Math.max(1, f.size());
+    }
+    return n;
+  }
+
+  /** Parses one file into {@code sink}, counting it; a file that cannot even be opened is quarantined. */
+  static void readOne(LogFile file, RecordParser parser, Window window, LogOpener opener, Counters counters,
+      java.util.function.Consumer<ParsedEvent> events) {
+    counters.files.add(1);
+    RecordParser.Sink sink = new RecordParser.Sink() {
+      @Override
+      public void event(ParsedEvent e) {
+        events.accept(e);
+      }
+
+      @Override
+      public void quarantine(QuarantineEntry entry) {
+        counters.quarantine.add(entry);
+      }
+    };
+    RecordParser.Counts c;
+    try (InputStream in = new CountingInputStream(opener.open(file.uri()), counters.bytes)) {
+      c = parser.parse(in, file, window, sink);
+    } catch (IOException | RuntimeException e) {
+      // Could not even open it (gone, access denied): the file is quarantined, the run goes on.
+      counters.quarantine.add(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, Reasons.READ_ERROR,
+          e.getClass().getSimpleName() + ": " + RecordParser.clean(String.valueOf(e.getMessage()), 300),
+          file.businessUnit(), file.accountId()));
+      counters.quarantinedFiles.add(1);
+      return;
+    }
+    counters.records.add(c.records());
+    counters.inWindow.add(c.inWindow());
+    counters.quarantinedRecords.add(c.quarantinedRecords());
+    if (c.fileQuarantined()) {
+      counters.quarantinedFiles.add(1);
+    }
+  }
+
+  /** What a task's reducers emit, one account at a time (only one account's reducer is alive at once). */
+  private static final class AccountOutputs<T> implements Iterator<T> {
+    private final Iterator<LogFile> files;
+    private final Window window;
+    private final RecordParser parser;
+    private final LogOpener opener;
+    private final Counters counters;
+    private final AccountReducer.Factory<T> factory;
+    private final ArrayDeque<T> buffer = new ArrayDeque<>();
+    private LogFile pending;
+
+    AccountOutputs(Iterator<List<LogFile>> groups, Window window, ParserSettings settings, LogOpener opener,
+        Counters counters, AccountReducer.Factory<T> factory) {
+      List<LogFile> all = new ArrayList<>();
+      groups.forEachRemaining(all::addAll);
+      this.files = all.iterator();
+      this.window = window;
+      this.parser = new RecordParser(settings);
+      this.opener = opener;
+      this.counters = counters;
+      this.factory = factory;
+      this.pending = files.hasNext() ? files.next() : null;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (buffer.isEmpty() && pending != null) {
+        String account = pending.accountId();
+        AccountReducer<T> reducer = factory.create();
+        while (pending != null && pending.accountId().equals(account)) {
+          readOne(pending, parser, window, opener, counters, reducer::event);
+          pending = files.hasNext() ? files.next() : null;
+        }
+        reducer.finish(buffer::add);
+      }
+      return !buffer.isEmpty();
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffer.poll();
+    }
   }
 
   /** Rows of a task's files, parsed one file at a time. */
@@ -142,35 +293,7 @@ public final class CloudTrailReader {
     }
 
     private void readOne(LogFile file) {
-      counters.files.add(1);
-      RecordParser.Sink sink = new RecordParser.Sink() {
-        @Override
-        public void event(Object[] values) {
-          buffer.add(new GenericRow(values));
-        }
-
-        @Override
-        public void quarantine(QuarantineEntry entry) {
-          counters.quarantine.add(entry);
-        }
-      };
-      RecordParser.Counts c;
-      try (InputStream in = new CountingInputStream(opener.open(file.uri()), counters.bytes)) {
-        c = parser.parse(in, file, window, sink);
-      } catch (IOException | RuntimeException e) {
-        // Could not even open it (gone, access denied): the file is quarantined, the run goes on.
-        counters.quarantine.add(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, Reasons.READ_ERROR,
-            e.getClass().getSimpleName() + ": " + RecordParser.clean(String.valueOf(e.getMessage()), 300),
-            file.businessUnit(), file.accountId()));
-        counters.quarantinedFiles.add(1);
-        return;
-      }
-      counters.records.add(c.records());
-      counters.inWindow.add(c.inWindow());
-      counters.quarantinedRecords.add(c.quarantinedRecords());
-      if (c.fileQuarantined()) {
-        counters.quarantinedFiles.add(1);
-      }
+      CloudTrailReader.readOne(file, parser, window, opener, counters, e -> buffer.add(new GenericRow(e.values())));
     }
   }
 

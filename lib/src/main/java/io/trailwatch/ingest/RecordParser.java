@@ -13,7 +13,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -24,9 +25,10 @@ import java.util.zip.ZipException;
  * quarantine with a reason; nothing is dropped without being counted.
  */
 public final class RecordParser {
-  /** Receives parsed events (values in {@link EventSchema} order) and quarantine entries. */
+  /** Receives parsed events and quarantine entries. */
   public interface Sink {
-    void event(Object[] values);
+    /** {@code e} is reused for the next record: copy what must be kept. */
+    void event(ParsedEvent e);
 
     void quarantine(QuarantineEntry entry);
   }
@@ -44,11 +46,20 @@ public final class RecordParser {
 
   private final ParserSettings settings;
   private final Principals principals;
+  private final StringCache strings;
+  /** Principal keys by identity fields (canonical strings, so lookups are cheap); emptied when it grows. */
+  private final Map<IdentityKey, Principals.Keyed> keys = new HashMap<>();
 
   public RecordParser(ParserSettings settings) {
     this.settings = settings;
     this.principals = new Principals(settings.humanRolePatterns());
+    this.strings = new StringCache(1 << 13, settings.maxStringLength());
   }
+
+  /** Everything {@link Principals#key} looks at. */
+  private record IdentityKey(boolean hasIdentity, String type, String principalId, String arn, String accountId,
+      String userName, String invokedBy, String issuerArn, String issuerType, String onBehalfOf, String eventType,
+      String fileAccount) {}
 
   /** Parses {@code raw} (the file's bytes as stored); never throws for bad content. */
   public Counts parse(InputStream raw, LogFile file, Window window, Sink sink) {
@@ -142,10 +153,10 @@ public final class RecordParser {
     while ((f = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
       switch (f) {
-        case "eventTime" -> r.eventTime = text(p, t, r, f);
+        case "eventTime" -> r.eventTime = unique(p, t, r, f);
         case "eventSource" -> r.eventSource = text(p, t, r, f);
         case "eventName" -> r.eventName = text(p, t, r, f);
-        case "eventID" -> r.eventId = text(p, t, r, f);
+        case "eventID" -> r.eventId = unique(p, t, r, f);
         case "awsRegion" -> r.awsRegion = text(p, t, r, f);
         case "sourceIPAddress" -> r.sourceIp = text(p, t, r, f);
         case "userAgent" -> r.userAgent = text(p, t, r, f);
@@ -229,8 +240,20 @@ public final class RecordParser {
     }
   }
 
-  /** A scalar as text, cut to the maximum length and stripped of control characters; null for JSON null. */
+  /**
+   * A scalar as text, cut to the maximum length and stripped of control characters; null for JSON
+   * null. Strings come from {@link #strings}: a value seen before (a service, an ARN, a user agent)
+   * is the same String again, with no new allocation and its hash already computed.
+   */
   private String text(JsonParser p, JsonToken t, Rec r, String field) throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    }
+    return unique(p, t, r, field);
+  }
+
+  /** {@link #text} for values that rarely repeat (event ids, times): not worth a cache slot. */
+  private String unique(JsonParser p, JsonToken t, Rec r, String field) throws IOException {
     switch (t) {
       case VALUE_STRING:
       case VALUE_NUMBER_INT:
@@ -244,6 +267,55 @@ public final class RecordParser {
         r.badType(field, t);
         p.skipChildren();
         return null;
+    }
+  }
+
+  /**
+   * Canonical cleaned strings by their raw characters, direct-mapped: a miss (or a collision) just
+   * makes the string, so the cache never changes a value, only how often one is allocated.
+   */
+  static final class StringCache {
+    static final int MAX_CACHED = 512;
+    private final String[] raw;
+    private final String[] cleaned;
+    private final int mask;
+    private final int maxLength;
+
+    StringCache(int slots, int maxLength) {
+      int n = Integer.highestOneBit(Math.max(16, slots - 1) << 1);
+      raw = new String[n];
+      cleaned = new String[n];
+      mask = n - 1;
+      this.maxLength = maxLength;
+    }
+
+    String get(char[] buf, int off, int len) {
+      if (len > MAX_CACHED) {
+        // Long values are rare and would pin memory (hostile input can send many): not kept.
+        return clean(new String(buf, off, len), maxLength);
+      }
+      int h = 0;
+      for (int i = off; i < off + len; i++) {
+        h = 31 * h + buf[i];
+      }
+      int slot = (h ^ (h >>> 15)) & mask;
+      String k = raw[slot];
+      if (k != null && k.length() == len && sameChars(k, buf, off)) {
+        return cleaned[slot];
+      }
+      String s = new String(buf, off, len);
+      raw[slot] = s;
+      cleaned[slot] = clean(s, maxLength);
+      return cleaned[slot];
+    }
+
+    private static boolean sameChars(String s, char[] buf, int off) {
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) != buf[off + i]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -317,24 +389,47 @@ public final class RecordParser {
       st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_NAME, "no eventName");
       return;
     }
-    UserIdentity id = r.hasIdentity ? new UserIdentity(r.idType, r.idPrincipalId, r.idArn, r.idAccountId, r.idUserName,
-        r.idInvokedBy, r.issuerArn, r.issuerType, r.idOnBehalfOf) : null;
-    Principals.Keyed keyed = principals.key(id, r.eventType, st.file.accountId());
+    Principals.Keyed keyed = principalOf(r, st.file.accountId());
     if (keyed.principal() == null) {
       st.quarantineRecord(index, r.eventId, keyed.problem(),
-          id == null ? "record has no userIdentity" : "userIdentity has no usable id (type " + r.idType + ")");
+          !r.hasIdentity ? "record has no userIdentity" : "userIdentity has no usable id (type " + r.idType + ")");
       return;
     }
     if (!st.window.containsMicros(micros)) {
       return;
     }
     st.inWindow++;
-    String eventId = r.eventId == null || r.eventId.isBlank() ? "missing:" + st.file.uri() + "#" + index : r.eventId;
-    Timestamp ts = new Timestamp(Math.floorDiv(micros, 1000));
-    ts.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
-    st.sink.event(new Object[] {
-        st.file.businessUnit(), st.file.accountId(), keyed.principal().key(), keyed.principal().identityType(),
-        r.eventSource, r.eventName, eventId, ts, r.awsRegion, r.sourceIp, r.userAgent, r.errorCode, r.readOnly});
+    ParsedEvent e = st.event;
+    e.businessUnit = st.file.businessUnit();
+    e.accountId = st.file.accountId();
+    e.principal = keyed.principal().key();
+    e.identityType = keyed.principal().identityType();
+    e.eventSource = r.eventSource;
+    e.eventName = r.eventName;
+    e.eventId = r.eventId == null || r.eventId.isBlank() ? "missing:" + st.file.uri() + "#" + index : r.eventId;
+    e.eventTimeMicros = micros;
+    e.awsRegion = r.awsRegion;
+    e.sourceIp = r.sourceIp;
+    e.userAgent = r.userAgent;
+    e.errorCode = r.errorCode;
+    e.readOnly = r.readOnly;
+    st.sink.event(e);
+  }
+
+  private Principals.Keyed principalOf(Rec r, String fileAccount) {
+    IdentityKey k = new IdentityKey(r.hasIdentity, r.idType, r.idPrincipalId, r.idArn, r.idAccountId, r.idUserName,
+        r.idInvokedBy, r.issuerArn, r.issuerType, r.idOnBehalfOf, r.hasIdentity ? null : r.eventType, fileAccount);
+    Principals.Keyed keyed = keys.get(k);
+    if (keyed == null) {
+      UserIdentity id = r.hasIdentity ? new UserIdentity(r.idType, r.idPrincipalId, r.idArn, r.idAccountId,
+          r.idUserName, r.idInvokedBy, r.issuerArn, r.issuerType, r.idOnBehalfOf) : null;
+      keyed = principals.key(id, r.eventType, fileAccount);
+      if (keys.size() >= 50_000) {
+        keys.clear();
+      }
+      keys.put(k, keyed);
+    }
+    return keyed;
   }
 
   private static boolean isTruncation(JsonParseException e) {
@@ -362,6 +457,7 @@ public final class RecordParser {
     final LogFile file;
     final Window window;
     final Sink sink;
+    final ParsedEvent event = new ParsedEvent();
     long records;
     long inWindow;
     long quarantinedRecords;

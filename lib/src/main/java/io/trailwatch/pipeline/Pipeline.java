@@ -148,8 +148,8 @@ public final class Pipeline {
   private Section examine(Hour eventHour, List<LogFile> files, Hour detectHour, List<String> bus,
       Map<String, Instant> history) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
-    Dataset<Row> seen = Behaviors.withContext(Behaviors.dropDuplicateEvents(read.events()),
-        cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).cache();
+    Dataset<Row> seen = Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
+        .cache();
     Totals totals = Totals.of(seen);
     CloudTrailReader.ReadStats stats = read.stats();
     Dataset<Row> compared = Baselines.compare(seen, state.of(Tables.BASELINE, bus),
@@ -176,7 +176,7 @@ public final class Pipeline {
     progress.step("planned " + plan.files().size() + " files for " + accounts.size() + " accounts, "
         + window.from() + " .. " + window.to());
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, parserSettings(), opener);
-    Dataset<Row> seen = Behaviors.counted(Behaviors.dropDuplicateEvents(read.events())).cache();
+    Dataset<Row> seen = Behaviors.counted(read).cache();
     Totals totals = Totals.of(seen);
     CloudTrailReader.ReadStats stats = read.stats();
     progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), " + totals.behaviors()

@@ -34,8 +34,8 @@ class RecordParserTest {
     RecordParser p = new RecordParser(new ParserSettings(64, 4, List.of("AWSReservedSSO_*")));
     return p.parse(new ByteArrayInputStream(bytes), FILE, w, new RecordParser.Sink() {
       @Override
-      public void event(Object[] values) {
-        events.add(values);
+      public void event(ParsedEvent e) {
+        events.add(e.values());
       }
 
       @Override
@@ -176,5 +176,42 @@ class RecordParserTest {
     parse(file(noId, noId));
     assertEquals(2, events.size());
     assertTrue(!events.get(0)[6].equals(events.get(1)[6]));
+  }
+
+  @Test
+  void repeatedValuesComeOutTheSameEveryTimeHostileOnesCutEveryTime() throws Exception {
+    String hostile = "\u001b[31mred\u001b[0m " + "B".repeat(100);
+    String longUa = "C".repeat(RecordParser.StringCache.MAX_CACHED + 10);
+    List<String> recs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      recs.add(record(assumedRole(ACCT, "app", "i-" + i), ACCT, "sqs.amazonaws.com", "SendMessage", T, null,
+          "id-" + i, "10.0.0.1", hostile));
+      recs.add(record(iamUser(ACCT, "ci"), ACCT, "s3.amazonaws.com", "GetObject", T, "AccessDenied", "id-x" + i,
+          "10.0.0.2", longUa));
+    }
+    parse(file(recs.toArray(new String[0])));
+    assertEquals(6, events.size());
+    for (int i = 0; i < 6; i += 2) {
+      Object[] role = events.get(i);
+      assertEquals(Arrays.asList("payments", ACCT, "arn:aws:iam::111122223333:role/app", "AssumedRole",
+          "sqs.amazonaws.com", "SendMessage", "id-" + i / 2), Arrays.asList(role).subList(0, 7));
+      assertEquals(64, ((String) role[10]).length());
+      assertTrue(((String) role[10]).startsWith("\uFFFD[31mred\uFFFD[0m B"), (String) role[10]);
+      Object[] user = events.get(i + 1);
+      assertEquals("arn:aws:iam::111122223333:user/ci", user[2]);
+      assertEquals("AccessDenied", user[11]);
+      assertEquals("C".repeat(64), user[10]);
+    }
+  }
+
+  @Test
+  void stringCacheNeverChangesAValue() {
+    RecordParser.StringCache c = new RecordParser.StringCache(16, 8);
+    for (int round = 0; round < 3; round++) {
+      for (String v : new String[] {"a", "bb", "a\u0001b", "123456789abc", "", "a"}) {
+        char[] buf = ("xx" + v + "yy").toCharArray();
+        assertEquals(RecordParser.clean(v, 8), c.get(buf, 2, v.length()), v);
+      }
+    }
   }
 }

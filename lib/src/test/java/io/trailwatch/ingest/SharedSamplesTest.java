@@ -39,8 +39,8 @@ class SharedSamplesTest {
     byte[] content = ("{\"Records\":[" + String.join(",", lines) + "]}").getBytes(StandardCharsets.UTF_8);
     RecordParser.Counts c = parser.parse(new ByteArrayInputStream(content), file, ALL_TIME, new RecordParser.Sink() {
       @Override
-      public void event(Object[] values) {
-        events.add(values);
+      public void event(ParsedEvent e) {
+        events.add(e.values());
       }
 
       @Override

@@ -1,0 +1,204 @@
+package io.trailwatch.detect;
+
+import io.trailwatch.ingest.AccountReducer;
+import io.trailwatch.ingest.ParsedEvent;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRow;
+
+/**
+ * {@link Behaviors#withContext} for the events of one account, in plain Java inside the task that
+ * read them: drops redelivered events (same key as {@link Behaviors#dropDuplicateEvents}; the
+ * first copy in file order is kept) and reduces the rest to one {@link Behaviors#CONTEXT} row per
+ * behaviour. Exact because every copy of an account's event is in the account's task (the key
+ * holds the account), and far cheaper than shuffling every event to group it.
+ */
+public final class AccountBehaviors implements AccountReducer<Row> {
+  private final int maxValues;
+  private final int sampleEventIds;
+  private final Set<EventKey> seen = new HashSet<>();
+  private final Map<BehaviorKey, Acc> behaviors = new HashMap<>();
+  private final BehaviorKey probe = new BehaviorKey();
+  private String businessUnit;
+  private String accountId;
+
+  public AccountBehaviors(int maxValues, int sampleEventIds) {
+    this.maxValues = maxValues;
+    this.sampleEventIds = sampleEventIds;
+  }
+
+  /** A factory for the executors. */
+  public static AccountReducer.Factory<Row> factory(int maxValues, int sampleEventIds) {
+    return () -> new AccountBehaviors(maxValues, sampleEventIds);
+  }
+
+  /** The dedupe key without the account (one reducer, one account). */
+  private record EventKey(String eventId, long micros, String eventName) {}
+
+  /** The behaviour key without business unit and account; mutable so that lookups allocate nothing. */
+  private static final class BehaviorKey {
+    String principal;
+    String identityType;
+    String eventSource;
+    String eventName;
+    int hash;
+
+    BehaviorKey set(String principal, String identityType, String eventSource, String eventName) {
+      this.principal = principal;
+      this.identityType = identityType;
+      this.eventSource = eventSource;
+      this.eventName = eventName;
+      this.hash = ((principal.hashCode() * 31 + identityType.hashCode()) * 31 + eventSource.hashCode()) * 31
+          + eventName.hashCode();
+      return this;
+    }
+
+    BehaviorKey copy() {
+      return new BehaviorKey().set(principal, identityType, eventSource, eventName);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BehaviorKey k && hash == k.hash && principal.equals(k.principal)
+          && eventName.equals(k.eventName) && eventSource.equals(k.eventSource) && identityType.equals(k.identityType);
+    }
+  }
+
+  /** One behaviour's aggregates: the same as the SQL ones of {@link Behaviors#withContext}. */
+  private static final class Acc {
+    long events;
+    long failed;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long firstOk = Long.MAX_VALUE;
+    long lastOk = Long.MIN_VALUE;
+    boolean readOnly = true;
+    final SmallestSet sourceIps;
+    final SmallestSet userAgents;
+    final SmallestSet regions;
+    final SmallestSet errorCodes;
+    final SmallestSet eventIds;
+
+    Acc(int maxValues, int sampleEventIds) {
+      sourceIps = new SmallestSet(maxValues);
+      userAgents = new SmallestSet(maxValues);
+      regions = new SmallestSet(maxValues);
+      errorCodes = new SmallestSet(maxValues);
+      eventIds = new SmallestSet(sampleEventIds);
+    }
+  }
+
+  @Override
+  public void event(ParsedEvent e) {
+    if (!seen.add(new EventKey(e.eventId, e.eventTimeMicros, e.eventName))) {
+      return;
+    }
+    if (businessUnit == null) {
+      businessUnit = e.businessUnit;
+      accountId = e.accountId;
+    }
+    Acc a = behaviors.get(probe.set(e.principal, e.identityType, e.eventSource, e.eventName));
+    if (a == null) {
+      a = new Acc(maxValues, sampleEventIds);
+      behaviors.put(probe.copy(), a);
+    }
+    long t = e.eventTimeMicros;
+    a.events++;
+    a.first = Math.min(a.first, t);
+    a.last = Math.max(a.last, t);
+    if (e.errorCode != null) {
+      a.failed++;
+    } else {
+      a.firstOk = Math.min(a.firstOk, t);
+      a.lastOk = Math.max(a.lastOk, t);
+    }
+    if (!Boolean.TRUE.equals(e.readOnly)) {
+      a.readOnly = false;
+    }
+    a.sourceIps.add(e.sourceIp);
+    a.userAgents.add(e.userAgent);
+    a.regions.add(e.awsRegion);
+    a.errorCodes.add(e.errorCode);
+    a.eventIds.add(e.eventId);
+  }
+
+  @Override
+  public void finish(Consumer<Row> out) {
+    for (Map.Entry<BehaviorKey, Acc> en : behaviors.entrySet()) {
+      BehaviorKey k = en.getKey();
+      Acc a = en.getValue();
+      boolean anyOk = a.firstOk != Long.MAX_VALUE;
+      out.accept(new GenericRow(new Object[] {businessUnit, accountId, k.principal, k.identityType, k.eventSource,
+          k.eventName, a.events, a.failed, ParsedEvent.timestamp(a.first), ParsedEvent.timestamp(a.last),
+          anyOk ? ParsedEvent.timestamp(a.firstOk) : null, anyOk ? ParsedEvent.timestamp(a.lastOk) : null,
+          a.readOnly, a.sourceIps.seq(), a.userAgents.seq(), a.regions.seq(), a.errorCodes.seq(),
+          a.eventIds.seq()}));
+    }
+    seen.clear();
+    behaviors.clear();
+  }
+
+  /**
+   * The {@code k} smallest distinct non-null values, as {@link SmallestDistinct} keeps them, in a
+   * sorted array; once full, a value not below the largest is rejected with one comparison.
+   */
+  static final class SmallestSet {
+    private final String[] values;
+    private int size;
+
+    SmallestSet(int k) {
+      values = new String[Math.max(0, k)];
+    }
+
+    void add(String v) {
+      if (v == null || values.length == 0) {
+        return;
+      }
+      if (size == values.length && v.compareTo(values[size - 1]) >= 0) {
+        return;
+      }
+      int i = Arrays.binarySearch(values, 0, size, v);
+      if (i >= 0) {
+        return;
+      }
+      int at = -i - 1;
+      int n = size == values.length ? size - 1 : size;
+      System.arraycopy(values, at, values, at + 1, n - at);
+      values[at] = v;
+      size = n + 1;
+    }
+
+    /**
+     * The values, smallest first. A set holding only the empty string gives no values, as the SQL
+     * path does (it joins the set with a separator and splits the result, and "" splits to nothing).
+     */
+    List<String> values() {
+      if (size == 1 && values[0].isEmpty()) {
+        return List.of();
+      }
+      return Arrays.asList(Arrays.copyOf(values, size));
+    }
+
+    /** {@link #values()} as the Seq that Spark's Row encoder takes. */
+    scala.collection.Seq<String> seq() {
+      return scala.collection.JavaConverters.asScalaBuffer(values());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AccountBehaviors[" + Objects.toString(accountId) + ", " + behaviors.size() + " behaviours]";
+  }
+}

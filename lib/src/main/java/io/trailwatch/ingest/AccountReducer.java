@@ -1,0 +1,21 @@
+package io.trailwatch.ingest;
+
+import java.io.Serializable;
+import java.util.function.Consumer;
+
+/**
+ * Reduces the events of one account, in one task ({@link CloudTrailReader.Read#perAccount}): it
+ * sees every event of that account in the read, and nothing of any other account.
+ */
+public interface AccountReducer<T> {
+  /** One event; {@code e} is reused after the call returns. */
+  void event(ParsedEvent e);
+
+  /** Called once, after the account's last event. */
+  void finish(Consumer<T> out);
+
+  /** Makes a reducer per account on the executors. */
+  interface Factory<T> extends Serializable {
+    AccountReducer<T> create();
+  }
+}
