@@ -32,12 +32,12 @@ class RecordParserFuzzTest {
     Random rnd = new Random(20261128L);
     for (int i = 0; i < 600; i++) {
       byte[] input = mangle(i % 2 == 0 ? clean : gz, rnd);
-      List<Object[]> events = new ArrayList<>();
+      List<ParsedEvent> events = new ArrayList<>();
       List<QuarantineEntry> quarantined = new ArrayList<>();
       RecordParser.Counts c = parser.parse(new ByteArrayInputStream(input), file, ALL_TIME, new RecordParser.Sink() {
         @Override
-        public void event(Object[] values) {
-          events.add(values);
+        public void event(ParsedEvent e) {
+          events.add(e);
         }
 
         @Override
