@@ -29,10 +29,17 @@ public final class Baselines {
   public static final String REFRESH = "INTERVAL 1 DAYS";
 
   /**
+   * The stored row's {@code last_seen} as {@link #compare} found it (null: no stored row). The
+   * MERGE uses it to read only the baseline files that can hold the rows it changes.
+   */
+  public static final String STORED_LAST_SEEN = "stored_last_seen";
+
+  /**
    * {@code rows} (behaviours or principals) joined with their stored row, adding {@code known}
    * (stored, first seen before {@code asOf} and not expired then: false is new) and
-   * {@code needs_write} (the MERGE would change the stored row). Only rows that need a write go
-   * to the MERGE: Delta rewrites every file a MERGE matches, needed or not.
+   * {@code needs_write} (the MERGE would change the stored row), and {@link #STORED_LAST_SEEN}.
+   * Only rows that need a write go to the MERGE: Delta rewrites every file a MERGE matches, needed
+   * or not.
    */
   public static Dataset<Row> compare(Dataset<Row> rows, Dataset<Row> stored, String[] key, Instant asOf) {
     Timestamp t = Timestamp.from(asOf);
@@ -64,7 +71,8 @@ public final class Baselines {
         .withColumn("known", col("s_first_seen").isNotNull().and(col("s_first_seen").lt(t))
             .and(expires.isNull().or(expires.gt(t))))
         .withColumn("needs_write", writable.and(stale))
-        .drop("s_first_seen", "s_last_seen", "s_expires_at");
+        .withColumnRenamed("s_last_seen", STORED_LAST_SEEN)
+        .drop("s_first_seen", "s_expires_at");
   }
 
   /**
