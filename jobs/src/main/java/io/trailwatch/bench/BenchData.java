@@ -148,8 +148,12 @@ public final class BenchData {
   }
 
   public Path stateTemplate(long rows) {
-    // v2: deletion vectors on, rows clustered by last_seen (a template of another layout is not reused).
-    return root.resolve("state-v2-" + accounts + "-" + events + "-" + rows);
+    // v2: deletion vectors on, rows clustered by last_seen. The schemas' hash: a template made
+    // with other table schemas is not reused (ensureTables would refuse it).
+    int schemas = java.util.stream.Stream.of(Tables.BASELINE_SCHEMA, Tables.PRINCIPALS_SCHEMA, Tables.ALERTS_SCHEMA,
+        Tables.RUNS_SCHEMA, Tables.QUARANTINE_SCHEMA, Tables.INGESTED_FILES_SCHEMA).map(s -> s.json())
+        .reduce("", String::concat).hashCode();
+    return root.resolve("state-v2-" + Integer.toHexString(schemas) + "-" + accounts + "-" + events + "-" + rows);
   }
 
   /**

@@ -14,6 +14,7 @@ import io.trailwatch.policy.Severity;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -57,6 +59,7 @@ public final class StateStore {
 
   private void create(String table, StructType schema, boolean byBusinessUnit) {
     if (DeltaTable.isDeltaTable(spark, path(table))) {
+      checkSchema(table, schema);
       return;
     }
     for (int attempt = 1; ; attempt++) {
@@ -76,6 +79,30 @@ public final class StateStore {
               path(table), e.getMessage());
         }
       }
+    }
+  }
+
+  /**
+   * Fails with a clear error when a table under the state root lacks a column this version
+   * writes or reads, or has it with another type: a state root made by another version of
+   * trailwatch, or a table changed by hand. Extra columns are fine.
+   */
+  private void checkSchema(String table, StructType expected) {
+    StructType actual = table(table).schema();
+    List<String> wrong = new ArrayList<>();
+    for (StructField f : expected.fields()) {
+      var found = Arrays.stream(actual.fields()).filter(a -> a.name().equals(f.name())).findFirst();
+      if (found.isEmpty()) {
+        wrong.add(f.name() + " (missing)");
+      } else if (!found.get().dataType().sameType(f.dataType())) {
+        wrong.add(f.name() + " (" + found.get().dataType().simpleString() + ", expected "
+            + f.dataType().simpleString() + ")");
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw TrailwatchException.user("STATE_SCHEMA_MISMATCH", "Delta table %s does not have the columns this version"
+          + " of trailwatch needs: %s. It was made by another version or changed by hand; point --state at a new folder, or add"
+          + " the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
     }
   }
 
