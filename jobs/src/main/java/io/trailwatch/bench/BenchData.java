@@ -47,14 +47,15 @@ import org.apache.spark.sql.functions;
  * <pre>
  *   hour-A-E/               the generated hour (logs/, accounts.csv, manifest.json), A accounts, E events
  *   hour-A-E/behaviours/    its behaviours (parquet): what the baselines are made of
- *   state-A-E-R/            a state root whose baseline holds R rows; copied before each run that writes
+ *   state-v2-S-A-E-R/       a state root (S: hash of the table schemas) whose baseline holds R rows; copied before each run that writes
  * </pre>
  *
  * A baseline is written directly rather than learnt from history (history at bench volume would
  * be 24 times the hour per day): every behaviour of the hour except the injected incidents, first
  * seen 60 days ago and last seen within the last day (so about 1 in 24 is due for its daily
  * refresh, as in a steady hourly run), plus filler rows of made-up principals in the same accounts
- * up to R rows. The principals table holds every principal of both.
+ * up to R rows, in last_seen order within each business unit (as hourly MERGEs with deletion
+ * vectors leave the table) in files of 250,000 rows. The principals table holds every principal.
  */
 public final class BenchData {
   /** Workload principals per account: the generator's realistic mix of roles and users. */
