@@ -9,7 +9,9 @@ import io.trailwatch.policy.Candidate;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,10 +36,14 @@ public final class Baselines {
    */
   public static final String STORED_LAST_SEEN = "stored_last_seen";
 
+  /** The stored row's {@code first_seen} as {@link #compare} found it (null: no stored row). */
+  public static final String STORED_FIRST_SEEN = "stored_first_seen";
+
   /**
    * {@code rows} (behaviours or principals) joined with their stored row, adding {@code known}
    * (stored, first seen before {@code asOf} and not expired then: false is new) and
-   * {@code needs_write} (the MERGE would change the stored row), and {@link #STORED_LAST_SEEN}.
+   * {@code needs_write} (the MERGE would change the stored row), {@link #STORED_FIRST_SEEN} and
+   * {@link #STORED_LAST_SEEN}.
    * Only rows that need a write go to the MERGE: Delta rewrites every file a MERGE matches, needed
    * or not.
    */
@@ -72,36 +78,42 @@ public final class Baselines {
             .and(expires.isNull().or(expires.gt(t))))
         .withColumn("needs_write", writable.and(stale))
         .withColumnRenamed("s_last_seen", STORED_LAST_SEEN)
-        .drop("s_first_seen", "s_expires_at");
+        .withColumnRenamed("s_first_seen", STORED_FIRST_SEEN)
+        .drop("s_expires_at");
   }
 
   /**
-   * The rows the policy decides on: new behaviour, and every behaviour of identity types that
-   * alert on any activity; each with its principal's first sighting before {@code asOf} (null: new).
+   * What the policy decides on, from an hour's compared behaviours ({@link #compare}, collected):
+   * new behaviour, and every behaviour of identity types that alert on any activity; each with its
+   * principal's first sighting before {@code asOf} from the compared principals (null: new).
    */
-  public static Dataset<Row> candidates(Dataset<Row> compared, Dataset<Row> principals, Instant asOf,
+  public static List<Candidate> candidates(List<Row> compared, List<Row> comparedPrincipals, Instant asOf,
       List<String> anyActivityTypes) {
-    Timestamp t = Timestamp.from(asOf);
-    Dataset<Row> firstSeen = principals.filter(col("first_seen").lt(t))
-        .select(col("business_unit"), col("account_id"), col("principal"), col("first_seen").as("principal_first_seen"));
-    return compared.filter(col("known").equalTo(false).or(col("identity_type").isin(anyActivityTypes.toArray())))
-        .join(firstSeen, scala(Behaviors.PRINCIPAL_KEY), "left");
-  }
-
-  /** Collects candidate rows (few: new behaviour is rare by definition) into policy inputs. */
-  public static List<Candidate> collect(Dataset<Row> candidates) {
+    Map<List<String>, Instant> principalFirstSeen = new HashMap<>();
+    for (Row p : comparedPrincipals) {
+      Timestamp first = p.getAs(STORED_FIRST_SEEN);
+      if (first != null && first.toInstant().isBefore(asOf)) {
+        principalFirstSeen.put(principalKey(p), first.toInstant());
+      }
+    }
     List<Candidate> out = new ArrayList<>();
-    for (Row r : candidates.collectAsList()) {
-      Timestamp pfs = r.getAs("principal_first_seen");
+    for (Row r : compared) {
+      if (r.<Boolean>getAs("known") && !anyActivityTypes.contains(r.<String>getAs("identity_type"))) {
+        continue;
+      }
       out.add(new Candidate(r.getAs("business_unit"), r.getAs("account_id"), r.getAs("principal"),
           r.getAs("identity_type"), r.getAs("event_source"), r.getAs("event_name"), r.<Long>getAs("events"),
           r.<Long>getAs("failed_events"), r.<Timestamp>getAs("first_time").toInstant(),
           r.<Timestamp>getAs("last_time").toInstant(), r.<Boolean>getAs("read_only"), r.<Boolean>getAs("known"),
-          pfs == null ? null : pfs.toInstant(), r.getList(r.fieldIndex("source_ips")),
+          principalFirstSeen.get(principalKey(r)), r.getList(r.fieldIndex("source_ips")),
           r.getList(r.fieldIndex("user_agents")), r.getList(r.fieldIndex("regions")),
           r.getList(r.fieldIndex("event_ids"))));
     }
     return out;
+  }
+
+  private static List<String> principalKey(Row r) {
+    return List.of(r.<String>getAs("business_unit"), r.<String>getAs("account_id"), r.<String>getAs("principal"));
   }
 
   static scala.collection.Seq<String> scala(String[] cols) {

@@ -30,6 +30,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,10 +38,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The two runs of trailwatch, top to bottom: {@link #detect} one hour, and {@link #buildBaseline}
@@ -71,6 +74,10 @@ public final class Pipeline {
    * Detects new behaviour in one hour for some accounts, records it, and merges the hour into
    * the baseline. Files of the previous hours that were delivered after their run are read too,
    * each for its own hour, and what they reveal is alerted as late.
+   *
+   * <p>An hour reduces to few behaviour rows (thousands for millions of events), so after the
+   * read everything works on them in memory: the state it needs is loaded while the files are
+   * read, and the tables it writes are written side by side.
    */
   public RunSummary detect(Hour hour, List<Account> accounts) {
     long t0 = System.nanoTime();
@@ -80,25 +87,48 @@ public final class Pipeline {
 
     FileSelection selection = selectFiles(hour, accounts, bus);
     progress.step("hour " + hour + ": " + selection.describe());
-    Map<String, Instant> history = state.historyStart(bus, hour.start());
-    List<Section> sections = new ArrayList<>();
-    for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
-      sections.add(examine(e.getKey(), e.getValue(), hour, bus, history));
-    }
-    List<Alert> found = sections.stream().flatMap(x -> x.decision().alerts().stream()).toList();
+    try (Background background = new Background()) {
+      Future<Map<String, Instant>> history = background.submit(() -> state.historyStart(bus, hour.start()));
+      Future<List<Alert>> recorded = background.submit(() -> state.alerts(bus, hour.start()));
+      List<Section> sections = new ArrayList<>();
+      for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
+        sections.add(examine(e.getKey(), e.getValue(), hour, bus, history));
+      }
 
-    state.recordAlerts(found, bus, runId);
-    for (Section x : sections) {
-      mergeState(x.compared(), x.seen(), bus, hour.start());
-    }
-    List<Alert> alerts = state.alerts(bus, hour.start());
-    progress.step(alerts.size() + " alerts recorded, baseline merged");
+      List<Alert> earlier = Background.get(recorded);
+      List<Alert> fresh = notRecorded(sections.stream().flatMap(x -> x.decision().alerts().stream()).toList(),
+          earlier);
+      List<QuarantineEntry> quarantine = quarantine(selection.rejected(), sections);
+      background.all(List.of(
+          () -> state.appendAlerts(fresh, runId),
+          () -> sections.forEach(x -> mergeBaseline(x.behaviorWrites(), bus)),
+          () -> sections.forEach(x -> mergePrincipals(x.principalWrites(), bus)),
+          () -> state.appendIngested(selection.toRecord(), runId),
+          () -> state.recordQuarantine(quarantine, bus, runId, hour.start())));
+      List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
+      progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
 
-    RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), selection.rejected(), sections, alerts, t0);
-    state.recordIngested(selection.ingested(hour), bus, runId);
-    finish(summary, selection.rejected(), sections);
-    sections.forEach(Section::release);
-    return summary;
+      RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), selection.rejected(), sections, alerts,
+          t0);
+      recordRun(summary);
+      return summary;
+    }
+  }
+
+  /** The alerts found that are not recorded yet (a rerun of the hour finds the same ids). */
+  static List<Alert> notRecorded(List<Alert> found, List<Alert> recorded) {
+    Set<String> ids = new HashSet<>();
+    recorded.forEach(a -> ids.add(a.alertId()));
+    return found.stream().filter(a -> !ids.contains(a.alertId())).toList();
+  }
+
+  /** The run's alerts, recorded earlier and new, in the order analysts read them. */
+  static List<Alert> byHourAndPrincipal(List<Alert> recorded, List<Alert> fresh) {
+    List<Alert> all = new ArrayList<>(recorded);
+    all.addAll(fresh);
+    all.sort(Comparator.comparing(Alert::hour).thenComparing(Alert::businessUnit).thenComparing(Alert::accountId)
+        .thenComparing(Alert::principal));
+    return List.copyOf(all);
   }
 
   /**
@@ -144,25 +174,32 @@ public final class Pipeline {
         .toList();
   }
 
-  /** Reads one event hour's files, reduces them to behaviours, compares with the baseline as of the run, and decides. */
+  /**
+   * Reads one event hour's files, reduces them to behaviours (collected: few rows), compares them
+   * and their principals with the state as of the run, and decides.
+   */
   private Section examine(Hour eventHour, List<LogFile> files, Hour detectHour, List<String> bus,
-      Map<String, Instant> history) {
+      Future<Map<String, Instant>> history) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
-    Dataset<Row> seen = Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
-        .cache();
-    Totals totals = Totals.of(seen);
+    List<Row> behaviors = Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
+        .collectAsList();
     CloudTrailReader.ReadStats stats = read.stats();
-    Dataset<Row> compared = Baselines.compare(seen, state.of(Tables.BASELINE, bus),
-        Behaviors.KEY, detectHour.start()).cache();
-    List<Candidate> candidates = Baselines.collect(Baselines.candidates(compared,
-        state.of(Tables.PRINCIPALS, bus), detectHour.start(), anyActivityTypes()));
+    Dataset<Row> seen = spark.createDataFrame(behaviors, Behaviors.CONTEXT);
+    Rows compared = Rows.of(Baselines.compare(seen, state.of(Tables.BASELINE, bus), Behaviors.KEY,
+        detectHour.start()));
+    Rows principals = Rows.of(Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
+        Behaviors.PRINCIPAL_KEY, detectHour.start()));
+    List<Candidate> candidates = Baselines.candidates(compared.rows(), principals.rows(), detectHour.start(),
+        anyActivityTypes());
     long newBehaviors = candidates.stream().filter(c -> !c.known()).count();
-    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, history);
+    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, Background.get(history));
+    Totals totals = Totals.of(behaviors);
     progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + files.size()
         + " files, " + stats.records() + " records (" + stats.inWindow() + " in the hour), " + totals.behaviors()
         + " behaviours, " + newBehaviors + " new, " + decision.alerts().size() + " alerts"
         + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet()));
-    return new Section(eventHour, files, stats, totals, seen, compared, newBehaviors, decision);
+    return new Section(eventHour, files, stats, totals, newBehaviors, decision,
+        compared.needingWrite(spark), principals.needingWrite(spark));
   }
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
@@ -176,43 +213,64 @@ public final class Pipeline {
     progress.step("planned " + plan.files().size() + " files for " + accounts.size() + " accounts, "
         + window.from() + " .. " + window.to());
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, parserSettings(), opener);
+    // History is large (every behaviour of every day): it stays in Spark, cached, not collected.
     Dataset<Row> seen = Behaviors.counted(read).cache();
-    Totals totals = Totals.of(seen);
-    CloudTrailReader.ReadStats stats = read.stats();
-    progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), " + totals.behaviors()
-        + " behaviours");
+    try {
+      Totals totals = Totals.of(seen);
+      CloudTrailReader.ReadStats stats = read.stats();
+      progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), "
+          + totals.behaviors() + " behaviours");
 
-    Dataset<Row> compared = Baselines.compare(seen, state.of(Tables.BASELINE, bus), Behaviors.KEY, window.from());
-    mergeState(compared, seen, bus, window.from());
-    progress.step("baseline merged");
+      mergeBaseline(Baselines.compare(seen, state.of(Tables.BASELINE, bus), Behaviors.KEY, window.from())
+          .filter(col("needs_write")), bus);
+      mergePrincipals(Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
+          Behaviors.PRINCIPAL_KEY, window.from()).filter(col("needs_write")), bus);
+      progress.step("baseline merged");
 
-    Section all = new Section(null, plan.files(), stats, totals, seen, compared, 0,
-        new Policy.Decision(List.of(), Map.of()));
-    RunSummary summary = summarize(runId, "baseline", bus, window, plan.rejected(), List.of(all), List.of(), t0);
-    finish(summary, plan.rejected(), List.of(all));
-    all.release();
-    return summary;
-  }
-
-  /** MERGEs what changed into the baseline and the principals; a table with nothing to change is not touched. */
-  private void mergeState(Dataset<Row> compared, Dataset<Row> seen, List<String> bus, Instant asOf) {
-    Dataset<Row> behaviors = compared.filter(col("needs_write"));
-    if (!behaviors.isEmpty()) {
-      state.mergeBaseline(behaviors, bus, cfg.baseline().retentionDays());
-    }
-    Dataset<Row> principals = Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
-        Behaviors.PRINCIPAL_KEY, asOf).filter(col("needs_write"));
-    if (!principals.isEmpty()) {
-      state.mergePrincipals(principals, bus);
+      Section all = new Section(null, plan.files(), stats, totals, 0, new Policy.Decision(List.of(), Map.of()),
+          null, null);
+      RunSummary summary = summarize(runId, "baseline", bus, window, plan.rejected(), List.of(all), List.of(), t0);
+      state.recordQuarantine(quarantine(plan.rejected(), List.of(all)), bus, runId, window.from());
+      recordRun(summary);
+      return summary;
+    } finally {
+      seen.unpersist();
     }
   }
 
-  /** Sizes of an hour's (or range's) behaviours, computed in the one job that also fills the cache. */
+  /** MERGEs behaviours that need a write into the baseline; nothing to write, no commit. */
+  private void mergeBaseline(Dataset<Row> writes, List<String> bus) {
+    if (!writes.isEmpty()) {
+      state.mergeBaseline(writes, bus, cfg.baseline().retentionDays());
+    }
+  }
+
+  /** MERGEs principals that need a write; nothing to write, no commit. */
+  private void mergePrincipals(Dataset<Row> writes, List<String> bus) {
+    if (!writes.isEmpty()) {
+      state.mergePrincipals(writes, bus);
+    }
+  }
+
+  /** Sizes of an hour's (or range's) behaviours. */
   private record Totals(long behaviors, long events, long principals) {
+    /** Of a large (cached) Dataset: one job. */
     static Totals of(Dataset<Row> seen) {
       Row r = seen.agg(count(lit(1)), sum("events"), countDistinct(col("business_unit"), col("account_id"),
           col("principal"))).first();
       return new Totals(r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1), r.getLong(2));
+    }
+
+    /** Of collected behaviour rows. */
+    static Totals of(List<Row> behaviors) {
+      long events = 0;
+      Set<List<String>> principals = new HashSet<>();
+      for (Row r : behaviors) {
+        events += r.<Long>getAs("events");
+        principals.add(List.of(r.<String>getAs("business_unit"), r.<String>getAs("account_id"),
+            r.<String>getAs("principal")));
+      }
+      return new Totals(behaviors.size(), events, principals.size());
     }
   }
 
@@ -240,10 +298,15 @@ public final class Pipeline {
         (System.nanoTime() - t0) / 1e9);
   }
 
-  private void finish(RunSummary s, List<QuarantineEntry> rejected, List<Section> sections) {
+  /** What planning rejected and what each read quarantined. */
+  private static List<QuarantineEntry> quarantine(List<QuarantineEntry> rejected, List<Section> sections) {
     List<QuarantineEntry> all = new ArrayList<>(rejected);
     sections.forEach(x -> all.addAll(x.stats().quarantine()));
-    state.recordQuarantine(all, s.businessUnits(), s.runId(), s.windowFrom());
+    return all;
+  }
+
+  /** The run ledger's row, written last: an hour counts as detected only once everything else is stored. */
+  private void recordRun(RunSummary s) {
     state.recordRun(RowFactory.create(s.runId(), s.command(), s.businessUnits().toArray(),
         Timestamp.from(s.windowFrom()), Timestamp.from(s.windowTo()),
         Timestamp.from(Instant.now().minusNanos((long) (s.seconds() * 1e9))), Timestamp.from(Instant.now()),
@@ -274,22 +337,36 @@ public final class Pipeline {
     return accounts.stream().map(Account::businessUnit).distinct().sorted().toList();
   }
 
-  /** One event hour of a run: what was read, and what the policy made of it. */
+  /**
+   * One event hour of a run: what was read, what the policy made of it, and the rows the baseline
+   * and principals MERGEs take (in memory; null for a baseline build, which merges as it goes).
+   */
   private record Section(Hour eventHour, List<LogFile> files, CloudTrailReader.ReadStats stats, Totals totals,
-      Dataset<Row> seen, Dataset<Row> compared, long newBehaviors, Policy.Decision decision) {
-    void release() {
-      compared.unpersist();
-      seen.unpersist();
+      long newBehaviors, Policy.Decision decision, Dataset<Row> behaviorWrites, Dataset<Row> principalWrites) {}
+
+  /** Rows of a small comparison ({@link Baselines#compare}), collected, with their schema. */
+  private record Rows(StructType schema, List<Row> rows) {
+    static Rows of(Dataset<Row> compared) {
+      return new Rows(compared.schema(), compared.collectAsList());
+    }
+
+    /** The rows a MERGE must write, as a local Dataset (no job to compute it again). */
+    Dataset<Row> needingWrite(SparkSession spark) {
+      return spark.createDataFrame(rows.stream().filter(r -> r.<Boolean>getAs("needs_write")).toList(), schema);
     }
   }
 
   /** The files a run reads, per event hour (the run's own hour first), and the odd objects met while planning. */
   private record FileSelection(Hour hour, TreeMap<Hour, List<LogFile>> byEventHour, List<QuarantineEntry> rejected,
       Set<String> rerunBusinessUnits) {
-    List<IngestedFile> ingested(Hour detectHour) {
+    /**
+     * The ledger rows this run adds: every file it reads, for its event hour, except those of
+     * business units it reruns (their rows are the ledger's already).
+     */
+    List<IngestedFile> toRecord() {
       List<IngestedFile> out = new ArrayList<>();
-      byEventHour.forEach((h, files) -> files.forEach(f -> out.add(new IngestedFile(f, h.start(), detectHour.start(),
-          !h.equals(detectHour)))));
+      byEventHour.forEach((h, files) -> files.stream().filter(f -> !rerunBusinessUnits.contains(f.businessUnit()))
+          .forEach(f -> out.add(new IngestedFile(f, h.start(), hour.start(), !h.equals(hour)))));
       return out;
     }
 

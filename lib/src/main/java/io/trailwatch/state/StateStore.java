@@ -251,8 +251,11 @@ public final class StateStore {
     return out;
   }
 
-  /** Adds alerts not recorded yet (same alert_id: already there, from an earlier run of the hour). */
-  public void recordAlerts(List<Alert> alerts, List<String> businessUnits, String runId) {
+  /**
+   * Appends alerts. The caller passes only alerts not recorded yet (their ids are deterministic:
+   * {@link Alert#idFor}): a blind append never conflicts with another business unit's job.
+   */
+  public void appendAlerts(List<Alert> alerts, String runId) {
     if (alerts.isEmpty()) {
       return;
     }
@@ -270,12 +273,7 @@ public final class StateStore {
           a.sourceIps().toArray(), a.userAgents().toArray(), a.regions().toArray(), a.eventIds().toArray(), runId,
           now));
     }
-    Dataset<Row> src = spark.createDataFrame(rows, Tables.ALERTS_SCHEMA);
-    DeltaTable.forPath(spark, path(Tables.ALERTS)).as("t")
-        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
-            + " AND t.alert_id = s.alert_id")
-        .whenNotMatched().insertAll()
-        .execute();
+    append(Tables.ALERTS, rows, Tables.ALERTS_SCHEMA);
   }
 
   /** The alerts that the run of {@code detectHour} recorded (late ones included), oldest first. */
@@ -325,8 +323,12 @@ public final class StateStore {
         .execute();
   }
 
-  /** Records files read by the run of {@code detectHour}, once per (file, event hour) however often it reruns. */
-  public void recordIngested(List<IngestedFile> files, List<String> businessUnits, String runId) {
+  /**
+   * Appends ledger rows: files a run read, per event hour. The caller passes only rows not in the
+   * ledger yet (a rerun's files are there already; see {@code Pipeline}), so one row per (file,
+   * event hour), with one job per business unit at a time.
+   */
+  public void appendIngested(List<IngestedFile> files, String runId) {
     if (files.isEmpty()) {
       return;
     }
@@ -337,12 +339,7 @@ public final class StateStore {
       rows.add(RowFactory.create(f.businessUnit(), f.accountId(), f.uri(), f.region(), Timestamp.from(f.fileTime()),
           f.size(), Timestamp.from(i.eventHour()), Timestamp.from(i.detectHour()), i.late(), runId, now));
     }
-    Dataset<Row> src = spark.createDataFrame(rows, Tables.INGESTED_FILES_SCHEMA);
-    DeltaTable.forPath(spark, path(Tables.INGESTED_FILES)).as("t")
-        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
-            + " AND t.uri = s.uri AND t.event_hour = s.event_hour")
-        .whenNotMatched().insertAll()
-        .execute();
+    append(Tables.INGESTED_FILES, rows, Tables.INGESTED_FILES_SCHEMA);
   }
 
   /** The ledger rows of some business units whose event hour is in [from, to). */
@@ -376,7 +373,10 @@ public final class StateStore {
 
   /** Appends one row to the run ledger (a blind append: never conflicts with another job). */
   public void recordRun(Row run) {
-    spark.createDataFrame(List.of(run), Tables.RUNS_SCHEMA).write().format("delta").mode("append")
-        .save(path(Tables.RUNS));
+    append(Tables.RUNS, List.of(run), Tables.RUNS_SCHEMA);
+  }
+
+  private void append(String table, List<Row> rows, StructType schema) {
+    spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path(table));
   }
 }
