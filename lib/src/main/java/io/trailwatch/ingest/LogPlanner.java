@@ -2,6 +2,7 @@ package io.trailwatch.ingest;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Finds the log files of some accounts whose name time lies in [fileTimeFrom, fileTimeTo], by
@@ -9,7 +10,13 @@ import java.util.List;
  */
 public interface LogPlanner {
   /** The files to read, and the objects met on the way that are not CloudTrail log files. */
-  record Plan(List<LogFile> files, List<QuarantineEntry> rejected) {}
+  record Plan(List<LogFile> files, List<QuarantineEntry> rejected) {
+    /** This plan without the files and rejects of some business units. */
+    public Plan without(Set<String> businessUnits) {
+      return new Plan(files.stream().filter(f -> !businessUnits.contains(f.businessUnit())).toList(),
+          rejected.stream().filter(q -> !businessUnits.contains(q.businessUnit())).toList());
+    }
+  }
 
   Plan plan(List<Account> accounts, Instant fileTimeFrom, Instant fileTimeTo);
 

@@ -83,16 +83,15 @@ public final class Pipeline {
     long t0 = System.nanoTime();
     String runId = runId("detect");
     List<String> bus = businessUnits(accounts);
-    state.ensureTables();
-
-    FileSelection selection = selectFiles(hour, accounts, bus);
-    progress.step("hour " + hour + ": " + selection.describe());
     try (Background background = new Background()) {
+      background.all(Tables.ALL.stream().<Runnable>map(t -> () -> state.ensureTable(t)).toList());
       Future<Map<String, Instant>> history = background.submit(() -> state.historyStart(bus, hour.start()));
       Future<List<Alert>> recorded = background.submit(() -> state.alerts(bus, hour.start()));
+      FileSelection selection = selectFiles(hour, accounts, bus, background);
+      progress.step("hour " + hour + ": " + selection.describe());
       List<Section> sections = new ArrayList<>();
       for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
-        sections.add(examine(e.getKey(), e.getValue(), hour, bus, history));
+        sections.add(examine(e.getKey(), e.getValue(), hour, bus, history, background));
       }
 
       List<Alert> earlier = Background.get(recorded);
@@ -137,8 +136,13 @@ public final class Pipeline {
    * files, plus the files of earlier hours (that had a run) which the ledger does not hold for
    * that hour: delivered after that run.
    */
-  private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus) {
+  private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus, Background background) {
     Instant from = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
+    // The ledgers are read while the logs are listed; a rerun's own files are taken from its ledger rows.
+    Future<Map<Instant, Set<String>>> detected = background.submit(() -> state.detectedHours(bus, from,
+        hour.start()));
+    Future<LogPlanner.Plan> planned = background.submit(() -> planner.plan(accounts, from,
+        hour.end().plus(deliveryLag())));
     List<IngestedFile> recorded = state.ingested(bus, from, hour.end());
     TreeMap<Hour, List<LogFile>> byHour = new TreeMap<>();
     byHour.put(hour, new ArrayList<>());
@@ -149,17 +153,19 @@ public final class Pipeline {
         rerun.add(i.file().businessUnit());
       }
     }
-    List<Account> fresh = accounts.stream().filter(a -> !rerun.contains(a.businessUnit())).toList();
-    if (fresh.isEmpty()) {
+    LogPlanner.Plan all = Background.get(planned);
+    if (rerun.containsAll(bus)) {
       return new FileSelection(hour, byHour, List.of(), rerun);
     }
-    LogPlanner.Plan plan = planner.plan(fresh, from, hour.end().plus(deliveryLag()));
+    LogPlanner.Plan plan = all.without(rerun);
     byHour.get(hour).addAll(filesOf(plan, hour));
     Set<String> done = new HashSet<>();
     recorded.forEach(i -> done.add(i.file().uri() + "@" + i.eventHour()));
-    for (Instant earlier : state.detectedHours(businessUnits(fresh), from, hour.start())) {
-      Hour p = new Hour(earlier);
-      List<LogFile> late = filesOf(plan, p).stream().filter(f -> !done.contains(f.uri() + "@" + p.start())).toList();
+    for (Map.Entry<Instant, Set<String>> run : Background.get(detected).entrySet()) {
+      Hour p = new Hour(run.getKey());
+      // Late files of p: those of business units whose run of p completed, not read for p yet.
+      List<LogFile> late = filesOf(plan, p).stream().filter(f -> run.getValue().contains(f.businessUnit()))
+          .filter(f -> !done.contains(f.uri() + "@" + p.start())).toList();
       if (!late.isEmpty()) {
         byHour.computeIfAbsent(p, h -> new ArrayList<>()).addAll(late);
       }
@@ -179,16 +185,17 @@ public final class Pipeline {
    * and their principals with the state as of the run, and decides.
    */
   private Section examine(Hour eventHour, List<LogFile> files, Hour detectHour, List<String> bus,
-      Future<Map<String, Instant>> history) {
+      Future<Map<String, Instant>> history, Background background) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
     List<Row> behaviors = Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
         .collectAsList();
     CloudTrailReader.ReadStats stats = read.stats();
     Dataset<Row> seen = spark.createDataFrame(behaviors, Behaviors.CONTEXT);
-    Rows compared = Rows.of(Baselines.compare(seen, state.of(Tables.BASELINE, bus), Behaviors.KEY,
-        detectHour.start()));
+    Future<Rows> comparing = background.submit(() -> Rows.of(Baselines.compare(seen,
+        state.of(Tables.BASELINE, bus), Behaviors.KEY, detectHour.start())));
     Rows principals = Rows.of(Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
         Behaviors.PRINCIPAL_KEY, detectHour.start()));
+    Rows compared = Background.get(comparing);
     List<Candidate> candidates = Baselines.candidates(compared.rows(), principals.rows(), detectHour.start(),
         anyActivityTypes());
     long newBehaviors = candidates.stream().filter(c -> !c.known()).count();

@@ -49,12 +49,12 @@ public final class StateStore {
 
   /** Creates the tables that do not exist yet. Safe to call from jobs running at the same time. */
   public void ensureTables() {
-    create(Tables.BASELINE, Tables.BASELINE_SCHEMA, true);
-    create(Tables.PRINCIPALS, Tables.PRINCIPALS_SCHEMA, true);
-    create(Tables.ALERTS, Tables.ALERTS_SCHEMA, true);
-    create(Tables.RUNS, Tables.RUNS_SCHEMA, false);
-    create(Tables.QUARANTINE, Tables.QUARANTINE_SCHEMA, true);
-    create(Tables.INGESTED_FILES, Tables.INGESTED_FILES_SCHEMA, true);
+    Tables.ALL.forEach(this::ensureTable);
+  }
+
+  /** Creates one table ({@link Tables#ALL}) if it does not exist, or checks its columns if it does. */
+  public void ensureTable(String table) {
+    create(table, Tables.schema(table), !table.equals(Tables.RUNS));
   }
 
   private void create(String table, StructType schema, boolean byBusinessUnit) {
@@ -356,17 +356,22 @@ public final class StateStore {
     return out;
   }
 
-  /** The hours in [from, to) that a completed detect run covered for any of these business units. */
-  public java.util.Set<Instant> detectedHours(List<String> businessUnits, Instant from, Instant to) {
-    java.util.Set<Instant> out = new java.util.HashSet<>();
+  /** The hours in [from, to) that a completed detect run covered, each with the business units it covered. */
+  public Map<Instant, java.util.Set<String>> detectedHours(List<String> businessUnits, Instant from, Instant to) {
+    Map<Instant, java.util.Set<String>> out = new java.util.TreeMap<>();
     for (Row r : table(Tables.RUNS)
         .filter(col("command").equalTo("detect").and(col("status").equalTo("completed"))
             .and(col("window_from").geq(Timestamp.from(from))).and(col("window_from").lt(Timestamp.from(to)))
             .and(org.apache.spark.sql.functions.arrays_overlap(col("business_units"),
                 org.apache.spark.sql.functions.array(businessUnits.stream()
                     .map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new)))))
-        .select("window_from").distinct().collectAsList()) {
-      out.add(r.getTimestamp(0).toInstant());
+        .select("window_from", "business_units").collectAsList()) {
+      java.util.Set<String> units = out.computeIfAbsent(r.getTimestamp(0).toInstant(), h -> new java.util.TreeSet<>());
+      for (Object bu : r.getList(1)) {
+        if (businessUnits.contains(bu)) {
+          units.add((String) bu);
+        }
+      }
     }
     return out;
   }

@@ -116,4 +116,21 @@ public final class Tables {
       .add("read_at", DataTypes.TimestampType, false);
 
   private Tables() {}
+
+  /** Every table under the state root. */
+  public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
+      INGESTED_FILES);
+
+  /** The schema of a table of {@link #ALL}. */
+  public static StructType schema(String table) {
+    return switch (table) {
+      case BASELINE -> BASELINE_SCHEMA;
+      case PRINCIPALS -> PRINCIPALS_SCHEMA;
+      case ALERTS -> ALERTS_SCHEMA;
+      case RUNS -> RUNS_SCHEMA;
+      case QUARANTINE -> QUARANTINE_SCHEMA;
+      case INGESTED_FILES -> INGESTED_FILES_SCHEMA;
+      default -> throw new IllegalArgumentException("No table " + table);
+    };
+  }
 }
