@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/baseline` (
   first_seen TIMESTAMP NOT NULL,
   last_seen TIMESTAMP NOT NULL,
   expires_at TIMESTAMP NOT NULL
-) USING DELTA PARTITIONED BY (business_unit);
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- First and last sighting per principal: the learning period.
 CREATE TABLE IF NOT EXISTS delta.`${state}/principals` (
@@ -26,7 +27,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/principals` (
   identity_type STRING NOT NULL,
   first_seen TIMESTAMP NOT NULL,
   last_seen TIMESTAMP NOT NULL
-) USING DELTA PARTITIONED BY (business_unit);
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- One row per principal and hour with new behaviour; alert_id is deterministic.
 CREATE TABLE IF NOT EXISTS delta.`${state}/alerts` (
@@ -48,7 +50,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/alerts` (
   event_ids ARRAY<STRING> NOT NULL,
   run_id STRING NOT NULL,
   created_at TIMESTAMP NOT NULL
-) USING DELTA PARTITIONED BY (business_unit);
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- The run ledger: one row per completed run.
 CREATE TABLE IF NOT EXISTS delta.`${state}/runs` (
@@ -84,7 +87,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/quarantine` (
   run_id STRING NOT NULL,
   window_from TIMESTAMP NOT NULL,
   quarantined_at TIMESTAMP NOT NULL
-) USING DELTA PARTITIONED BY (business_unit);
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- Files read for detection, per event hour; a rerun of detect_hour reads exactly these again.
 CREATE TABLE IF NOT EXISTS delta.`${state}/ingested_files` (
@@ -99,4 +103,5 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/ingested_files` (
   late BOOLEAN NOT NULL,
   run_id STRING NOT NULL,
   read_at TIMESTAMP NOT NULL
-) USING DELTA PARTITIONED BY (business_unit);
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);

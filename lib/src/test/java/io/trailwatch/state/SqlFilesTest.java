@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,7 @@ class SqlFilesTest extends SparkTest {
     for (String t : List.of(Tables.BASELINE, Tables.PRINCIPALS, Tables.ALERTS, Tables.RUNS, Tables.QUARANTINE,
         Tables.INGESTED_FILES)) {
       assertEquals(shape(jobs.table(t).schema()), shape(fromSql.table(t).schema()), t);
+      assertEquals(layout(jobs.path(t)), layout(fromSql.path(t)), t);
     }
   }
 
@@ -68,6 +70,13 @@ class SqlFilesTest extends SparkTest {
     for (String q : queries) {
       spark.sql(q).collectAsList();
     }
+  }
+
+  /** Partition columns and whether deletion vectors are on: what MERGE cost and concurrent jobs rely on. */
+  List<Object> layout(String path) {
+    Row d = io.delta.tables.DeltaTable.forPath(spark, path).detail()
+        .selectExpr("partitionColumns", "properties['delta.enableDeletionVectors']").first();
+    return List.of(d.getList(0), String.valueOf(d.get(1)));
   }
 
   /** Names and types (nested nullability aside): what a reader of the table relies on. */

@@ -49,6 +49,25 @@ class StateStoreTest extends SparkTest {
         "s3.amazonaws.com", name, 1L, 0L, at(t), at(t), at(t), at(t));
   }
 
+  /** A state root made by another version: the run stops before reading logs, naming the table and columns. */
+  @Test
+  void tablesWithoutTheColumnsOfThisVersionAreRefusedByName() {
+    StateStore state = new StateStore(spark, dir.toUri().toString());
+    StructType older = new StructType();
+    for (var f : Tables.ALERTS_SCHEMA.fields()) {
+      if (!f.name().equals("detect_hour")) {
+        older = older.add(f.name(), f.name().equals("late") ? DataTypes.StringType : f.dataType(), f.nullable());
+      }
+    }
+    io.delta.tables.DeltaTable.create(spark).location(state.path(Tables.ALERTS)).addColumns(older).execute();
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.trailwatch.core.TrailwatchException.class,
+        state::ensureTables);
+    assertEquals("STATE_SCHEMA_MISMATCH", e.code());
+    assertTrue(e.getMessage().contains(state.path(Tables.ALERTS)), e.getMessage());
+    assertTrue(e.getMessage().contains("detect_hour (missing)"), e.getMessage());
+    assertTrue(e.getMessage().contains("late (string, expected boolean)"), e.getMessage());
+  }
+
   /** Refresh, restart after expiry, untouched and new rows, with the last_seen ranges in the condition. */
   @Test
   void mergeWithLastSeenRangesChangesExactlyTheRowsItShould() throws Exception {
