@@ -23,7 +23,8 @@ final class Background implements AutoCloseable {
   Background() {
     int run = RUNS.incrementAndGet();
     AtomicInteger n = new AtomicInteger();
-    pool = Executors.newFixedThreadPool(5, r -> {
+    // Enough threads that steps waiting for another (after) never hold up the ones they wait for.
+    pool = Executors.newFixedThreadPool(12, r -> {
       Thread t = new Thread(r, "trailwatch-" + run + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -32,6 +33,25 @@ final class Background implements AutoCloseable {
 
   <T> Future<T> submit(Callable<T> work) {
     return pool.submit(work);
+  }
+
+  Future<?> submit(Runnable work) {
+    return pool.submit(work);
+  }
+
+  /** Runs {@code then} once {@code first} has ended; a failure of {@code first} is the result's failure. */
+  <T> Future<T> after(Future<?> first, Callable<T> then) {
+    return pool.submit(() -> {
+      get(first);
+      return then.call();
+    });
+  }
+
+  Future<?> after(Future<?> first, Runnable then) {
+    return pool.submit(() -> {
+      get(first);
+      then.run();
+    });
   }
 
   /** Runs every task at once and waits for all of them; then rethrows the first failure, if any. */

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,10 +85,15 @@ public final class Pipeline {
     String runId = runId("detect");
     List<String> bus = businessUnits(accounts);
     try (Background background = new Background()) {
-      background.all(Tables.ALL.stream().<Runnable>map(t -> () -> state.ensureTable(t)).toList());
-      Future<Map<String, Instant>> history = background.submit(() -> state.historyStart(bus, hour.start()));
-      Future<List<Alert>> recorded = background.submit(() -> state.alerts(bus, hour.start()));
-      FileSelection selection = selectFiles(hour, accounts, bus, background);
+      // Each table is checked (created on first use) on its own thread; each step waits for the tables it reads.
+      Map<String, Future<?>> ready = new HashMap<>();
+      Tables.ALL.forEach(t -> ready.put(t, background.submit(() -> state.ensureTable(t))));
+      Future<Map<String, Instant>> history = background.after(ready.get(Tables.PRINCIPALS),
+          () -> state.historyStart(bus, hour.start()));
+      Future<List<Alert>> recorded = background.after(ready.get(Tables.ALERTS), () -> state.alerts(bus, hour.start()));
+      background.after(ready.get(Tables.BASELINE), () -> state.prepare(Tables.BASELINE, bus));
+      background.after(ready.get(Tables.PRINCIPALS), () -> state.prepare(Tables.PRINCIPALS, bus));
+      FileSelection selection = selectFiles(hour, accounts, bus, background, ready);
       progress.step("hour " + hour + ": " + selection.describe());
       List<Section> sections = new ArrayList<>();
       for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
@@ -98,6 +104,7 @@ public final class Pipeline {
       List<Alert> fresh = notRecorded(sections.stream().flatMap(x -> x.decision().alerts().stream()).toList(),
           earlier);
       List<QuarantineEntry> quarantine = quarantine(selection.rejected(), sections);
+      ready.values().forEach(Background::get);
       background.all(List.of(
           () -> state.appendAlerts(fresh, runId),
           () -> sections.forEach(x -> mergeBaseline(x.behaviorWrites(), bus)),
@@ -136,13 +143,15 @@ public final class Pipeline {
    * files, plus the files of earlier hours (that had a run) which the ledger does not hold for
    * that hour: delivered after that run.
    */
-  private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus, Background background) {
+  private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus, Background background,
+      Map<String, Future<?>> ready) {
     Instant from = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     // The ledgers are read while the logs are listed; a rerun's own files are taken from its ledger rows.
-    Future<Map<Instant, Set<String>>> detected = background.submit(() -> state.detectedHours(bus, from,
-        hour.start()));
+    Future<Map<Instant, Set<String>>> detected = background.after(ready.get(Tables.RUNS),
+        () -> state.detectedHours(bus, from, hour.start()));
     Future<LogPlanner.Plan> planned = background.submit(() -> planner.plan(accounts, from,
         hour.end().plus(deliveryLag())));
+    Background.get(ready.get(Tables.INGESTED_FILES));
     List<IngestedFile> recorded = state.ingested(bus, from, hour.end());
     TreeMap<Hour, List<LogFile>> byHour = new TreeMap<>();
     byHour.put(hour, new ArrayList<>());

@@ -110,6 +110,14 @@ public final class StateStore {
     return spark.read().format("delta").load(path(table));
   }
 
+  /**
+   * Loads a table's current snapshot and lists the files of some business units, as the first
+   * query would: done while logs are read, it takes that time off the queries that follow.
+   */
+  public void prepare(String table, List<String> businessUnits) {
+    of(table, businessUnits).queryExecution().executedPlan();
+  }
+
   /** The rows of some business units: a partition filter, so other BUs' files are not read. */
   public Dataset<Row> of(String table, List<String> businessUnits) {
     return table(table).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
@@ -179,9 +187,10 @@ public final class StateStore {
       return "";
     }
     List<Long> hours = new ArrayList<>();
-    for (Row r : src.where(functions.col(Baselines.STORED_LAST_SEEN).isNotNull())
-        .select(functions.expr("CAST(floor(unix_micros(" + Baselines.STORED_LAST_SEEN + ") / 3600000000) AS BIGINT)"))
-        .distinct().collectAsList()) {
+    Dataset<Row> stored = src.where(functions.col(Baselines.STORED_LAST_SEEN).isNotNull())
+        .select(functions.expr("CAST(floor(unix_micros(" + Baselines.STORED_LAST_SEEN + ") / 3600000000) AS BIGINT)"));
+    // A source in memory (detect) is read on the driver, no job; a computed one (baseline build) is reduced first.
+    for (Row r : (src.isLocal() ? stored : stored.distinct()).collectAsList()) {
       hours.add(r.getLong(0));
     }
     return lastSeenRanges(hours);
