@@ -1,0 +1,74 @@
+package io.trailwatch.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The side-by-side steps of a run: a failed write fails the run, but only after the others ended. */
+class BackgroundTest {
+  @Test
+  void allRunsEveryTaskAtOnceAndRethrowsTheFirstFailureAfterTheOthersEnded() {
+    AtomicInteger finished = new AtomicInteger();
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    IllegalStateException boom = new IllegalStateException("baseline MERGE failed");
+    try (Background b = new Background()) {
+      Runnable slow = () -> {
+        bothStarted.countDown();
+        await(bothStarted);
+        sleep(200);
+        finished.incrementAndGet();
+      };
+      Runnable failing = () -> {
+        bothStarted.countDown();
+        await(bothStarted);
+        throw boom;
+      };
+      RuntimeException e = assertThrows(RuntimeException.class, () -> b.all(List.of(failing, slow)));
+      assertSame(boom, e);
+      assertEquals(1, finished.get(), "the other write had ended before the failure was reported");
+    }
+  }
+
+  @Test
+  void afterWaitsForItsTableAndFailsWithIt() throws Exception {
+    try (Background b = new Background()) {
+      CountDownLatch tableReady = new CountDownLatch(1);
+      Future<?> ensure = b.submit(() -> await(tableReady));
+      Future<String> read = b.after(ensure, () -> "rows");
+      assertTrue(!read.isDone());
+      tableReady.countDown();
+      assertEquals("rows", Background.get(read));
+
+      Future<?> broken = b.submit(() -> {
+        throw new IllegalArgumentException("table not writable");
+      });
+      Future<String> dependent = b.after(broken, () -> "never");
+      assertEquals("table not writable",
+          assertThrows(IllegalArgumentException.class, () -> Background.get(dependent)).getMessage());
+    }
+  }
+
+  private static void await(CountDownLatch l) {
+    try {
+      assertTrue(l.await(10, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
