@@ -82,13 +82,9 @@ public final class Behaviors {
   public static Dataset<Row> withContext(Dataset<Row> events, int maxValues, int sampleEventIds) {
     UserDefinedFunction values = udaf(new SmallestDistinct(maxValues), Encoders.STRING());
     UserDefinedFunction ids = udaf(new SmallestDistinct(sampleEventIds), Encoders.STRING());
+    Column[] counts = countsAndTimes();
     return events.groupBy(keyWithType())
-        .agg(count(lit(1)).as("events"),
-            sum(when(col("error_code").isNotNull(), 1).otherwise(0)).cast("long").as("failed_events"),
-            min("event_time").as("first_time"),
-            max("event_time").as("last_time"),
-            min(when(col("error_code").isNull(), col("event_time"))).as("first_ok_time"),
-            max(when(col("error_code").isNull(), col("event_time"))).as("last_ok_time"),
+        .agg(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
             min(when(col("read_only").isNull(), lit(false)).otherwise(col("read_only"))).as("read_only"),
             values.apply(col("source_ip")).as("source_ips"),
             values.apply(col("user_agent")).as("user_agents"),
@@ -104,13 +100,18 @@ public final class Behaviors {
 
   /** Behaviours with counts and times only: what building a baseline needs. */
   public static Dataset<Row> counted(Dataset<Row> events) {
-    return events.groupBy(keyWithType())
-        .agg(count(lit(1)).as("events"),
-            sum(when(col("error_code").isNotNull(), 1).otherwise(0)).cast("long").as("failed_events"),
-            min("event_time").as("first_time"),
-            max("event_time").as("last_time"),
-            min(when(col("error_code").isNull(), col("event_time"))).as("first_ok_time"),
-            max(when(col("error_code").isNull(), col("event_time"))).as("last_ok_time"));
+    Column[] counts = countsAndTimes();
+    return events.groupBy(keyWithType()).agg(counts[0], java.util.Arrays.copyOfRange(counts, 1, counts.length));
+  }
+
+  /** events, failed_events, first/last time, and first/last time of a successful call. */
+  private static Column[] countsAndTimes() {
+    return new Column[] {count(lit(1)).as("events"),
+        sum(when(col("error_code").isNotNull(), 1).otherwise(0)).cast("long").as("failed_events"),
+        min("event_time").as("first_time"),
+        max("event_time").as("last_time"),
+        min(when(col("error_code").isNull(), col("event_time"))).as("first_ok_time"),
+        max(when(col("error_code").isNull(), col("event_time"))).as("last_ok_time")};
   }
 
   /** The behaviours that succeeded at least once: only those enter the baseline. */
