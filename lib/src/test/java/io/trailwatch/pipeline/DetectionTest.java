@@ -215,6 +215,32 @@ class DetectionTest extends SparkTest {
     assertEquals(first.alerts(), rerunOfH.alerts());
   }
 
+  /** Late files of an hour are read only for the business units whose run of that hour completed. */
+  @Test
+  void lateFilesAreReadOnlyForBusinessUnitsThatHadTheirRun() throws Exception {
+    history();
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+    List<Account> payments = ACCOUNTS.stream().filter(a -> a.businessUnit().equals("payments")).toList();
+    assertEquals(List.of(), p.detect(H, payments).alerts());
+
+    // Both delivered after payments' run of H; platform had no run of H.
+    Instant t = H.start().plus(Duration.ofMinutes(40));
+    log(PAY, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com",
+        "CreateAccessKey", t));
+    log(PLAT, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PLAT, "deploy"), PLAT, "iam.amazonaws.com",
+        "CreateUser", t));
+    RunSummary next = p.detect(H.plusHours(1), ACCOUNTS);
+    Alert late = only(next.alerts(), CI);
+    assertTrue(late.late());
+    assertEquals(1, next.alerts().size(), () -> "platform's file of H waits for platform's run of H: " + next);
+
+    RunSummary platformsH = p.detect(H, ACCOUNTS.stream().filter(a -> a.businessUnit().equals("platform")).toList());
+    Alert onTime = only(platformsH.alerts(), "arn:aws:iam::222222222222:user/deploy");
+    assertFalse(onTime.late());
+    assertEquals(Set.of("CreateUser"), names(onTime));
+  }
+
   @Test
   void eventsNearMidnightAreFoundInTheNextDaysFolder() throws Exception {
     history();
