@@ -1,5 +1,6 @@
 package io.trailwatch.detect;
 
+import io.trailwatch.core.Hashes;
 import io.trailwatch.ingest.AccountReducer;
 import io.trailwatch.ingest.ParsedEvent;
 import java.util.Arrays;
@@ -40,7 +41,18 @@ public final class AccountBehaviors implements AccountReducer<Row> {
   }
 
   /** The dedupe key without the account (one reducer, one account). */
-  private record EventKey(String eventId, long micros, String eventName) {}
+  private record EventKey(String eventId, long micros, String eventName) {
+    @Override
+    public int hashCode() {
+      return Hashes.finish(Hashes.add(Hashes.add(Hashes.add(Hashes.start(), eventId), micros), eventName));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof EventKey k && micros == k.micros && Objects.equals(eventId, k.eventId)
+          && Objects.equals(eventName, k.eventName);
+    }
+  }
 
   /** The behaviour key without business unit and account; mutable so that lookups allocate nothing. */
   private static final class BehaviorKey {

@@ -9,12 +9,14 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.trailwatch.core.Window;
 import io.trailwatch.identity.Principals;
 import io.trailwatch.identity.UserIdentity;
+import io.trailwatch.core.Hashes;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -59,7 +61,33 @@ public final class RecordParser {
   /** Everything {@link Principals#key} looks at. */
   private record IdentityKey(boolean hasIdentity, String type, String principalId, String arn, String accountId,
       String userName, String invokedBy, String issuerArn, String issuerType, String onBehalfOf, String eventType,
-      String fileAccount) {}
+      String fileAccount) {
+    @Override
+    public int hashCode() {
+      int h = Hashes.add(Hashes.start(), hasIdentity);
+      h = Hashes.add(h, type);
+      h = Hashes.add(h, principalId);
+      h = Hashes.add(h, arn);
+      h = Hashes.add(h, accountId);
+      h = Hashes.add(h, userName);
+      h = Hashes.add(h, invokedBy);
+      h = Hashes.add(h, issuerArn);
+      h = Hashes.add(h, issuerType);
+      h = Hashes.add(h, onBehalfOf);
+      h = Hashes.add(h, eventType);
+      return Hashes.finish(Hashes.add(h, fileAccount));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdentityKey k && hasIdentity == k.hasIdentity && Objects.equals(type, k.type)
+          && Objects.equals(principalId, k.principalId) && Objects.equals(arn, k.arn)
+          && Objects.equals(accountId, k.accountId) && Objects.equals(userName, k.userName)
+          && Objects.equals(invokedBy, k.invokedBy) && Objects.equals(issuerArn, k.issuerArn)
+          && Objects.equals(issuerType, k.issuerType) && Objects.equals(onBehalfOf, k.onBehalfOf)
+          && Objects.equals(eventType, k.eventType) && Objects.equals(fileAccount, k.fileAccount);
+    }
+  }
 
   /** Parses {@code raw} (the file's bytes as stored); never throws for bad content. */
   public Counts parse(InputStream raw, LogFile file, Window window, Sink sink) {
