@@ -100,9 +100,9 @@ public final class StateStore {
       }
     }
     if (!wrong.isEmpty()) {
-      throw TrailwatchException.user("STATE_SCHEMA_MISMATCH", "Delta table %s does not have the columns this version"
-          + " of trailwatch needs: %s. It was made by another version or changed by hand; point --state at a new folder, or add"
-          + " the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
+      throw TrailwatchException.user("STATE_SCHEMA_MISMATCH", "Delta table %s does not have the columns this"
+          + " version of trailwatch needs: %s. It was made by another version or changed by hand; point --state at"
+          + " a new folder, or add the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
     }
   }
 
