@@ -47,7 +47,8 @@ import org.apache.spark.sql.functions;
  * <pre>
  *   hour-A-E/               the generated hour (logs/, accounts.csv, manifest.json), A accounts, E events
  *   hour-A-E/behaviours/    its behaviours (parquet): what the baselines are made of
- *   state-v2-S-A-E-R/       a state root (S: hash of the table schemas) whose baseline holds R rows; copied before each run that writes
+ *   state-v2-S-A-E-R/       a state root whose baseline holds R rows (S: hash of the table schemas);
+ *                           copied before each run that writes
  * </pre>
  *
  * A baseline is written directly rather than learnt from history (history at bench volume would
@@ -151,9 +152,7 @@ public final class BenchData {
   public Path stateTemplate(long rows) {
     // v2: deletion vectors on, rows clustered by last_seen. The schemas' hash: a template made
     // with other table schemas is not reused (ensureTables would refuse it).
-    int schemas = java.util.stream.Stream.of(Tables.BASELINE_SCHEMA, Tables.PRINCIPALS_SCHEMA, Tables.ALERTS_SCHEMA,
-        Tables.RUNS_SCHEMA, Tables.QUARANTINE_SCHEMA, Tables.INGESTED_FILES_SCHEMA).map(s -> s.json())
-        .reduce("", String::concat).hashCode();
+    int schemas = Tables.ALL.stream().map(t -> Tables.schema(t).json()).reduce("", String::concat).hashCode();
     return root.resolve("state-v2-" + Integer.toHexString(schemas) + "-" + accounts + "-" + events + "-" + rows);
   }
 

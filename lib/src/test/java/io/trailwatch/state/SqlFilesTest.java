@@ -54,8 +54,7 @@ class SqlFilesTest extends SparkTest {
     StateStore jobs = new StateStore(spark, dir.resolve("job-state").toUri().toString());
     jobs.ensureTables();
     StateStore fromSql = new StateStore(spark, dir.resolve("sql-state").toUri().toString());
-    for (String t : List.of(Tables.BASELINE, Tables.PRINCIPALS, Tables.ALERTS, Tables.RUNS, Tables.QUARANTINE,
-        Tables.INGESTED_FILES)) {
+    for (String t : Tables.ALL) {
       assertEquals(shape(jobs.table(t).schema()), shape(fromSql.table(t).schema()), t);
       assertEquals(layout(jobs.path(t)), layout(fromSql.path(t)), t);
     }
