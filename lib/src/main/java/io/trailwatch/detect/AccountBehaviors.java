@@ -1,15 +1,12 @@
 package io.trailwatch.detect;
 
-import io.trailwatch.core.Hashes;
 import io.trailwatch.ingest.AccountReducer;
 import io.trailwatch.ingest.ParsedEvent;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRow;
@@ -24,7 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericRow;
 public final class AccountBehaviors implements AccountReducer<Row> {
   private final int maxValues;
   private final int sampleEventIds;
-  private final Set<EventKey> seen = new HashSet<>();
+  private EventIdSet seen = new EventIdSet();
   private final Map<BehaviorKey, Acc> behaviors = new HashMap<>();
   private final BehaviorKey probe = new BehaviorKey();
   private String businessUnit;
@@ -38,20 +35,6 @@ public final class AccountBehaviors implements AccountReducer<Row> {
   /** A factory for the executors. */
   public static AccountReducer.Factory<Row> factory(int maxValues, int sampleEventIds) {
     return () -> new AccountBehaviors(maxValues, sampleEventIds);
-  }
-
-  /** The dedupe key without the account (one reducer, one account). */
-  private record EventKey(String eventId, long micros, String eventName) {
-    @Override
-    public int hashCode() {
-      return Hashes.finish(Hashes.add(Hashes.add(Hashes.add(Hashes.start(), eventId), micros), eventName));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof EventKey k && micros == k.micros && Objects.equals(eventId, k.eventId)
-          && Objects.equals(eventName, k.eventName);
-    }
   }
 
   /** The behaviour key without business unit and account; mutable so that lookups allocate nothing. */
@@ -114,7 +97,7 @@ public final class AccountBehaviors implements AccountReducer<Row> {
 
   @Override
   public void event(ParsedEvent e) {
-    if (!seen.add(new EventKey(e.eventId, e.eventTimeMicros, e.eventName))) {
+    if (!seen.add(e.eventId, e.eventTimeMicros, e.eventName)) {
       return;
     }
     if (businessUnit == null) {
@@ -158,7 +141,7 @@ public final class AccountBehaviors implements AccountReducer<Row> {
           a.readOnly, a.sourceIps.seq(), a.userAgents.seq(), a.regions.seq(), a.errorCodes.seq(),
           a.eventIds.seq()}));
     }
-    seen.clear();
+    seen = new EventIdSet();
     behaviors.clear();
   }
 
@@ -180,6 +163,13 @@ public final class AccountBehaviors implements AccountReducer<Row> {
       }
       if (size == values.length && v.compareTo(values[size - 1]) >= 0) {
         return;
+      }
+      // The parser hands out one String per repeated value (a user agent, an IP): most adds are of
+      // a value already held, found by reference without comparing characters.
+      for (int j = 0; j < size; j++) {
+        if (values[j] == v) {
+          return;
+        }
       }
       int i = Arrays.binarySearch(values, 0, size, v);
       if (i >= 0) {

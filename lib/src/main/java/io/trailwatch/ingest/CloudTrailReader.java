@@ -120,10 +120,15 @@ public final class CloudTrailReader {
     }
   }
 
+  /** Read tasks per core, at most: whole accounts are never split, so fewer when there are fewer accounts. */
+  static final int TASKS_PER_CORE = 16;
+
   public static Read read(SparkSession spark, List<LogFile> files, Window window, ParserSettings settings,
       LogOpener opener) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<List<LogFile>> groups = balance(files, Math.max(1, jsc.defaultParallelism() * 4));
+    // Many short tasks rather than one per core: the run's small state jobs, which share the cores
+    // with the read (see Sparks), get a free slot within a task's time, and a slow account evens out.
+    List<List<LogFile>> groups = balance(files, Math.max(1, jsc.defaultParallelism() * TASKS_PER_CORE));
     Counters counters = new Counters(spark);
     // One partition per group: Spark hands each task exactly the files balance() put together.
     JavaRDD<List<LogFile>> rdd = jsc.parallelize(groups, Math.max(1, groups.size()));

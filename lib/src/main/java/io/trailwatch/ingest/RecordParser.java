@@ -181,7 +181,7 @@ public final class RecordParser {
     while ((f = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
       switch (f) {
-        case "eventTime" -> r.eventTime = unique(p, t, r, f);
+        case "eventTime" -> time(p, t, r, f);
         case "eventSource" -> r.eventSource = text(p, t, r, f);
         case "eventName" -> r.eventName = text(p, t, r, f);
         case "eventID" -> r.eventId = unique(p, t, r, f);
@@ -280,10 +280,19 @@ public final class RecordParser {
     return unique(p, t, r, field);
   }
 
+  /** Reads eventTime: CloudTrail's own form is parsed in place; any other is kept as text for {@link #emit}. */
+  private void time(JsonParser p, JsonToken t, Rec r, String field) throws IOException {
+    r.eventMicros = t == JsonToken.VALUE_STRING
+        ? EventTimes.parseCloudTrail(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())
+        : EventTimes.INVALID;
+    r.eventTime = r.eventMicros != EventTimes.INVALID ? null : unique(p, t, r, field);
+  }
+
   /** {@link #text} for values that rarely repeat (event ids, times): not worth a cache slot. */
   private String unique(JsonParser p, JsonToken t, Rec r, String field) throws IOException {
     switch (t) {
       case VALUE_STRING:
+        return clean(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), settings.maxStringLength());
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
       case VALUE_TRUE:
@@ -333,7 +342,7 @@ public final class RecordParser {
       }
       String s = new String(buf, off, len);
       raw[slot] = s;
-      cleaned[slot] = clean(s, maxLength);
+      cleaned[slot] = isClean(buf, off, len, maxLength) ? s : clean(s, maxLength);
       return cleaned[slot];
     }
 
@@ -373,6 +382,26 @@ public final class RecordParser {
     }
   }
 
+  /** {@link #clean(String, int)} of the characters {@code buf[off, off + len)}, made into a String once. */
+  static String clean(char[] buf, int off, int len, int max) {
+    return isClean(buf, off, len, max) ? new String(buf, off, len) : clean(new String(buf, off, len), max);
+  }
+
+  /** True when {@link #clean(String, int)} would return these characters unchanged. */
+  private static boolean isClean(char[] buf, int off, int len, int max) {
+    if (len > max) {
+      return false;
+    }
+    for (int i = off; i < off + len; i++) {
+      char c = buf[i];
+      // Printable ASCII, the usual case, in one comparison.
+      if ((char) (c - 0x20) >= 0x5f && isControl(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Cuts {@code s} to {@code max} characters and replaces control characters (terminal escapes, newlines) with U+FFFD. */
   static String clean(String s, int max) {
     int n = Math.min(s.length(), max);
@@ -400,11 +429,14 @@ public final class RecordParser {
       st.quarantineRecord(index, r.eventId, Reasons.BAD_FIELD_TYPE, r.badField);
       return;
     }
-    if (r.eventTime == null) {
+    long micros = r.eventMicros;
+    if (micros == EventTimes.INVALID && r.eventTime == null) {
       st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_TIME, "no eventTime");
       return;
     }
-    long micros = EventTimes.parseMicros(r.eventTime);
+    if (micros == EventTimes.INVALID) {
+      micros = EventTimes.parseMicros(r.eventTime);
+    }
     if (micros == EventTimes.INVALID) {
       st.quarantineRecord(index, r.eventId, Reasons.BAD_EVENT_TIME, "eventTime '" + r.eventTime + "'");
       return;
@@ -518,7 +550,9 @@ public final class RecordParser {
 
   /** The fields of one record, reused across records. */
   private static final class Rec {
+    /** eventTime when it is not CloudTrail's own form (parsed in place into {@link #eventMicros}). */
     String eventTime;
+    long eventMicros = EventTimes.INVALID;
     String eventSource;
     String eventName;
     String eventId;
@@ -542,6 +576,7 @@ public final class RecordParser {
 
     void reset() {
       eventTime = eventSource = eventName = eventId = awsRegion = sourceIp = userAgent = errorCode = eventType = null;
+      eventMicros = EventTimes.INVALID;
       readOnly = null;
       hasIdentity = false;
       idType = idPrincipalId = idArn = idAccountId = idUserName = idInvokedBy = idOnBehalfOf = null;

@@ -93,11 +93,23 @@ public final class Pipeline {
       Future<List<Alert>> recorded = background.after(ready.get(Tables.ALERTS), () -> state.alerts(bus, hour.start()));
       background.after(ready.get(Tables.BASELINE), () -> state.prepare(Tables.BASELINE, bus));
       background.after(ready.get(Tables.PRINCIPALS), () -> state.prepare(Tables.PRINCIPALS, bus));
-      FileSelection selection = selectFiles(hour, accounts, bus, background, ready);
-      progress.step("hour " + hour + ": " + selection.describe());
+      Instant from = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
+      Future<LogPlanner.Plan> planned = background.submit(() -> planner.plan(accounts, from,
+          hour.end().plus(deliveryLag())));
+      ReadAhead<HourRead> ahead = ReadAhead.start(spark.sparkContext(), background,
+          background.after(planned, () -> filesOf(Background.get(planned), hour)), files -> read(hour, files));
+      FileSelection selection;
       List<Section> sections = new ArrayList<>();
-      for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
-        sections.add(examine(e.getKey(), e.getValue(), hour, bus, history, background));
+      try {
+        selection = selectFiles(hour, from, bus, planned, background, ready);
+        progress.step("hour " + hour + ": " + selection.describe());
+        for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
+          Hour h = e.getKey();
+          HourRead r = h.equals(hour) ? ahead.take(e.getValue(), files -> read(h, files)) : read(h, e.getValue());
+          sections.add(examine(h, r, hour, bus, history, background));
+        }
+      } finally {
+        ahead.drop();
       }
 
       List<Alert> earlier = Background.get(recorded);
@@ -143,14 +155,11 @@ public final class Pipeline {
    * files, plus the files of earlier hours (that had a run) which the ledger does not hold for
    * that hour: delivered after that run.
    */
-  private FileSelection selectFiles(Hour hour, List<Account> accounts, List<String> bus, Background background,
-      Map<String, Future<?>> ready) {
-    Instant from = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
+  private FileSelection selectFiles(Hour hour, Instant from, List<String> bus, Future<LogPlanner.Plan> planned,
+      Background background, Map<String, Future<?>> ready) {
     // The ledgers are read while the logs are listed; a rerun's own files are taken from its ledger rows.
     Future<Map<Instant, Set<String>>> detected = background.after(ready.get(Tables.RUNS),
         () -> state.detectedHours(bus, from, hour.start()));
-    Future<LogPlanner.Plan> planned = background.submit(() -> planner.plan(accounts, from,
-        hour.end().plus(deliveryLag())));
     Background.get(ready.get(Tables.INGESTED_FILES));
     List<IngestedFile> recorded = state.ingested(bus, from, hour.end());
     TreeMap<Hour, List<LogFile>> byHour = new TreeMap<>();
@@ -189,15 +198,21 @@ public final class Pipeline {
         .toList();
   }
 
-  /**
-   * Reads one event hour's files, reduces them to behaviours (collected: few rows), compares them
-   * and their principals with the state as of the run, and decides.
-   */
-  private Section examine(Hour eventHour, List<LogFile> files, Hour detectHour, List<String> bus,
-      Future<Map<String, Instant>> history, Background background) {
+  /** One event hour's files, read and reduced to behaviours (collected: few rows). */
+  private record HourRead(List<LogFile> files, List<Row> behaviors, CloudTrailReader.ReadStats stats) {}
+
+  private HourRead read(Hour eventHour, List<LogFile> files) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
-    List<Row> behaviors = Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
-        .collectAsList();
+    List<Row> behaviors = Sparks.inPool(spark, Sparks.READ_POOL, () -> Behaviors.withContext(read,
+        cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).collectAsList());
+    return new HourRead(files, behaviors, read.stats());
+  }
+
+  /** Compares one event hour's behaviours and their principals with the state as of the run, and decides. */
+  private Section examine(Hour eventHour, HourRead read, Hour detectHour, List<String> bus,
+      Future<Map<String, Instant>> history, Background background) {
+    List<LogFile> files = read.files();
+    List<Row> behaviors = read.behaviors();
     CloudTrailReader.ReadStats stats = read.stats();
     Dataset<Row> seen = spark.createDataFrame(behaviors, Behaviors.CONTEXT);
     Future<Rows> comparing = background.submit(() -> Rows.of(Baselines.compare(seen,

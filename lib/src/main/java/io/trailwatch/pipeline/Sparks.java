@@ -4,7 +4,22 @@ import org.apache.spark.sql.SparkSession;
 
 /** The SparkSession of the embedded default (local mode) and the settings every session needs. */
 public final class Sparks {
+  /** The scheduler pool of log reads (see {@link #inPool}). */
+  public static final String READ_POOL = "read";
+
   private Sparks() {}
+
+  /** Runs {@code work} with this thread's Spark jobs in scheduler pool {@code pool}. */
+  public static <T> T inPool(SparkSession spark, String pool, java.util.function.Supplier<T> work) {
+    var sc = spark.sparkContext();
+    String before = sc.getLocalProperty("spark.scheduler.pool");
+    sc.setLocalProperty("spark.scheduler.pool", pool);
+    try {
+      return work.get();
+    } finally {
+      sc.setLocalProperty("spark.scheduler.pool", before);
+    }
+  }
 
   /**
    * A session for {@code master} (e.g. {@code local[*]}); on a cluster, pass null to keep what
@@ -19,6 +34,10 @@ public final class Sparks {
         .config("spark.sql.adaptive.enabled", "true")
         // Bounded-set aggregators keep small objects per group: stay hash-based for many groups.
         .config("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000")
+        // The hour's read runs beside the run's small Delta jobs (ledgers, snapshots): with FAIR
+        // scheduling and the read in its own pool, they take the next free slot instead of
+        // queueing behind every task of the read.
+        .config("spark.scheduler.mode", "FAIR")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.databricks.delta.snapshotPartitions", "1")

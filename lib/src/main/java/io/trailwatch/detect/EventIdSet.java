@@ -1,0 +1,83 @@
+package io.trailwatch.detect;
+
+import io.trailwatch.core.Hashes;
+
+/**
+ * The events of one account seen so far, by (eventID, time, eventName): the key that
+ * {@link Behaviors#dropDuplicateEvents} uses, without the account. An open-addressing table over
+ * plain arrays: a {@code HashSet} of key records spent most of the read's reducer time allocating
+ * nodes and re-linking them on every resize, for about a hundred thousand events per account.
+ */
+final class EventIdSet {
+  private static final float LOAD = 0.5f;
+  private long[] hashes;
+  private String[] ids;
+  private long[] times;
+  private String[] names;
+  private int size;
+
+  EventIdSet() {
+    allocate(1 << 12);
+  }
+
+  /** Adds the event (id and name not null); false if an event with the same key was added before. */
+  boolean add(String eventId, long micros, String eventName) {
+    if (size >= hashes.length * LOAD) {
+      grow();
+    }
+    long h = hash(eventId, micros, eventName);
+    int mask = hashes.length - 1;
+    for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+      if (ids[i] == null) {
+        put(i, h, eventId, micros, eventName);
+        size++;
+        return true;
+      }
+      if (hashes[i] == h && times[i] == micros && ids[i].equals(eventId) && names[i].equals(eventName)) {
+        return false;
+      }
+    }
+  }
+
+  int size() {
+    return size;
+  }
+
+  private static long hash(String eventId, long micros, String eventName) {
+    int a = Hashes.finish(Hashes.add(Hashes.add(Hashes.start(), eventId), eventName));
+    int b = Hashes.finish(Hashes.add(Hashes.start(), micros));
+    return ((long) a << 32) ^ (b & 0xffffffffL) ^ (long) b << 17;
+  }
+
+  private void put(int i, long h, String eventId, long micros, String eventName) {
+    hashes[i] = h;
+    ids[i] = eventId;
+    times[i] = micros;
+    names[i] = eventName;
+  }
+
+  private void allocate(int capacity) {
+    hashes = new long[capacity];
+    ids = new String[capacity];
+    times = new long[capacity];
+    names = new String[capacity];
+  }
+
+  private void grow() {
+    long[] oldHashes = hashes;
+    String[] oldIds = ids;
+    long[] oldTimes = times;
+    String[] oldNames = names;
+    allocate(oldHashes.length * 2);
+    int mask = hashes.length - 1;
+    for (int j = 0; j < oldIds.length; j++) {
+      if (oldIds[j] != null) {
+        int i = (int) oldHashes[j] & mask;
+        while (ids[i] != null) {
+          i = (i + 1) & mask;
+        }
+        put(i, oldHashes[j], oldIds[j], oldTimes[j], oldNames[j]);
+      }
+    }
+  }
+}
