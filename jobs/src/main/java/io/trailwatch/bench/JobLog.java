@@ -23,9 +23,14 @@ public final class JobLog extends SparkListener {
     return l;
   }
 
+  private final Map<Integer, String> descriptions = new ConcurrentHashMap<>();
+  private final List<Map.Entry<String, Double>> durations = java.util.Collections.synchronizedList(new ArrayList<>());
+
   @Override
   public void onJobStart(SparkListenerJobStart e) {
     starts.put(e.jobId(), new long[] {e.time(), e.stageIds().size()});
+    String description = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+    descriptions.put(e.jobId(), description == null ? "" : description);
     StringBuilder names = new StringBuilder();
     for (var st : scala.collection.JavaConverters.seqAsJavaList(e.stageInfos())) {
       names.append(names.length() == 0 ? "" : " / ").append(st.name());
@@ -36,7 +41,9 @@ public final class JobLog extends SparkListener {
   @Override
   public void onJobEnd(SparkListenerJobEnd e) {
     long[] s = starts.remove(e.jobId());
+    String description = descriptions.remove(e.jobId());
     if (s != null) {
+      durations.add(Map.entry(description == null ? "" : description, (e.time() - s[0]) / 1e3));
       lines.add(String.format(Locale.ROOT, "  job %4d at %7.2fs: %6.2fs %d stages  %s", e.jobId(), (s[0] - t0) / 1e3,
           (e.time() - s[0]) / 1e3, s[1], sites.remove(e.jobId())));
     }
@@ -44,6 +51,14 @@ public final class JobLog extends SparkListener {
 
   public void clear() {
     lines.clear();
+    durations.clear();
+  }
+
+  /** Seconds of the jobs ended since {@link #clear} whose description starts with {@code prefix}, summed. */
+  public double seconds(String prefix) {
+    synchronized (durations) {
+      return durations.stream().filter(d -> d.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+    }
   }
 
   /** Prints and forgets the jobs logged so far. */

@@ -70,8 +70,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-duckdb", description = "Skip DuckDB (the final line then has no ratio)")
   boolean noDuckDb;
 
-  @Option(names = "--runs", paramLabel = "N", description = "detect runs, each on a fresh copy of the state; the best counts (default: ${DEFAULT-VALUE})")
-  int runs = 1;
+  @Option(names = "--runs", paramLabel = "N", description = "detect runs in this JVM, each on a fresh copy of the"
+      + " state; the best counts, and the first (a cold JVM, as each scheduled job is) is also shown apart"
+      + " (default: ${DEFAULT-VALUE})")
+  int runs = 2;
 
   @Option(names = "--jobs", description = "Print each Spark job's call site and duration to stderr")
   boolean jobs;
@@ -125,6 +127,7 @@ final class BenchCommand implements Callable<Integer> {
       Gunzip.warm(files);
       out.line("spark session start: %.1fs (not counted below)", sessionSeconds);
       Run best = null;
+      Run first = null;
       for (int i = 1; i <= runs; i++) {
         Path stateDir = scratch("run-state");
         BenchData.copy(stateTemplate, stateDir);
@@ -138,16 +141,17 @@ final class BenchCommand implements Callable<Integer> {
           long t0 = System.nanoTime();
           RunSummary s = p.detect(data.hour(), data.accountList());
           r = new Run(s, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, heap.peak(), heap.peakLive(),
-              loadBefore);
+              loadBefore, jobLog.seconds(Sparks.READ_DESCRIPTION));
         }
-        out.line("trailwatch detect run %d: %.2fs wall, %.1fs CPU, %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
-            + " %,d new, %d alerts; peak heap %.2f GB used, %.2f GB live after GC; load %s", i, r.seconds, r.cpu,
+        out.line("trailwatch detect run %d: %.2fs wall (read job %.2fs), %.1fs CPU, %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
+            + " %,d new, %d alerts; peak heap %.2f GB used, %.2f GB live after GC; load %s", i, r.seconds, r.read, r.cpu,
             r.summary.recordsRead(), r.summary.recordsInWindow(), r.summary.duplicatesDropped(),
             r.summary.behaviors(), r.summary.newBehaviors(), r.summary.alerts().size(), r.heap / 1e9, r.live / 1e9,
             r.load);
         if (jobs) {
           jobLog.dump("Spark jobs of detect run " + i + ":");
         }
+        first = first == null ? r : first;
         if (best == null || r.seconds < best.seconds) {
           best = r;
         }
@@ -174,6 +178,15 @@ final class BenchCommand implements Callable<Integer> {
           gz, gunzipRate, compressed / 1e6 / gz, loadBefore);
       out.line("trailwatch per core reads at %.0f%% of the gunzip floor",
           100.0 * (uncompressed / 1e6 / best.seconds / threads) / gunzipRate);
+      out.line("read job alone (listing and state loads excluded; best run): %.2fs, %.1f MB/s uncompressed per core,"
+          + " %.0f%% of the gunzip floor per core", best.read,
+          uncompressed / 1e6 / best.read / threads, 100.0 * (uncompressed / 1e6 / best.read / threads) / gunzipRate);
+      if (runs > 1) {
+        double coldRate = n / first.seconds;
+        out.line("cold JVM (run 1): %.2fs, %,.0f events/s, ratio %s, %.0f%% of the gunzip floor per core",
+            first.seconds, coldRate, duckRate == null ? "-" : String.format(Locale.ROOT, "%.2f", coldRate / duckRate),
+            100.0 * (uncompressed / 1e6 / first.seconds / threads) / gunzipRate);
+      }
     }
 
     for (int i = 0; i < mergeSizes.size(); i++) {
@@ -202,7 +215,8 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load) {}
+  /** One detect run; {@code read}: seconds of its read jobs (the hour's files to behaviours). */
+  private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load, double read) {}
 
   /** CPU time of this JVM, all threads: steadier than wall time on a shared machine. */
   private static long cpuNanos() {

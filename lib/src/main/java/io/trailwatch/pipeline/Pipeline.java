@@ -203,7 +203,7 @@ public final class Pipeline {
 
   private HourRead read(Hour eventHour, List<LogFile> files) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
-    List<Row> behaviors = Sparks.inPool(spark, Sparks.READ_POOL, () -> Behaviors.withContext(read,
+    List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour, () -> Behaviors.withContext(read,
         cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).collectAsList());
     return new HourRead(files, behaviors, read.stats());
   }

@@ -1,23 +1,31 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.localfs.NioLocalFileSystem;
+import io.trailwatch.localfs.NioLocalFs;
 import org.apache.spark.sql.SparkSession;
 
 /** The SparkSession of the embedded default (local mode) and the settings every session needs. */
 public final class Sparks {
-  /** The scheduler pool of log reads (see {@link #inPool}). */
+  /** The scheduler pool of log reads (see {@link #asRead}). */
   public static final String READ_POOL = "read";
+
+  /** How the descriptions of read jobs start (Spark's UI shows them; the benchmark times these jobs). */
+  public static final String READ_DESCRIPTION = "trailwatch read: ";
 
   private Sparks() {}
 
-  /** Runs {@code work} with this thread's Spark jobs in scheduler pool {@code pool}. */
-  public static <T> T inPool(SparkSession spark, String pool, java.util.function.Supplier<T> work) {
+  /** Runs {@code work} with this thread's Spark jobs in the read pool, described as reading {@code what}. */
+  public static <T> T asRead(SparkSession spark, String what, java.util.function.Supplier<T> work) {
     var sc = spark.sparkContext();
-    String before = sc.getLocalProperty("spark.scheduler.pool");
-    sc.setLocalProperty("spark.scheduler.pool", pool);
+    String pool = sc.getLocalProperty("spark.scheduler.pool");
+    String description = sc.getLocalProperty("spark.job.description");
+    sc.setLocalProperty("spark.scheduler.pool", READ_POOL);
+    sc.setLocalProperty("spark.job.description", READ_DESCRIPTION + what);
     try {
       return work.get();
     } finally {
-      sc.setLocalProperty("spark.scheduler.pool", before);
+      sc.setLocalProperty("spark.scheduler.pool", pool);
+      sc.setLocalProperty("spark.job.description", description);
     }
   }
 
@@ -43,7 +51,10 @@ public final class Sparks {
         .config("spark.databricks.delta.snapshotPartitions", "1")
         // The MERGE source is already small and grouped: no extra shuffle before writing.
         .config("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false")
-        .config("spark.databricks.delta.stats.skipping", "true");
+        .config("spark.databricks.delta.stats.skipping", "true")
+        // Local folders without a process per file written or renamed (see io.trailwatch.localfs).
+        .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+        .config("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFs.class.getName());
     if (master != null) {
       b = b.master(master)
           // trailwatch uses path-based tables only: keep Spark's warehouse out of the user's folder.
