@@ -21,7 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericRow;
 public final class AccountBehaviors implements AccountReducer<Row> {
   private final int maxValues;
   private final int sampleEventIds;
-  private EventIdSet seen = new EventIdSet();
+  private final EventIdSet seen = new EventIdSet();
   private final Map<BehaviorKey, Acc> behaviors = new HashMap<>();
   private final BehaviorKey probe = new BehaviorKey();
   private String businessUnit;
@@ -141,8 +141,10 @@ public final class AccountBehaviors implements AccountReducer<Row> {
           a.readOnly, a.sourceIps.seq(), a.userAgents.seq(), a.regions.seq(), a.errorCodes.seq(),
           a.eventIds.seq()}));
     }
-    seen = new EventIdSet();
+    seen.clear();
     behaviors.clear();
+    businessUnit = null;
+    accountId = null;
   }
 
   /**

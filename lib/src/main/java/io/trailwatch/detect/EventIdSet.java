@@ -39,6 +39,13 @@ final class EventIdSet {
     }
   }
 
+  /** Empties the set, keeping its capacity for the next account. */
+  void clear() {
+    java.util.Arrays.fill(ids, null);
+    java.util.Arrays.fill(names, null);
+    size = 0;
+  }
+
   int size() {
     return size;
   }

@@ -11,10 +11,13 @@ public interface AccountReducer<T> {
   /** One event; {@code e} is reused after the call returns. */
   void event(ParsedEvent e);
 
-  /** Called once, after the account's last event. */
+  /**
+   * Called once, after the account's last event; the reducer then starts empty for the next
+   * account of the task (a task keeps one reducer, so what it sized for one account serves the next).
+   */
   void finish(Consumer<T> out);
 
-  /** Makes a reducer per account on the executors. */
+  /** Makes a reducer per task on the executors. */
   interface Factory<T> extends Serializable {
     AccountReducer<T> create();
   }

@@ -214,14 +214,14 @@ public final class CloudTrailReader {
     }
   }
 
-  /** What a task's reducers emit, one account at a time (only one account's reducer is alive at once). */
+  /** What a task's reducer emits, one account at a time. */
   private static final class AccountOutputs<T> implements Iterator<T> {
     private final Iterator<LogFile> files;
     private final Window window;
     private final RecordParser parser;
     private final LogOpener opener;
     private final Counters counters;
-    private final AccountReducer.Factory<T> factory;
+    private final AccountReducer<T> reducer;
     private final ArrayDeque<T> buffer = new ArrayDeque<>();
     private LogFile pending;
 
@@ -234,7 +234,7 @@ public final class CloudTrailReader {
       this.parser = new RecordParser(settings);
       this.opener = opener;
       this.counters = counters;
-      this.factory = factory;
+      this.reducer = factory.create();
       this.pending = files.hasNext() ? files.next() : null;
     }
 
@@ -242,7 +242,6 @@ public final class CloudTrailReader {
     public boolean hasNext() {
       while (buffer.isEmpty() && pending != null) {
         String account = pending.accountId();
-        AccountReducer<T> reducer = factory.create();
         while (pending != null && pending.accountId().equals(account)) {
           readOne(pending, parser, window, opener, counters, reducer::event);
           pending = files.hasNext() ? files.next() : null;

@@ -120,13 +120,14 @@ public final class RecordParser {
   }
 
   private static InputStream decompress(InputStream raw) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    // Small buffers: one pair per file, thousands of files per task; Jackson reads 8 KB at a time.
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 14);
     in.mark(2);
     int b1 = in.read();
     int b2 = in.read();
     in.reset();
     if (b1 == 0x1f && b2 == 0x8b) {
-      return new GZIPInputStream(in, 1 << 16);
+      return new GZIPInputStream(in, 1 << 14);
     }
     return in;
   }
