@@ -87,8 +87,13 @@ public final class Baselines {
    * new behaviour, and every behaviour of identity types that alert on any activity; each with its
    * principal's first sighting before {@code asOf} from the compared principals (null: new).
    */
-  public static List<Candidate> candidates(List<Row> compared, List<Row> comparedPrincipals, Instant asOf,
-      List<String> anyActivityTypes) {
+  public static List<Candidate> candidates(List<Row> compared, List<Row> comparedPrincipals, List<Row> behaviors,
+      Instant asOf, List<String> anyActivityTypes) {
+    // The context lists stay with the collected behaviours; the comparison carries only counts and times.
+    Map<List<Object>, Row> context = new HashMap<>();
+    for (Row b : behaviors) {
+      context.put(behaviorKey(b), b);
+    }
     Map<List<String>, Instant> principalFirstSeen = new HashMap<>();
     for (Row p : comparedPrincipals) {
       Timestamp first = p.getAs(STORED_FIRST_SEEN);
@@ -101,15 +106,24 @@ public final class Baselines {
       if (r.<Boolean>getAs("known") && !anyActivityTypes.contains(r.<String>getAs("identity_type"))) {
         continue;
       }
+      Row c = context.get(behaviorKey(r));
       out.add(new Candidate(r.getAs("business_unit"), r.getAs("account_id"), r.getAs("principal"),
           r.getAs("identity_type"), r.getAs("event_source"), r.getAs("event_name"), r.<Long>getAs("events"),
           r.<Long>getAs("failed_events"), r.<Timestamp>getAs("first_time").toInstant(),
           r.<Timestamp>getAs("last_time").toInstant(), r.<Boolean>getAs("read_only"), r.<Boolean>getAs("known"),
-          principalFirstSeen.get(principalKey(r)), r.getList(r.fieldIndex("source_ips")),
-          r.getList(r.fieldIndex("user_agents")), r.getList(r.fieldIndex("regions")),
-          r.getList(r.fieldIndex("event_ids"))));
+          principalFirstSeen.get(principalKey(r)), c.getList(c.fieldIndex("source_ips")),
+          c.getList(c.fieldIndex("user_agents")), c.getList(c.fieldIndex("regions")),
+          c.getList(c.fieldIndex("event_ids"))));
     }
     return out;
+  }
+
+  private static List<Object> behaviorKey(Row r) {
+    List<Object> k = new ArrayList<>(Behaviors.KEY.length);
+    for (String c : Behaviors.KEY) {
+      k.add(r.getAs(c));
+    }
+    return k;
   }
 
   private static List<String> principalKey(Row r) {

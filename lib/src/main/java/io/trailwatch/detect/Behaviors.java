@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.udaf;
 import static org.apache.spark.sql.functions.when;
 
 import io.trailwatch.ingest.CloudTrailReader;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -49,7 +50,20 @@ public final class Behaviors {
       .add("error_codes", STRINGS, true)
       .add("event_ids", STRINGS, true);
 
+  /** The context columns of {@link #CONTEXT}: bounded lists, for alerts only. */
+  public static final List<String> CONTEXT_LISTS = List.of("source_ips", "user_agents", "regions", "error_codes",
+      "event_ids");
+
   private Behaviors() {}
+
+  /**
+   * The behaviours without their context lists: what comparing with the baseline and merging into
+   * it need. On collected rows (a local Dataset) Spark projects them on the driver, so the
+   * comparison's tasks carry counts and times rather than every behaviour's lists.
+   */
+  public static Dataset<Row> withoutContext(Dataset<Row> behaviors) {
+    return behaviors.drop(CONTEXT_LISTS.toArray(new String[0]));
+  }
 
   /**
    * {@link #withContext}({@link #dropDuplicateEvents}(read.events())), computed inside the read's

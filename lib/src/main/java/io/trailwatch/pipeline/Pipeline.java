@@ -203,8 +203,9 @@ public final class Pipeline {
 
   private HourRead read(Hour eventHour, List<LogFile> files) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
-    List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour, () -> Behaviors.withContext(read,
-        cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).collectAsList());
+    List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
+        () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
+            .collectAsList());
     return new HourRead(files, behaviors, read.stats());
   }
 
@@ -214,14 +215,14 @@ public final class Pipeline {
     List<LogFile> files = read.files();
     List<Row> behaviors = read.behaviors();
     CloudTrailReader.ReadStats stats = read.stats();
-    Dataset<Row> seen = spark.createDataFrame(behaviors, Behaviors.CONTEXT);
+    Dataset<Row> seen = Behaviors.withoutContext(spark.createDataFrame(behaviors, Behaviors.CONTEXT));
     Future<Rows> comparing = background.submit(() -> Rows.of(Baselines.compare(seen,
         state.of(Tables.BASELINE, bus), Behaviors.KEY, detectHour.start())));
     Rows principals = Rows.of(Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
         Behaviors.PRINCIPAL_KEY, detectHour.start()));
     Rows compared = Background.get(comparing);
-    List<Candidate> candidates = Baselines.candidates(compared.rows(), principals.rows(), detectHour.start(),
-        anyActivityTypes());
+    List<Candidate> candidates = Baselines.candidates(compared.rows(), principals.rows(), behaviors,
+        detectHour.start(), anyActivityTypes());
     long newBehaviors = candidates.stream().filter(c -> !c.known()).count();
     Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, Background.get(history));
     Totals totals = Totals.of(behaviors);
