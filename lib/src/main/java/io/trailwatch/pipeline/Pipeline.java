@@ -78,7 +78,8 @@ public final class Pipeline {
    *
    * <p>An hour reduces to few behaviour rows (thousands for millions of events), so after the
    * read everything works on them in memory: the state it needs is loaded while the files are
-   * read, and the tables it writes are written side by side.
+   * read (the hour's planned files start being read before the ledgers confirm them: {@link
+   * ReadAhead}), and the tables it writes are written side by side.
    */
   public RunSummary detect(Hour hour, List<Account> accounts) {
     long t0 = System.nanoTime();
