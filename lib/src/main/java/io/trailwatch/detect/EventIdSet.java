@@ -10,7 +10,7 @@ import io.trailwatch.core.Hashes;
  */
 final class EventIdSet {
   private static final float LOAD = 0.5f;
-  private long[] hashes;
+  private int[] hashes;
   private String[] ids;
   private long[] times;
   private String[] names;
@@ -25,9 +25,9 @@ final class EventIdSet {
     if (size >= hashes.length * LOAD) {
       grow();
     }
-    long h = hash(eventId, micros, eventName);
+    int h = hash(eventId, micros, eventName);
     int mask = hashes.length - 1;
-    for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+    for (int i = h & mask; ; i = (i + 1) & mask) {
       if (ids[i] == null) {
         put(i, h, eventId, micros, eventName);
         size++;
@@ -50,13 +50,12 @@ final class EventIdSet {
     return size;
   }
 
-  private static long hash(String eventId, long micros, String eventName) {
-    int a = Hashes.finish(Hashes.add(Hashes.add(Hashes.start(), eventId), eventName));
-    int b = Hashes.finish(Hashes.add(Hashes.start(), micros));
-    return ((long) a << 32) ^ (b & 0xffffffffL) ^ (long) b << 17;
+  /** All three fields in every bit: a slot must not follow the time alone (an account logs many events a second). */
+  private static int hash(String eventId, long micros, String eventName) {
+    return Hashes.finish(Hashes.add(Hashes.add(Hashes.add(Hashes.start(), eventId), micros), eventName));
   }
 
-  private void put(int i, long h, String eventId, long micros, String eventName) {
+  private void put(int i, int h, String eventId, long micros, String eventName) {
     hashes[i] = h;
     ids[i] = eventId;
     times[i] = micros;
@@ -64,14 +63,14 @@ final class EventIdSet {
   }
 
   private void allocate(int capacity) {
-    hashes = new long[capacity];
+    hashes = new int[capacity];
     ids = new String[capacity];
     times = new long[capacity];
     names = new String[capacity];
   }
 
   private void grow() {
-    long[] oldHashes = hashes;
+    int[] oldHashes = hashes;
     String[] oldIds = ids;
     long[] oldTimes = times;
     String[] oldNames = names;
@@ -79,7 +78,7 @@ final class EventIdSet {
     int mask = hashes.length - 1;
     for (int j = 0; j < oldIds.length; j++) {
       if (oldIds[j] != null) {
-        int i = (int) oldHashes[j] & mask;
+        int i = oldHashes[j] & mask;
         while (ids[i] != null) {
           i = (i + 1) & mask;
         }
