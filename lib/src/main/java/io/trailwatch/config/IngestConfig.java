@@ -1,6 +1,7 @@
 package io.trailwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.trailwatch.ingest.GunzipMode;
 import java.io.Serializable;
 
 /** How log files are planned and read. */
@@ -12,17 +13,20 @@ public record IngestConfig(
     /** Longer strings (user agents are attacker text) are cut to this many characters. */
     @JsonProperty("max-string-length") Integer maxStringLength,
     /** Bad records quarantined one by one per file; past this they are counted, not listed. */
-    @JsonProperty("max-quarantined-records-per-file") Integer maxQuarantinedRecordsPerFile) implements Serializable {
+    @JsonProperty("max-quarantined-records-per-file") Integer maxQuarantinedRecordsPerFile,
+    /** What inflates gzip files: auto (libdeflate when it loads, else zlib), zlib, or libdeflate (required). */
+    @JsonProperty("gunzip") GunzipMode gunzip) implements Serializable {
 
   public IngestConfig {
     deliveryLagMinutes = Checks.orDefault(deliveryLagMinutes, 30);
     lateFileHours = Checks.orDefault(lateFileHours, 6);
     maxStringLength = Checks.orDefault(maxStringLength, 512);
     maxQuarantinedRecordsPerFile = Checks.orDefault(maxQuarantinedRecordsPerFile, 50);
+    gunzip = gunzip == null ? GunzipMode.AUTO : gunzip;
   }
 
   public static IngestConfig defaults() {
-    return new IngestConfig(null, null, null, null);
+    return new IngestConfig(null, null, null, null, null);
   }
 
   void validate(String p) {

@@ -120,6 +120,16 @@ public final class CloudTrailReader {
     }
   }
 
+  /**
+   * The library that inflates gzip files under {@code settings} in this JVM ("libdeflate", or
+   * "zlib (why)"); throws when the settings demand libdeflate and it does not load. Executors
+   * started with other JVM options may differ: each falls back to zlib on its own.
+   */
+  public static String gunzipLibrary(ParserSettings settings) {
+    new Gunzip(settings.gunzip());
+    return Gunzip.describe(settings.gunzip());
+  }
+
   /** Read tasks per core, at most: whole accounts are never split, so fewer when there are fewer accounts. */
   static final int TASKS_PER_CORE = 16;
 

@@ -10,14 +10,12 @@ import io.trailwatch.core.Window;
 import io.trailwatch.identity.Principals;
 import io.trailwatch.identity.UserIdentity;
 import io.trailwatch.core.Hashes;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -49,6 +47,7 @@ public final class RecordParser {
   private final ParserSettings settings;
   private final Principals principals;
   private final StringCache strings;
+  private final Gunzip gunzip;
   /** Principal keys by identity fields (canonical strings, so lookups are cheap); emptied when it grows. */
   private final Map<IdentityKey, Principals.Keyed> keys = new HashMap<>();
 
@@ -56,6 +55,7 @@ public final class RecordParser {
     this.settings = settings;
     this.principals = new Principals(settings.humanRolePatterns());
     this.strings = new StringCache(1 << 13, settings.maxStringLength());
+    this.gunzip = new Gunzip(settings.gunzip());
   }
 
   /** Everything {@link Principals#key} looks at. */
@@ -92,7 +92,7 @@ public final class RecordParser {
   /** Parses {@code raw} (the file's bytes as stored); never throws for bad content. */
   public Counts parse(InputStream raw, LogFile file, Window window, Sink sink) {
     FileState st = new FileState(file, window, sink);
-    try (InputStream in = decompress(raw); JsonParser p = JSON.createParser(in)) {
+    try (JsonParser p = gunzip.open(JSON, raw)) {
       readFile(p, st);
     } catch (ZipException | EOFException e) {
       st.quarantineFile(Reasons.TRUNCATED_GZIP, "gzip stream ends early or is corrupt after " + st.records
@@ -117,19 +117,6 @@ public final class RecordParser {
           file.accountId()));
     }
     return new Counts(st.records, st.inWindow, st.quarantinedRecords, st.fileQuarantined);
-  }
-
-  private static InputStream decompress(InputStream raw) throws IOException {
-    // Small buffers: one pair per file, thousands of files per task; Jackson reads 8 KB at a time.
-    BufferedInputStream in = new BufferedInputStream(raw, 1 << 14);
-    in.mark(2);
-    int b1 = in.read();
-    int b2 = in.read();
-    in.reset();
-    if (b1 == 0x1f && b2 == 0x8b) {
-      return new GZIPInputStream(in, 1 << 14);
-    }
-    return in;
   }
 
   private void readFile(JsonParser p, FileState st) throws IOException {

@@ -85,6 +85,7 @@ public final class Pipeline {
     long t0 = System.nanoTime();
     String runId = runId("detect");
     List<String> bus = businessUnits(accounts);
+    progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     try (Background background = new Background()) {
       // Each table is checked (created on first use) on its own thread; each step waits for the tables it reads.
       Map<String, Future<?>> ready = new HashMap<>();
@@ -240,6 +241,7 @@ public final class Pipeline {
     long t0 = System.nanoTime();
     String runId = runId("baseline");
     List<String> bus = businessUnits(accounts);
+    progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     state.ensureTables();
 
     LogPlanner.Plan plan = planner.plan(accounts, window.from(), window.to().plus(deliveryLag()));
@@ -359,7 +361,7 @@ public final class Pipeline {
 
   private ParserSettings parserSettings() {
     return new ParserSettings(cfg.ingest().maxStringLength(), cfg.ingest().maxQuarantinedRecordsPerFile(),
-        cfg.identity().humanRolePatterns());
+        cfg.identity().humanRolePatterns(), cfg.ingest().gunzip());
   }
 
   private Duration deliveryLag() {
