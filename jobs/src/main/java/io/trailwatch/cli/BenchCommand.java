@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.trailwatch.bench.BenchData;
 import io.trailwatch.bench.DuckDbRun;
-import io.trailwatch.bench.Gunzip;
+import io.trailwatch.bench.GzipFloor;
 import io.trailwatch.bench.HeapPeak;
 import io.trailwatch.bench.JobLog;
 import io.trailwatch.config.TrailwatchConfig;
@@ -96,9 +96,9 @@ final class BenchCommand implements Callable<Integer> {
     TrailwatchConfig cfg = TrailwatchConfig.defaults();
     data.org();
     List<LogFile> planned = data.files(cfg);
-    List<Path> files = Gunzip.paths(planned.stream().map(LogFile::uri).toList());
+    List<Path> files = GzipFloor.paths(planned.stream().map(LogFile::uri).toList());
     long compressed = planned.stream().mapToLong(LogFile::size).sum();
-    long uncompressed = Gunzip.uncompressedBytes(files);
+    long uncompressed = GzipFloor.uncompressedBytes(files);
 
     long s0 = System.nanoTime();
     SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
@@ -124,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
     long n = 0;
     if (!mergeOnly) {
       progress.step("warming the page cache with every file (all contestants read warm)");
-      Gunzip.warm(files);
+      GzipFloor.warm(files);
       out.line("spark session start: %.1fs (not counted below)", sessionSeconds);
       Run best = null;
       Run first = null;
@@ -172,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
       }
 
       String loadBefore = load();
-      double gz = Gunzip.seconds(files);
+      double gz = GzipFloor.seconds(files);
       gunzipRate = uncompressed / 1e6 / gz;
       out.line("gunzip floor (gzip -dc, 1 core): %.2fs, %.1f MB/s uncompressed (%.1f MB/s compressed); load %s",
           gz, gunzipRate, compressed / 1e6 / gz, loadBefore);

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The floor: {@code gzip -dc} of every file to /dev/null, one process, one core. */
-public final class Gunzip {
-  private Gunzip() {}
+public final class GzipFloor {
+  private GzipFloor() {}
 
   /** Seconds for gzip to decompress {@code files} in order, single-threaded. */
   public static double seconds(List<Path> files) throws IOException, InterruptedException {
