@@ -213,5 +213,15 @@ class RecordParserTest {
         assertEquals(RecordParser.clean(v, 8), c.get(buf, 2, v.length()), v);
       }
     }
+    // Long values that differ only in the middle share a slot (it hashes the ends): each keeps its own value.
+    RecordParser.StringCache wide = new RecordParser.StringCache(16, 512);
+    String a = "arn:aws:iam::111122223333:role/app-a/session";
+    String b = "arn:aws:iam::111122223333:role/app-b/session";
+    assertEquals(RecordParser.StringCache.slot(a.toCharArray(), 0, a.length()),
+        RecordParser.StringCache.slot(b.toCharArray(), 0, b.length()));
+    for (int round = 0; round < 3; round++) {
+      assertEquals(a, wide.get(a.toCharArray(), 0, a.length()));
+      assertEquals(b, wide.get(b.toCharArray(), 0, b.length()));
+    }
   }
 }
