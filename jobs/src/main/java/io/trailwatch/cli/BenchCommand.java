@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -138,13 +139,17 @@ final class BenchCommand implements Callable<Integer> {
         Run r;
         try (HeapPeak heap = HeapPeak.start()) {
           long c0 = cpuNanos();
+          long compiled0 = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
           long t0 = System.nanoTime();
           RunSummary s = p.detect(data.hour(), data.accountList());
+          long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiled0;
           r = new Run(s, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, heap.peak(), heap.peakLive(),
-              loadBefore, jobLog.seconds(Sparks.READ_DESCRIPTION));
+              loadBefore, jobLog.seconds(Sparks.READ_DESCRIPTION), compiled);
         }
-        out.line("trailwatch detect run %d: %.2fs wall (read job %.2fs), %.1fs CPU, %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
+        out.line("trailwatch detect run %d: %.2fs wall (read job %.2fs), %.1fs CPU, %d classes generated (%.0f ms each"
+            + " on average so far), %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
             + " %,d new, %d alerts; peak heap %.2f GB used, %.2f GB live after GC; load %s", i, r.seconds, r.read, r.cpu,
+            r.compiled, CodegenMetrics.METRIC_COMPILATION_TIME().getSnapshot().getMean(),
             r.summary.recordsRead(), r.summary.recordsInWindow(), r.summary.duplicatesDropped(),
             r.summary.behaviors(), r.summary.newBehaviors(), r.summary.alerts().size(), r.heap / 1e9, r.live / 1e9,
             r.load);
@@ -216,7 +221,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** One detect run; {@code read}: seconds of its read jobs (the hour's files to behaviours). */
-  private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load, double read) {}
+  /** {@code compiled}: classes Spark generated and compiled with Janino during the run (none when all were cached). */
+  private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load, double read,
+      long compiled) {}
 
   /** CPU time of this JVM, all threads: steadier than wall time on a shared machine. */
   private static long cpuNanos() {

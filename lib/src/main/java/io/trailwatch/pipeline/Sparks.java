@@ -40,6 +40,9 @@ public final class Sparks {
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
         .config("spark.sql.adaptive.enabled", "true")
+        // A detect run generates about 200 classes; Spark keeps 100 by default, so a driver that
+        // runs again (tests, bench, a long-lived session) compiled them all again every run.
+        .config("spark.sql.codegen.cache.maxEntries", "1000")
         // Bounded-set aggregators keep small objects per group: stay hash-based for many groups.
         .config("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000")
         // The hour's read runs beside the run's small Delta jobs (ledgers, snapshots): with FAIR
