@@ -10,6 +10,8 @@ import io.trailwatch.core.Hashes;
  */
 final class EventIdSet {
   private static final float LOAD = 0.5f;
+  /** The hash of an empty slot; no key hashes to it ({@link #hash}). */
+  private static final int EMPTY = 0;
   private int[] hashes;
   private String[] ids;
   private long[] times;
@@ -27,13 +29,15 @@ final class EventIdSet {
     }
     int h = hash(eventId, micros, eventName);
     int mask = hashes.length - 1;
+    // A probe reads only the hash array (0: empty) until a hash matches: one cache line per slot tried.
     for (int i = h & mask; ; i = (i + 1) & mask) {
-      if (ids[i] == null) {
+      int stored = hashes[i];
+      if (stored == EMPTY) {
         put(i, h, eventId, micros, eventName);
         size++;
         return true;
       }
-      if (hashes[i] == h && times[i] == micros && ids[i].equals(eventId) && names[i].equals(eventName)) {
+      if (stored == h && times[i] == micros && ids[i].equals(eventId) && names[i].equals(eventName)) {
         return false;
       }
     }
@@ -41,6 +45,7 @@ final class EventIdSet {
 
   /** Empties the set, keeping its capacity for the next account. */
   void clear() {
+    java.util.Arrays.fill(hashes, EMPTY);
     java.util.Arrays.fill(ids, null);
     java.util.Arrays.fill(names, null);
     size = 0;
@@ -52,7 +57,8 @@ final class EventIdSet {
 
   /** All three fields in every bit: a slot must not follow the time alone (an account logs many events a second). */
   private static int hash(String eventId, long micros, String eventName) {
-    return Hashes.finish(Hashes.add(Hashes.add(Hashes.add(Hashes.start(), eventId), micros), eventName));
+    int h = Hashes.finish(Hashes.add(Hashes.add(Hashes.add(Hashes.start(), eventId), micros), eventName));
+    return h == EMPTY ? 1 : h;
   }
 
   private void put(int i, int h, String eventId, long micros, String eventName) {
@@ -77,9 +83,9 @@ final class EventIdSet {
     allocate(oldHashes.length * 2);
     int mask = hashes.length - 1;
     for (int j = 0; j < oldIds.length; j++) {
-      if (oldIds[j] != null) {
+      if (oldHashes[j] != EMPTY) {
         int i = oldHashes[j] & mask;
-        while (ids[i] != null) {
+        while (hashes[i] != EMPTY) {
           i = (i + 1) & mask;
         }
         put(i, oldHashes[j], oldIds[j], oldTimes[j], oldNames[j]);
