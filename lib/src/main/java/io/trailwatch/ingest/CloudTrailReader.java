@@ -126,7 +126,7 @@ public final class CloudTrailReader {
    * started with other JVM options may differ: each falls back to zlib on its own.
    */
   public static String gunzipLibrary(ParserSettings settings) {
-    new Gunzip(settings.gunzip());
+    Gunzip.require(settings.gunzip());
     return Gunzip.describe(settings.gunzip());
   }
 

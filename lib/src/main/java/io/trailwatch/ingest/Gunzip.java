@@ -40,11 +40,16 @@ final class Gunzip {
   long inflatedWhole;
 
   Gunzip(GunzipMode mode) {
+    require(mode);
+    this.fast = mode != GunzipMode.ZLIB && Loaded.LIB != null;
+  }
+
+  /** Throws when {@code mode} demands libdeflate and it did not load in this JVM. */
+  static void require(GunzipMode mode) {
     if (mode == GunzipMode.LIBDEFLATE && Loaded.LIB == null) {
       throw TrailwatchException.user("LIBDEFLATE_UNAVAILABLE",
           "ingest.gunzip is libdeflate but it cannot be used here: %s", Loaded.PROBLEM);
     }
-    this.fast = mode != GunzipMode.ZLIB && Loaded.LIB != null;
   }
 
   /** What {@code mode} uses in this JVM, for the run's log: "libdeflate" or "zlib (why)". */

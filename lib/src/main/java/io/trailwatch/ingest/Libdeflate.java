@@ -1,6 +1,7 @@
 package io.trailwatch.ingest;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +26,16 @@ final class Libdeflate {
   /** libdeflate_result: success; anything else makes the caller fall back to zlib. */
   static final int SUCCESS = 0;
 
+  /** Frees the decompressor of a {@link Buffers} once it is unreachable (its thread ended). */
+  private static final Cleaner CLEANER = Cleaner.create();
+
   private final MethodHandle alloc;
+  private final MethodHandle free;
   private final MethodHandle decompress;
 
-  private Libdeflate(MethodHandle alloc, MethodHandle decompress) {
+  private Libdeflate(MethodHandle alloc, MethodHandle free, MethodHandle decompress) {
     this.alloc = alloc;
+    this.free = free;
     this.decompress = decompress;
   }
 
@@ -41,6 +47,9 @@ final class Libdeflate {
     // struct libdeflate_decompressor *libdeflate_alloc_decompressor(void);
     MethodHandle alloc = c.downcallHandle(symbol(lookup, "libdeflate_alloc_decompressor"),
         MethodType.methodType(MemoryAddress.class), FunctionDescriptor.of(CLinker.C_POINTER));
+    // void libdeflate_free_decompressor(struct libdeflate_decompressor *d);
+    MethodHandle free = c.downcallHandle(symbol(lookup, "libdeflate_free_decompressor"),
+        MethodType.methodType(void.class, MemoryAddress.class), FunctionDescriptor.ofVoid(CLinker.C_POINTER));
     // enum libdeflate_result libdeflate_gzip_decompress_ex(struct libdeflate_decompressor *d,
     //     const void *in, size_t in_nbytes, void *out, size_t out_nbytes_avail,
     //     size_t *actual_in_nbytes_ret, size_t *actual_out_nbytes_ret);
@@ -49,7 +58,7 @@ final class Libdeflate {
             long.class, MemoryAddress.class, MemoryAddress.class),
         FunctionDescriptor.of(CLinker.C_INT, CLinker.C_POINTER, CLinker.C_POINTER, CLinker.C_LONG, CLinker.C_POINTER,
             CLinker.C_LONG, CLinker.C_POINTER, CLinker.C_POINTER));
-    Libdeflate lib = new Libdeflate(alloc, decompress);
+    Libdeflate lib = new Libdeflate(alloc, free, decompress);
     lib.new Buffers(); // fails here, not on the first file, when the library is unusable
     return lib;
   }
@@ -91,7 +100,7 @@ final class Libdeflate {
     private MemorySegment out;
 
     Buffers() {
-      // A decompressor is for one thread at a time; it is a few KB of native memory, never freed.
+      // A decompressor is for one thread at a time: a few KB of native memory, freed by CLEANER.
       try {
         this.decompressor = (MemoryAddress) alloc.invokeExact();
       } catch (RuntimeException | Error e) {
@@ -102,6 +111,15 @@ final class Libdeflate {
       if (decompressor.equals(MemoryAddress.NULL)) {
         throw new IllegalStateException("libdeflate_alloc_decompressor returned NULL");
       }
+      MemoryAddress d = decompressor;
+      MethodHandle f = free;
+      CLEANER.register(this, () -> {
+        try {
+          f.invokeExact(d);
+        } catch (Throwable ignored) {
+          // Nothing to do at this point; the process keeps running.
+        }
+      });
       this.sizes = MemorySegment.allocateNative(16, 8, ResourceScope.newImplicitScope());
     }
 

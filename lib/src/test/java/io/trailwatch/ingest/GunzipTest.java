@@ -55,6 +55,35 @@ class GunzipTest {
   }
 
   @Test
+  void threadsComeAndGoWithoutLeakOrCrash() throws Exception {
+    // Each thread gets its own native decompressor, freed once the thread and its buffers are gone.
+    byte[] json = hour(50);
+    byte[] gz = gzip(json);
+    for (int round = 0; round < 3; round++) {
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int i = 0; i < 20; i++) {
+        Thread t = new Thread(() -> {
+          try {
+            assertArrayEquals(json, readAll(new Gunzip(GunzipMode.LIBDEFLATE), gz));
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        });
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertEquals(List.of(), failures);
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertArrayEquals(json, readAll(new Gunzip(GunzipMode.LIBDEFLATE), gz));
+  }
+
+  @Test
   void sameEventsAndQuarantineAsZlibForGoodAndBadFiles() throws Exception {
     byte[] json = hour(500);
     byte[] gz = gzip(json);
