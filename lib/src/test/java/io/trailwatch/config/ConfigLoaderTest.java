@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.ingest.GunzipMode;
 import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Severity;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ class ConfigLoaderTest {
     assertEquals(30, c.ingest().deliveryLagMinutes());
     assertEquals(6, c.ingest().lateFileHours());
     assertEquals(512, c.ingest().maxStringLength());
+    assertEquals(GunzipMode.AUTO, c.ingest().gunzip());
     assertEquals(List.of("AWSReservedSSO_*"), c.identity().humanRolePatterns());
     assertEquals(90, c.baseline().retentionDays());
     assertEquals(7, c.baseline().warmupDays());
@@ -47,7 +49,8 @@ class ConfigLoaderTest {
   @Test
   void everyKeyMapsToAField() {
     TrailwatchConfig c = ConfigLoader.parse(String.join("\n",
-        "ingest: {delivery-lag-minutes: 45, late-file-hours: 2, max-string-length: 100, max-quarantined-records-per-file: 7}",
+        "ingest: {delivery-lag-minutes: 45, late-file-hours: 2, max-string-length: 100, max-quarantined-records-per-file: 7,",
+        "  gunzip: zlib}",
         "identity: {human-role-patterns: ['Admin*']}",
         "baseline: {retention-days: 30, warmup-days: 0}",
         "policy:",
@@ -62,6 +65,7 @@ class ConfigLoaderTest {
     assertEquals(2, c.ingest().lateFileHours());
     assertEquals(100, c.ingest().maxStringLength());
     assertEquals(7, c.ingest().maxQuarantinedRecordsPerFile());
+    assertEquals(GunzipMode.ZLIB, c.ingest().gunzip());
     assertEquals(List.of("Admin*"), c.identity().humanRolePatterns());
     assertEquals(30, c.baseline().retentionDays());
     assertEquals(0, c.baseline().warmupDays());
@@ -94,6 +98,7 @@ class ConfigLoaderTest {
         .contains("policy.identity-types.Robot"));
     assertTrue(error("policy:\n  service-linked-roles: sometimes\n").getMessage().contains("policy.service-linked-roles"));
     assertTrue(error("baseline:\n  retention-days: lots\n").getMessage().contains("baseline.retention-days"));
+    assertTrue(error("ingest:\n  gunzip: fast\n").getMessage().contains("ingest.gunzip"));
     assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
     assertEquals("BAD_CONFIG_SYNTAX", error("policy:\n  a: b\n   - c: [\n").code());
   }
