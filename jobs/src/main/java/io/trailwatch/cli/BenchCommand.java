@@ -220,8 +220,10 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One detect run; {@code read}: seconds of its read jobs (the hour's files to behaviours). */
-  /** {@code compiled}: classes Spark generated and compiled with Janino during the run (none when all were cached). */
+  /**
+   * One detect run; {@code read}: seconds of its read jobs (the hour's files to behaviours);
+   * {@code compiled}: classes Spark generated and compiled with Janino during it (none when all were cached).
+   */
   private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load, double read,
       long compiled) {}
 

@@ -1,8 +1,8 @@
 package io.trailwatch.ingest;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodType;
+import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
