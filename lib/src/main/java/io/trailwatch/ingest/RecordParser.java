@@ -318,7 +318,7 @@ public final class RecordParser {
     String get(char[] buf, int off, int len) {
       if (len > MAX_CACHED) {
         // Long values are rare and would pin memory (hostile input can send many): not kept.
-        return clean(new String(buf, off, len), maxLength);
+        return clean(buf, off, len, maxLength);
       }
       int slot = slot(buf, off, len) & mask;
       char[] k = raw[slot];
@@ -327,8 +327,7 @@ public final class RecordParser {
         return cleaned[slot];
       }
       raw[slot] = Arrays.copyOfRange(buf, off, off + len);
-      cleaned[slot] = isClean(buf, off, len, maxLength) ? new String(buf, off, len)
-          : clean(new String(buf, off, len), maxLength);
+      cleaned[slot] = clean(buf, off, len, maxLength);
       return cleaned[slot];
     }
 
