@@ -1,0 +1,75 @@
+package io.trailwatch.cli;
+
+import io.trailwatch.core.TrailwatchException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code trailwatch}: one command line, a subcommand per job. */
+@Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "trailwatch 0.1.0",
+    description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
+    subcommands = {DetectCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: try 'trailwatch --help'");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code: 0 done, 2 user error, 3 external failure, 4 bug. */
+  public static int run(String... args) {
+    return run(java.util.List.of(), args);
+  }
+
+  /**
+   * Runs a command line with more subcommands than the production ones (the tools module adds
+   * generate, demo and bench this way) and returns its exit code.
+   */
+  public static int run(java.util.List<Object> moreCommands, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    moreCommands.forEach(cli::addSubcommand);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      System.err.println("trailwatch: " + ex.getMessage());
+      System.err.println("Try 'trailwatch " + (ex.getCommandLine().getCommandName().equals("trailwatch") ? ""
+          : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+      return TrailwatchException.Kind.USER.exitCode();
+    });
+    cli.setExecutionExceptionHandler((ex, c, parsed) -> report(ex));
+    return cli.execute(args);
+  }
+
+  /** The one place where errors become exit codes and messages. */
+  public static int report(Throwable ex) {
+    TrailwatchException te = find(ex);
+    if (te == null) {
+      System.err.println("trailwatch: internal error (a bug; please report it with this trace):");
+      ex.printStackTrace(System.err);
+      return TrailwatchException.Kind.INTERNAL.exitCode();
+    }
+    switch (te.kind()) {
+      case USER -> System.err.println("trailwatch: " + te.getMessage());
+      case EXTERNAL -> {
+        System.err.println("trailwatch: " + te.getMessage());
+        if (te.getCause() != null) {
+          System.err.println("  cause: " + te.getCause());
+        }
+      }
+      default -> {
+        System.err.println("trailwatch: internal error [" + te.code() + "]: " + te.getMessage());
+        te.printStackTrace(System.err);
+      }
+    }
+    return te.kind().exitCode();
+  }
+
+  private static TrailwatchException find(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof TrailwatchException te) {
+        return te;
+      }
+    }
+    return null;
+  }
+}

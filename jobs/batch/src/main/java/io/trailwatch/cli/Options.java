@@ -1,0 +1,89 @@
+package io.trailwatch.cli;
+
+import io.trailwatch.aws.S3Location;
+import io.trailwatch.aws.S3LogPlanner;
+import io.trailwatch.aws.S3Opener;
+import io.trailwatch.aws.S3Settings;
+import io.trailwatch.aws.S3a;
+import io.trailwatch.config.ConfigLoader;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.accounts.Account;
+import io.trailwatch.accounts.Accounts;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.ingest.LogOpener;
+import io.trailwatch.ingest.LogPlanner;
+import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.pipeline.Sparks;
+import io.trailwatch.state.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/** The options that say where logs, accounts, state and config are: shared by baseline and detect. */
+final class Options {
+  @Option(names = "--logs", required = true, paramLabel = "DIR|S3",
+      description = "CloudTrail bucket (s3://bucket[/prefix]) or a folder laid out like one: "
+          + "AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/")
+  String logs;
+
+  @Option(names = "--state", required = true, paramLabel = "DIR|S3",
+      description = "Folder or s3://bucket/prefix of the Delta tables (baseline, principals, alerts, runs, "
+          + "quarantine); created if missing")
+  String state;
+
+  @Option(names = "--accounts", required = true, paramLabel = "CSV",
+      description = "CSV with header account_id,name,business_unit")
+  Path accounts;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
+  Path config;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+      description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
+  String master;
+
+  TrailwatchConfig loadConfig() {
+    return ConfigLoader.load(config);
+  }
+
+  List<Account> loadAccounts() {
+    return Accounts.read(accounts);
+  }
+
+  LogPlanner planner() {
+    return S3Location.isS3(logs) ? S3LogPlanner.create(logs, S3Settings.fromEnvironment())
+        : new LocalLogPlanner(Path.of(logs));
+  }
+
+  LogOpener opener() {
+    return S3Location.isS3(logs) ? new S3Opener(S3Settings.fromEnvironment()) : new LocalOpener();
+  }
+
+  String stateRoot() {
+    if (S3Location.isS3(state)) {
+      return S3Location.parse("--state", state).s3a();
+    }
+    Path p = Path.of(state).toAbsolutePath();
+    if (Files.exists(p) && !Files.isDirectory(p)) {
+      throw TrailwatchException.user("STATE_NOT_A_FOLDER", "Cannot use --state %s: it is a file, not a folder", state);
+    }
+    return p.toUri().toString();
+  }
+
+  SparkSession spark() {
+    SparkSession spark = Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8);
+    if (S3Location.isS3(state) || S3Location.isS3(logs)) {
+      S3a.configure(spark, S3Settings.fromEnvironment());
+    }
+    return spark;
+  }
+
+  Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress) {
+    return new Pipeline(spark, cfg, planner(), opener(), new StateStore(spark, stateRoot()), progress);
+  }
+}

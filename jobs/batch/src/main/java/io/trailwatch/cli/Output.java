@@ -1,0 +1,46 @@
+package io.trailwatch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.pipeline.RunSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** How commands print summaries and write them to files. */
+public final class Output {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Output() {}
+
+  public static void print(RunSummary s, PrintStream out) {
+    out.printf("%s %s  %s .. %s%n", s.command(), String.join(",", s.businessUnits()), s.windowFrom(), s.windowTo());
+    out.printf("  files read          %,d (%,d quarantined, %.1f MB)%n", s.filesRead(), s.filesQuarantined(),
+        s.bytesRead() / 1e6);
+    out.printf("  records read        %,d (%,d in window, %,d quarantined, %,d duplicates dropped)%n",
+        s.recordsRead(), s.recordsInWindow(), s.recordsQuarantined(), s.duplicatesDropped());
+    out.printf("  principals          %,d%n", s.principals());
+    out.printf("  behaviours          %,d (%,d new)%n", s.behaviors(), s.newBehaviors());
+    if (s.command().equals("detect")) {
+      out.printf("  alerts              %,d%s%n", s.alerts().size(), s.quiet().isEmpty() ? ""
+          : "  (quiet principals: " + s.quiet() + ")");
+    }
+    out.printf("  seconds             %.1f%n", s.seconds());
+  }
+
+  public static void writeSummary(Path file, RunSummary s) {
+    if (file == null) {
+      return;
+    }
+    try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      Files.writeString(file, JSON.writeValueAsString(s.toMap()) + "\n");
+    } catch (IOException e) {
+      throw TrailwatchException.user("OUTPUT_NOT_WRITABLE", "Cannot write --summary-out %s: %s", file, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package io.trailwatch.tools;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.trailwatch.bench.BenchData;
+import io.trailwatch.bench.DuckDbRun;
+import io.trailwatch.bench.GzipFloor;
+import io.trailwatch.bench.HeapPeak;
+import io.trailwatch.bench.JobLog;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.detect.Baselines;
+import io.trailwatch.detect.Behaviors;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.ingest.LogFile;
+import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.pipeline.Sparks;
+import io.trailwatch.state.StateStore;
+import io.trailwatch.state.Tables;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.metrics.source.CodegenMetrics;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmark one large generated hour: detect end to end vs DuckDB vs gzip -dc, and MERGE cost.",
+        "",
+        "Runs detect on the hour (after warming the page cache), then DuckDB computing only the distinct",
+        "(principal, eventSource, eventName) tuples of the same files, then gzip -dc of the same files (the",
+        "floor), then MERGEs the hour into baselines of each --merge-rows size. Inputs are made once under",
+        "--dir and reused. Needs the bench class path (DuckDB): run it as 'bin/trailwatch bench'."})
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--dir", paramLabel = "DIR", description = "Folder for generated inputs, reused across runs (default: ${DEFAULT-VALUE})")
+  Path dir = Path.of("bench-data");
+
+  @Option(names = "--events", paramLabel = "N", description = "Events in the hour (default: ${DEFAULT-VALUE})")
+  long events = 5_000_000;
+
+  @Option(names = "--accounts", paramLabel = "N", description = "Accounts (default: ${DEFAULT-VALUE})")
+  int accounts = 50;
+
+  @Option(names = "--baseline-rows", paramLabel = "N", description = "Baseline rows for the detect run (default: ${DEFAULT-VALUE})")
+  long baselineRows = 1_000_000;
+
+  @Option(names = "--merge-rows", paramLabel = "N", split = ",",
+      description = "Baseline sizes for the MERGE section (default: 100000,10000000)")
+  List<Long> mergeRows = new ArrayList<>(List.of(100_000L, 10_000_000L));
+
+  @Option(names = "--merge-runs", paramLabel = "N", description = "MERGEs per size, each into a fresh copy; the best counts (default: ${DEFAULT-VALUE})")
+  int mergeRuns = 2;
+
+  @Option(names = "--merge-only", description = "Only the MERGE section")
+  boolean mergeOnly;
+
+  @Option(names = "--no-merge", description = "Skip the MERGE section")
+  boolean noMerge;
+
+  @Option(names = "--no-duckdb", description = "Skip DuckDB (the final line then has no ratio)")
+  boolean noDuckDb;
+
+  @Option(names = "--runs", paramLabel = "N", description = "detect runs in this JVM, each on a fresh copy of the"
+      + " state; the best counts, and the first (a cold JVM, as each scheduled job is) is also shown apart"
+      + " (default: ${DEFAULT-VALUE})")
+  int runs = 2;
+
+  @Option(names = "--jobs", description = "Print each Spark job's call site and duration to stderr")
+  boolean jobs;
+
+  @Option(names = "--threads", paramLabel = "N", description = "Cores for Spark (local[N]) and DuckDB (default: all, ${DEFAULT-VALUE})")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Override
+  public Integer call() throws Exception {
+    if (events < accounts || accounts < 2 || runs < 1 || threads < 1) {
+      throw TrailwatchException.user("BAD_BENCH_OPTION", "Cannot bench: need --accounts >= 2, --events >= --accounts,"
+          + " --runs >= 1, --threads >= 1");
+    }
+    if (!noDuckDb && !mergeOnly && !DuckDbRun.available()) {
+      throw TrailwatchException.user("DUCKDB_MISSING", "Cannot bench: DuckDB is not on the class path; run"
+          + " 'bin/trailwatch bench' (it adds the bench class path), or pass --no-duckdb");
+    }
+    Progress progress = Progress.stderr();
+    BenchData data = new BenchData(dir, accounts, events, progress);
+    TrailwatchConfig cfg = TrailwatchConfig.defaults();
+    data.org();
+    List<LogFile> planned = data.files(cfg);
+    List<Path> files = GzipFloor.paths(planned.stream().map(LogFile::uri).toList());
+    long compressed = planned.stream().mapToLong(LogFile::size).sum();
+    long uncompressed = GzipFloor.uncompressedBytes(files);
+
+    long s0 = System.nanoTime();
+    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
+    double sessionSeconds = (System.nanoTime() - s0) / 1e9;
+    JobLog jobLog = JobLog.attach(spark);
+    Path stateTemplate = mergeOnly ? null : data.state(spark, cfg, baselineRows);
+    List<Long> mergeSizes = noMerge ? List.of() : mergeRows;
+    List<Path> mergeTemplates = new ArrayList<>();
+    for (long rows : mergeSizes) {
+      mergeTemplates.add(data.state(spark, cfg, rows));
+    }
+
+    PrintLines out = new PrintLines();
+    out.line("machine: %d cores, %.0f GB RAM, max heap %.1f GB, %s; load before: %s", threads,
+        totalMemoryGb(), Runtime.getRuntime().maxMemory() / 1e9, System.getProperty("java.vm.name") + " "
+        + System.getProperty("java.version"), load());
+    out.line("input: %,d files, %.1f MB compressed, %.1f MB uncompressed (hour %s, %d accounts)", files.size(),
+        compressed / 1e6, uncompressed / 1e6, data.hour(), accounts);
+
+    Double twRate = null;
+    Double duckRate = null;
+    Double gunzipRate = null;
+    long n = 0;
+    if (!mergeOnly) {
+      progress.step("warming the page cache with every file (all contestants read warm)");
+      GzipFloor.warm(files);
+      out.line("spark session start: %.1fs (not counted below)", sessionSeconds);
+      Run best = null;
+      Run first = null;
+      for (int i = 1; i <= runs; i++) {
+        Path stateDir = scratch("run-state");
+        BenchData.copy(stateTemplate, stateDir);
+        Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
+            new StateStore(spark, stateDir.toUri().toString()), progress);
+        String loadBefore = load();
+        jobLog.clear();
+        Run r;
+        try (HeapPeak heap = HeapPeak.start()) {
+          long c0 = cpuNanos();
+          long compiled0 = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+          long t0 = System.nanoTime();
+          RunSummary s = p.detect(data.hour(), data.accountList());
+          long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiled0;
+          r = new Run(s, (System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, heap.peak(), heap.peakLive(),
+              loadBefore, jobLog.seconds(Sparks.READ_DESCRIPTION), compiled);
+        }
+        out.line("trailwatch detect run %d: %.2fs wall (read job %.2fs), %.1fs CPU, %d classes generated (%.0f ms each"
+            + " on average so far), %,d records (%,d in hour, %,d duplicates), %,d behaviours,"
+            + " %,d new, %d alerts; peak heap %.2f GB used, %.2f GB live after GC; load %s", i, r.seconds, r.read, r.cpu,
+            r.compiled, CodegenMetrics.METRIC_COMPILATION_TIME().getSnapshot().getMean(),
+            r.summary.recordsRead(), r.summary.recordsInWindow(), r.summary.duplicatesDropped(),
+            r.summary.behaviors(), r.summary.newBehaviors(), r.summary.alerts().size(), r.heap / 1e9, r.live / 1e9,
+            r.load);
+        if (jobs) {
+          jobLog.dump("Spark jobs of detect run " + i + ":");
+        }
+        first = first == null ? r : first;
+        if (best == null || r.seconds < best.seconds) {
+          best = r;
+        }
+      }
+      n = best.summary.recordsRead();
+      twRate = n / best.seconds;
+      out.line("trailwatch: %.2fs, %,.0f events/s, %.1f MB/s compressed, %.1f MB/s uncompressed"
+          + " (%.1f MB/s uncompressed per core), peak heap %.2f GB (%.2f GB live after GC)", best.seconds, twRate,
+          compressed / 1e6 / best.seconds, uncompressed / 1e6 / best.seconds,
+          uncompressed / 1e6 / best.seconds / threads, best.heap / 1e9, best.live / 1e9);
+
+      if (!noDuckDb) {
+        String loadBefore = load();
+        DuckDbRun.Result d = DuckDbRun.run(files, threads);
+        duckRate = n / d.seconds();
+        out.line("duckdb %s (%d threads): %.2fs, %,.0f events/s, %,d records, %,d distinct tuples; load %s",
+            d.version(), threads, d.seconds(), duckRate, d.records(), d.tuples(), loadBefore);
+      }
+
+      String loadBefore = load();
+      double gz = GzipFloor.seconds(files);
+      gunzipRate = uncompressed / 1e6 / gz;
+      out.line("gunzip floor (gzip -dc, 1 core): %.2fs, %.1f MB/s uncompressed (%.1f MB/s compressed); load %s",
+          gz, gunzipRate, compressed / 1e6 / gz, loadBefore);
+      out.line("trailwatch per core reads at %.0f%% of the gunzip floor",
+          100.0 * (uncompressed / 1e6 / best.seconds / threads) / gunzipRate);
+      out.line("read job alone (listing and state loads excluded; best run): %.2fs, %.1f MB/s uncompressed per core,"
+          + " %.0f%% of the gunzip floor per core", best.read,
+          uncompressed / 1e6 / best.read / threads, 100.0 * (uncompressed / 1e6 / best.read / threads) / gunzipRate);
+      if (runs > 1) {
+        double coldRate = n / first.seconds;
+        out.line("cold JVM (run 1): %.2fs, %,.0f events/s, ratio %s, %.0f%% of the gunzip floor per core",
+            first.seconds, coldRate, duckRate == null ? "-" : String.format(Locale.ROOT, "%.2f", coldRate / duckRate),
+            100.0 * (uncompressed / 1e6 / first.seconds / threads) / gunzipRate);
+      }
+    }
+
+    for (int i = 0; i < mergeSizes.size(); i++) {
+      MergeTime best = null;
+      StringBuilder all = new StringBuilder();
+      for (int k = 0; k < mergeRuns; k++) {
+        jobLog.clear();
+        MergeTime m = merge(spark, data, cfg, mergeTemplates.get(i), progress);
+        if (jobs) {
+          jobLog.dump("Spark jobs of the MERGE:");
+        }
+        all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2fs (%.1fs CPU)", m.seconds,
+            m.cpu));
+        best = best == null || m.seconds < best.seconds ? m : best;
+      }
+      out.line("MERGE into a baseline of %,d rows: %.2fs best of [%s] (%,d source rows: %,d inserts, %,d updates);"
+          + " load %s", mergeSizes.get(i), best.seconds, all, best.sourceRows, best.inserts,
+          best.sourceRows - best.inserts, best.load);
+    }
+
+    if (!mergeOnly) {
+      System.out.printf(Locale.ROOT, "bench: events=%d trailwatch=%.0f ev/s duckdb=%s ev/s ratio=%s gunzip=%.1f MB/s%n",
+          n, twRate, duckRate == null ? "-" : String.format(Locale.ROOT, "%.0f", duckRate),
+          duckRate == null ? "-" : String.format(Locale.ROOT, "%.2f", twRate / duckRate), gunzipRate);
+    }
+    return 0;
+  }
+
+  /**
+   * One detect run; {@code read}: seconds of its read jobs (the hour's files to behaviours);
+   * {@code compiled}: classes Spark generated and compiled with Janino during it (none when all were cached).
+   */
+  private record Run(RunSummary summary, double seconds, double cpu, long heap, long live, String load, double read,
+      long compiled) {}
+
+  /** CPU time of this JVM, all threads: steadier than wall time on a shared machine. */
+  private static long cpuNanos() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private record MergeTime(double seconds, double cpu, long sourceRows, long inserts, String load) {}
+
+  /**
+   * MERGEs the hour into a copy of a baseline template, as detect does: the source is the hour's
+   * behaviours that need a write (new ones, and known ones due for their daily refresh).
+   */
+  private MergeTime merge(SparkSession spark, BenchData data, TrailwatchConfig cfg, Path template, Progress progress)
+      throws IOException {
+    Path stateDir = scratch("merge-state");
+    BenchData.copy(template, stateDir);
+    StateStore state = new StateStore(spark, stateDir.toUri().toString());
+    List<String> bus = data.accountList().stream().map(a -> a.businessUnit()).distinct().sorted().toList();
+    Dataset<Row> compared = Baselines.compare(data.behaviours(spark, cfg), state.of(Tables.BASELINE, bus),
+        Behaviors.KEY, data.hour().start());
+    // The source as detect has it: computed, small, in memory.
+    List<Row> rows = compared.filter(col("needs_write")).collectAsList();
+    long inserts = compared.filter(col("needs_write").and(col("known").equalTo(false))).count();
+    Dataset<Row> src = spark.createDataFrame(rows, compared.schema());
+    progress.step(String.format("MERGE of %,d rows into %s", rows.size(), template.getFileName()));
+    String loadBefore = load();
+    long c0 = cpuNanos();
+    long t0 = System.nanoTime();
+    state.mergeBaseline(src, bus, cfg.baseline().retentionDays());
+    return new MergeTime((System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, rows.size(), inserts, loadBefore);
+  }
+
+  /**
+   * A fresh scratch folder for a copy of a state template. Each copy gets a new name: Spark caches
+   * Delta logs by path, and a different table at a cached path would be taken for a replaced one.
+   */
+  private Path scratch(String name) throws IOException {
+    Path d = dir.toAbsolutePath().resolve("scratch");
+    if (scratchCount++ == 0) {
+      BenchData.delete(d);
+    }
+    return d.resolve(name + "-" + scratchCount);
+  }
+
+  private int scratchCount;
+
+  /** Lines of the report, on stdout as they come. */
+  private static final class PrintLines {
+    void line(String fmt, Object... args) {
+      System.out.println(String.format(Locale.ROOT, fmt, args));
+      System.out.flush();
+    }
+  }
+
+  private static String load() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  private static double totalMemoryGb() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getTotalMemorySize() / 1e9;
+    }
+    return 0;
+  }
+}

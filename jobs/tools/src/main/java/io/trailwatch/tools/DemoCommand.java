@@ -1,0 +1,122 @@
+package io.trailwatch.tools;
+
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.cli.Output;
+import io.trailwatch.alerting.AlertJson;
+import io.trailwatch.alerting.AlertTable;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.Hour;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.core.Window;
+import io.trailwatch.generate.ExpectedAlert;
+import io.trailwatch.generate.ExpectedQuiet;
+import io.trailwatch.generate.GeneratedOrg;
+import io.trailwatch.generate.GeneratorSpec;
+import io.trailwatch.generate.SyntheticOrg;
+import io.trailwatch.accounts.Account;
+import io.trailwatch.accounts.Accounts;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.pipeline.Sparks;
+import io.trailwatch.state.StateStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Generate a synthetic organisation, build its baseline, detect the incident hour, and check the result.")
+final class DemoCommand implements Callable<Integer> {
+  private static final String MARKER = ".trailwatch-demo";
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Working folder, emptied and reused (default: ${DEFAULT-VALUE})")
+  Path dir = Path.of("demo");
+
+  @Override
+  public Integer call() throws IOException {
+    prepare(dir);
+    Progress progress = Progress.stderr();
+    progress.step("generating a synthetic organisation under " + dir);
+    GeneratorSpec spec = GeneratorSpec.defaults();
+    GeneratedOrg org = SyntheticOrg.generate(spec, dir);
+    progress.step(String.format("generated %,d events in %,d files", org.events(), org.files()));
+
+    List<Account> accounts = Accounts.read(org.accountsCsv());
+    TrailwatchConfig cfg = TrailwatchConfig.defaults();
+    SparkSession spark = Sparks.session("trailwatch-demo", "local[*]", 8);
+    Pipeline pipeline = new Pipeline(spark, cfg, new LocalLogPlanner(org.logsDir()), new LocalOpener(),
+        new StateStore(spark, dir.resolve("state").toAbsolutePath().toUri().toString()), progress);
+    Hour incident = new Hour(org.incidentHour());
+    RunSummary base = pipeline.buildBaseline(new Window(spec.start(), incident.start()), accounts);
+    Output.print(base, System.out);
+    RunSummary s = pipeline.detect(incident, accounts);
+    Output.print(s, System.out);
+    AlertJson.writeLines(dir.resolve("alerts.jsonl"), s.alerts());
+    System.out.println();
+    System.out.print(AlertTable.render(s.alerts()));
+    System.out.println();
+    boolean ok = check(org, s.alerts(), System.out);
+    System.out.printf("%nalerts: %s   state: %s%n", dir.resolve("alerts.jsonl"), dir.resolve("state"));
+    return ok ? 0 : 1;
+  }
+
+  /** Says which injected incidents were caught and whether the quiet cases stayed quiet. */
+  static boolean check(GeneratedOrg org, List<Alert> alerts, PrintStream out) {
+    boolean ok = true;
+    out.println("Injected incidents:");
+    for (String name : org.expectedAlerts().stream().map(ExpectedAlert::name).distinct().toList()) {
+      List<ExpectedAlert> parts = org.expectedAlerts().stream().filter(e -> e.name().equals(name)).toList();
+      long caught = parts.stream().filter(e -> caught(e, alerts)).count();
+      boolean all = caught == parts.size();
+      ok &= all;
+      out.printf("  %-8s %-28s %d/%d behaviours alerted  (%s)%n", all ? "CAUGHT" : "MISSED", name, caught,
+          parts.size(), parts.get(0).description());
+    }
+    out.println("Cases that must stay quiet:");
+    for (ExpectedQuiet q : org.expectedQuiet()) {
+      boolean quiet = alerts.stream().noneMatch(a -> a.accountId().equals(q.accountId())
+          && a.principal().startsWith(q.principalPrefix()));
+      ok &= quiet;
+      out.printf("  %-8s %-28s (%s)%n", quiet ? "QUIET" : "ALERTED", q.name(), q.description());
+    }
+    out.println(ok ? "Demo check passed." : "Demo check FAILED: see above.");
+    return ok;
+  }
+
+  private static boolean caught(ExpectedAlert e, List<Alert> alerts) {
+    return alerts.stream().anyMatch(a -> a.accountId().equals(e.accountId()) && a.principal().equals(e.principal())
+        && a.newBehaviors().stream().anyMatch(b -> b.eventSource().equals(e.eventSource())
+            && b.eventName().equals(e.eventName()) && b.failed() == e.failed()));
+  }
+
+  /** Empties a folder made by an earlier demo; refuses to touch a non-empty folder that is not one. */
+  private static void prepare(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        if (s.findAny().isPresent() && !Files.exists(dir.resolve(MARKER))) {
+          throw TrailwatchException.user("DEMO_DIR_NOT_EMPTY",
+              "Cannot use --dir %s: it is not empty and was not made by 'trailwatch demo'", dir);
+        }
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          if (!p.equals(dir)) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(MARKER), "made by trailwatch demo; emptied on every run\n");
+  }
+}

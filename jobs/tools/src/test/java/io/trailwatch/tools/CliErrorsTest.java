@@ -1,0 +1,139 @@
+package io.trailwatch.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.testing.CommandRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What a user sees for bad command lines: exit code 2 and one line naming the problem, never a stack trace. */
+class CliErrorsTest {
+  @TempDir Path dir;
+  Path logs;
+  Path accounts;
+
+  static CommandRun run(String... args) {
+    return CommandRun.of(ToolsMain::run, args);
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    logs = Files.createDirectories(dir.resolve("logs/AWSLogs"));
+    accounts = dir.resolve("accounts.csv");
+    Files.writeString(accounts, "account_id,name,business_unit\n111111111111,prod,payments\n");
+  }
+
+  String[] detect(String... extra) {
+    String[] base = {"detect", "--logs", logs.getParent().toString(), "--state", dir.resolve("state").toString(),
+        "--accounts", accounts.toString(), "--hour", "2026-11-20T14"};
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  static void assertUserError(CommandRun r, String mustMention) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("trailwatch: "), r.err());
+    assertTrue(r.err().contains(mustMention), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace for user errors: " + r.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"detect", "baseline", "generate", "demo"})
+  void everyCommandHasHelp(String command) {
+    CommandRun r = run(command, "--help");
+    assertEquals(0, r.code());
+    assertTrue(r.out().contains("Usage: trailwatch " + command), r.out());
+  }
+
+  @Test
+  void topLevelHelpListsTheCommands() {
+    CommandRun r = run("--help");
+    assertEquals(0, r.code());
+    for (String c : new String[] {"detect", "baseline", "generate", "demo"}) {
+      assertTrue(r.out().contains(c), r.out());
+    }
+  }
+
+  @Test
+  void malformedHourIsAUserError() {
+    CommandRun r = run("detect", "--logs", logs.toString(), "--state", dir.toString(), "--accounts", accounts.toString(),
+        "--hour", "2026-13-45T99");
+    assertUserError(r, "--hour");
+    assertUserError(run("detect", "--logs", logs.toString(), "--state", dir.toString(), "--accounts",
+        accounts.toString(), "--hour", "yesterday"), "YYYY-MM-DDTHH");
+  }
+
+  @Test
+  void futureHourIsAUserError() {
+    assertUserError(run("detect", "--logs", logs.toString(), "--state", dir.toString(), "--accounts",
+        accounts.toString(), "--hour", "2999-01-01T00"), "has not started");
+  }
+
+  @Test
+  void missingLogsFolderIsAUserError() {
+    assertUserError(run("detect", "--logs", dir.resolve("nope").toString(), "--state", dir.toString(), "--accounts",
+        accounts.toString(), "--hour", "2026-11-20T14"), "no such folder");
+  }
+
+  @Test
+  void folderWithoutAwsLogsIsAUserError() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertUserError(run("detect", "--logs", empty.toString(), "--state", dir.toString(), "--accounts",
+        accounts.toString(), "--hour", "2026-11-20T14"), "AWSLogs");
+  }
+
+  @Test
+  void badAccountsFilesAreUserErrors() throws Exception {
+    Files.writeString(accounts, "id,name\n1,x\n");
+    assertUserError(run(detect()), "first line");
+    Files.writeString(accounts, "account_id,name,business_unit\n12345,prod,payments\n");
+    assertUserError(run(detect()), "12345");
+    Files.writeString(accounts, "account_id,name,business_unit\n111111111111,prod,pay ments; DROP\n");
+    assertUserError(run(detect()), "business_unit");
+    assertUserError(run("detect", "--logs", logs.toString(), "--state", dir.toString(), "--accounts",
+        dir.resolve("missing.csv").toString(), "--hour", "2026-11-20T14"), "no such file");
+  }
+
+  @Test
+  void unknownBusinessUnitIsAUserError() {
+    assertUserError(run(detect("--bu", "marketing")), "marketing");
+  }
+
+  @Test
+  void unknownConfigKeyIsAUserError() throws Exception {
+    Path cfg = dir.resolve("c.yaml");
+    Files.writeString(cfg, "policy:\n  learning-dayz: 3\n");
+    assertUserError(run(detect("--config", cfg.toString())), "policy.learning-dayz");
+  }
+
+  @Test
+  void badBaselineRangeIsAUserError() {
+    assertUserError(run("baseline", "--logs", logs.toString(), "--state", dir.toString(), "--accounts",
+        accounts.toString(), "--from", "2026-02-30", "--to", "2026-11-20T00"), "--from");
+    assertUserError(run("baseline", "--logs", logs.toString(), "--state", dir.toString(), "--accounts",
+        accounts.toString(), "--from", "2026-11-21", "--to", "2026-11-20T00"), "before");
+  }
+
+  @Test
+  void unknownOptionsAndMissingOptionsAreUserErrors() {
+    CommandRun r = run("detect", "--hour", "2026-11-20T14");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Missing required option"), r.err());
+    assertEquals(2, run("detect", "--frobnicate").code());
+    assertEquals(2, run("bogus").code());
+  }
+
+  @Test
+  void badGeneratorOptionIsAUserError() {
+    assertUserError(run("generate", "--out", dir.resolve("g").toString(), "--days", "0"), "days");
+  }
+}

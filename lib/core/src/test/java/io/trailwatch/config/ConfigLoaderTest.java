@@ -1,0 +1,113 @@
+package io.trailwatch.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.config.GunzipMode;
+import io.trailwatch.policy.AlertOn;
+import io.trailwatch.policy.Severity;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  static TrailwatchException error(String yaml) {
+    return assertThrows(TrailwatchException.class, () -> ConfigLoader.parse(yaml, "test.yaml"));
+  }
+
+  @Test
+  void defaultsAreStable() {
+    TrailwatchConfig c = TrailwatchConfig.defaults();
+    assertEquals(30, c.ingest().deliveryLagMinutes());
+    assertEquals(6, c.ingest().lateFileHours());
+    assertEquals(512, c.ingest().maxStringLength());
+    assertEquals(GunzipMode.AUTO, c.ingest().gunzip());
+    assertEquals(List.of("AWSReservedSSO_*"), c.identity().humanRolePatterns());
+    assertEquals(90, c.baseline().retentionDays());
+    assertEquals(7, c.baseline().warmupDays());
+    assertEquals(14, c.policy().learningDays());
+    assertEquals(AlertOn.ANY_ACTIVITY, c.policy().forType("Root").alertOn());
+    assertEquals(false, c.policy().forType("Root").learning());
+    assertEquals(AlertOn.NEVER, c.policy().forType("AWSService").alertOn());
+    assertEquals(AlertOn.NEW_BEHAVIOR, c.policy().forType("IAMUser").alertOn());
+    assertEquals(AlertOn.NEVER, c.policy().serviceLinkedRoles());
+    assertEquals(5, c.policy().manyNewBehaviors());
+    assertEquals(10, c.alerts().maxContextValues());
+    assertEquals(c, ConfigLoader.parse("", "empty"));
+    assertEquals(c, ConfigLoader.load(null));
+  }
+
+  @Test
+  void theShippedExampleIsTheDefaults() throws Exception {
+    Path example = Path.of("").toAbsolutePath().getParent().resolve("trailwatch.example.yaml");
+    assertEquals(TrailwatchConfig.defaults(), ConfigLoader.load(example));
+  }
+
+  @Test
+  void everyKeyMapsToAField() {
+    TrailwatchConfig c = ConfigLoader.parse(String.join("\n",
+        "ingest: {delivery-lag-minutes: 45, late-file-hours: 2, max-string-length: 100, max-quarantined-records-per-file: 7,",
+        "  gunzip: zlib}",
+        "identity: {human-role-patterns: ['Admin*']}",
+        "baseline: {retention-days: 30, warmup-days: 0}",
+        "policy:",
+        "  learning-days: 3",
+        "  identity-types: {IAMUser: {alert-on: any-activity, severity: low, learning: false}}",
+        "  service-linked-roles: new-behavior",
+        "  many-new-behaviors: 2",
+        "  sensitive-actions: {'s3.amazonaws.com:GetObject': critical}",
+        "  allow: [{account: '111122223333', principal: 'arn:*:role/scanner', reason: 'scanner'}]",
+        "alerts: {max-context-values: 3, sample-event-ids: 2}"), "t");
+    assertEquals(45, c.ingest().deliveryLagMinutes());
+    assertEquals(2, c.ingest().lateFileHours());
+    assertEquals(100, c.ingest().maxStringLength());
+    assertEquals(7, c.ingest().maxQuarantinedRecordsPerFile());
+    assertEquals(GunzipMode.ZLIB, c.ingest().gunzip());
+    assertEquals(List.of("Admin*"), c.identity().humanRolePatterns());
+    assertEquals(30, c.baseline().retentionDays());
+    assertEquals(0, c.baseline().warmupDays());
+    assertEquals(3, c.policy().learningDays());
+    assertEquals(new TypePolicy(AlertOn.ANY_ACTIVITY, Severity.LOW, false), c.policy().forType("IAMUser"));
+    assertEquals(AlertOn.ANY_ACTIVITY, c.policy().forType("Root").alertOn(), "unlisted types keep their defaults");
+    assertEquals(AlertOn.NEW_BEHAVIOR, c.policy().serviceLinkedRoles());
+    assertEquals(2, c.policy().manyNewBehaviors());
+    assertEquals(Severity.CRITICAL, c.policy().sensitiveActions().get("s3.amazonaws.com:GetObject"));
+    assertTrue(c.policy().allow().get(0).matches("111122223333", "arn:aws:iam::1:role/scanner", "s3", "x"));
+    assertEquals(3, c.alerts().maxContextValues());
+    assertEquals(2, c.alerts().sampleEventIds());
+  }
+
+  @Test
+  void unknownKeysAreRejectedByName() {
+    TrailwatchException e = error("policy:\n  learnin-days: 3\n");
+    assertEquals("UNKNOWN_CONFIG_KEY", e.code());
+    assertEquals(TrailwatchException.Kind.USER, e.kind());
+    assertTrue(e.getMessage().contains("policy.learnin-days"), e.getMessage());
+    assertEquals("UNKNOWN_CONFIG_KEY", error("nonsense: 1\n").code());
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    TrailwatchException e = error("policy:\n  learning-days: -3\n");
+    assertEquals("BAD_CONFIG_VALUE", e.code());
+    assertTrue(e.getMessage().contains("policy.learning-days") && e.getMessage().contains("-3"), e.getMessage());
+    assertTrue(error("policy:\n  identity-types: {Robot: {alert-on: never}}\n").getMessage()
+        .contains("policy.identity-types.Robot"));
+    assertTrue(error("policy:\n  service-linked-roles: sometimes\n").getMessage().contains("policy.service-linked-roles"));
+    assertTrue(error("baseline:\n  retention-days: lots\n").getMessage().contains("baseline.retention-days"));
+    assertTrue(error("ingest:\n  gunzip: fast\n").getMessage().contains("ingest.gunzip"));
+    assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
+    assertEquals("BAD_CONFIG_SYNTAX", error("policy:\n  a: b\n   - c: [\n").code());
+  }
+
+  @Test
+  void aMissingFileIsAUserError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    TrailwatchException e = assertThrows(TrailwatchException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
+    assertEquals("CONFIG_NOT_FOUND", e.code());
+    Files.writeString(dir.resolve("ok.yaml"), "baseline:\n  retention-days: 60\n");
+    assertEquals(60, ConfigLoader.load(dir.resolve("ok.yaml")).baseline().retentionDays());
+  }
+}

@@ -1,0 +1,333 @@
+package io.trailwatch.pipeline;
+
+import static io.trailwatch.testing.CloudTrailFixtures.assumedRole;
+import static io.trailwatch.testing.CloudTrailFixtures.iamUser;
+import static io.trailwatch.testing.CloudTrailFixtures.record;
+import static io.trailwatch.testing.CloudTrailFixtures.root;
+import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
+import static io.trailwatch.testing.CloudTrailFixtures.writeRaw;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.NewBehavior;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.Hour;
+import io.trailwatch.core.Window;
+import io.trailwatch.accounts.Account;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.ingest.Reasons;
+import io.trailwatch.state.StateStore;
+import io.trailwatch.state.Tables;
+import io.trailwatch.testing.CloudTrailFixtures;
+import io.trailwatch.testing.SparkTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hourly run end to end on small, real-shaped logs: Spark and Delta for real, in temp folders. */
+class DetectionTest extends SparkTest {
+  static final String PAY = "111111111111";
+  static final String PLAT = "222222222222";
+  static final List<Account> ACCOUNTS = List.of(new Account(PAY, "pay-prod", "payments"),
+      new Account(PLAT, "plat-prod", "platform"));
+  static final Hour H = Hour.parse("--hour", "2026-11-20T14");
+  static final Instant MONTH_AGO = H.start().minus(Duration.ofDays(30));
+  static final String CI = "arn:aws:iam::111111111111:user/ci";
+  static final String APP = "arn:aws:iam::111111111111:role/app";
+
+  @TempDir Path dir;
+  Path logs;
+  StateStore state;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    logs = dir.resolve("logs");
+    Files.createDirectories(logs.resolve("AWSLogs"));
+    state = new StateStore(spark, dir.resolve("state").toUri().toString());
+  }
+
+  Pipeline pipeline(TrailwatchConfig cfg) {
+    return new Pipeline(spark, cfg, new LocalLogPlanner(logs), new LocalOpener(), state, Progress.SILENT);
+  }
+
+  /** Logs {@code records} for account in a file stamped 10 minutes after the last one's time. */
+  void log(String account, Instant fileTime, String... records) throws Exception {
+    writeLog(logs, account, "us-east-1", fileTime, List.of(records));
+  }
+
+  String ev(String identity, String account, String source, String name, Instant t) {
+    return record(identity, account, source, name, t, null);
+  }
+
+  /** A month of history: ci reads S3, the app role sends to SQS under a new session every day. */
+  void history() throws Exception {
+    for (int d = 30; d >= 1; d--) {
+      Instant t = H.start().minus(Duration.ofDays(d));
+      log(PAY, t.plusSeconds(600),
+          ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "GetObject", t),
+          ev(assumedRole(PAY, "app", "i-0000000" + d), PAY, "sqs.amazonaws.com", "SendMessage", t));
+      log(PLAT, t.plusSeconds(600), ev(iamUser(PLAT, "deploy"), PLAT, "ecs.amazonaws.com", "UpdateService", t));
+    }
+  }
+
+  RunSummary baselineThenDetect(Hour h) {
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), h.start()), ACCOUNTS);
+    return p.detect(h, ACCOUNTS);
+  }
+
+  static Alert only(List<Alert> alerts, String principal) {
+    List<Alert> a = alerts.stream().filter(x -> x.principal().equals(principal)).toList();
+    assertEquals(1, a.size(), () -> "one alert for " + principal + " in " + alerts);
+    return a.get(0);
+  }
+
+  static Set<String> names(Alert a) {
+    return a.newBehaviors().stream().map(NewBehavior::eventName).collect(Collectors.toSet());
+  }
+
+  @Test
+  void assumedRoleSessionsShareOneBaseline() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(300);
+    log(PAY, t.plusSeconds(600),
+        ev(assumedRole(PAY, "app", "i-0fresh0001"), PAY, "sqs.amazonaws.com", "SendMessage", t),
+        ev(assumedRole(PAY, "app", "i-0fresh0002"), PAY, "kms.amazonaws.com", "Decrypt", t));
+    RunSummary s = baselineThenDetect(H);
+    assertEquals(1, s.alerts().size(), () -> s.alerts().toString());
+    Alert a = only(s.alerts(), APP);
+    assertEquals(Set.of("Decrypt"), names(a), "the routine call under a new session name is not new");
+    assertEquals(1, s.newBehaviors());
+  }
+
+  @Test
+  void failedCallsDoNotBecomeNormal() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "secretsmanager.amazonaws.com", "GetSecretValue", t,
+        "AccessDenied"));
+    Instant t2 = t.plus(Duration.ofHours(1));
+    log(PAY, t2.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "secretsmanager.amazonaws.com", "GetSecretValue",
+        t2, "AccessDenied"));
+    RunSummary first = baselineThenDetect(H);
+    assertTrue(only(first.alerts(), CI).newBehaviors().get(0).failed());
+    RunSummary second = pipeline(TrailwatchConfig.defaults()).detect(H.plusHours(1), ACCOUNTS);
+    assertTrue(only(second.alerts(), CI).newBehaviors().get(0).failed(), "still new: failures never enter the baseline");
+    assertEquals(0, state.table(Tables.BASELINE).filter("event_name = 'GetSecretValue'").count());
+  }
+
+  @Test
+  void seenBehaviourIsKnownTheNextHour() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
+    Instant t2 = t.plus(Duration.ofHours(1));
+    log(PAY, t2.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t2));
+    assertEquals(Set.of("ListBuckets"), names(only(baselineThenDetect(H).alerts(), CI)));
+    assertEquals(List.of(), pipeline(TrailwatchConfig.defaults()).detect(H.plusHours(1), ACCOUNTS).alerts());
+  }
+
+  @Test
+  void expiredBehaviourIsNewAgain() throws Exception {
+    Instant old = H.start().minus(Duration.ofDays(100));
+    Instant recent = H.start().minus(Duration.ofDays(80));
+    log(PAY, old.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", old));
+    log(PAY, recent.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "GetObject", recent));
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t),
+        ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "GetObject", t));
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    p.buildBaseline(new Window(old.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+    RunSummary s = p.detect(H, ACCOUNTS);
+    assertEquals(Set.of("ListBuckets"), names(only(s.alerts(), CI)), "last seen 100 days ago: expired; 80: kept");
+    Row refreshed = state.table(Tables.BASELINE).filter("event_name = 'GetObject'").first();
+    assertEquals(t.plus(Duration.ofDays(90)), refreshed.getTimestamp(refreshed.fieldIndex("expires_at")).toInstant(),
+        "seeing it again refreshes it for another 90 days");
+    Row restarted = state.table(Tables.BASELINE).filter("event_name = 'ListBuckets'").first();
+    assertEquals(t, restarted.getTimestamp(restarted.fieldIndex("first_seen")).toInstant(),
+        "an expired behaviour starts again from its new first sighting");
+  }
+
+  @Test
+  void rerunGivesTheSameAlertsAndAddsNoRows() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com", "CreateAccessKey", t),
+        ev(root(PLAT), PLAT, "signin.amazonaws.com", "ConsoleLogin", t));
+    writeRaw(logs, PAY, "us-east-1", t.plusSeconds(700), "garbage".getBytes(StandardCharsets.UTF_8));
+    RunSummary first = baselineThenDetect(H);
+    long[] before = counts();
+    // A rerun after the baseline merge (as after a crash before delivery) must still find the hour's alerts.
+    RunSummary second = pipeline(TrailwatchConfig.defaults()).detect(H, ACCOUNTS);
+    assertEquals(ids(first.alerts()), ids(second.alerts()));
+    assertEquals(2, second.alerts().size());
+    assertEquals(first.alerts(), second.alerts());
+    long[] after = counts();
+    assertEquals(before[0], after[0], "baseline rows");
+    assertEquals(before[1], after[1], "alert rows");
+    assertEquals(before[2], after[2], "quarantine rows");
+    assertEquals(before[3], after[3], "principal rows");
+  }
+
+  @Test
+  void aFileDeliveredAfterItsHoursRunIsReadByTheNextRunAndFlaggedLate() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
+    RunSummary first = baselineThenDetect(H);
+    assertFalse(only(first.alerts(), CI).late());
+
+    // Delivered after the run of H: a file named in H's window, holding an event of H.
+    Instant lateEvent = H.start().plus(Duration.ofMinutes(40));
+    log(PAY, H.start().plus(Duration.ofMinutes(50)),
+        ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com", "CreateAccessKey", lateEvent));
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    RunSummary next = p.detect(H.plusHours(1), ACCOUNTS);
+    Alert late = only(next.alerts(), CI);
+    assertTrue(late.late());
+    assertEquals(H.start(), late.hour());
+    assertEquals(H.plusHours(1).start(), late.detectHour());
+    assertEquals(Set.of("CreateAccessKey"), names(late));
+
+    long ledger = state.table(Tables.INGESTED_FILES).count();
+    RunSummary again = p.detect(H.plusHours(1), ACCOUNTS);
+    assertEquals(next.alerts(), again.alerts(), "a rerun finds the same late alert");
+    assertEquals(next.filesRead(), again.filesRead());
+    assertEquals(ledger, state.table(Tables.INGESTED_FILES).count(), "no file is recorded twice");
+    RunSummary rerunOfH = p.detect(H, ACCOUNTS);
+    assertEquals(first.filesRead(), rerunOfH.filesRead(), "a rerun of H reads exactly the files its first run read");
+    assertEquals(first.alerts(), rerunOfH.alerts());
+  }
+
+  /** Late files of an hour are read only for the business units whose run of that hour completed. */
+  @Test
+  void lateFilesAreReadOnlyForBusinessUnitsThatHadTheirRun() throws Exception {
+    history();
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+    List<Account> payments = ACCOUNTS.stream().filter(a -> a.businessUnit().equals("payments")).toList();
+    assertEquals(List.of(), p.detect(H, payments).alerts());
+
+    // Both delivered after payments' run of H; platform had no run of H.
+    Instant t = H.start().plus(Duration.ofMinutes(40));
+    log(PAY, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com",
+        "CreateAccessKey", t));
+    log(PLAT, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PLAT, "deploy"), PLAT, "iam.amazonaws.com",
+        "CreateUser", t));
+    RunSummary next = p.detect(H.plusHours(1), ACCOUNTS);
+    Alert late = only(next.alerts(), CI);
+    assertTrue(late.late());
+    assertEquals(1, next.alerts().size(), () -> "platform's file of H waits for platform's run of H: " + next);
+
+    RunSummary platformsH = p.detect(H, ACCOUNTS.stream().filter(a -> a.businessUnit().equals("platform")).toList());
+    Alert onTime = only(platformsH.alerts(), "arn:aws:iam::222222222222:user/deploy");
+    assertFalse(onTime.late());
+    assertEquals(Set.of("CreateUser"), names(onTime));
+  }
+
+  @Test
+  void eventsNearMidnightAreFoundInTheNextDaysFolder() throws Exception {
+    history();
+    Hour late = Hour.parse("--hour", "2026-11-19T23");
+    Instant t = Instant.parse("2026-11-19T23:58:30Z");
+    log(PAY, Instant.parse("2026-11-20T00:09:00Z"),
+        ev(iamUser(PAY, "ci"), PAY, "ec2.amazonaws.com", "RunInstances", t),
+        ev(iamUser(PAY, "ci"), PAY, "ec2.amazonaws.com", "TerminateInstances", t.plusSeconds(120)));
+    // Beyond the default 30-minute delivery lag: not read for this hour.
+    log(PAY, Instant.parse("2026-11-20T00:45:00Z"), ev(iamUser(PAY, "ci"), PAY, "ec2.amazonaws.com", "StopInstances", t));
+    RunSummary s = baselineThenDetect(late);
+    assertEquals(Set.of("RunInstances"), names(only(s.alerts(), CI)));
+  }
+
+  @Test
+  void duplicateDeliveriesAreCountedOnce() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    String once = record(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t, null, "dup-1", "1.2.3.4", "ua");
+    log(PAY, t.plusSeconds(300), once);
+    log(PAY, t.plusSeconds(900), once);
+    RunSummary s = baselineThenDetect(H);
+    assertEquals(1, s.duplicatesDropped());
+    assertEquals(1, only(s.alerts(), CI).newBehaviors().get(0).count());
+  }
+
+  @Test
+  void badInputIsQuarantinedAndTheRunCompletes() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t),
+        "{\"eventTime\":\"2026-11-20T14:01:00Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\"}");
+    byte[] whole = CloudTrailFixtures.gzip(("{\"Records\":[" + ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com",
+        "GetObject", t) + "]}").getBytes(StandardCharsets.UTF_8));
+    writeRaw(logs, PAY, "us-east-1", t.plusSeconds(610), java.util.Arrays.copyOf(whole, whole.length - 12));
+    writeRaw(logs, PAY, "us-east-1", t.plusSeconds(620), "<html>not json</html>".getBytes(StandardCharsets.UTF_8));
+    writeRaw(logs, PAY, "us-east-1", t.plusSeconds(630), CloudTrailFixtures.gzip("{\"hello\":1}".getBytes()));
+    Path day = logs.resolve("AWSLogs/" + PAY + "/CloudTrail/us-east-1/2026/11/20");
+    Files.writeString(day.resolve("notes.txt"), "left here by someone");
+    Path digest = logs.resolve("AWSLogs/" + PAY + "/CloudTrail-Digest/us-east-1/2026/11/20");
+    Files.createDirectories(digest);
+    Files.writeString(digest.resolve(PAY + "_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T141000Z.json.gz"), "{}");
+
+    RunSummary s = baselineThenDetect(H);
+    assertEquals(Set.of("ListBuckets"), names(only(s.alerts(), CI)));
+    assertEquals(4, s.filesQuarantined(), "truncated, non-JSON, not CloudTrail, unexpected name");
+    assertEquals(1, s.recordsQuarantined());
+    List<String> reasons = state.table(Tables.QUARANTINE).select("reason").collectAsList().stream()
+        .map(r -> r.getString(0)).sorted().toList();
+    assertEquals(List.of(Reasons.MISSING_USER_IDENTITY, Reasons.NOT_CLOUDTRAIL, Reasons.NOT_JSON,
+        Reasons.TRUNCATED_GZIP, Reasons.UNEXPECTED_FILE_NAME), reasons);
+    Row run = state.table(Tables.RUNS).filter("command = 'detect'").first();
+    assertEquals(4L, run.<Long>getAs("files_quarantined"));
+  }
+
+  @Test
+  void twoBusinessUnitsRunAtTheSameTimeOnOneState() throws Exception {
+    history();
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
+    log(PLAT, t.plusSeconds(600), ev(iamUser(PLAT, "deploy"), PLAT, "iam.amazonaws.com", "CreateUser", t));
+    pipeline(TrailwatchConfig.defaults()).buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()),
+        ACCOUNTS);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<RunSummary>> runs = new ArrayList<>();
+      for (String bu : List.of("payments", "platform")) {
+        List<Account> mine = ACCOUNTS.stream().filter(a -> a.businessUnit().equals(bu)).toList();
+        runs.add(pool.submit(() -> pipeline(TrailwatchConfig.defaults()).detect(H, mine)));
+      }
+      for (Future<RunSummary> f : runs) {
+        assertEquals(1, f.get().alerts().size());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(2, state.table(Tables.ALERTS).count());
+    assertEquals(2, state.table(Tables.RUNS).filter("command = 'detect'").count());
+    assertFalse(state.table(Tables.BASELINE).filter("event_name = 'CreateUser'").isEmpty());
+  }
+
+  long[] counts() {
+    return new long[] {state.table(Tables.BASELINE).count(), state.table(Tables.ALERTS).count(),
+        state.table(Tables.QUARANTINE).count(), state.table(Tables.PRINCIPALS).count()};
+  }
+
+  static List<String> ids(List<Alert> alerts) {
+    return alerts.stream().map(Alert::alertId).sorted().toList();
+  }
+}
