@@ -1,5 +1,6 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
@@ -38,11 +39,11 @@ final class BaselineCommand implements Callable<Integer> {
     try {
       start = LocalDate.parse(from);
     } catch (DateTimeParseException e) {
-      throw TrailwatchException.user("BAD_DATE", "Cannot parse --from '%s': expected YYYY-MM-DD", from);
+      throw TrailwatchException.of(ErrorCode.BAD_DATE, "Cannot parse --from '%s': expected YYYY-MM-DD", from);
     }
     Hour end = Hour.parse("--to", to);
     if (!start.atStartOfDay().toInstant(ZoneOffset.UTC).isBefore(end.start())) {
-      throw TrailwatchException.user("BAD_RANGE", "Cannot build a baseline from %s to %s: --from must be before --to",
+      throw TrailwatchException.of(ErrorCode.BAD_RANGE, "Cannot build a baseline from %s to %s: --from must be before --to",
           from, to);
     }
     TrailwatchConfig cfg = where.loadConfig();

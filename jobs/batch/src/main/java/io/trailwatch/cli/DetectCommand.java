@@ -1,5 +1,6 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.alerting.AlertJson;
 import io.trailwatch.alerting.AlertTable;
 import io.trailwatch.config.TrailwatchConfig;
@@ -39,7 +40,7 @@ final class DetectCommand implements Callable<Integer> {
   public Integer call() {
     Hour h = Hour.parse("--hour", hour);
     if (h.start().isAfter(Instant.now())) {
-      throw TrailwatchException.user("BAD_HOUR", "Cannot detect --hour %s: it has not started yet", hour);
+      throw TrailwatchException.of(ErrorCode.BAD_HOUR, "Cannot detect --hour %s: it has not started yet", hour);
     }
     TrailwatchConfig cfg = where.loadConfig();
     List<Account> accounts = Accounts.ofBusinessUnit(where.loadAccounts(), bu);

@@ -1,5 +1,6 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.aws.S3Location;
 import io.trailwatch.aws.S3LogPlanner;
 import io.trailwatch.aws.S3Opener;
@@ -70,7 +71,7 @@ final class Options {
     }
     Path p = Path.of(state).toAbsolutePath();
     if (Files.exists(p) && !Files.isDirectory(p)) {
-      throw TrailwatchException.user("STATE_NOT_A_FOLDER", "Cannot use --state %s: it is a file, not a folder", state);
+      throw TrailwatchException.of(ErrorCode.STATE_NOT_A_FOLDER, "Cannot use --state %s: it is a file, not a folder", state);
     }
     return p.toUri().toString();
   }

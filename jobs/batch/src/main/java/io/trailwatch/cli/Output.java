@@ -1,5 +1,6 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trailwatch.core.TrailwatchException;
@@ -40,7 +41,7 @@ public final class Output {
       }
       Files.writeString(file, JSON.writeValueAsString(s.toMap()) + "\n");
     } catch (IOException e) {
-      throw TrailwatchException.user("OUTPUT_NOT_WRITABLE", "Cannot write --summary-out %s: %s", file, e.getMessage());
+      throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot write --summary-out %s: %s", file, e.getMessage());
     }
   }
 }

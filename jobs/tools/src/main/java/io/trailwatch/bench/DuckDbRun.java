@@ -1,5 +1,6 @@
 package io.trailwatch.bench;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,7 +38,7 @@ public final class DuckDbRun {
   /** Runs the query with {@code threads} threads; the principal is the role for assumed roles, else the ARN or id. */
   public static Result run(List<Path> files, int threads) throws SQLException {
     if (!available()) {
-      throw TrailwatchException.user("DUCKDB_MISSING",
+      throw TrailwatchException.of(ErrorCode.DUCKDB_MISSING,
           "Cannot run the DuckDB comparison: org.duckdb:duckdb_jdbc is not on the class path (run it as 'bin/trailwatch bench')");
     }
     StringBuilder list = new StringBuilder("[");

@@ -1,5 +1,6 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.core.ErrorCode;
 import static org.apache.spark.sql.functions.col;
 
 import io.trailwatch.bench.BenchData;
@@ -85,11 +86,11 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (events < accounts || accounts < 2 || runs < 1 || threads < 1) {
-      throw TrailwatchException.user("BAD_BENCH_OPTION", "Cannot bench: need --accounts >= 2, --events >= --accounts,"
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: need --accounts >= 2, --events >= --accounts,"
           + " --runs >= 1, --threads >= 1");
     }
     if (!noDuckDb && !mergeOnly && !DuckDbRun.available()) {
-      throw TrailwatchException.user("DUCKDB_MISSING", "Cannot bench: DuckDB is not on the class path; run"
+      throw TrailwatchException.of(ErrorCode.DUCKDB_MISSING, "Cannot bench: DuckDB is not on the class path; run"
           + " 'bin/trailwatch bench' (it adds the bench class path), or pass --no-duckdb");
     }
     Progress progress = Progress.stderr();

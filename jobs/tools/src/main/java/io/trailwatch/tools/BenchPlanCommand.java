@@ -1,5 +1,6 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.aws.S3Clients;
 import io.trailwatch.aws.S3Location;
 import io.trailwatch.aws.S3LogPlanner;
@@ -93,7 +94,7 @@ final class BenchPlanCommand implements Callable<Integer> {
       settings = settings.withEndpoint(endpoint);
     }
     if (settings.endpoint() == null) {
-      throw TrailwatchException.user("NO_ENDPOINT", "Cannot run bench-plan against AWS itself: it fills a bucket. "
+      throw TrailwatchException.of(ErrorCode.NO_ENDPOINT, "Cannot run bench-plan against AWS itself: it fills a bucket. "
           + "Give --endpoint http://127.0.0.1:PORT (e.g. a moto_server) or set AWS_ENDPOINT_URL_S3");
     }
     check("--accounts", accounts, 1, 9999);
@@ -183,7 +184,7 @@ final class BenchPlanCommand implements Callable<Integer> {
       } catch (NoSuchKeyException e) {
         // not a bench bucket yet, or not finished: fill it
       }
-      throw TrailwatchException.user("BENCH_BUCKET_IN_USE", "Cannot fill --bucket %s: it exists and does not hold "
+      throw TrailwatchException.of(ErrorCode.BENCH_BUCKET_IN_USE, "Cannot fill --bucket %s: it exists and does not hold "
           + "this bench layout; pick another --bucket", bucket);
     }
     byte[] empty = gzip("{\"Records\":[]}");
@@ -224,7 +225,7 @@ final class BenchPlanCommand implements Callable<Integer> {
         f.get();
       }
     } catch (ExecutionException e) {
-      throw TrailwatchException.external("BENCH_FILL_FAILED", e.getCause(), "Cannot fill s3://%s: %s", bucket,
+      throw TrailwatchException.wrap(ErrorCode.BENCH_FILL_FAILED, e.getCause(), "Cannot fill s3://%s: %s", bucket,
           e.getCause().getMessage());
     } finally {
       pool.shutdownNow();
@@ -248,7 +249,7 @@ final class BenchPlanCommand implements Callable<Integer> {
 
   private static void check(String option, int value, int min, int max) {
     if (value < min || value > max) {
-      throw TrailwatchException.user("BAD_BENCH_OPTION", "Cannot set %s to %d: must be between %d and %d", option,
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot set %s to %d: must be between %d and %d", option,
           value, min, max);
     }
   }

@@ -1,5 +1,6 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.cli.Output;
 import io.trailwatch.alerting.AlertJson;
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
     if (Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isPresent() && !Files.exists(dir.resolve(MARKER))) {
-          throw TrailwatchException.user("DEMO_DIR_NOT_EMPTY",
+          throw TrailwatchException.of(ErrorCode.DEMO_DIR_NOT_EMPTY,
               "Cannot use --dir %s: it is not empty and was not made by 'trailwatch demo'", dir);
         }
       }

@@ -1,5 +1,6 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.generate.GeneratedOrg;
 import io.trailwatch.generate.GeneratorSpec;
@@ -39,14 +40,14 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       spec = new GeneratorSpec(days, accounts, principals, eventsPerHour, seed, D.end()).validate();
     } catch (IllegalArgumentException e) {
-      throw TrailwatchException.user("BAD_GENERATOR_OPTION", "Cannot generate: %s", e.getMessage());
+      throw TrailwatchException.of(ErrorCode.BAD_GENERATOR_OPTION, "Cannot generate: %s", e.getMessage());
     }
     long t0 = System.nanoTime();
     GeneratedOrg org;
     try {
       org = SyntheticOrg.generate(spec, out);
     } catch (IOException e) {
-      throw TrailwatchException.user("OUTPUT_NOT_WRITABLE", "Cannot write to --out %s: %s", out, e.getMessage());
+      throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot write to --out %s: %s", out, e.getMessage());
     }
     System.out.printf("generated %,d events in %,d files under %s in %.1fs%n", org.events(), org.files(),
         org.logsDir(), (System.nanoTime() - t0) / 1e9);

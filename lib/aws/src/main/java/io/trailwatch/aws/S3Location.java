@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.util.regex.Pattern;
 
@@ -18,14 +19,14 @@ public record S3Location(String bucket, String prefix) {
   /** @param option the flag the text came from, named in errors */
   public static S3Location parse(String option, String uri) {
     if (!isS3(uri)) {
-      throw TrailwatchException.user("BAD_S3_URI", "Cannot parse %s '%s': expected s3://bucket[/prefix]", option, uri);
+      throw TrailwatchException.of(ErrorCode.BAD_S3_URI, "Cannot parse %s '%s': expected s3://bucket[/prefix]", option, uri);
     }
     String rest = uri.substring(uri.indexOf("://") + 3);
     int slash = rest.indexOf('/');
     String bucket = slash < 0 ? rest : rest.substring(0, slash);
     String prefix = slash < 0 ? "" : rest.substring(slash + 1);
     if (!BUCKET.matcher(bucket).matches()) {
-      throw TrailwatchException.user("BAD_S3_URI", "Cannot parse %s '%s': '%s' is not a bucket name", option, uri,
+      throw TrailwatchException.of(ErrorCode.BAD_S3_URI, "Cannot parse %s '%s': '%s' is not a bucket name", option, uri,
           bucket);
     }
     while (prefix.startsWith("/")) {

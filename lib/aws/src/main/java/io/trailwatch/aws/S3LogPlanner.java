@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.ingest.LogFile;
@@ -112,7 +113,7 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
     try {
       Listing top = list(awsLogs, true);
       if (top.prefixes().isEmpty() && top.objects().isEmpty()) {
-        throw TrailwatchException.user("LOGS_NOT_CLOUDTRAIL",
+        throw TrailwatchException.of(ErrorCode.LOGS_NOT_CLOUDTRAIL,
             "Cannot read --logs %s: nothing under %s (expected the layout AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)",
             where, where.uri(awsLogs));
       }
@@ -233,19 +234,19 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
     try {
       return retrying.call(op);
     } catch (NoSuchBucketException e) {
-      throw TrailwatchException.user("LOGS_NOT_FOUND", "Cannot list %s: no such bucket", uri);
+      throw TrailwatchException.of(ErrorCode.LOGS_NOT_FOUND, "Cannot list %s: no such bucket", uri);
     } catch (S3Exception e) {
       String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
       if (e.statusCode() == 403) {
-        throw TrailwatchException.external("LOGS_ACCESS_DENIED", e, "Cannot list %s: access denied (403 %s)", uri,
+        throw TrailwatchException.wrap(ErrorCode.LOGS_ACCESS_DENIED, e, "Cannot list %s: access denied (403 %s)", uri,
             code);
       }
-      throw TrailwatchException.external("LOGS_NOT_READABLE", e, "Cannot list %s: S3 answered %d %s", uri,
+      throw TrailwatchException.wrap(ErrorCode.LOGS_NOT_READABLE, e, "Cannot list %s: S3 answered %d %s", uri,
           e.statusCode(), code);
     } catch (SdkClientException e) {
-      throw TrailwatchException.external("LOGS_NOT_READABLE", e, "Cannot list %s: %s", uri, e.getMessage());
+      throw TrailwatchException.wrap(ErrorCode.LOGS_NOT_READABLE, e, "Cannot list %s: %s", uri, e.getMessage());
     } catch (SdkException e) {
-      throw TrailwatchException.external("LOGS_NOT_READABLE", e, "Cannot list %s: %s", uri, e.getMessage());
+      throw TrailwatchException.wrap(ErrorCode.LOGS_NOT_READABLE, e, "Cannot list %s: %s", uri, e.getMessage());
     }
   }
 
@@ -265,11 +266,11 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw TrailwatchException.internal("PLAN_FAILED", e.getCause(), "Listing failed: %s", e.getCause());
+      throw TrailwatchException.wrap(ErrorCode.PLAN_FAILED, e.getCause(), "Listing failed: %s", e.getCause());
     } catch (InterruptedException e) {
       futures.forEach(fu -> fu.cancel(true));
       Thread.currentThread().interrupt();
-      throw TrailwatchException.external("PLAN_INTERRUPTED", e, "Interrupted while listing the log bucket");
+      throw TrailwatchException.wrap(ErrorCode.PLAN_INTERRUPTED, e, "Interrupted while listing the log bucket");
     }
     return out;
   }

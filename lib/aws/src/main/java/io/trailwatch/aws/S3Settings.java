@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.io.Serializable;
 import java.net.URI;
@@ -88,11 +89,11 @@ public record S3Settings(String endpoint, String region) implements Serializable
       URI u = new URI(endpoint);
       if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
           || u.getHost() == null) {
-        throw TrailwatchException.user("BAD_S3_ENDPOINT",
+        throw TrailwatchException.of(ErrorCode.BAD_S3_ENDPOINT,
             "Cannot use S3 endpoint '%s': expected http(s)://host[:port]", endpoint);
       }
     } catch (URISyntaxException e) {
-      throw TrailwatchException.user("BAD_S3_ENDPOINT", "Cannot use S3 endpoint '%s': %s", endpoint, e.getReason());
+      throw TrailwatchException.of(ErrorCode.BAD_S3_ENDPOINT, "Cannot use S3 endpoint '%s': %s", endpoint, e.getReason());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -267,7 +268,7 @@ class S3LogPlannerTest {
     S3LogPlanner planner = new S3LogPlanner(denying, false, S3Location.parse("--logs", "s3://" + bucket + "/org"), 1,
         1000, new Retrying(8, 1, 2, ms -> { }));
     TrailwatchException e = assertThrows(TrailwatchException.class, () -> plan(planner, H));
-    assertEquals("LOGS_ACCESS_DENIED", e.code());
+    assertEquals(ErrorCode.LOGS_ACCESS_DENIED, e.code());
     assertEquals(TrailwatchException.Kind.EXTERNAL, e.kind());
     assertTrue(e.getMessage().contains("s3://" + bucket + "/org/AWSLogs/"), e.getMessage());
     assertEquals(1, planner.listRequests(), "access denied is not retried");
@@ -278,7 +279,7 @@ class S3LogPlannerTest {
     S3LogPlanner planner = new S3LogPlanner(client, false, S3Location.parse("--logs", "s3://no-such-bucket-tw"), 2,
         1000, Retrying.standard());
     TrailwatchException e = assertThrows(TrailwatchException.class, () -> plan(planner, H));
-    assertEquals("LOGS_NOT_FOUND", e.code());
+    assertEquals(ErrorCode.LOGS_NOT_FOUND, e.code());
     assertEquals(TrailwatchException.Kind.USER, e.kind());
   }
 
@@ -286,7 +287,7 @@ class S3LogPlannerTest {
   void bucketWithoutAwsLogsIsAUserError() {
     MOTO.put(bucket, "something/else.txt", "x");
     TrailwatchException e = assertThrows(TrailwatchException.class, () -> plan(planner("", 1000), H));
-    assertEquals("LOGS_NOT_CLOUDTRAIL", e.code());
+    assertEquals(ErrorCode.LOGS_NOT_CLOUDTRAIL, e.code());
   }
 
   @Test
@@ -296,7 +297,7 @@ class S3LogPlannerTest {
       S3LogPlanner planner = new S3LogPlanner(dead, false, S3Location.parse("--logs", "s3://" + bucket + "/x"), 1,
           1000, new Retrying(2, 1, 2, ms -> { }));
       TrailwatchException e = assertThrows(TrailwatchException.class, () -> plan(planner, H));
-      assertEquals("LOGS_NOT_READABLE", e.code());
+      assertEquals(ErrorCode.LOGS_NOT_READABLE, e.code());
       assertEquals(TrailwatchException.Kind.EXTERNAL, e.kind());
       assertTrue(e.getMessage().contains("s3://" + bucket + "/x/AWSLogs/"), e.getMessage());
       assertEquals(2, planner.listRequests(), "a refused connection is retried");

@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,7 +47,7 @@ class S3SettingsTest {
   void badEndpointIsAUserError() {
     TrailwatchException e = assertThrows(TrailwatchException.class,
         () -> S3Settings.from(k -> null, Map.of("AWS_ENDPOINT_URL", "localhost:9000")));
-    assertEquals("BAD_S3_ENDPOINT", e.code());
+    assertEquals(ErrorCode.BAD_S3_ENDPOINT, e.code());
   }
 
   @Test
@@ -65,7 +66,7 @@ class S3SettingsTest {
     assertEquals(new S3Location("trail-bucket", "a/b/"), S3Location.parse("--logs", "s3://trail-bucket/a/b"));
     assertEquals("s3a://trail-bucket/a/b", S3Location.parse("--state", "s3://trail-bucket/a/b/").s3a());
     assertEquals("s3a://trail-bucket", S3Location.parse("--state", "s3a://trail-bucket").s3a());
-    assertEquals("BAD_S3_URI", assertThrows(TrailwatchException.class,
+    assertEquals(ErrorCode.BAD_S3_URI, assertThrows(TrailwatchException.class,
         () -> S3Location.parse("--logs", "s3://Bad_Bucket/x")).code());
   }
 }

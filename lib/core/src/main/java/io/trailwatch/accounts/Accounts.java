@@ -1,5 +1,6 @@
 package io.trailwatch.accounts;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,16 +26,16 @@ public final class Accounts {
     try {
       lines = Files.readAllLines(csv);
     } catch (NoSuchFileException e) {
-      throw TrailwatchException.user("ACCOUNTS_NOT_FOUND", "Cannot read --accounts %s: no such file", csv);
+      throw TrailwatchException.of(ErrorCode.ACCOUNTS_NOT_FOUND, "Cannot read --accounts %s: no such file", csv);
     } catch (IOException e) {
-      throw TrailwatchException.user("ACCOUNTS_NOT_READABLE", "Cannot read --accounts %s: %s", csv, e.getMessage());
+      throw TrailwatchException.of(ErrorCode.ACCOUNTS_NOT_READABLE, "Cannot read --accounts %s: %s", csv, e.getMessage());
     }
     return parse(lines, csv.toString());
   }
 
   static List<Account> parse(List<String> lines, String origin) {
     if (lines.isEmpty() || !lines.get(0).strip().replace("\uFEFF", "").equals(HEADER)) {
-      throw TrailwatchException.user("BAD_ACCOUNTS_FILE", "Cannot read accounts file %s: the first line must be '%s'",
+      throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE, "Cannot read accounts file %s: the first line must be '%s'",
           origin, HEADER);
     }
     List<Account> out = new ArrayList<>();
@@ -47,28 +48,28 @@ public final class Accounts {
       String[] cols = line.split(",", -1);
       int n = i + 1;
       if (cols.length != 3) {
-        throw TrailwatchException.user("BAD_ACCOUNTS_FILE", "Cannot read accounts file %s line %d: expected 3 columns, found %d",
+        throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE, "Cannot read accounts file %s line %d: expected 3 columns, found %d",
             origin, n, cols.length);
       }
       String id = cols[0].strip();
       String bu = cols[2].strip();
       if (!ACCOUNT_ID.matcher(id).matches()) {
-        throw TrailwatchException.user("BAD_ACCOUNTS_FILE", "Cannot read accounts file %s line %d: account_id '%s' is not 12 digits",
+        throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE, "Cannot read accounts file %s line %d: account_id '%s' is not 12 digits",
             origin, n, id);
       }
       if (!BU.matcher(bu).matches()) {
-        throw TrailwatchException.user("BAD_ACCOUNTS_FILE",
+        throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE,
             "Cannot read accounts file %s line %d: business_unit '%s' must be 1-64 letters, digits, '_', '.' or '-'",
             origin, n, bu);
       }
       if (!ids.add(id)) {
-        throw TrailwatchException.user("BAD_ACCOUNTS_FILE", "Cannot read accounts file %s line %d: account %s is listed twice",
+        throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE, "Cannot read accounts file %s line %d: account %s is listed twice",
             origin, n, id);
       }
       out.add(new Account(id, cols[1].strip(), bu));
     }
     if (out.isEmpty()) {
-      throw TrailwatchException.user("BAD_ACCOUNTS_FILE", "Cannot read accounts file %s: it lists no accounts", origin);
+      throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE, "Cannot read accounts file %s: it lists no accounts", origin);
     }
     return List.copyOf(out);
   }
@@ -80,7 +81,7 @@ public final class Accounts {
     }
     List<Account> out = all.stream().filter(a -> a.businessUnit().equals(bu)).toList();
     if (out.isEmpty()) {
-      throw TrailwatchException.user("UNKNOWN_BU", "Cannot select --bu %s: no account in the accounts file belongs to it (known: %s)",
+      throw TrailwatchException.of(ErrorCode.UNKNOWN_BU, "Cannot select --bu %s: no account in the accounts file belongs to it (known: %s)",
           bu, String.join(", ", all.stream().map(Account::businessUnit).distinct().sorted().toList()));
     }
     return out;

@@ -1,5 +1,6 @@
 package io.trailwatch.alerting;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.core.TrailwatchException;
@@ -57,7 +58,7 @@ public final class AlertJson {
     try {
       return JSON.writeValueAsString(toMap(a));
     } catch (JsonProcessingException e) {
-      throw TrailwatchException.internal("ALERT_JSON", e, "Cannot write alert %s as JSON", a.alertId());
+      throw TrailwatchException.wrap(ErrorCode.ALERT_JSON, e, "Cannot write alert %s as JSON", a.alertId());
     }
   }
 
@@ -74,7 +75,7 @@ public final class AlertJson {
         }
       }
     } catch (IOException e) {
-      throw TrailwatchException.user("OUTPUT_NOT_WRITABLE", "Cannot write %s: %s", file, e.getMessage());
+      throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot write %s: %s", file, e.getMessage());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.trailwatch.config;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.trailwatch.identity.Globs;
 import java.io.Serializable;
@@ -32,7 +33,7 @@ public record AllowRule(
 
   void validate(String key) {
     if ("*".equals(account) && "*".equals(principal) && "*".equals(eventSource) && "*".equals(eventName)) {
-      throw io.trailwatch.core.TrailwatchException.user("BAD_CONFIG_VALUE",
+      throw io.trailwatch.core.TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,
           "Cannot set %s to a rule that matches everything: give account, principal, event-source or event-name", key);
     }
   }

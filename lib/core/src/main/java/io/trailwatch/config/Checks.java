@@ -1,5 +1,6 @@
 package io.trailwatch.config;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 
 /** Start-up checks on config values; messages name the key and the bad value. */
@@ -8,19 +9,19 @@ final class Checks {
 
   static void atLeast(String key, long value, long min) {
     if (value < min) {
-      throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s to %d: must be >= %d", key, value, min);
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s to %d: must be >= %d", key, value, min);
     }
   }
 
   static void atMost(String key, long value, long max) {
     if (value > max) {
-      throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s to %d: must be <= %d", key, value, max);
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s to %d: must be <= %d", key, value, max);
     }
   }
 
   static void notBlank(String key, String value) {
     if (value == null || value.isBlank()) {
-      throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s to an empty value", key);
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s to an empty value", key);
     }
   }
 

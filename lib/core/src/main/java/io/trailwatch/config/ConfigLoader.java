@@ -1,5 +1,6 @@
 package io.trailwatch.config;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -33,9 +34,9 @@ public final class ConfigLoader {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw TrailwatchException.user("CONFIG_NOT_FOUND", "Cannot read config %s: no such file", file);
+      throw TrailwatchException.of(ErrorCode.CONFIG_NOT_FOUND, "Cannot read config %s: no such file", file);
     } catch (IOException e) {
-      throw TrailwatchException.user("CONFIG_NOT_READABLE", "Cannot read config %s: %s", file, e.getMessage());
+      throw TrailwatchException.of(ErrorCode.CONFIG_NOT_READABLE, "Cannot read config %s: %s", file, e.getMessage());
     }
     return parse(text, file.toString());
   }
@@ -47,23 +48,23 @@ public final class ConfigLoader {
     } catch (UnrecognizedPropertyException e) {
       String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
           .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-      throw TrailwatchException.user("UNKNOWN_CONFIG_KEY", "Unknown config key '%s' in %s (known here: %s)",
+      throw TrailwatchException.of(ErrorCode.UNKNOWN_CONFIG_KEY, "Unknown config key '%s' in %s (known here: %s)",
           path(e), origin, known);
     } catch (InvalidFormatException e) {
-      throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s to '%s' in %s: expected %s",
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s to '%s' in %s: expected %s",
           path(e), e.getValue(), origin, expected(e.getTargetType()));
     } catch (MismatchedInputException e) {
-      throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s in %s: expected %s",
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s in %s: expected %s",
           path(e), origin, expected(e.getTargetType()));
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof JsonProcessingException cause && !(cause instanceof JsonMappingException)) {
-        throw TrailwatchException.user("BAD_CONFIG_SYNTAX", "Cannot parse %s as YAML: %s", origin,
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_SYNTAX, "Cannot parse %s as YAML: %s", origin,
             firstLine(cause.getMessage()));
       }
-      throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s in %s: %s", path(e), origin,
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s in %s: %s", path(e), origin,
           e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw TrailwatchException.user("BAD_CONFIG_SYNTAX", "Cannot parse %s as YAML: %s", origin,
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_SYNTAX, "Cannot parse %s as YAML: %s", origin,
           firstLine(e.getOriginalMessage()));
     }
     if (cfg == null) {

@@ -1,5 +1,6 @@
 package io.trailwatch.config;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.identity.IdentityTypes;
@@ -63,26 +64,26 @@ public record PolicyConfig(
     Checks.atLeast(p + ".many-new-behaviors", manyNewBehaviors, 1);
     for (Map.Entry<String, TypePolicy> e : identityTypes.entrySet()) {
       if (!DEFAULT_TYPE.equals(e.getKey()) && !IdentityTypes.ALL.contains(e.getKey())) {
-        throw TrailwatchException.user("BAD_CONFIG_VALUE",
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,
             "Cannot set %s.identity-types.%s: unknown identity type (known: %s, %s)", p, e.getKey(),
             String.join(", ", IdentityTypes.ALL), DEFAULT_TYPE);
       }
       if (e.getValue() == null) {
-        throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s.identity-types.%s to an empty value", p, e.getKey());
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.identity-types.%s to an empty value", p, e.getKey());
       }
     }
     for (Map.Entry<String, Severity> e : sensitiveActions.entrySet()) {
       String k = e.getKey();
       int colon = k.indexOf(':');
       if (colon <= 0 || colon == k.length() - 1 || e.getValue() == null) {
-        throw TrailwatchException.user("BAD_CONFIG_VALUE",
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,
             "Cannot set %s.sensitive-actions.'%s': keys are eventSource:eventName, e.g. iam.amazonaws.com:CreateUser, with a severity",
             p, k);
       }
     }
     for (int i = 0; i < allow.size(); i++) {
       if (allow.get(i) == null) {
-        throw TrailwatchException.user("BAD_CONFIG_VALUE", "Cannot set %s.allow[%d] to an empty rule", p, i);
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.allow[%d] to an empty rule", p, i);
       }
       allow.get(i).validate(p + ".allow[" + i + "]");
     }

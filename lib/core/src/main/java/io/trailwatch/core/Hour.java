@@ -24,14 +24,14 @@ public record Hour(Instant start) implements Comparable<Hour> {
   /** Parses {@code YYYY-MM-DDTHH} (UTC); any other form is a user error naming the option. */
   public static Hour parse(String option, String text) {
     if (text == null || !FORMAT.matcher(text).matches()) {
-      throw TrailwatchException.user("BAD_HOUR", "Cannot parse %s '%s': expected YYYY-MM-DDTHH in UTC, e.g. 2026-11-20T14",
+      throw TrailwatchException.of(ErrorCode.BAD_HOUR, "Cannot parse %s '%s': expected YYYY-MM-DDTHH in UTC, e.g. 2026-11-20T14",
           option, text);
     }
     try {
       LocalDateTime t = LocalDateTime.parse(text + ":00:00");
       return new Hour(t.toInstant(ZoneOffset.UTC));
     } catch (DateTimeParseException e) {
-      throw TrailwatchException.user("BAD_HOUR", "Cannot parse %s '%s': not a valid date and hour", option, text);
+      throw TrailwatchException.of(ErrorCode.BAD_HOUR, "Cannot parse %s '%s': not a valid date and hour", option, text);
     }
   }
 

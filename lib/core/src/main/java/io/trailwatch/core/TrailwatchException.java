@@ -25,33 +25,29 @@ public final class TrailwatchException extends RuntimeException {
     }
   }
 
-  private final Kind kind;
-  private final String code;
+  private final ErrorCode code;
 
-  private TrailwatchException(Kind kind, String code, String message, Throwable cause) {
+  private TrailwatchException(ErrorCode code, String message, Throwable cause) {
     super(message, cause);
-    this.kind = kind;
     this.code = code;
   }
 
-  public static TrailwatchException user(String code, String format, Object... args) {
-    return new TrailwatchException(Kind.USER, code, String.format(format, args), null);
+  /** An error of {@code code}'s kind, with a message naming what failed. */
+  public static TrailwatchException of(ErrorCode code, String format, Object... args) {
+    return new TrailwatchException(code, String.format(format, args), null);
   }
 
-  public static TrailwatchException external(String code, Throwable cause, String format, Object... args) {
-    return new TrailwatchException(Kind.EXTERNAL, code, String.format(format, args), cause);
-  }
-
-  public static TrailwatchException internal(String code, Throwable cause, String format, Object... args) {
-    return new TrailwatchException(Kind.INTERNAL, code, String.format(format, args), cause);
+  /** A foreign exception wrapped once, where it happened, with the resource named in the message. */
+  public static TrailwatchException wrap(ErrorCode code, Throwable cause, String format, Object... args) {
+    return new TrailwatchException(code, String.format(format, args), cause);
   }
 
   public Kind kind() {
-    return kind;
+    return code.kind();
   }
 
-  /** A stable, machine-readable error code such as {@code BAD_HOUR} or {@code UNKNOWN_CONFIG_KEY}. */
-  public String code() {
+  /** The stable, machine-readable code, such as {@link ErrorCode#BAD_HOUR}. */
+  public ErrorCode code() {
     return code;
   }
 }

@@ -1,5 +1,6 @@
 package io.trailwatch.config;
 
+import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class ConfigLoaderTest {
 
   @Test
   void theShippedExampleIsTheDefaults() throws Exception {
-    Path example = Path.of("").toAbsolutePath().getParent().resolve("trailwatch.example.yaml");
+    Path example = Path.of(System.getProperty("trailwatch.project.root", "../..")).resolve("trailwatch.example.yaml");
     assertEquals(TrailwatchConfig.defaults(), ConfigLoader.load(example));
   }
 
@@ -83,16 +84,16 @@ class ConfigLoaderTest {
   @Test
   void unknownKeysAreRejectedByName() {
     TrailwatchException e = error("policy:\n  learnin-days: 3\n");
-    assertEquals("UNKNOWN_CONFIG_KEY", e.code());
+    assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, e.code());
     assertEquals(TrailwatchException.Kind.USER, e.kind());
     assertTrue(e.getMessage().contains("policy.learnin-days"), e.getMessage());
-    assertEquals("UNKNOWN_CONFIG_KEY", error("nonsense: 1\n").code());
+    assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("nonsense: 1\n").code());
   }
 
   @Test
   void badValuesNameTheKey() {
     TrailwatchException e = error("policy:\n  learning-days: -3\n");
-    assertEquals("BAD_CONFIG_VALUE", e.code());
+    assertEquals(ErrorCode.BAD_CONFIG_VALUE, e.code());
     assertTrue(e.getMessage().contains("policy.learning-days") && e.getMessage().contains("-3"), e.getMessage());
     assertTrue(error("policy:\n  identity-types: {Robot: {alert-on: never}}\n").getMessage()
         .contains("policy.identity-types.Robot"));
@@ -100,13 +101,13 @@ class ConfigLoaderTest {
     assertTrue(error("baseline:\n  retention-days: lots\n").getMessage().contains("baseline.retention-days"));
     assertTrue(error("ingest:\n  gunzip: fast\n").getMessage().contains("ingest.gunzip"));
     assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
-    assertEquals("BAD_CONFIG_SYNTAX", error("policy:\n  a: b\n   - c: [\n").code());
+    assertEquals(ErrorCode.BAD_CONFIG_SYNTAX, error("policy:\n  a: b\n   - c: [\n").code());
   }
 
   @Test
   void aMissingFileIsAUserError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     TrailwatchException e = assertThrows(TrailwatchException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
-    assertEquals("CONFIG_NOT_FOUND", e.code());
+    assertEquals(ErrorCode.CONFIG_NOT_FOUND, e.code());
     Files.writeString(dir.resolve("ok.yaml"), "baseline:\n  retention-days: 60\n");
     assertEquals(60, ConfigLoader.load(dir.resolve("ok.yaml")).baseline().retentionDays());
   }

@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.config.GunzipMode;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -49,7 +50,7 @@ final class Gunzip {
   /** Throws when {@code mode} demands libdeflate and it did not load in this JVM. */
   static void require(GunzipMode mode) {
     if (mode == GunzipMode.LIBDEFLATE && Loaded.LIB == null) {
-      throw TrailwatchException.user("LIBDEFLATE_UNAVAILABLE",
+      throw TrailwatchException.of(ErrorCode.LIBDEFLATE_UNAVAILABLE,
           "ingest.gunzip is libdeflate but it cannot be used here: %s", Loaded.PROBLEM);
     }
   }

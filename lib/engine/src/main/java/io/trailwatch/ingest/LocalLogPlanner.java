@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.accounts.Account;
 
 import io.trailwatch.core.TrailwatchException;
@@ -22,7 +23,7 @@ public final class LocalLogPlanner implements LogPlanner {
   /** @param logsDir the folder that holds {@code AWSLogs/} (or {@code AWSLogs/} itself) */
   public LocalLogPlanner(Path logsDir) {
     if (!Files.isDirectory(logsDir)) {
-      throw TrailwatchException.user("LOGS_NOT_FOUND", "Cannot read --logs %s: no such folder", logsDir);
+      throw TrailwatchException.of(ErrorCode.LOGS_NOT_FOUND, "Cannot read --logs %s: no such folder", logsDir);
     }
     Path p = logsDir.resolve("AWSLogs");
     if (Files.isDirectory(p)) {
@@ -30,7 +31,7 @@ public final class LocalLogPlanner implements LogPlanner {
     } else if (logsDir.getFileName() != null && logsDir.getFileName().toString().equals("AWSLogs")) {
       this.awsLogs = logsDir;
     } else {
-      throw TrailwatchException.user("LOGS_NOT_CLOUDTRAIL",
+      throw TrailwatchException.of(ErrorCode.LOGS_NOT_CLOUDTRAIL,
           "Cannot read --logs %s: it has no AWSLogs/ folder (expected the layout AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/)",
           logsDir);
     }
@@ -131,7 +132,7 @@ public final class LocalLogPlanner implements LogPlanner {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       ds.forEach(out::add);
     } catch (IOException e) {
-      throw TrailwatchException.external("LOGS_NOT_READABLE", e, "Cannot list %s: %s", dir, e.getMessage());
+      throw TrailwatchException.wrap(ErrorCode.LOGS_NOT_READABLE, e, "Cannot list %s: %s", dir, e.getMessage());
     }
     out.sort(Comparator.naturalOrder());
     return out;

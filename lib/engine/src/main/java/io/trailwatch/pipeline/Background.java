@@ -1,5 +1,6 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,11 +89,11 @@ final class Background implements AutoCloseable {
       if (e.getCause() instanceof Error err) {
         throw err;
       }
-      throw TrailwatchException.internal("BACKGROUND_FAILED", e.getCause(), "A background step failed: %s",
+      throw TrailwatchException.wrap(ErrorCode.BUG, e.getCause(), "A background step failed: %s",
           e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TrailwatchException.internal("INTERRUPTED", e, "Interrupted while waiting for a background step");
+      throw TrailwatchException.wrap(ErrorCode.INTERRUPTED, e, "Interrupted while waiting for a background step");
     }
   }
 

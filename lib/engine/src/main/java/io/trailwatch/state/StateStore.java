@@ -1,5 +1,6 @@
 package io.trailwatch.state;
 
+import io.trailwatch.core.ErrorCode;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 
@@ -75,7 +76,7 @@ public final class StateStore {
       } catch (RuntimeException e) {
         // Two jobs creating the same table: one wins, the other sees it on the next try.
         if (attempt >= 3) {
-          throw TrailwatchException.external("STATE_NOT_WRITABLE", e, "Cannot create Delta table %s: %s",
+          throw TrailwatchException.wrap(ErrorCode.STATE_NOT_WRITABLE, e, "Cannot create Delta table %s: %s",
               path(table), e.getMessage());
         }
       }
@@ -100,7 +101,7 @@ public final class StateStore {
       }
     }
     if (!wrong.isEmpty()) {
-      throw TrailwatchException.user("STATE_SCHEMA_MISMATCH", "Delta table %s does not have the columns this"
+      throw TrailwatchException.of(ErrorCode.STATE_SCHEMA_MISMATCH, "Delta table %s does not have the columns this"
           + " version of trailwatch needs: %s. It was made by another version or changed by hand; point --state at"
           + " a new folder, or add the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
     }

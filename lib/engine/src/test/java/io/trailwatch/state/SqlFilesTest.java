@@ -1,5 +1,6 @@
 package io.trailwatch.state;
 
+import io.trailwatch.testing.SharedData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** sql/ddl.sql describes the tables the jobs create, and every query in sql/queries.sql runs on them. */
 class SqlFilesTest extends SparkTest {
-  static final Path SQL = Path.of("").toAbsolutePath().getParent().resolve("sql");
+  static final Path SQL = SharedData.projectRoot().resolve("sql");
 
   @TempDir Path dir;
 

@@ -1,5 +1,6 @@
 package io.trailwatch.state;
 
+import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class StateStoreTest extends SparkTest {
     io.delta.tables.DeltaTable.create(spark).location(state.path(Tables.ALERTS)).addColumns(older).execute();
     var e = org.junit.jupiter.api.Assertions.assertThrows(io.trailwatch.core.TrailwatchException.class,
         state::ensureTables);
-    assertEquals("STATE_SCHEMA_MISMATCH", e.code());
+    assertEquals(ErrorCode.STATE_SCHEMA_MISMATCH, e.code());
     assertTrue(e.getMessage().contains(state.path(Tables.ALERTS)), e.getMessage());
     assertTrue(e.getMessage().contains("detect_hour (missing)"), e.getMessage());
     assertTrue(e.getMessage().contains("late (string, expected boolean)"), e.getMessage());

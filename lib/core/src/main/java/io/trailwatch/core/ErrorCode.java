@@ -1,0 +1,73 @@
+package io.trailwatch.core;
+
+import io.trailwatch.core.TrailwatchException.Kind;
+
+/**
+ * Every error trailwatch reports, each with its kind: whose problem it is, and so the exit code
+ * ({@link Kind#exitCode()}). Tests assert on these, never on message text.
+ */
+public enum ErrorCode {
+  // The command line and the configuration: the user fixes them. Exit 2, one line.
+  BAD_HOUR(Kind.USER),
+  BAD_DATE(Kind.USER),
+  BAD_RANGE(Kind.USER),
+  UNKNOWN_BU(Kind.USER),
+  BAD_ACCOUNTS_FILE(Kind.USER),
+  ACCOUNTS_NOT_FOUND(Kind.USER),
+  ACCOUNTS_NOT_READABLE(Kind.USER),
+  CONFIG_NOT_FOUND(Kind.USER),
+  CONFIG_NOT_READABLE(Kind.USER),
+  BAD_CONFIG_SYNTAX(Kind.USER),
+  BAD_CONFIG_VALUE(Kind.USER),
+  UNKNOWN_CONFIG_KEY(Kind.USER),
+  BAD_S3_URI(Kind.USER),
+  BAD_S3_ENDPOINT(Kind.USER),
+  LOGS_NOT_FOUND(Kind.USER),
+  LOGS_NOT_CLOUDTRAIL(Kind.USER),
+  STATE_NOT_A_FOLDER(Kind.USER),
+  /** A table made by another version, or changed by hand, lacks columns this version needs. */
+  STATE_SCHEMA_MISMATCH(Kind.USER),
+  OUTPUT_NOT_WRITABLE(Kind.USER),
+  LIBDEFLATE_UNAVAILABLE(Kind.USER),
+  // Tools (generate, demo, bench).
+  BAD_GENERATOR_OPTION(Kind.USER),
+  BAD_BENCH_OPTION(Kind.USER),
+  BENCH_BUCKET_IN_USE(Kind.USER),
+  DEMO_DIR_NOT_EMPTY(Kind.USER),
+  DUCKDB_MISSING(Kind.USER),
+  NO_ENDPOINT(Kind.USER),
+
+  // Something outside trailwatch failed: the cause is named. Exit 3.
+  LOGS_ACCESS_DENIED(Kind.EXTERNAL),
+  LOGS_NOT_READABLE(Kind.EXTERNAL),
+  PLAN_INTERRUPTED(Kind.EXTERNAL),
+  /** The state's store (S3 endpoint, folder) cannot be reached: connection refused, timeout, unknown host. */
+  STATE_UNREACHABLE(Kind.EXTERNAL),
+  /** The state's bucket does not exist. */
+  STATE_NOT_FOUND(Kind.EXTERNAL),
+  /** The state's store refused access (HTTP 403, file permissions). */
+  STATE_ACCESS_DENIED(Kind.EXTERNAL),
+  /** Any other failure to read or write a table of the state. */
+  STATE_IO_FAILED(Kind.EXTERNAL),
+  /** A table could not be created. */
+  STATE_NOT_WRITABLE(Kind.EXTERNAL),
+  /** Another job committed to the same table at the same time, and retrying did not help. */
+  STATE_COMMIT_CONFLICT(Kind.EXTERNAL),
+  BENCH_FILL_FAILED(Kind.EXTERNAL),
+
+  // Bugs: exit 4, with the stack trace.
+  ALERT_JSON(Kind.INTERNAL),
+  PLAN_FAILED(Kind.INTERNAL),
+  INTERRUPTED(Kind.INTERNAL),
+  BUG(Kind.INTERNAL);
+
+  private final Kind kind;
+
+  ErrorCode(Kind kind) {
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}
