@@ -50,18 +50,24 @@ public final class Main implements Runnable {
     }
     switch (te.kind()) {
       case USER -> System.err.println("trailwatch: " + te.getMessage());
-      case EXTERNAL -> {
-        System.err.println("trailwatch: " + te.getMessage());
-        if (te.getCause() != null) {
-          System.err.println("  cause: " + te.getCause());
-        }
-      }
+      // One line naming what failed and why; the message carries the cause (see TrailwatchException#wrap).
+      case EXTERNAL -> System.err.println("trailwatch: " + oneLine(te) + " [" + te.code() + "]");
       default -> {
         System.err.println("trailwatch: internal error [" + te.code() + "]: " + te.getMessage());
         te.printStackTrace(System.err);
       }
     }
     return te.kind().exitCode();
+  }
+
+  /** The message, with the cause appended when the message does not already say it, on one line. */
+  static String oneLine(TrailwatchException te) {
+    String msg = te.getMessage();
+    Throwable cause = te.getCause();
+    if (cause != null && cause.getMessage() != null && !msg.contains(cause.getMessage().strip())) {
+      msg += " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage().strip() + ")";
+    }
+    return msg.replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static TrailwatchException find(Throwable t) {

@@ -20,6 +20,14 @@ public final class S3a {
   public static Map<String, String> hadoopConf(S3Settings s) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("fs.s3a.aws.credentials.provider", CREDENTIALS_CHAIN);
+    // A store that is down, a bucket that does not exist or one that denies access fails the run
+    // within seconds, not after minutes of retries: a few attempts with short pauses, a missing
+    // bucket found when the file system opens. Throttling keeps s3a's own, longer retries.
+    m.put("fs.s3a.attempts.maximum", "3");
+    m.put("fs.s3a.retry.limit", "3");
+    m.put("fs.s3a.retry.interval", "250ms");
+    m.put("fs.s3a.connection.establish.timeout", "5000");
+    m.put("fs.s3a.bucket.probe", "2");
     if (s.endpoint() != null) {
       // On AWS itself s3a finds each bucket's region; an S3-compatible server takes the signing region given.
       m.put("fs.s3a.endpoint.region", s.region());

@@ -24,6 +24,7 @@ import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.state.IngestedFile;
+import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import java.sql.Timestamp;
@@ -82,6 +83,15 @@ public final class Pipeline {
    * ReadAhead}), and the tables it writes are written side by side.
    */
   public RunSummary detect(Hour hour, List<Account> accounts) {
+    try {
+      state.check();
+      return detectChecked(hour, accounts);
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("the state at " + state.root(), e);
+    }
+  }
+
+  private RunSummary detectChecked(Hour hour, List<Account> accounts) {
     long t0 = System.nanoTime();
     String runId = runId("detect");
     List<String> bus = businessUnits(accounts);
@@ -238,6 +248,15 @@ public final class Pipeline {
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
   public RunSummary buildBaseline(Window window, List<Account> accounts) {
+    try {
+      state.check();
+      return buildBaselineChecked(window, accounts);
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("the state at " + state.root(), e);
+    }
+  }
+
+  private RunSummary buildBaselineChecked(Window window, List<Account> accounts) {
     long t0 = System.nanoTime();
     String runId = runId("baseline");
     List<String> bus = businessUnits(accounts);

@@ -59,9 +59,13 @@ public final class StateStore {
   }
 
   private void create(String table, StructType schema, boolean byBusinessUnit) {
-    if (DeltaTable.isDeltaTable(spark, path(table))) {
-      checkSchema(table, schema);
-      return;
+    try {
+      if (DeltaTable.isDeltaTable(spark, path(table))) {
+        checkSchema(table, schema);
+        return;
+      }
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("Delta table " + path(table), e);
     }
     for (int attempt = 1; ; attempt++) {
       try {
@@ -74,12 +78,47 @@ public final class StateStore {
         b.execute();
         return;
       } catch (RuntimeException e) {
-        // Two jobs creating the same table: one wins, the other sees it on the next try.
-        if (attempt >= 3) {
-          throw TrailwatchException.wrap(ErrorCode.STATE_NOT_WRITABLE, e, "Cannot create Delta table %s: %s",
-              path(table), e.getMessage());
+        // Two jobs creating the same table: one wins, the other sees it on the next try. Nothing
+        // else is worth a retry: a store that is down, missing or denied says so at once.
+        if (attempt >= 3 || !StateFailures.isConflict(e)) {
+          throw StateFailures.classify("Delta table " + path(table), e).orElseGet(() -> TrailwatchException.wrap(
+              ErrorCode.STATE_NOT_WRITABLE, e, "Cannot create Delta table %s: %s", path(table), e.getMessage()));
         }
+        pause(attempt);
       }
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(200L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(200));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw TrailwatchException.wrap(ErrorCode.INTERRUPTED, ie, "Interrupted while creating the state's tables");
+    }
+  }
+
+  /** The state root as Hadoop names it ({@code file:/...}, {@code s3a://bucket/prefix}). */
+  public String root() {
+    return root;
+  }
+
+  /**
+   * Checks at the start of a run that the state's store answers: the root exists (it is created
+   * when missing) and can be listed. A store that is down, a bucket that does not exist or one
+   * that denies access fails here, at once, with an external error naming the root.
+   */
+  public void check() {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(p)) {
+        fs.mkdirs(p);
+      }
+      fs.listStatus(p);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw StateFailures.classify("the state at " + root, e).orElseGet(() -> TrailwatchException.wrap(
+          ErrorCode.STATE_IO_FAILED, e, "Cannot use the state at %s: %s", root, StateFailures.summary(e)));
     }
   }
 
