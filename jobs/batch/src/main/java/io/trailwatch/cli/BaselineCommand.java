@@ -7,7 +7,7 @@ import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.core.Window;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.pipeline.Progress;
-import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.core.RunSummary;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -9,7 +9,7 @@ import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
 import io.trailwatch.pipeline.Progress;
-import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.core.RunSummary;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trailwatch.core.TrailwatchException;
-import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.core.RunSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

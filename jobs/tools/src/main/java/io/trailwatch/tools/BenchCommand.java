@@ -17,7 +17,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
-import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.core.RunSummary;
 import io.trailwatch.pipeline.Sparks;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;

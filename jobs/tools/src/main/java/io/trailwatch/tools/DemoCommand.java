@@ -20,7 +20,7 @@ import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
-import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.core.RunSummary;
 import io.trailwatch.pipeline.Sparks;
 import io.trailwatch.state.StateStore;
 import java.io.IOException;

@@ -23,7 +23,7 @@ import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.Reasons;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
-import io.trailwatch.pipeline.RunSummary;
+import io.trailwatch.core.RunSummary;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.MotoServer;

@@ -1,5 +1,6 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.core.RunSummary;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -23,12 +24,12 @@ import io.trailwatch.ingest.QuarantineEntry;
 import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
-import io.trailwatch.state.IngestedFile;
 import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
-import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,14 +37,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -61,9 +58,17 @@ public final class Pipeline {
   private final LogOpener opener;
   private final StateStore state;
   private final Progress progress;
+  private final Clock clock;
 
   public Pipeline(SparkSession spark, TrailwatchConfig cfg, LogPlanner planner, LogOpener opener, StateStore state,
       Progress progress) {
+    this(spark, cfg, planner, opener, state, progress, Clock.systemUTC());
+  }
+
+  /** With the clock that run ids, the run ledger and the run's timings read (a backtest replays time). */
+  public Pipeline(SparkSession spark, TrailwatchConfig cfg, LogPlanner planner, LogOpener opener, StateStore state,
+      Progress progress, Clock clock) {
+    this.clock = clock;
     this.spark = spark;
     this.cfg = cfg;
     this.planner = planner;
@@ -91,56 +96,37 @@ public final class Pipeline {
     }
   }
 
+  /**
+   * The stages of one hourly run, top to bottom. Each takes and returns plain values; what runs
+   * beside them (tables checked, logs listed, the hour read ahead, ledgers and history loaded) is
+   * arranged by {@link Overlap}, which hands them their inputs.
+   */
   private RunSummary detectChecked(Hour hour, List<Account> accounts) {
-    long t0 = System.nanoTime();
-    String runId = runId("detect");
+    Instant started = clock.instant();
+    String runId = runId("detect", started);
     List<String> bus = businessUnits(accounts);
+    Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
-    try (Background background = new Background()) {
-      // Each table is checked (created on first use) on its own thread; each step waits for the tables it reads.
-      Map<String, Future<?>> ready = new HashMap<>();
-      Tables.ALL.forEach(t -> ready.put(t, background.submit(() -> state.ensureTable(t))));
-      Future<Map<String, Instant>> history = background.after(ready.get(Tables.PRINCIPALS),
-          () -> state.historyStart(bus, hour.start()));
-      Future<List<Alert>> recorded = background.after(ready.get(Tables.ALERTS), () -> state.alerts(bus, hour.start()));
-      background.after(ready.get(Tables.BASELINE), () -> state.prepare(Tables.BASELINE, bus));
-      background.after(ready.get(Tables.PRINCIPALS), () -> state.prepare(Tables.PRINCIPALS, bus));
-      Instant from = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
-      Future<LogPlanner.Plan> planned = background.submit(() -> planner.plan(accounts, from,
-          hour.end().plus(deliveryLag())));
-      ReadAhead<HourRead> ahead = ReadAhead.start(spark.sparkContext(), background,
-          background.after(planned, () -> filesOf(Background.get(planned), hour)), files -> read(hour, files));
-      FileSelection selection;
-      List<Section> sections = new ArrayList<>();
-      try {
-        selection = selectFiles(hour, from, bus, planned, background, ready);
-        progress.step("hour " + hour + ": " + selection.describe());
-        for (Map.Entry<Hour, List<LogFile>> e : selection.byEventHour().entrySet()) {
-          Hour h = e.getKey();
-          HourRead r = h.equals(hour) ? ahead.take(e.getValue(), files -> read(h, files)) : read(h, e.getValue());
-          sections.add(examine(h, r, hour, bus, history, background));
-        }
-      } finally {
-        ahead.drop();
+    try (Overlap overlap = new Overlap(spark.sparkContext(), state, bus, hour, lateFrom,
+        () -> planner.plan(accounts, lateFrom, hour.end().plus(deliveryLag())),
+        plan -> FileSelection.filesOf(plan, hour, deliveryLag()), files -> read(hour, files))) {
+      FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
+          overlap.detectedHours(), deliveryLag());
+      progress.step("hour " + hour + ": " + files.describe());
+      List<HourResult> hours = new ArrayList<>();
+      for (Map.Entry<Hour, List<LogFile>> e : files.byEventHour().entrySet()) {
+        Hour h = e.getKey();
+        HourRead seen = h.equals(hour) ? overlap.readOwnHour(e.getValue(), f -> read(h, f)) : read(h, e.getValue());
+        overlap.tablesReady();
+        Overlap.Both<Compared, Compared> compared = overlap.both(() -> compareBehaviors(seen, bus, hour),
+            () -> comparePrincipals(seen, bus, hour));
+        Policy.Decision decision = decide(seen, compared.first(), compared.second(), h, hour, overlap.history());
+        hours.add(new HourResult(h, seen, compared.first(), compared.second(), decision));
       }
-
-      List<Alert> earlier = Background.get(recorded);
-      List<Alert> fresh = notRecorded(sections.stream().flatMap(x -> x.decision().alerts().stream()).toList(),
-          earlier);
-      List<QuarantineEntry> quarantine = quarantine(selection.rejected(), sections);
-      ready.values().forEach(Background::get);
-      background.all(List.of(
-          () -> state.appendAlerts(fresh, runId),
-          () -> sections.forEach(x -> mergeBaseline(x.behaviorWrites(), bus)),
-          () -> sections.forEach(x -> mergePrincipals(x.principalWrites(), bus)),
-          () -> state.appendIngested(selection.toRecord(), runId),
-          () -> state.recordQuarantine(quarantine, bus, runId, hour.start())));
-      List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
-      progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
-
-      RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), selection.rejected(), sections, alerts,
-          t0);
-      recordRun(summary);
+      List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap);
+      RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), files.rejected(),
+          hours.stream().map(Part::of).toList(), alerts, started);
+      recordRun(summary, started);
       return summary;
     }
   }
@@ -162,57 +148,40 @@ public final class Pipeline {
   }
 
   /**
-   * The files of one run. For a business unit that this hour's run already read, exactly the
-   * files its ledger rows name (a rerun reads the same files). Otherwise, the hour's planned
-   * files, plus the files of earlier hours (that had a run) which the ledger does not hold for
-   * that hour: delivered after that run.
+   * Stores what the run found, side by side: the alerts not recorded yet, the baseline and
+   * principal rows that change, the file ledger and the quarantine. Returns the run's alerts
+   * (recorded earlier by a first run of the hour, and new).
    */
-  private FileSelection selectFiles(Hour hour, Instant from, List<String> bus, Future<LogPlanner.Plan> planned,
-      Background background, Map<String, Future<?>> ready) {
-    // The ledgers are read while the logs are listed; a rerun's own files are taken from its ledger rows.
-    Future<Map<Instant, Set<String>>> detected = background.after(ready.get(Tables.RUNS),
-        () -> state.detectedHours(bus, from, hour.start()));
-    Background.get(ready.get(Tables.INGESTED_FILES));
-    List<IngestedFile> recorded = state.ingested(bus, from, hour.end());
-    TreeMap<Hour, List<LogFile>> byHour = new TreeMap<>();
-    byHour.put(hour, new ArrayList<>());
-    Set<String> rerun = new TreeSet<>();
-    for (IngestedFile i : recorded) {
-      if (i.detectHour().equals(hour.start())) {
-        byHour.computeIfAbsent(new Hour(i.eventHour()), h -> new ArrayList<>()).add(i.file());
-        rerun.add(i.file().businessUnit());
-      }
-    }
-    LogPlanner.Plan all = Background.get(planned);
-    if (rerun.containsAll(bus)) {
-      return new FileSelection(hour, byHour, List.of(), rerun);
-    }
-    LogPlanner.Plan plan = all.without(rerun);
-    byHour.get(hour).addAll(filesOf(plan, hour));
-    Set<String> done = new HashSet<>();
-    recorded.forEach(i -> done.add(i.file().uri() + "@" + i.eventHour()));
-    for (Map.Entry<Instant, Set<String>> run : Background.get(detected).entrySet()) {
-      Hour p = new Hour(run.getKey());
-      // Late files of p: those of business units whose run of p completed, not read for p yet.
-      List<LogFile> late = filesOf(plan, p).stream().filter(f -> run.getValue().contains(f.businessUnit()))
-          .filter(f -> !done.contains(f.uri() + "@" + p.start())).toList();
-      if (!late.isEmpty()) {
-        byHour.computeIfAbsent(p, h -> new ArrayList<>()).addAll(late);
-      }
-    }
-    return new FileSelection(hour, byHour, plan.rejected(), rerun);
+  private List<Alert> commit(String runId, Hour hour, List<String> bus, FileSelection files, List<HourResult> hours,
+      Overlap overlap) {
+    List<Alert> earlier = overlap.recordedAlerts();
+    List<Alert> fresh = notRecorded(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList(), earlier);
+    List<QuarantineEntry> quarantine = quarantine(files.rejected(), hours);
+    overlap.sideBySide(List.of(
+        () -> state.appendAlerts(fresh, runId),
+        () -> hours.forEach(x -> mergeBaseline(x.behaviors().writes(spark), bus)),
+        () -> hours.forEach(x -> mergePrincipals(x.principals().writes(spark), bus)),
+        () -> state.appendIngested(files.toRecord(), runId),
+        () -> state.recordQuarantine(quarantine, bus, runId, hour.start())));
+    List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
+    progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
+    return alerts;
   }
 
-  /** The planned files that can hold events of {@code h}: named from h up to the delivery lag after it. */
-  private List<LogFile> filesOf(LogPlanner.Plan plan, Hour h) {
-    Instant last = h.end().plus(deliveryLag());
-    return plan.files().stream().filter(f -> !f.fileTime().isBefore(h.start()) && !f.fileTime().isAfter(last))
-        .toList();
+  /** Stage 2's value: one event hour's files, read and reduced to behaviours (collected: few rows). */
+  record HourRead(List<LogFile> files, List<Row> behaviors, CloudTrailReader.ReadStats stats) {
+    HourRead {
+      files = List.copyOf(files);
+      behaviors = List.copyOf(behaviors);
+    }
+
+    /** The behaviours without their context lists, as a local Dataset: what the comparisons need. */
+    Dataset<Row> withoutContext(SparkSession spark) {
+      return Behaviors.withoutContext(spark.createDataFrame(behaviors, Behaviors.CONTEXT));
+    }
   }
 
-  /** One event hour's files, read and reduced to behaviours (collected: few rows). */
-  private record HourRead(List<LogFile> files, List<Row> behaviors, CloudTrailReader.ReadStats stats) {}
-
+  /** Stage 2: one event hour's files, read in Spark tasks that reduce them to behaviour rows. */
   private HourRead read(Hour eventHour, List<LogFile> files) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
     List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
@@ -221,29 +190,53 @@ public final class Pipeline {
     return new HourRead(files, behaviors, read.stats());
   }
 
-  /** Compares one event hour's behaviours and their principals with the state as of the run, and decides. */
-  private Section examine(Hour eventHour, HourRead read, Hour detectHour, List<String> bus,
-      Future<Map<String, Instant>> history, Background background) {
-    List<LogFile> files = read.files();
-    List<Row> behaviors = read.behaviors();
-    CloudTrailReader.ReadStats stats = read.stats();
-    Dataset<Row> seen = Behaviors.withoutContext(spark.createDataFrame(behaviors, Behaviors.CONTEXT));
-    Future<Rows> comparing = background.submit(() -> Rows.of(Baselines.compare(seen,
-        state.of(Tables.BASELINE, bus), Behaviors.KEY, detectHour.start())));
-    Rows principals = Rows.of(Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
-        Behaviors.PRINCIPAL_KEY, detectHour.start()));
-    Rows compared = Background.get(comparing);
-    List<Candidate> candidates = Baselines.candidates(compared.rows(), principals.rows(), behaviors,
+  /** Stage 3's value: rows of a comparison with the state ({@link Baselines#compare}), collected, with their schema. */
+  record Compared(StructType schema, List<Row> rows) {
+    static Compared of(Dataset<Row> compared) {
+      return new Compared(compared.schema(), compared.collectAsList());
+    }
+
+    /** The rows a MERGE must write, as a local Dataset (no job to compute it again). */
+    Dataset<Row> writes(SparkSession spark) {
+      return spark.createDataFrame(rows.stream().filter(r -> r.<Boolean>getAs("needs_write")).toList(), schema);
+    }
+  }
+
+  /** Stage 3: the hour's behaviours against the baseline as of the detect hour. */
+  private Compared compareBehaviors(HourRead seen, List<String> bus, Hour detectHour) {
+    return Compared.of(Baselines.compare(seen.withoutContext(spark), state.of(Tables.BASELINE, bus), Behaviors.KEY,
+        detectHour.start()));
+  }
+
+  /** Stage 3: the hour's principals against the principals table as of the detect hour. */
+  private Compared comparePrincipals(HourRead seen, List<String> bus, Hour detectHour) {
+    return Compared.of(Baselines.compare(Behaviors.principals(seen.withoutContext(spark)),
+        state.of(Tables.PRINCIPALS, bus), Behaviors.PRINCIPAL_KEY, detectHour.start()));
+  }
+
+  /** Stage 4: the policy's alerts for one event hour, from what was new (or, for some types, anything). */
+  private Policy.Decision decide(HourRead seen, Compared behaviors, Compared principals, Hour eventHour,
+      Hour detectHour, Map<String, Instant> history) {
+    List<Candidate> candidates = Baselines.candidates(behaviors.rows(), principals.rows(), seen.behaviors(),
         detectHour.start(), anyActivityTypes());
-    long newBehaviors = candidates.stream().filter(c -> !c.known()).count();
-    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, Background.get(history));
-    Totals totals = Totals.of(behaviors);
-    progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + files.size()
-        + " files, " + stats.records() + " records (" + stats.inWindow() + " in the hour), " + totals.behaviors()
-        + " behaviours, " + newBehaviors + " new, " + decision.alerts().size() + " alerts"
-        + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet()));
-    return new Section(eventHour, files, stats, totals, newBehaviors, decision,
-        compared.needingWrite(spark), principals.needingWrite(spark));
+    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, history);
+    progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + seen.files().size()
+        + " files, " + seen.stats().records() + " records (" + seen.stats().inWindow() + " in the hour), "
+        + seen.behaviors().size() + " behaviours, " + newBehaviors(candidates) + " new, "
+        + decision.alerts().size() + " alerts" + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet()));
+    return decision;
+  }
+
+  private static long newBehaviors(List<Candidate> candidates) {
+    return candidates.stream().filter(c -> !c.known()).count();
+  }
+
+  /** One event hour of a detect run: what was read, compared and decided. */
+  record HourResult(Hour eventHour, HourRead seen, Compared behaviors, Compared principals,
+      Policy.Decision decision) {
+    long newBehaviors() {
+      return behaviors.rows().stream().filter(r -> !r.<Boolean>getAs("known")).count();
+    }
   }
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
@@ -256,9 +249,10 @@ public final class Pipeline {
     }
   }
 
+  /** The stages of a baseline build: plan, read (kept in Spark: history is large), compare and merge, record. */
   private RunSummary buildBaselineChecked(Window window, List<Account> accounts) {
-    long t0 = System.nanoTime();
-    String runId = runId("baseline");
+    Instant started = clock.instant();
+    String runId = runId("baseline", started);
     List<String> bus = businessUnits(accounts);
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     state.ensureTables();
@@ -281,11 +275,11 @@ public final class Pipeline {
           Behaviors.PRINCIPAL_KEY, window.from()).filter(col("needs_write")), bus);
       progress.step("baseline merged");
 
-      Section all = new Section(null, plan.files(), stats, totals, 0, new Policy.Decision(List.of(), Map.of()),
-          null, null);
-      RunSummary summary = summarize(runId, "baseline", bus, window, plan.rejected(), List.of(all), List.of(), t0);
-      state.recordQuarantine(quarantine(plan.rejected(), List.of(all)), bus, runId, window.from());
-      recordRun(summary);
+      Part all = new Part(stats, totals, 0, Map.of());
+      RunSummary summary = summarize(runId, "baseline", bus, window, plan.rejected(), List.of(all), List.of(),
+          started);
+      state.recordQuarantine(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
+      recordRun(summary, started);
       return summary;
     } finally {
       seen.unpersist();
@@ -328,12 +322,20 @@ public final class Pipeline {
     }
   }
 
+  /** What one read (an event hour of a detect run, or a baseline's range) adds to the run's summary. */
+  private record Part(CloudTrailReader.ReadStats stats, Totals totals, long newBehaviors,
+      Map<Policy.Quiet, Integer> quiet) {
+    static Part of(HourResult h) {
+      return new Part(h.seen().stats(), Totals.of(h.seen().behaviors()), h.newBehaviors(), h.decision().quiet());
+    }
+  }
+
   private RunSummary summarize(String runId, String command, List<String> bus, Window window,
-      List<QuarantineEntry> rejected, List<Section> sections, List<Alert> alerts, long t0) {
+      List<QuarantineEntry> rejected, List<Part> parts, List<Alert> alerts, Instant started) {
     long files = 0, fileErrors = rejected.size(), bytes = 0, records = 0, inWindow = 0, bad = 0, kept = 0;
     long principals = 0, behaviors = 0, fresh = 0;
     Map<Policy.Quiet, Integer> quiet = new java.util.EnumMap<>(Policy.Quiet.class);
-    for (Section x : sections) {
+    for (Part x : parts) {
       CloudTrailReader.ReadStats st = x.stats();
       files += st.files();
       fileErrors += st.quarantinedFiles();
@@ -345,27 +347,30 @@ public final class Pipeline {
       principals += x.totals().principals();
       behaviors += x.totals().behaviors();
       fresh += x.newBehaviors();
-      x.decision().quiet().forEach((k, v) -> quiet.merge(k, v, Integer::sum));
+      x.quiet().forEach((k, v) -> quiet.merge(k, v, Integer::sum));
     }
-    return new RunSummary(runId, command, bus, window.from(), window.to(), files, fileErrors, bytes, records,
-        inWindow, bad, inWindow - kept, principals, behaviors, fresh, alerts, Map.copyOf(quiet),
-        (System.nanoTime() - t0) / 1e9);
+    return RunSummary.builder().runId(runId).command(command).businessUnits(bus).window(window)
+        .filesRead(files).filesQuarantined(fileErrors).bytesRead(bytes).recordsRead(records)
+        .recordsInWindow(inWindow).recordsQuarantined(bad).duplicatesDropped(inWindow - kept)
+        .principals(principals).behaviors(behaviors).newBehaviors(fresh).alerts(alerts).quiet(quiet)
+        .seconds(Duration.between(started, clock.instant()).toNanos() / 1e9).build();
   }
 
   /** What planning rejected and what each read quarantined. */
-  private static List<QuarantineEntry> quarantine(List<QuarantineEntry> rejected, List<Section> sections) {
+  private static List<QuarantineEntry> quarantine(List<QuarantineEntry> rejected,
+      List<CloudTrailReader.ReadStats> reads) {
     List<QuarantineEntry> all = new ArrayList<>(rejected);
-    sections.forEach(x -> all.addAll(x.stats().quarantine()));
+    reads.forEach(x -> all.addAll(x.quarantine()));
     return all;
   }
 
-  /** The run ledger's row, written last: an hour counts as detected only once everything else is stored. */
-  private void recordRun(RunSummary s) {
-    state.recordRun(RowFactory.create(s.runId(), s.command(), s.businessUnits().toArray(),
-        Timestamp.from(s.windowFrom()), Timestamp.from(s.windowTo()),
-        Timestamp.from(Instant.now().minusNanos((long) (s.seconds() * 1e9))), Timestamp.from(Instant.now()),
-        "completed", s.filesRead(), s.filesQuarantined(), s.recordsRead(), s.recordsQuarantined(),
-        s.duplicatesDropped(), s.principals(), s.newBehaviors(), (long) s.alerts().size(), s.seconds(), VERSION));
+  private static List<QuarantineEntry> quarantine(List<QuarantineEntry> rejected, Collection<HourResult> hours) {
+    return quarantine(rejected, hours.stream().map(h -> h.seen().stats()).toList());
+  }
+
+  /** Stage 6, the last: the run ledger's row. An hour counts as detected only once everything else is stored. */
+  private void recordRun(RunSummary s, Instant started) {
+    state.recordRun(s, started, VERSION);
   }
 
   private Policy policy() {
@@ -391,50 +396,9 @@ public final class Pipeline {
     return accounts.stream().map(Account::businessUnit).distinct().sorted().toList();
   }
 
-  /**
-   * One event hour of a run: what was read, what the policy made of it, and the rows the baseline
-   * and principals MERGEs take (in memory; null for a baseline build, which merges as it goes).
-   */
-  private record Section(Hour eventHour, List<LogFile> files, CloudTrailReader.ReadStats stats, Totals totals,
-      long newBehaviors, Policy.Decision decision, Dataset<Row> behaviorWrites, Dataset<Row> principalWrites) {}
-
-  /** Rows of a small comparison ({@link Baselines#compare}), collected, with their schema. */
-  private record Rows(StructType schema, List<Row> rows) {
-    static Rows of(Dataset<Row> compared) {
-      return new Rows(compared.schema(), compared.collectAsList());
-    }
-
-    /** The rows a MERGE must write, as a local Dataset (no job to compute it again). */
-    Dataset<Row> needingWrite(SparkSession spark) {
-      return spark.createDataFrame(rows.stream().filter(r -> r.<Boolean>getAs("needs_write")).toList(), schema);
-    }
-  }
-
-  /** The files a run reads, per event hour (the run's own hour first), and the odd objects met while planning. */
-  private record FileSelection(Hour hour, TreeMap<Hour, List<LogFile>> byEventHour, List<QuarantineEntry> rejected,
-      Set<String> rerunBusinessUnits) {
-    /**
-     * The ledger rows this run adds: every file it reads, for its event hour, except those of
-     * business units it reruns (their rows are the ledger's already).
-     */
-    List<IngestedFile> toRecord() {
-      List<IngestedFile> out = new ArrayList<>();
-      byEventHour.forEach((h, files) -> files.stream().filter(f -> !rerunBusinessUnits.contains(f.businessUnit()))
-          .forEach(f -> out.add(new IngestedFile(f, h.start(), hour.start(), !h.equals(hour)))));
-      return out;
-    }
-
-    String describe() {
-      long late = byEventHour.entrySet().stream().filter(e -> !e.getKey().equals(hour))
-          .mapToLong(e -> e.getValue().size()).sum();
-      return byEventHour.get(hour).size() + " files" + (late > 0 ? " + " + late + " late files of earlier hours" : "")
-          + (rerunBusinessUnits.isEmpty() ? "" : " (rerun for " + String.join(", ", rerunBusinessUnits)
-              + ": the files the first run read)");
-    }
-  }
-
-  private static String runId(String command) {
-    return command + "-" + Instant.now().toString().replace(":", "").replace("-", "") + "-"
+  /** {@code detect-20261120T140312.345Z-1a2b3c4d}: when the run started (from the clock), and a random part. */
+  private static String runId(String command, Instant started) {
+    return command + "-" + started.toString().replace(":", "").replace("-", "") + "-"
         + UUID.randomUUID().toString().substring(0, 8);
   }
 }

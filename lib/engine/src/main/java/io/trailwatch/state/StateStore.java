@@ -6,12 +6,10 @@ import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
 import io.trailwatch.alerting.Alert;
-import io.trailwatch.alerting.NewBehavior;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.detect.Baselines;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.policy.Severity;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
@@ -37,8 +34,15 @@ import org.apache.spark.sql.types.StructType;
 public final class StateStore {
   private final SparkSession spark;
   private final String root;
+  private final java.time.Clock clock;
 
   public StateStore(SparkSession spark, String root) {
+    this(spark, root, java.time.Clock.systemUTC());
+  }
+
+  /** With the clock that stamps rows ({@code created_at}, {@code read_at}, {@code quarantined_at}). */
+  public StateStore(SparkSession spark, String root, java.time.Clock clock) {
+    this.clock = clock;
     this.spark = spark;
     // Hadoop's form (file:/tmp/x, s3a://bucket/x): Delta compares table paths textually.
     this.root = new org.apache.hadoop.fs.Path(root).toString();
@@ -55,10 +59,12 @@ public final class StateStore {
 
   /** Creates one table ({@link Tables#ALL}) if it does not exist, or checks its columns if it does. */
   public void ensureTable(String table) {
-    create(table, Tables.schema(table), !table.equals(Tables.RUNS));
+    create(Tables.definition(table));
   }
 
-  private void create(String table, StructType schema, boolean byBusinessUnit) {
+  private void create(TableDef def) {
+    String table = def.name();
+    StructType schema = def.schema();
     try {
       if (DeltaTable.isDeltaTable(spark, path(table))) {
         checkSchema(table, schema);
@@ -70,10 +76,11 @@ public final class StateStore {
     for (int attempt = 1; ; attempt++) {
       try {
         var b = DeltaTable.createIfNotExists(spark).location(path(table)).addColumns(schema);
-        if (byBusinessUnit) {
-          // MERGEd tables: a MERGE marks the rows it changes as deleted (a deletion vector) and
-          // writes only those rows again, instead of rewriting every file it touches.
-          b = b.partitionedBy("business_unit").property("delta.enableDeletionVectors", "true");
+        if (!def.partitionedBy().isEmpty()) {
+          b = b.partitionedBy(def.partitionedBy().toArray(new String[0]));
+        }
+        for (Map.Entry<String, String> p : new java.util.TreeMap<>(def.properties()).entrySet()) {
+          b = b.property(p.getKey(), p.getValue());
         }
         b.execute();
         return;
@@ -295,7 +302,7 @@ public final class StateStore {
     for (Row r : of(Tables.PRINCIPALS, businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf)))
         .groupBy("business_unit")
         .agg(min("first_seen").as("first")).collectAsList()) {
-      out.put(r.getString(0), r.getTimestamp(1).toInstant());
+      out.put(r.getAs("business_unit"), r.<Timestamp>getAs("first").toInstant());
     }
     return out;
   }
@@ -308,19 +315,10 @@ public final class StateStore {
     if (alerts.isEmpty()) {
       return;
     }
-    Timestamp now = Timestamp.from(Instant.now());
+    Instant now = clock.instant();
     List<Row> rows = new ArrayList<>();
     for (Alert a : alerts) {
-      List<Row> nb = new ArrayList<>();
-      for (NewBehavior b : a.newBehaviors()) {
-        nb.add(RowFactory.create(b.eventSource(), b.eventName(), b.count(), Timestamp.from(b.firstTime()),
-            Timestamp.from(b.lastTime()), b.failed(), b.readOnly(), b.sensitivity(), b.known()));
-      }
-      rows.add(RowFactory.create(a.alertId(), a.businessUnit(), Timestamp.from(a.hour()),
-          Timestamp.from(a.detectHour()), a.accountId(),
-          a.principal(), a.identityType(), a.severity().label(), a.reason(), a.late(), nb.toArray(),
-          a.sourceIps().toArray(), a.userAgents().toArray(), a.regions().toArray(), a.eventIds().toArray(), runId,
-          now));
+      rows.add(AlertRows.toRow(a, runId, now));
     }
     append(Tables.ALERTS, rows, Tables.ALERTS_SCHEMA);
   }
@@ -332,23 +330,9 @@ public final class StateStore {
         .filter(col("detect_hour").equalTo(Timestamp.from(detectHour)))
         .orderBy("hour", "business_unit", "account_id", "principal");
     for (Row r : rows.collectAsList()) {
-      out.add(toAlert(r));
+      out.add(AlertRows.fromRow(r));
     }
     return out;
-  }
-
-  static Alert toAlert(Row r) {
-    List<NewBehavior> nb = new ArrayList<>();
-    for (Row b : r.<Row>getList(r.fieldIndex("new_behaviors"))) {
-      nb.add(new NewBehavior(b.getString(0), b.getString(1), b.getLong(2), b.getTimestamp(3).toInstant(),
-          b.getTimestamp(4).toInstant(), b.getBoolean(5), b.getBoolean(6), b.getString(7), b.getBoolean(8)));
-    }
-    return new Alert(r.getAs("alert_id"), r.<Timestamp>getAs("hour").toInstant(),
-        r.<Timestamp>getAs("detect_hour").toInstant(), r.getAs("business_unit"),
-        r.getAs("account_id"), r.getAs("principal"), r.getAs("identity_type"),
-        Severity.valueOf(r.<String>getAs("severity").toUpperCase(java.util.Locale.ROOT)), r.getAs("reason"),
-        r.getAs("late"), nb, r.getList(r.fieldIndex("source_ips")), r.getList(r.fieldIndex("user_agents")),
-        r.getList(r.fieldIndex("regions")), r.getList(r.fieldIndex("event_ids")));
   }
 
   /** Records rejected input once per (business unit, source, record, reason), however often a run is repeated. */
@@ -357,11 +341,21 @@ public final class StateStore {
     if (entries.isEmpty()) {
       return;
     }
-    Timestamp now = Timestamp.from(Instant.now());
+    Timestamp now = Timestamp.from(clock.instant());
     List<Row> rows = new ArrayList<>();
     for (QuarantineEntry q : entries) {
-      rows.add(RowFactory.create(q.businessUnit(), q.accountId(), q.source(), q.recordIndex(), q.eventId(),
-          q.reason(), q.detail(), runId, Timestamp.from(windowFrom), now));
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("business_unit", q.businessUnit());
+      v.put("account_id", q.accountId());
+      v.put("source", q.source());
+      v.put("record_index", q.recordIndex());
+      v.put("event_id", q.eventId());
+      v.put("reason", q.reason());
+      v.put("detail", q.detail());
+      v.put("run_id", runId);
+      v.put("window_from", Timestamp.from(windowFrom));
+      v.put("quarantined_at", now);
+      rows.add(Tables.QUARANTINE_TABLE.row(v));
     }
     Dataset<Row> src = spark.createDataFrame(rows, Tables.QUARANTINE_SCHEMA)
         .dropDuplicates("business_unit", "source", "record_index", "reason");
@@ -381,12 +375,23 @@ public final class StateStore {
     if (files.isEmpty()) {
       return;
     }
-    Timestamp now = Timestamp.from(Instant.now());
+    Timestamp now = Timestamp.from(clock.instant());
     List<Row> rows = new ArrayList<>();
     for (IngestedFile i : files) {
       LogFile f = i.file();
-      rows.add(RowFactory.create(f.businessUnit(), f.accountId(), f.uri(), f.region(), Timestamp.from(f.fileTime()),
-          f.size(), Timestamp.from(i.eventHour()), Timestamp.from(i.detectHour()), i.late(), runId, now));
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("business_unit", f.businessUnit());
+      v.put("account_id", f.accountId());
+      v.put("uri", f.uri());
+      v.put("region", f.region());
+      v.put("file_time", Timestamp.from(f.fileTime()));
+      v.put("size", f.size());
+      v.put("event_hour", Timestamp.from(i.eventHour()));
+      v.put("detect_hour", Timestamp.from(i.detectHour()));
+      v.put("late", i.late());
+      v.put("run_id", runId);
+      v.put("read_at", now);
+      rows.add(Tables.INGESTED_FILES_TABLE.row(v));
     }
     append(Tables.INGESTED_FILES, rows, Tables.INGESTED_FILES_SCHEMA);
   }
@@ -415,8 +420,9 @@ public final class StateStore {
                 org.apache.spark.sql.functions.array(businessUnits.stream()
                     .map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new)))))
         .select("window_from", "business_units").collectAsList()) {
-      java.util.Set<String> units = out.computeIfAbsent(r.getTimestamp(0).toInstant(), h -> new java.util.TreeSet<>());
-      for (Object bu : r.getList(1)) {
+      java.util.Set<String> units = out.computeIfAbsent(r.<Timestamp>getAs("window_from").toInstant(),
+          h -> new java.util.TreeSet<>());
+      for (Object bu : r.getList(r.fieldIndex("business_units"))) {
         if (businessUnits.contains(bu)) {
           units.add((String) bu);
         }
@@ -425,9 +431,31 @@ public final class StateStore {
     return out;
   }
 
-  /** Appends one row to the run ledger (a blind append: never conflicts with another job). */
-  public void recordRun(Row run) {
-    append(Tables.RUNS, List.of(run), Tables.RUNS_SCHEMA);
+  /**
+   * Appends a completed run to the run ledger (a blind append: never conflicts with another job).
+   * Written last by a run: an hour counts as detected only once everything else is stored.
+   */
+  public void recordRun(io.trailwatch.core.RunSummary s, Instant started, String version) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("run_id", s.runId());
+    v.put("command", s.command());
+    v.put("business_units", s.businessUnits().toArray());
+    v.put("window_from", Timestamp.from(s.windowFrom()));
+    v.put("window_to", Timestamp.from(s.windowTo()));
+    v.put("started_at", Timestamp.from(started));
+    v.put("finished_at", Timestamp.from(clock.instant()));
+    v.put("status", "completed");
+    v.put("files_read", s.filesRead());
+    v.put("files_quarantined", s.filesQuarantined());
+    v.put("records_read", s.recordsRead());
+    v.put("records_quarantined", s.recordsQuarantined());
+    v.put("duplicates_dropped", s.duplicatesDropped());
+    v.put("principals", s.principals());
+    v.put("new_behaviors", s.newBehaviors());
+    v.put("alerts", (long) s.alerts().size());
+    v.put("seconds", s.seconds());
+    v.put("version", version);
+    append(Tables.RUNS, List.of(Tables.RUNS_TABLE.row(v)), Tables.RUNS_SCHEMA);
   }
 
   private void append(String table, List<Row> rows, StructType schema) {

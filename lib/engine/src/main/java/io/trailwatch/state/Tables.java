@@ -4,7 +4,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Schemas of the Delta tables under the state root. sql/ddl.sql holds the same in SQL for analysts. */
+/** The Delta tables under the state root ({@link TableDef}). sql/ddl.sql holds the same in SQL for analysts. */
 public final class Tables {
   public static final String BASELINE = "baseline";
   public static final String PRINCIPALS = "principals";
@@ -117,20 +117,43 @@ public final class Tables {
 
   private Tables() {}
 
-  /** Every table under the state root. */
+  /**
+   * Tables that BU jobs MERGE into: partitioned by business unit (jobs of different BUs touch
+   * disjoint files), and with deletion vectors (a MERGE marks the rows it changes as deleted and
+   * writes only those rows again, instead of rewriting every file it touches).
+   */
+  private static final java.util.Map<String, String> MERGED = java.util.Map.of("delta.enableDeletionVectors", "true");
+  private static final java.util.List<String> BY_BU = java.util.List.of("business_unit");
+
+  public static final TableDef BASELINE_TABLE = new TableDef(BASELINE, BASELINE_SCHEMA, BY_BU, MERGED);
+  public static final TableDef PRINCIPALS_TABLE = new TableDef(PRINCIPALS, PRINCIPALS_SCHEMA, BY_BU, MERGED);
+  public static final TableDef ALERTS_TABLE = new TableDef(ALERTS, ALERTS_SCHEMA, BY_BU, MERGED);
+  /** One row per run, whatever its business units: append-only. */
+  public static final TableDef RUNS_TABLE = new TableDef(RUNS, RUNS_SCHEMA, java.util.List.of(),
+      java.util.Map.of());
+  public static final TableDef QUARANTINE_TABLE = new TableDef(QUARANTINE, QUARANTINE_SCHEMA, BY_BU, MERGED);
+  public static final TableDef INGESTED_FILES_TABLE = new TableDef(INGESTED_FILES, INGESTED_FILES_SCHEMA, BY_BU,
+      MERGED);
+
+  /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
       INGESTED_FILES);
 
-  /** The schema of a table of {@link #ALL}. */
-  public static StructType schema(String table) {
+  /** The definition of a table of {@link #ALL}. */
+  public static TableDef definition(String table) {
     return switch (table) {
-      case BASELINE -> BASELINE_SCHEMA;
-      case PRINCIPALS -> PRINCIPALS_SCHEMA;
-      case ALERTS -> ALERTS_SCHEMA;
-      case RUNS -> RUNS_SCHEMA;
-      case QUARANTINE -> QUARANTINE_SCHEMA;
-      case INGESTED_FILES -> INGESTED_FILES_SCHEMA;
+      case BASELINE -> BASELINE_TABLE;
+      case PRINCIPALS -> PRINCIPALS_TABLE;
+      case ALERTS -> ALERTS_TABLE;
+      case RUNS -> RUNS_TABLE;
+      case QUARANTINE -> QUARANTINE_TABLE;
+      case INGESTED_FILES -> INGESTED_FILES_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
+  }
+
+  /** The schema of a table of {@link #ALL}. */
+  public static StructType schema(String table) {
+    return definition(table).schema();
   }
 }

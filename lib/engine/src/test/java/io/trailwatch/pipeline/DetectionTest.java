@@ -1,5 +1,6 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.core.RunSummary;
 import static io.trailwatch.testing.CloudTrailFixtures.assumedRole;
 import static io.trailwatch.testing.CloudTrailFixtures.iamUser;
 import static io.trailwatch.testing.CloudTrailFixtures.record;

@@ -1,0 +1,115 @@
+package io.trailwatch.core;
+
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.policy.Policy;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one run did. {@link #toMap()} is the JSON of {@code --summary-out}. */
+public record RunSummary(
+    String runId,
+    String command,
+    List<String> businessUnits,
+    Instant windowFrom,
+    Instant windowTo,
+    long filesRead,
+    long filesQuarantined,
+    long bytesRead,
+    long recordsRead,
+    long recordsInWindow,
+    long recordsQuarantined,
+    long duplicatesDropped,
+    long principals,
+    long behaviors,
+    long newBehaviors,
+    List<Alert> alerts,
+    Map<Policy.Quiet, Integer> quiet,
+    double seconds) {
+
+  public RunSummary {
+    businessUnits = List.copyOf(businessUnits);
+    alerts = List.copyOf(alerts);
+    quiet = Map.copyOf(quiet);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Named construction: a run fills in what it measured; counts not set are 0. */
+  public static final class Builder {
+    private String runId;
+    private String command;
+    private List<String> businessUnits = List.of();
+    private Window window;
+    private long filesRead;
+    private long filesQuarantined;
+    private long bytesRead;
+    private long recordsRead;
+    private long recordsInWindow;
+    private long recordsQuarantined;
+    private long duplicatesDropped;
+    private long principals;
+    private long behaviors;
+    private long newBehaviors;
+    private List<Alert> alerts = List.of();
+    private Map<Policy.Quiet, Integer> quiet = Map.of();
+    private double seconds;
+
+    private Builder() {}
+
+    public Builder runId(String v) { runId = v; return this; }
+    public Builder command(String v) { command = v; return this; }
+    public Builder businessUnits(List<String> v) { businessUnits = v; return this; }
+    public Builder window(Window v) { window = v; return this; }
+    public Builder filesRead(long v) { filesRead = v; return this; }
+    public Builder filesQuarantined(long v) { filesQuarantined = v; return this; }
+    public Builder bytesRead(long v) { bytesRead = v; return this; }
+    public Builder recordsRead(long v) { recordsRead = v; return this; }
+    public Builder recordsInWindow(long v) { recordsInWindow = v; return this; }
+    public Builder recordsQuarantined(long v) { recordsQuarantined = v; return this; }
+    public Builder duplicatesDropped(long v) { duplicatesDropped = v; return this; }
+    public Builder principals(long v) { principals = v; return this; }
+    public Builder behaviors(long v) { behaviors = v; return this; }
+    public Builder newBehaviors(long v) { newBehaviors = v; return this; }
+    public Builder alerts(List<Alert> v) { alerts = v; return this; }
+    public Builder quiet(Map<Policy.Quiet, Integer> v) { quiet = v; return this; }
+    public Builder seconds(double v) { seconds = v; return this; }
+
+    public RunSummary build() {
+      if (runId == null || command == null || window == null) {
+        throw new IllegalStateException("A run summary needs its run id, command and window");
+      }
+      return new RunSummary(runId, command, businessUnits, window.from(), window.to(), filesRead, filesQuarantined,
+          bytesRead, recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors,
+          newBehaviors, alerts, quiet, seconds);
+    }
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run_id", runId);
+    m.put("command", command);
+    m.put("business_units", businessUnits);
+    m.put("window_from", windowFrom.toString());
+    m.put("window_to", windowTo.toString());
+    m.put("files_read", filesRead);
+    m.put("files_quarantined", filesQuarantined);
+    m.put("bytes_read", bytesRead);
+    m.put("records_read", recordsRead);
+    m.put("records_in_window", recordsInWindow);
+    m.put("records_quarantined", recordsQuarantined);
+    m.put("duplicates_dropped", duplicatesDropped);
+    m.put("principals", principals);
+    m.put("behaviors", behaviors);
+    m.put("new_behaviors", newBehaviors);
+    m.put("alerts", alerts.size());
+    Map<String, Integer> q = new LinkedHashMap<>();
+    quiet.forEach((k, v) -> q.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+    m.put("quiet_principals", q);
+    m.put("seconds", Math.round(seconds * 100) / 100.0);
+    return m;
+  }
+}

@@ -1,0 +1,81 @@
+package io.trailwatch.state;
+
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.NewBehavior;
+import io.trailwatch.policy.Severity;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/** The {@code alerts} table's rows and {@link Alert}, both ways, by column name. */
+final class AlertRows {
+  private AlertRows() {}
+
+  static Row toRow(Alert a, String runId, Instant createdAt) {
+    List<Row> nb = new ArrayList<>();
+    for (NewBehavior b : a.newBehaviors()) {
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("event_source", b.eventSource());
+      v.put("event_name", b.eventName());
+      v.put("count", b.count());
+      v.put("first_time", Timestamp.from(b.firstTime()));
+      v.put("last_time", Timestamp.from(b.lastTime()));
+      v.put("failed", b.failed());
+      v.put("read_only", b.readOnly());
+      v.put("sensitivity", b.sensitivity());
+      v.put("known", b.known());
+      nb.add(struct(Tables.NEW_BEHAVIOR, v));
+    }
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("alert_id", a.alertId());
+    v.put("business_unit", a.businessUnit());
+    v.put("hour", Timestamp.from(a.hour()));
+    v.put("detect_hour", Timestamp.from(a.detectHour()));
+    v.put("account_id", a.accountId());
+    v.put("principal", a.principal());
+    v.put("identity_type", a.identityType());
+    v.put("severity", a.severity().label());
+    v.put("reason", a.reason());
+    v.put("late", a.late());
+    v.put("new_behaviors", nb.toArray());
+    v.put("source_ips", a.sourceIps().toArray());
+    v.put("user_agents", a.userAgents().toArray());
+    v.put("regions", a.regions().toArray());
+    v.put("event_ids", a.eventIds().toArray());
+    v.put("run_id", runId);
+    v.put("created_at", Timestamp.from(createdAt));
+    return Tables.ALERTS_TABLE.row(v);
+  }
+
+  static Alert fromRow(Row r) {
+    List<NewBehavior> nb = new ArrayList<>();
+    for (Row b : r.<Row>getList(r.fieldIndex("new_behaviors"))) {
+      nb.add(new NewBehavior(b.getAs("event_source"), b.getAs("event_name"), b.<Long>getAs("count"),
+          b.<Timestamp>getAs("first_time").toInstant(), b.<Timestamp>getAs("last_time").toInstant(),
+          b.<Boolean>getAs("failed"), b.<Boolean>getAs("read_only"), b.getAs("sensitivity"),
+          b.<Boolean>getAs("known")));
+    }
+    return new Alert(r.getAs("alert_id"), r.<Timestamp>getAs("hour").toInstant(),
+        r.<Timestamp>getAs("detect_hour").toInstant(), r.getAs("business_unit"),
+        r.getAs("account_id"), r.getAs("principal"), r.getAs("identity_type"),
+        Severity.valueOf(r.<String>getAs("severity").toUpperCase(Locale.ROOT)), r.getAs("reason"),
+        r.getAs("late"), nb, r.getList(r.fieldIndex("source_ips")), r.getList(r.fieldIndex("user_agents")),
+        r.getList(r.fieldIndex("regions")), r.getList(r.fieldIndex("event_ids")));
+  }
+
+  /** A nested struct's row by field name, in its schema's order. */
+  private static Row struct(StructType schema, Map<String, Object> values) {
+    Object[] out = new Object[schema.fields().length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(schema.fields()[i].name());
+    }
+    return RowFactory.create(out);
+  }
+}
