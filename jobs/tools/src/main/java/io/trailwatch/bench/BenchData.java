@@ -135,15 +135,23 @@ public final class BenchData {
   }
 
   /** The hour's behaviours (counted, deduplicated), computed once with the pipeline's own steps. */
+  /** The hour's behaviours as detect's comparison takes them. */
+  public List<io.trailwatch.detect.HourBehavior> hourBehaviors(SparkSession spark, TrailwatchConfig cfg)
+      throws IOException {
+    return behaviours(spark, cfg).collectAsList().stream().map(io.trailwatch.detect.HourBehavior::fromRow).toList();
+  }
+
   public Dataset<Row> behaviours(SparkSession spark, TrailwatchConfig cfg) throws IOException {
-    Path dir = hourDir().resolve("behaviours");
+    // v2: with the context lists (detect's comparison takes whole behaviours)
+    Path dir = hourDir().resolve("behaviours-v2");
     if (!Files.exists(dir.resolve(DONE))) {
       delete(dir);
       progress.step("computing the hour's behaviours for the baselines (once)");
       ParserSettings ps = new ParserSettings(cfg.ingest().maxStringLength(),
           cfg.ingest().maxQuarantinedRecordsPerFile(), cfg.identity().humanRolePatterns());
       CloudTrailReader.Read read = CloudTrailReader.read(spark, files(cfg), Window.of(hour()), ps, new LocalOpener());
-      Behaviors.counted(Behaviors.dropDuplicateEvents(read.events())).coalesce(1).write().parquet(dir.toString());
+      Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds()).coalesce(1).write()
+          .parquet(dir.toString());
       Files.writeString(dir.resolve(DONE), "");
     }
     return spark.read().parquet(dir.toString());
@@ -176,7 +184,7 @@ public final class BenchData {
       seen = seen.filter(col("account_id").notEqual(a.accountId()).or(col("principal").notEqual(a.principal()))
           .or(col("event_source").notEqual(a.eventSource())).or(col("event_name").notEqual(a.eventName())));
     }
-    seen = Behaviors.successful(seen);
+    seen = seen.filter(col("events").gt(col("failed_events")));
     // Last seen a day ago plus 0..1439 minutes: the ones whose last_seen is within the hour's minutes are due.
     Column lastSeen = lit(h).minus(expr("INTERVAL 1 DAYS"))
         .plus(expr("make_dt_interval(0, 0, pmod(xxhash64(principal, event_source, event_name), 1440), 0)"));

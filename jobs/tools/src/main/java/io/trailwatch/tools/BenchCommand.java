@@ -10,7 +10,9 @@ import io.trailwatch.bench.HeapPeak;
 import io.trailwatch.bench.JobLog;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.TrailwatchException;
-import io.trailwatch.detect.Baselines;
+import io.trailwatch.detect.Comparison;
+import io.trailwatch.detect.HourBehavior;
+import io.trailwatch.state.Stored;
 import io.trailwatch.detect.Behaviors;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
@@ -246,18 +248,19 @@ final class BenchCommand implements Callable<Integer> {
     BenchData.copy(template, stateDir);
     StateStore state = new StateStore(spark, stateDir.toUri().toString());
     List<String> bus = data.accountList().stream().map(a -> a.businessUnit()).distinct().sorted().toList();
-    Dataset<Row> compared = Baselines.compare(data.behaviours(spark, cfg), state.of(Tables.BASELINE, bus),
-        Behaviors.KEY, data.hour().start());
-    // The source as detect has it: computed, small, in memory.
-    List<Row> rows = compared.filter(col("needs_write")).collectAsList();
-    long inserts = compared.filter(col("needs_write").and(col("known").equalTo(false))).count();
-    Dataset<Row> src = spark.createDataFrame(rows, compared.schema());
-    progress.step(String.format("MERGE of %,d rows into %s", rows.size(), template.getFileName()));
+    // The source as detect has it: the hour's behaviours compared with their stored rows, on the driver.
+    List<HourBehavior> hour = data.hourBehaviors(spark, cfg);
+    Comparison compared = Comparison.of(hour, state.baseline().stored(bus, Comparison.behaviorKeys(hour)), List.of(),
+        data.hour().start(), java.util.Set.of());
+    List<Stored.BehaviorWrite> writes = compared.behaviorWrites();
+    long inserts = writes.stream().filter(w -> w.storedLastSeen() == null).count();
+    progress.step(String.format("MERGE of %,d rows into %s", writes.size(), template.getFileName()));
     String loadBefore = load();
     long c0 = cpuNanos();
     long t0 = System.nanoTime();
-    state.mergeBaseline(src, bus, cfg.baseline().retentionDays());
-    return new MergeTime((System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, rows.size(), inserts, loadBefore);
+    state.baseline().merge(writes, bus, cfg.baseline().retentionDays());
+    return new MergeTime((System.nanoTime() - t0) / 1e9, (cpuNanos() - c0) / 1e9, writes.size(), inserts,
+        loadBefore);
   }
 
   /**

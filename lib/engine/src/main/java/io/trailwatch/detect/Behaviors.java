@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.udaf;
 import static org.apache.spark.sql.functions.when;
 
 import io.trailwatch.ingest.CloudTrailReader;
+import io.trailwatch.ingest.EventSchema;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -30,13 +31,7 @@ public final class Behaviors {
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
 
   /** The columns of {@link #withContext}: the key with identity_type, counts, times and context. */
-  public static final StructType CONTEXT = new StructType()
-      .add("business_unit", DataTypes.StringType, false)
-      .add("account_id", DataTypes.StringType, false)
-      .add("principal", DataTypes.StringType, false)
-      .add("identity_type", DataTypes.StringType, false)
-      .add("event_source", DataTypes.StringType, false)
-      .add("event_name", DataTypes.StringType, false)
+  public static final StructType CONTEXT = EventSchema.concat(EventSchema.BEHAVIOR, new StructType()
       .add("events", DataTypes.LongType, false)
       .add("failed_events", DataTypes.LongType, true)
       .add("first_time", DataTypes.TimestampType, true)
@@ -48,7 +43,7 @@ public final class Behaviors {
       .add("user_agents", STRINGS, true)
       .add("regions", STRINGS, true)
       .add("error_codes", STRINGS, true)
-      .add("event_ids", STRINGS, true);
+      .add("event_ids", STRINGS, true));
 
   /** The context columns of {@link #CONTEXT}: bounded lists, for alerts only. */
   public static final List<String> CONTEXT_LISTS = List.of("source_ips", "user_agents", "regions", "error_codes",
@@ -66,71 +61,21 @@ public final class Behaviors {
   }
 
   /**
-   * {@link #withContext}({@link #dropDuplicateEvents}(read.events())), computed inside the read's
-   * tasks ({@link AccountBehaviors}): only behaviour rows leave a task, no event is shuffled.
+   * Behaviours with counts, first/last time and the context an analyst pivots on, computed inside
+   * the read's tasks ({@link AccountBehaviors}): redelivered events are dropped there, only
+   * behaviour rows leave a task, no event is shuffled. ({@code SqlOracle} in the tests computes
+   * the same with Spark SQL over every event, and a test checks that they agree.)
    */
   public static Dataset<Row> withContext(CloudTrailReader.Read read, int maxValues, int sampleEventIds) {
     return read.spark().createDataFrame(read.perAccount(AccountBehaviors.factory(maxValues, sampleEventIds)),
         CONTEXT);
   }
 
-  /** {@link #counted}({@link #dropDuplicateEvents}(read.events())), computed inside the read's tasks. */
+  /** {@link #withContext(CloudTrailReader.Read, int, int)} without the context: what building a baseline needs. */
   public static Dataset<Row> counted(CloudTrailReader.Read read) {
     return withContext(read, 0, 0).select(col("business_unit"), col("account_id"), col("principal"),
         col("identity_type"), col("event_source"), col("event_name"), col("events"), col("failed_events"),
         col("first_time"), col("last_time"), col("first_ok_time"), col("last_ok_time"));
-  }
-
-  /**
-   * CloudTrail delivers some events twice. The key is eventID, with account, time and name so
-   * that hand-made records that reuse placeholder ids are not merged into one.
-   */
-  public static Dataset<Row> dropDuplicateEvents(Dataset<Row> events) {
-    return events.dropDuplicates("account_id", "event_id", "event_time", "event_name");
-  }
-
-  /**
-   * Behaviours with counts, first/last time and the context an analyst pivots on. {@code failed_events}
-   * counts calls with an errorCode: they never make a behaviour normal (see {@link #successful}).
-   */
-  public static Dataset<Row> withContext(Dataset<Row> events, int maxValues, int sampleEventIds) {
-    UserDefinedFunction values = udaf(new SmallestDistinct(maxValues), Encoders.STRING());
-    UserDefinedFunction ids = udaf(new SmallestDistinct(sampleEventIds), Encoders.STRING());
-    Column[] counts = countsAndTimes();
-    return events.groupBy(keyWithType())
-        .agg(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
-            min(when(col("read_only").isNull(), lit(false)).otherwise(col("read_only"))).as("read_only"),
-            values.apply(col("source_ip")).as("source_ips"),
-            values.apply(col("user_agent")).as("user_agents"),
-            values.apply(col("aws_region")).as("regions"),
-            values.apply(col("error_code")).as("error_codes"),
-            ids.apply(col("event_id")).as("event_ids"))
-        .withColumn("source_ips", asArray("source_ips"))
-        .withColumn("user_agents", asArray("user_agents"))
-        .withColumn("regions", asArray("regions"))
-        .withColumn("error_codes", asArray("error_codes"))
-        .withColumn("event_ids", asArray("event_ids"));
-  }
-
-  /** Behaviours with counts and times only: what building a baseline needs. */
-  public static Dataset<Row> counted(Dataset<Row> events) {
-    Column[] counts = countsAndTimes();
-    return events.groupBy(keyWithType()).agg(counts[0], java.util.Arrays.copyOfRange(counts, 1, counts.length));
-  }
-
-  /** events, failed_events, first/last time, and first/last time of a successful call. */
-  private static Column[] countsAndTimes() {
-    return new Column[] {count(lit(1)).as("events"),
-        sum(when(col("error_code").isNotNull(), 1).otherwise(0)).cast("long").as("failed_events"),
-        min("event_time").as("first_time"),
-        max("event_time").as("last_time"),
-        min(when(col("error_code").isNull(), col("event_time"))).as("first_ok_time"),
-        max(when(col("error_code").isNull(), col("event_time"))).as("last_ok_time")};
-  }
-
-  /** The behaviours that succeeded at least once: only those enter the baseline. */
-  public static Dataset<Row> successful(Dataset<Row> behaviors) {
-    return behaviors.filter(col("events").gt(col("failed_events")));
   }
 
   /** One row per principal with its first and last event time (failed calls included: the principal exists). */
@@ -138,15 +83,5 @@ public final class Behaviors {
     return behaviors.groupBy(col("business_unit"), col("account_id"), col("principal"))
         .agg(max("identity_type").as("identity_type"), min("first_time").as("first_time"),
             max("last_time").as("last_time"));
-  }
-
-  private static Column[] keyWithType() {
-    return new Column[] {col("business_unit"), col("account_id"), col("principal"), col("identity_type"),
-        col("event_source"), col("event_name")};
-  }
-
-  private static Column asArray(String name) {
-    return when(col(name).equalTo(""), org.apache.spark.sql.functions.array().cast("array<string>"))
-        .otherwise(split(col(name), SmallestDistinct.SEPARATOR));
   }
 }

@@ -17,7 +17,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.expressions.GenericRow;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
@@ -58,16 +57,6 @@ public final class CloudTrailReader {
 
     public SparkSession spark() {
       return spark;
-    }
-
-    /** Every event in the window, duplicates included, as {@link EventSchema#EVENTS} rows. */
-    public Dataset<Row> events() {
-      Window w = window;
-      ParserSettings ps = settings;
-      LogOpener op = opener;
-      Counters c = counters;
-      JavaRDD<Row> rows = groups.mapPartitions(it -> new FileRows(it, w, ps, op, c));
-      return spark.createDataFrame(rows, EventSchema.EVENTS);
     }
 
     /**
@@ -140,8 +129,12 @@ public final class CloudTrailReader {
     // with the read (see Sparks), get a free slot within a task's time, and a slow account evens out.
     List<List<LogFile>> groups = balance(files, Math.max(1, jsc.defaultParallelism() * TASKS_PER_CORE));
     Counters counters = new Counters(spark);
-    // One partition per group: Spark hands each task exactly the files balance() put together.
-    JavaRDD<List<LogFile>> rdd = jsc.parallelize(groups, Math.max(1, groups.size()));
+    // One partition per group: Spark hands each task exactly the files balance() put together. The
+    // file lists go to the executors once, as a broadcast; a task carries only its group's index
+    // (days of history name hundreds of thousands of files: megabytes in every task otherwise).
+    org.apache.spark.broadcast.Broadcast<List<List<LogFile>>> all = jsc.broadcast(groups);
+    List<Integer> indices = java.util.stream.IntStream.range(0, groups.size()).boxed().toList();
+    JavaRDD<List<LogFile>> rdd = jsc.parallelize(indices, Math.max(1, groups.size())).map(i -> all.value().get(i));
     return new Read(spark, rdd, window, settings, opener, counters);
   }
 
@@ -267,47 +260,6 @@ public final class CloudTrailReader {
         throw new NoSuchElementException();
       }
       return buffer.poll();
-    }
-  }
-
-  /** Rows of a task's files, parsed one file at a time. */
-  private static final class FileRows implements Iterator<Row> {
-    private final Iterator<LogFile> files;
-    private final Window window;
-    private final RecordParser parser;
-    private final LogOpener opener;
-    private final Counters counters;
-    private final ArrayDeque<Row> buffer = new ArrayDeque<>();
-
-    FileRows(Iterator<List<LogFile>> groups, Window window, ParserSettings settings, LogOpener opener,
-        Counters counters) {
-      List<LogFile> all = new ArrayList<>();
-      groups.forEachRemaining(all::addAll);
-      this.files = all.iterator();
-      this.window = window;
-      this.parser = new RecordParser(settings);
-      this.opener = opener;
-      this.counters = counters;
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (buffer.isEmpty() && files.hasNext()) {
-        readOne(files.next());
-      }
-      return !buffer.isEmpty();
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return buffer.poll();
-    }
-
-    private void readOne(LogFile file) {
-      CloudTrailReader.readOne(file, parser, window, opener, counters, e -> buffer.add(new GenericRow(e.values())));
     }
   }
 

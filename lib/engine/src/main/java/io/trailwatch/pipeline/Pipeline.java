@@ -11,7 +11,8 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.Window;
-import io.trailwatch.detect.Baselines;
+import io.trailwatch.detect.Comparison;
+import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.detect.Behaviors;
 import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.accounts.Account;
@@ -26,6 +27,7 @@ import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
+import io.trailwatch.state.Stored;
 import io.trailwatch.state.Tables;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -118,10 +121,9 @@ public final class Pipeline {
         Hour h = e.getKey();
         HourRead seen = h.equals(hour) ? overlap.readOwnHour(e.getValue(), f -> read(h, f)) : read(h, e.getValue());
         overlap.tablesReady();
-        Overlap.Both<Compared, Compared> compared = overlap.both(() -> compareBehaviors(seen, bus, hour),
-            () -> comparePrincipals(seen, bus, hour));
-        Policy.Decision decision = decide(seen, compared.first(), compared.second(), h, hour, overlap.history());
-        hours.add(new HourResult(h, seen, compared.first(), compared.second(), decision));
+        Comparison compared = compare(seen, bus, hour, overlap);
+        Policy.Decision decision = decide(seen, compared, h, hour, overlap.history());
+        hours.add(new HourResult(h, seen, compared, decision));
       }
       List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap);
       RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), files.rejected(),
@@ -159,8 +161,9 @@ public final class Pipeline {
     List<QuarantineEntry> quarantine = quarantine(files.rejected(), hours);
     overlap.sideBySide(List.of(
         () -> state.appendAlerts(fresh, runId),
-        () -> hours.forEach(x -> mergeBaseline(x.behaviors().writes(spark), bus)),
-        () -> hours.forEach(x -> mergePrincipals(x.principals().writes(spark), bus)),
+        () -> hours.forEach(x -> state.baseline().merge(x.compared().behaviorWrites(), bus,
+            cfg.baseline().retentionDays())),
+        () -> hours.forEach(x -> state.principals().merge(x.compared().principalWrites(), bus)),
         () -> state.appendIngested(files.toRecord(), runId),
         () -> state.recordQuarantine(quarantine, bus, runId, hour.start())));
     List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
@@ -169,15 +172,10 @@ public final class Pipeline {
   }
 
   /** Stage 2's value: one event hour's files, read and reduced to behaviours (collected: few rows). */
-  record HourRead(List<LogFile> files, List<Row> behaviors, CloudTrailReader.ReadStats stats) {
+  record HourRead(List<LogFile> files, List<HourBehavior> behaviors, CloudTrailReader.ReadStats stats) {
     HourRead {
       files = List.copyOf(files);
       behaviors = List.copyOf(behaviors);
-    }
-
-    /** The behaviours without their context lists, as a local Dataset: what the comparisons need. */
-    Dataset<Row> withoutContext(SparkSession spark) {
-      return Behaviors.withoutContext(spark.createDataFrame(behaviors, Behaviors.CONTEXT));
     }
   }
 
@@ -187,57 +185,33 @@ public final class Pipeline {
     List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
         () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
             .collectAsList());
-    return new HourRead(files, behaviors, read.stats());
+    return new HourRead(files, behaviors.stream().map(HourBehavior::fromRow).toList(), read.stats());
   }
 
-  /** Stage 3's value: rows of a comparison with the state ({@link Baselines#compare}), collected, with their schema. */
-  record Compared(StructType schema, List<Row> rows) {
-    static Compared of(Dataset<Row> compared) {
-      return new Compared(compared.schema(), compared.collectAsList());
-    }
-
-    /** The rows a MERGE must write, as a local Dataset (no job to compute it again). */
-    Dataset<Row> writes(SparkSession spark) {
-      return spark.createDataFrame(rows.stream().filter(r -> r.<Boolean>getAs("needs_write")).toList(), schema);
-    }
-  }
-
-  /** Stage 3: the hour's behaviours against the baseline as of the detect hour. */
-  private Compared compareBehaviors(HourRead seen, List<String> bus, Hour detectHour) {
-    return Compared.of(Baselines.compare(seen.withoutContext(spark), state.of(Tables.BASELINE, bus), Behaviors.KEY,
-        detectHour.start()));
-  }
-
-  /** Stage 3: the hour's principals against the principals table as of the detect hour. */
-  private Compared comparePrincipals(HourRead seen, List<String> bus, Hour detectHour) {
-    return Compared.of(Baselines.compare(Behaviors.principals(seen.withoutContext(spark)),
-        state.of(Tables.PRINCIPALS, bus), Behaviors.PRINCIPAL_KEY, detectHour.start()));
+  /**
+   * Stage 3: the hour's behaviours and principals against the state as of the detect hour. The
+   * stored rows of the hour's keys are fetched (both tables at once) and compared on the driver.
+   */
+  private Comparison compare(HourRead seen, List<String> bus, Hour detectHour, Overlap overlap) {
+    Overlap.Both<List<Stored.Behavior>, List<Stored.Principal>> stored = overlap.both(
+        () -> state.baseline().stored(bus, Comparison.behaviorKeys(seen.behaviors())),
+        () -> state.principals().stored(bus, Comparison.principalKeys(seen.behaviors())));
+    return Comparison.of(seen.behaviors(), stored.first(), stored.second(), detectHour.start(), anyActivityTypes());
   }
 
   /** Stage 4: the policy's alerts for one event hour, from what was new (or, for some types, anything). */
-  private Policy.Decision decide(HourRead seen, Compared behaviors, Compared principals, Hour eventHour,
-      Hour detectHour, Map<String, Instant> history) {
-    List<Candidate> candidates = Baselines.candidates(behaviors.rows(), principals.rows(), seen.behaviors(),
-        detectHour.start(), anyActivityTypes());
-    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, history);
+  private Policy.Decision decide(HourRead seen, Comparison compared, Hour eventHour, Hour detectHour,
+      Map<String, Instant> history) {
+    Policy.Decision decision = policy().decide(compared.candidates(), eventHour, detectHour, history);
     progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + seen.files().size()
         + " files, " + seen.stats().records() + " records (" + seen.stats().inWindow() + " in the hour), "
-        + seen.behaviors().size() + " behaviours, " + newBehaviors(candidates) + " new, "
+        + seen.behaviors().size() + " behaviours, " + compared.newBehaviors() + " new, "
         + decision.alerts().size() + " alerts" + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet()));
     return decision;
   }
 
-  private static long newBehaviors(List<Candidate> candidates) {
-    return candidates.stream().filter(c -> !c.known()).count();
-  }
-
   /** One event hour of a detect run: what was read, compared and decided. */
-  record HourResult(Hour eventHour, HourRead seen, Compared behaviors, Compared principals,
-      Policy.Decision decision) {
-    long newBehaviors() {
-      return behaviors.rows().stream().filter(r -> !r.<Boolean>getAs("known")).count();
-    }
-  }
+  record HourResult(Hour eventHour, HourRead seen, Comparison compared, Policy.Decision decision) {}
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
   public RunSummary buildBaseline(Window window, List<Account> accounts) {
@@ -269,10 +243,8 @@ public final class Pipeline {
       progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), "
           + totals.behaviors() + " behaviours");
 
-      mergeBaseline(Baselines.compare(seen, state.of(Tables.BASELINE, bus), Behaviors.KEY, window.from())
-          .filter(col("needs_write")), bus);
-      mergePrincipals(Baselines.compare(Behaviors.principals(seen), state.of(Tables.PRINCIPALS, bus),
-          Behaviors.PRINCIPAL_KEY, window.from()).filter(col("needs_write")), bus);
+      state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
+      state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
       progress.step("baseline merged");
 
       Part all = new Part(stats, totals, 0, Map.of());
@@ -286,20 +258,6 @@ public final class Pipeline {
     }
   }
 
-  /** MERGEs behaviours that need a write into the baseline; nothing to write, no commit. */
-  private void mergeBaseline(Dataset<Row> writes, List<String> bus) {
-    if (!writes.isEmpty()) {
-      state.mergeBaseline(writes, bus, cfg.baseline().retentionDays());
-    }
-  }
-
-  /** MERGEs principals that need a write; nothing to write, no commit. */
-  private void mergePrincipals(Dataset<Row> writes, List<String> bus) {
-    if (!writes.isEmpty()) {
-      state.mergePrincipals(writes, bus);
-    }
-  }
-
   /** Sizes of an hour's (or range's) behaviours. */
   private record Totals(long behaviors, long events, long principals) {
     /** Of a large (cached) Dataset: one job. */
@@ -309,14 +267,13 @@ public final class Pipeline {
       return new Totals(r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1), r.getLong(2));
     }
 
-    /** Of collected behaviour rows. */
-    static Totals of(List<Row> behaviors) {
+    /** Of an hour's behaviours. */
+    static Totals of(List<HourBehavior> behaviors) {
       long events = 0;
       Set<List<String>> principals = new HashSet<>();
-      for (Row r : behaviors) {
-        events += r.<Long>getAs("events");
-        principals.add(List.of(r.<String>getAs("business_unit"), r.<String>getAs("account_id"),
-            r.<String>getAs("principal")));
+      for (HourBehavior b : behaviors) {
+        events += b.events();
+        principals.add(List.of(b.businessUnit(), b.accountId(), b.principal()));
       }
       return new Totals(behaviors.size(), events, principals.size());
     }
@@ -326,7 +283,8 @@ public final class Pipeline {
   private record Part(CloudTrailReader.ReadStats stats, Totals totals, long newBehaviors,
       Map<Policy.Quiet, Integer> quiet) {
     static Part of(HourResult h) {
-      return new Part(h.seen().stats(), Totals.of(h.seen().behaviors()), h.newBehaviors(), h.decision().quiet());
+      return new Part(h.seen().stats(), Totals.of(h.seen().behaviors()), h.compared().newBehaviors(),
+          h.decision().quiet());
     }
   }
 
@@ -378,9 +336,9 @@ public final class Pipeline {
         cfg.baseline().warmupDays());
   }
 
-  private List<String> anyActivityTypes() {
+  private Set<String> anyActivityTypes() {
     return IdentityTypes.ALL.stream()
-        .filter(t -> cfg.policy().forType(t).alertOn() == AlertOn.ANY_ACTIVITY).toList();
+        .filter(t -> cfg.policy().forType(t).alertOn() == AlertOn.ANY_ACTIVITY).collect(Collectors.toSet());
   }
 
   private ParserSettings parserSettings() {

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.min;
 import io.delta.tables.DeltaTable;
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.TrailwatchException;
-import io.trailwatch.detect.Baselines;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.QuarantineEntry;
 import java.sql.Timestamp;
@@ -176,124 +175,14 @@ public final class StateStore {
         .collect(Collectors.joining(", ")) + ")";
   }
 
-  /**
-   * Inserts new behaviours and refreshes known ones. {@code src} has the behaviour key,
-   * identity_type, first_ok_time and last_ok_time, and should hold only rows that change
-   * something ({@link Baselines#compare}). A behaviour that had expired starts again from its
-   * new first sighting.
-   */
-  public void mergeBaseline(Dataset<Row> src, List<String> businessUnits, int retentionDays) {
-    String keep = "INTERVAL " + retentionDays + " DAYS";
-    Map<String, String> restart = new LinkedHashMap<>();
-    restart.put("identity_type", "s.identity_type");
-    restart.put("first_seen", "s.first_ok_time");
-    restart.put("last_seen", "s.last_ok_time");
-    restart.put("expires_at", "s.last_ok_time + " + keep);
-    Map<String, String> refresh = new LinkedHashMap<>();
-    refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
-    refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
-    refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
-    Map<String, String> insert = new LinkedHashMap<>();
-    insert.put("business_unit", "s.business_unit");
-    insert.put("account_id", "s.account_id");
-    insert.put("principal", "s.principal");
-    insert.put("identity_type", "s.identity_type");
-    insert.put("event_source", "s.event_source");
-    insert.put("event_name", "s.event_name");
-    insert.put("first_seen", "s.first_ok_time");
-    insert.put("last_seen", "s.last_ok_time");
-    insert.put("expires_at", "s.last_ok_time + " + keep);
-    DeltaTable.forPath(spark, path(Tables.BASELINE)).as("t")
-        .merge(src.as("s"), inList("t", businessUnits) + lastSeenRanges(src) + " AND t.business_unit = s.business_unit"
-            + " AND t.account_id = s.account_id AND t.principal = s.principal"
-            + " AND t.event_source = s.event_source AND t.event_name = s.event_name")
-        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
-        .whenMatched("s.last_ok_time >= t.last_seen + " + Baselines.REFRESH + " OR s.first_ok_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(insert)
-        .execute();
+  /** The baseline table: its comparison, MERGE and last_seen pruning. */
+  public BaselineTable baseline() {
+    return new BaselineTable(spark, path(Tables.BASELINE));
   }
 
-  /** Most ranges of stored last_seen hours put in a MERGE condition; closest ones are joined beyond it. */
-  static final int MAX_RANGES = 64;
-
-  /**
-   * A condition on {@code t.last_seen} that every stored row the MERGE will match satisfies, from
-   * the stored {@code last_seen} that {@link Baselines#compare} saw for each source row: the hours
-   * they fall in, as ranges. With it, Delta skips every baseline file whose last_seen statistics
-   * lie outside them (files of behaviours not seen for a while, most of a large baseline), so the
-   * cost of the MERGE follows the rows it changes rather than the size of the table.
-   *
-   * <p>Exact because the job is the only writer of its business units' partitions between its
-   * compare and its MERGE (DESIGN: one job per BU at a time): a source row without a stored row
-   * then still has none, and one with a stored row matches it inside the ranges. Sources without
-   * that column (other callers) get no extra condition.
-   */
-  static String lastSeenRanges(Dataset<Row> src) {
-    if (!List.of(src.columns()).contains(Baselines.STORED_LAST_SEEN)) {
-      return "";
-    }
-    List<Long> hours = new ArrayList<>();
-    Dataset<Row> stored = src.where(functions.col(Baselines.STORED_LAST_SEEN).isNotNull())
-        .select(functions.expr("CAST(floor(unix_micros(" + Baselines.STORED_LAST_SEEN + ") / 3600000000) AS BIGINT)"));
-    // A source in memory (detect) is read on the driver, no job; a computed one (baseline build) is reduced first.
-    for (Row r : (src.isLocal() ? stored : stored.distinct()).collectAsList()) {
-      hours.add(r.getLong(0));
-    }
-    return lastSeenRanges(hours);
-  }
-
-  /** {@link #lastSeenRanges(Dataset)} from epoch hours (any order). */
-  static String lastSeenRanges(List<Long> epochHours) {
-    if (epochHours.isEmpty()) {
-      // Nothing to update, only inserts: no stored row can match, no file needs reading.
-      return " AND t.last_seen IS NULL";
-    }
-    List<long[]> ranges = new ArrayList<>();
-    for (long h : epochHours.stream().distinct().sorted().toList()) {
-      ranges.add(new long[] {h, h + 1});
-    }
-    while (ranges.size() > MAX_RANGES) {
-      int best = 0;
-      for (int i = 1; i < ranges.size() - 1; i++) {
-        if (ranges.get(i + 1)[0] - ranges.get(i)[1] < ranges.get(best + 1)[0] - ranges.get(best)[1]) {
-          best = i;
-        }
-      }
-      ranges.get(best)[1] = ranges.get(best + 1)[1];
-      ranges.remove(best + 1);
-    }
-    StringBuilder sb = new StringBuilder(" AND (");
-    for (int i = 0; i < ranges.size(); i++) {
-      sb.append(i == 0 ? "" : " OR ").append("(t.last_seen >= ").append(micros(ranges.get(i)[0]))
-          .append(" AND t.last_seen < ").append(micros(ranges.get(i)[1])).append(')');
-    }
-    return sb.append(')').toString();
-  }
-
-  private static String micros(long epochHour) {
-    return "TIMESTAMP'" + Instant.ofEpochSecond(epochHour * 3600) + "'";
-  }
-
-  /** Inserts new principals and refreshes known ones ({@code src}: key, identity_type, first_time, last_time). */
-  public void mergePrincipals(Dataset<Row> src, List<String> businessUnits) {
-    Map<String, String> refresh = new LinkedHashMap<>();
-    refresh.put("first_seen", "least(t.first_seen, s.first_time)");
-    refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
-    Map<String, String> insert = new LinkedHashMap<>();
-    insert.put("business_unit", "s.business_unit");
-    insert.put("account_id", "s.account_id");
-    insert.put("principal", "s.principal");
-    insert.put("identity_type", "s.identity_type");
-    insert.put("first_seen", "s.first_time");
-    insert.put("last_seen", "s.last_time");
-    DeltaTable.forPath(spark, path(Tables.PRINCIPALS)).as("t")
-        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
-            + " AND t.account_id = s.account_id AND t.principal = s.principal")
-        .whenMatched("s.last_time >= t.last_seen + " + Baselines.REFRESH + " OR s.first_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(insert)
-        .execute();
+  /** The principals table (first and last seen per principal: the learning period). */
+  public PrincipalsTable principals() {
+    return new PrincipalsTable(spark, path(Tables.PRINCIPALS));
   }
 
   /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */

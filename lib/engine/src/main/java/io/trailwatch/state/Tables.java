@@ -1,5 +1,6 @@
 package io.trailwatch.state;
 
+import io.trailwatch.ingest.EventSchema;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -17,24 +18,16 @@ public final class Tables {
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
 
   /** One row per (business unit, account, principal, behaviour) that succeeded at least once. */
-  public static final StructType BASELINE_SCHEMA = new StructType()
-      .add("business_unit", DataTypes.StringType, false)
-      .add("account_id", DataTypes.StringType, false)
-      .add("principal", DataTypes.StringType, false)
-      .add("identity_type", DataTypes.StringType, false)
-      .add("event_source", DataTypes.StringType, false)
-      .add("event_name", DataTypes.StringType, false)
+  public static final StructType BASELINE_SCHEMA = EventSchema.concat(EventSchema.BEHAVIOR, new StructType()
       .add("first_seen", DataTypes.TimestampType, false)
       .add("last_seen", DataTypes.TimestampType, false)
-      .add("expires_at", DataTypes.TimestampType, false);
+      .add("expires_at", DataTypes.TimestampType, false));
 
-  public static final StructType PRINCIPALS_SCHEMA = new StructType()
-      .add("business_unit", DataTypes.StringType, false)
-      .add("account_id", DataTypes.StringType, false)
-      .add("principal", DataTypes.StringType, false)
-      .add("identity_type", DataTypes.StringType, false)
-      .add("first_seen", DataTypes.TimestampType, false)
-      .add("last_seen", DataTypes.TimestampType, false);
+  public static final StructType PRINCIPALS_SCHEMA = EventSchema.concat(
+      EventSchema.select(EventSchema.BEHAVIOR, "business_unit", "account_id", "principal", "identity_type"),
+      new StructType()
+          .add("first_seen", DataTypes.TimestampType, false)
+          .add("last_seen", DataTypes.TimestampType, false));
 
   public static final StructType NEW_BEHAVIOR = new StructType()
       .add("event_source", DataTypes.StringType, true)

@@ -102,11 +102,12 @@ class BehaviorsTest extends SparkTest {
   void inTaskReductionEqualsTheSqlSteps() throws Exception {
     Path logs = logs();
     for (int[] k : new int[][] {{10, 5}, {2, 1}, {1, 3}}) {
-      List<String> sql = sorted(Behaviors.withContext(Behaviors.dropDuplicateEvents(read(logs).events()), k[0], k[1]));
+      List<String> sql = sorted(SqlOracle.withContext(SqlOracle.dropDuplicateEvents(SqlOracle.events(read(logs))),
+          k[0], k[1]));
       List<String> inTask = sorted(Behaviors.withContext(read(logs), k[0], k[1]));
       assertEquals(sql, inTask, "maxValues " + k[0] + ", sampleEventIds " + k[1]);
     }
-    assertEquals(sorted(Behaviors.counted(Behaviors.dropDuplicateEvents(read(logs).events()))),
+    assertEquals(sorted(SqlOracle.counted(SqlOracle.dropDuplicateEvents(SqlOracle.events(read(logs))))),
         sorted(Behaviors.counted(read(logs))));
   }
 
@@ -121,7 +122,7 @@ class BehaviorsTest extends SparkTest {
 
   @Test
   void contextSchemaIsTheSqlOne() throws Exception {
-    Dataset<Row> sql = Behaviors.withContext(Behaviors.dropDuplicateEvents(read(logs()).events()), 3, 2);
+    Dataset<Row> sql = SqlOracle.withContext(SqlOracle.dropDuplicateEvents(SqlOracle.events(read(logs()))), 3, 2);
     assertEquals(Arrays.asList(sql.schema().fieldNames()), Arrays.asList(Behaviors.CONTEXT.fieldNames()));
     for (int i = 0; i < Behaviors.CONTEXT.size(); i++) {
       assertEquals(sql.schema().fields()[i].dataType().typeName(), Behaviors.CONTEXT.fields()[i].dataType().typeName(),

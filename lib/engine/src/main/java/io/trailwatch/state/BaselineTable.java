@@ -1,0 +1,251 @@
+package io.trailwatch.state;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import io.trailwatch.ingest.EventSchema;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The baseline: one row per (business unit, account, principal, behaviour) that succeeded, with
+ * when it was first and last seen and when it expires. An hour asks it for the rows of its own
+ * behaviours ({@link #stored}) and gives back the rows that change ({@link #merge}); a baseline
+ * build compares and merges a whole range inside Spark ({@link #compare}, {@link #mergeComputed}).
+ */
+public final class BaselineTable {
+  /**
+   * {@code last_seen} moves at most once a day: expiry stays exact to a day, while an hour of
+   * routine behaviour rewrites no baseline file at all.
+   */
+  public static final Duration REFRESH_PERIOD = Duration.ofDays(1);
+  /** {@link #REFRESH_PERIOD} in SQL. */
+  public static final String REFRESH = "INTERVAL 1 DAYS";
+
+  /** The stored row's {@code last_seen} as {@link #compare} found it (null: no stored row). */
+  public static final String STORED_LAST_SEEN = "stored_last_seen";
+  /** The stored row's {@code first_seen} as {@link #compare} found it (null: no stored row). */
+  public static final String STORED_FIRST_SEEN = "stored_first_seen";
+
+  /** Most ranges of stored last_seen hours put in a MERGE condition; closest ones are joined beyond it. */
+  static final int MAX_RANGES = 64;
+
+  static final StructType KEY_SCHEMA = EventSchema.select(EventSchema.BEHAVIOR, "business_unit", "account_id",
+      "principal", "event_source", "event_name");
+
+  /** The rows a MERGE takes: the behaviour, its type, and its first and last successful call. */
+  static final StructType WRITE_SCHEMA = EventSchema.concat(EventSchema.BEHAVIOR, new StructType()
+      .add("first_ok_time", DataTypes.TimestampType, false)
+      .add("last_ok_time", DataTypes.TimestampType, false));
+
+  private static final String[] KEY = KEY_SCHEMA.fieldNames();
+
+  private final SparkSession spark;
+  private final String path;
+
+  BaselineTable(SparkSession spark, String path) {
+    this.spark = spark;
+    this.path = path;
+  }
+
+  private Dataset<Row> of(List<String> businessUnits) {
+    return spark.read().format("delta").load(path)
+        .filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+  }
+
+  /**
+   * The stored rows of {@code keys} (an hour's behaviours: thousands). The keys are broadcast and
+   * filter the business units' rows as they are scanned, so the baseline is never shuffled and no
+   * task carries the hour's rows; the few matches come back to the driver.
+   */
+  public List<Stored.Behavior> stored(List<String> businessUnits, List<Stored.BehaviorKey> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    List<Row> keyRows = new ArrayList<>(keys.size());
+    for (Stored.BehaviorKey k : keys) {
+      keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
+          k.eventSource(), k.eventName()));
+    }
+    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
+    List<Stored.Behavior> out = new ArrayList<>();
+    for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "event_source", "event_name",
+        "first_seen", "last_seen", "expires_at").join(wanted, scala(KEY), "left_semi").collectAsList()) {
+      out.add(new Stored.Behavior(new Stored.BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
+          r.getAs("principal"), r.getAs("event_source"), r.getAs("event_name")),
+          r.<Timestamp>getAs("first_seen").toInstant(), r.<Timestamp>getAs("last_seen").toInstant(),
+          r.<Timestamp>getAs("expires_at").toInstant()));
+    }
+    return out;
+  }
+
+  /**
+   * Inserts new behaviours and refreshes known ones, from the rows an hour's comparison found to
+   * change something; nothing to write, no commit. Reads only the baseline files whose last_seen
+   * statistics can hold the rows it updates ({@link #lastSeenRanges}).
+   */
+  public void merge(List<Stored.BehaviorWrite> writes, List<String> businessUnits, int retentionDays) {
+    if (writes.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>(writes.size());
+    List<Long> storedHours = new ArrayList<>();
+    for (Stored.BehaviorWrite w : writes) {
+      Stored.BehaviorKey k = w.key();
+      rows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
+          w.identityType(), k.eventSource(), k.eventName(), Timestamp.from(w.firstOkTime()),
+          Timestamp.from(w.lastOkTime())));
+      if (w.storedLastSeen() != null) {
+        storedHours.add(Math.floorDiv(w.storedLastSeen().getEpochSecond(), 3600));
+      }
+    }
+    execute(spark.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours), businessUnits, retentionDays);
+  }
+
+  /**
+   * {@link #merge} for a computed source (a baseline build: every behaviour of a range), with the
+   * columns of {@link #compare}, filtered to the rows that need a write.
+   */
+  public void mergeComputed(Dataset<Row> src, List<String> businessUnits, int retentionDays) {
+    List<Long> hours = new ArrayList<>();
+    for (Row r : src.where(col(STORED_LAST_SEEN).isNotNull())
+        .select(expr("CAST(floor(unix_micros(" + STORED_LAST_SEEN + ") / 3600000000) AS BIGINT)").as("h"))
+        .distinct().collectAsList()) {
+      hours.add(r.getAs("h"));
+    }
+    execute(src, lastSeenRanges(hours), businessUnits, retentionDays);
+  }
+
+  /** A behaviour that had expired starts again from its new first sighting. */
+  private void execute(Dataset<Row> src, String ranges, List<String> businessUnits, int retentionDays) {
+    String keep = "INTERVAL " + retentionDays + " DAYS";
+    Map<String, String> restart = new LinkedHashMap<>();
+    restart.put("identity_type", "s.identity_type");
+    restart.put("first_seen", "s.first_ok_time");
+    restart.put("last_seen", "s.last_ok_time");
+    restart.put("expires_at", "s.last_ok_time + " + keep);
+    Map<String, String> refresh = new LinkedHashMap<>();
+    refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
+    refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
+    refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
+    Map<String, String> insert = new LinkedHashMap<>();
+    for (String c : WRITE_SCHEMA.fieldNames()) {
+      if (!c.endsWith("_ok_time")) {
+        insert.put(c, "s." + c);
+      }
+    }
+    insert.put("first_seen", "s.first_ok_time");
+    insert.put("last_seen", "s.last_ok_time");
+    insert.put("expires_at", "s.last_ok_time + " + keep);
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + " AND t.business_unit = s.business_unit"
+            + " AND t.account_id = s.account_id AND t.principal = s.principal"
+            + " AND t.event_source = s.event_source AND t.event_name = s.event_name")
+        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
+        .whenMatched("s.last_ok_time >= t.last_seen + " + REFRESH + " OR s.first_ok_time < t.first_seen")
+        .updateExpr(refresh)
+        .whenNotMatched().insertExpr(insert)
+        .execute();
+  }
+
+  /**
+   * A condition on {@code t.last_seen} that every stored row the MERGE will match satisfies, from
+   * the stored {@code last_seen} the comparison saw for each source row: the hours they fall in,
+   * as ranges. With it, Delta skips every baseline file whose last_seen statistics lie outside
+   * them (files of behaviours not seen for a while, most of a large baseline), so the cost of the
+   * MERGE follows the rows it changes rather than the size of the table.
+   *
+   * <p>Exact because the job is the only writer of its business units' partitions between its
+   * comparison and its MERGE (one job per BU at a time): a source row without a stored row then
+   * still has none, and one with a stored row matches it inside the ranges.
+   */
+  static String lastSeenRanges(List<Long> epochHours) {
+    if (epochHours.isEmpty()) {
+      // Nothing to update, only inserts: no stored row can match, no file needs reading.
+      return " AND t.last_seen IS NULL";
+    }
+    List<long[]> ranges = new ArrayList<>();
+    for (long h : epochHours.stream().distinct().sorted().toList()) {
+      ranges.add(new long[] {h, h + 1});
+    }
+    while (ranges.size() > MAX_RANGES) {
+      int best = 0;
+      for (int i = 1; i < ranges.size() - 1; i++) {
+        if (ranges.get(i + 1)[0] - ranges.get(i)[1] < ranges.get(best + 1)[0] - ranges.get(best)[1]) {
+          best = i;
+        }
+      }
+      ranges.get(best)[1] = ranges.get(best + 1)[1];
+      ranges.remove(best + 1);
+    }
+    StringBuilder sb = new StringBuilder(" AND (");
+    for (int i = 0; i < ranges.size(); i++) {
+      sb.append(i == 0 ? "" : " OR ").append("(t.last_seen >= ").append(hourLiteral(ranges.get(i)[0]))
+          .append(" AND t.last_seen < ").append(hourLiteral(ranges.get(i)[1])).append(')');
+    }
+    return sb.append(')').toString();
+  }
+
+  private static String hourLiteral(long epochHour) {
+    return "TIMESTAMP'" + Instant.ofEpochSecond(epochHour * 3600) + "'";
+  }
+
+  /**
+   * A range's behaviours (a baseline build: large, kept in Spark) joined with their stored row:
+   * adds {@code needs_write} (the MERGE would change the stored row), {@link #STORED_FIRST_SEEN}
+   * and {@link #STORED_LAST_SEEN}. The same rules as {@code io.trailwatch.detect.Comparison}, which
+   * an hour uses on the driver; a test checks that the two agree.
+   */
+  public Dataset<Row> compare(Dataset<Row> behaviors, List<String> businessUnits) {
+    return compare(behaviors, of(businessUnits), KEY, true);
+  }
+
+  /** {@link #compare} for principals (rows with first_time and last_time) against the principals table. */
+  static Dataset<Row> compare(Dataset<Row> rows, Dataset<Row> stored, String[] key, boolean behaviours) {
+    List<Column> cols = new ArrayList<>();
+    for (String k : key) {
+      cols.add(col(k));
+    }
+    Column expires = behaviours ? col("s_expires_at") : lit(null).cast("timestamp");
+    cols.add(col("first_seen").as("s_first_seen"));
+    cols.add(col("last_seen").as("s_last_seen"));
+    cols.add(behaviours ? col("expires_at").as("s_expires_at") : lit(null).cast("timestamp").as("s_expires_at"));
+    Column first = col(behaviours ? "first_ok_time" : "first_time");
+    Column last = col(behaviours ? "last_ok_time" : "last_time");
+    Column stale = col("s_first_seen").isNull()
+        .or(expires.isNotNull().and(expires.leq(first)))
+        .or(last.geq(expr("s_last_seen + " + REFRESH)))
+        .or(first.lt(col("s_first_seen")));
+    Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true);
+    List<Column> keyCols = new ArrayList<>();
+    for (String k : key) {
+      keyCols.add(col(k));
+    }
+    Dataset<Row> hit = stored.select(cols.toArray(new Column[0]))
+        .join(broadcast(rows.select(keyCols.toArray(new Column[0]))), scala(key), "left_semi");
+    return rows.join(hit, scala(key), "left")
+        .withColumn("needs_write", writable.and(stale))
+        .withColumnRenamed("s_last_seen", STORED_LAST_SEEN)
+        .withColumnRenamed("s_first_seen", STORED_FIRST_SEEN)
+        .drop("s_expires_at")
+        .filter(col("needs_write"));
+  }
+
+  static scala.collection.Seq<String> scala(String[] cols) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(cols)).toSeq();
+  }
+}
