@@ -54,4 +54,111 @@ public record Alert(
       throw new IllegalStateException(e);
     }
   }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Named construction of a Alert; lists default to empty, flags to false. */
+  public static final class Builder {
+    private String alertId;
+    private Instant hour;
+    private Instant detectHour;
+    private String businessUnit;
+    private String accountId;
+    private String principal;
+    private String identityType;
+    private Severity severity;
+    private String reason;
+    private boolean late;
+    private List<NewBehavior> newBehaviors = List.of();
+    private List<String> sourceIps = List.of();
+    private List<String> userAgents = List.of();
+    private List<String> regions = List.of();
+    private List<String> eventIds = List.of();
+
+    private Builder() {}
+
+    public Builder alertId(String v) {
+      alertId = v;
+      return this;
+    }
+
+    public Builder hour(Instant v) {
+      hour = v;
+      return this;
+    }
+
+    public Builder detectHour(Instant v) {
+      detectHour = v;
+      return this;
+    }
+
+    public Builder businessUnit(String v) {
+      businessUnit = v;
+      return this;
+    }
+
+    public Builder accountId(String v) {
+      accountId = v;
+      return this;
+    }
+
+    public Builder principal(String v) {
+      principal = v;
+      return this;
+    }
+
+    public Builder identityType(String v) {
+      identityType = v;
+      return this;
+    }
+
+    public Builder severity(Severity v) {
+      severity = v;
+      return this;
+    }
+
+    public Builder reason(String v) {
+      reason = v;
+      return this;
+    }
+
+    public Builder late(boolean v) {
+      late = v;
+      return this;
+    }
+
+    public Builder newBehaviors(List<NewBehavior> v) {
+      newBehaviors = v;
+      return this;
+    }
+
+    public Builder sourceIps(List<String> v) {
+      sourceIps = v;
+      return this;
+    }
+
+    public Builder userAgents(List<String> v) {
+      userAgents = v;
+      return this;
+    }
+
+    public Builder regions(List<String> v) {
+      regions = v;
+      return this;
+    }
+
+    public Builder eventIds(List<String> v) {
+      eventIds = v;
+      return this;
+    }
+
+    public Alert build() {
+      if (alertId == null || hour == null || detectHour == null || businessUnit == null || accountId == null || principal == null || identityType == null || severity == null || reason == null) {
+        throw new IllegalStateException("A alert needs alertId, hour, detectHour, businessUnit, accountId, principal, identityType, severity, reason");
+      }
+      return new Alert(alertId, hour, detectHour, businessUnit, accountId, principal, identityType, severity, reason, late, newBehaviors, sourceIps, userAgents, regions, eventIds);
+    }
+  }
 }

@@ -30,4 +30,123 @@ public record Candidate(
   public boolean allFailed() {
     return failedEvents >= events;
   }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Named construction of a Candidate; lists default to empty, flags to false. */
+  public static final class Builder {
+    private String businessUnit;
+    private String accountId;
+    private String principal;
+    private String identityType;
+    private String eventSource;
+    private String eventName;
+    private long events;
+    private long failedEvents;
+    private Instant firstTime;
+    private Instant lastTime;
+    private boolean readOnly;
+    private boolean known;
+    private Instant principalFirstSeen;
+    private List<String> sourceIps = List.of();
+    private List<String> userAgents = List.of();
+    private List<String> regions = List.of();
+    private List<String> eventIds = List.of();
+
+    private Builder() {}
+
+    public Builder businessUnit(String v) {
+      businessUnit = v;
+      return this;
+    }
+
+    public Builder accountId(String v) {
+      accountId = v;
+      return this;
+    }
+
+    public Builder principal(String v) {
+      principal = v;
+      return this;
+    }
+
+    public Builder identityType(String v) {
+      identityType = v;
+      return this;
+    }
+
+    public Builder eventSource(String v) {
+      eventSource = v;
+      return this;
+    }
+
+    public Builder eventName(String v) {
+      eventName = v;
+      return this;
+    }
+
+    public Builder events(long v) {
+      events = v;
+      return this;
+    }
+
+    public Builder failedEvents(long v) {
+      failedEvents = v;
+      return this;
+    }
+
+    public Builder firstTime(Instant v) {
+      firstTime = v;
+      return this;
+    }
+
+    public Builder lastTime(Instant v) {
+      lastTime = v;
+      return this;
+    }
+
+    public Builder readOnly(boolean v) {
+      readOnly = v;
+      return this;
+    }
+
+    public Builder known(boolean v) {
+      known = v;
+      return this;
+    }
+
+    public Builder principalFirstSeen(Instant v) {
+      principalFirstSeen = v;
+      return this;
+    }
+
+    public Builder sourceIps(List<String> v) {
+      sourceIps = v;
+      return this;
+    }
+
+    public Builder userAgents(List<String> v) {
+      userAgents = v;
+      return this;
+    }
+
+    public Builder regions(List<String> v) {
+      regions = v;
+      return this;
+    }
+
+    public Builder eventIds(List<String> v) {
+      eventIds = v;
+      return this;
+    }
+
+    public Candidate build() {
+      if (businessUnit == null || accountId == null || principal == null || identityType == null || eventSource == null || eventName == null || firstTime == null || lastTime == null) {
+        throw new IllegalStateException("A candidate needs businessUnit, accountId, principal, identityType, eventSource, eventName, firstTime, lastTime");
+      }
+      return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents, firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds);
+    }
+  }
 }

@@ -133,11 +133,17 @@ public final class Policy {
     }
     String reason = (late ? "late delivery (found in the run of " + detectHour + "): " : "")
         + reason(first, sorted, alertOn, fresh, top);
-    return new Alert(Alert.idFor(first.businessUnit(), first.accountId(), first.principal(), hour.start(),
-        detectHour.start()), hour.start(), detectHour.start(), first.businessUnit(), first.accountId(), first.principal(), first.identityType(), severity,
-        reason, late, behaviors,
-        union(sorted, Candidate::sourceIps, maxValues), union(sorted, Candidate::userAgents, maxValues),
-        union(sorted, Candidate::regions, maxValues), union(sorted, Candidate::eventIds, maxEventIds));
+    return Alert.builder()
+        .alertId(Alert.idFor(first.businessUnit(), first.accountId(), first.principal(), hour.start(),
+            detectHour.start()))
+        .hour(hour.start()).detectHour(detectHour.start()).late(late)
+        .businessUnit(first.businessUnit()).accountId(first.accountId()).principal(first.principal())
+        .identityType(first.identityType()).severity(severity).reason(reason).newBehaviors(behaviors)
+        .sourceIps(union(sorted, Candidate::sourceIps, maxValues))
+        .userAgents(union(sorted, Candidate::userAgents, maxValues))
+        .regions(union(sorted, Candidate::regions, maxValues))
+        .eventIds(union(sorted, Candidate::eventIds, maxEventIds))
+        .build();
   }
 
   private String reason(Candidate first, List<Candidate> sorted, AlertOn alertOn, long fresh, Severity top) {

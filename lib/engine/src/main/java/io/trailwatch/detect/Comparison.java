@@ -68,9 +68,11 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
       if (!known || anyActivityTypes.contains(b.identityType())) {
         Stored.Principal p = principals.get(principalKey(b));
         Instant principalFirstSeen = p != null && p.firstSeen().isBefore(asOf) ? p.firstSeen() : null;
-        candidates.add(new Candidate(b.businessUnit(), b.accountId(), b.principal(), b.identityType(),
-            b.eventSource(), b.eventName(), b.events(), b.failedEvents(), b.firstTime(), b.lastTime(), b.readOnly(),
-            known, principalFirstSeen, b.sourceIps(), b.userAgents(), b.regions(), b.eventIds()));
+        candidates.add(Candidate.builder().businessUnit(b.businessUnit()).accountId(b.accountId())
+            .principal(b.principal()).identityType(b.identityType()).eventSource(b.eventSource())
+            .eventName(b.eventName()).events(b.events()).failedEvents(b.failedEvents()).firstTime(b.firstTime())
+            .lastTime(b.lastTime()).readOnly(b.readOnly()).known(known).principalFirstSeen(principalFirstSeen)
+            .sourceIps(b.sourceIps()).userAgents(b.userAgents()).regions(b.regions()).eventIds(b.eventIds()).build());
       }
     }
     List<Stored.PrincipalWrite> principalWrites = new ArrayList<>();

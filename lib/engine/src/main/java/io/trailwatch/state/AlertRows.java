@@ -62,12 +62,13 @@ final class AlertRows {
           b.<Boolean>getAs("failed"), b.<Boolean>getAs("read_only"), b.getAs("sensitivity"),
           b.<Boolean>getAs("known")));
     }
-    return new Alert(r.getAs("alert_id"), r.<Timestamp>getAs("hour").toInstant(),
-        r.<Timestamp>getAs("detect_hour").toInstant(), r.getAs("business_unit"),
-        r.getAs("account_id"), r.getAs("principal"), r.getAs("identity_type"),
-        Severity.valueOf(r.<String>getAs("severity").toUpperCase(Locale.ROOT)), r.getAs("reason"),
-        r.getAs("late"), nb, r.getList(r.fieldIndex("source_ips")), r.getList(r.fieldIndex("user_agents")),
-        r.getList(r.fieldIndex("regions")), r.getList(r.fieldIndex("event_ids")));
+    return Alert.builder().alertId(r.getAs("alert_id")).hour(r.<Timestamp>getAs("hour").toInstant())
+        .detectHour(r.<Timestamp>getAs("detect_hour").toInstant()).businessUnit(r.getAs("business_unit"))
+        .accountId(r.getAs("account_id")).principal(r.getAs("principal")).identityType(r.getAs("identity_type"))
+        .severity(Severity.valueOf(r.<String>getAs("severity").toUpperCase(Locale.ROOT))).reason(r.getAs("reason"))
+        .late(r.getAs("late")).newBehaviors(nb).sourceIps(r.getList(r.fieldIndex("source_ips")))
+        .userAgents(r.getList(r.fieldIndex("user_agents"))).regions(r.getList(r.fieldIndex("regions")))
+        .eventIds(r.getList(r.fieldIndex("event_ids"))).build();
   }
 
   /** A nested struct's row by field name, in its schema's order. */
