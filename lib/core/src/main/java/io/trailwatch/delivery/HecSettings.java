@@ -126,7 +126,7 @@ public record HecSettings(URI url, Secret token, String index, String sourcetype
 
   /** Builds {@link HecSettings}; every setting but the url and the token has a default. */
   public static final class Builder {
-    private final URI url;
+    private URI url;
     private final Secret token;
     private String index;
     private String sourcetype = DEFAULT_SOURCETYPE;
@@ -147,6 +147,11 @@ public record HecSettings(URI url, Secret token, String index, String sourcetype
     private Builder(URI url, Secret token) {
       this.url = url;
       this.token = token;
+    }
+
+    public Builder url(URI v) {
+      url = v;
+      return this;
     }
 
     public Builder index(String v) {

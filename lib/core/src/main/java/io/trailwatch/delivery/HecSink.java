@@ -3,6 +3,7 @@ package io.trailwatch.delivery;
 import io.trailwatch.alerting.Alert;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,7 +120,7 @@ public final class HecSink implements AlertSink {
       Verdict v = acks.acknowledged().contains(id)
           ? new Verdict(DeliveryStatus.SENT, p.attempts(), p.lastAttempt(), null)
           : new Verdict(DeliveryStatus.PENDING, p.attempts(), p.lastAttempt(), "sent but not acknowledged within "
-              + settings.ackTimeout().toSeconds() + " s (ackId " + id + ")"
+              + seconds(settings.ackTimeout()) + " (ackId " + id + ")"
               + (acks.problem() == null ? "" : "; last ack poll: " + acks.problem()));
       mark(out, alerts, batchOf.get(id), v);
     });
@@ -136,6 +137,10 @@ public final class HecSink implements AlertSink {
     for (int i : batch) {
       out[i] = new DeliveryOutcome(alerts.get(i).alertId(), NAME, v.status(), v.attempts(), v.at(), v.reason());
     }
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
   }
 
   private static byte[] body(byte[][] events, List<Integer> batch) {
