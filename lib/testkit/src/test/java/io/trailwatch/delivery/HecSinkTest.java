@@ -91,6 +91,14 @@ class HecSinkTest {
     return out;
   }
 
+  /** Sends, and checks that every alert is SENT and arrived exactly once (in all sends so far). */
+  List<DeliveryOutcome> sendAllOnce(HecSettings s, List<Alert> alerts) {
+    List<DeliveryOutcome> out = send(s, alerts);
+    assertEquals(Map.of(DeliveryStatus.SENT, (long) alerts.size()), statuses(out));
+    assertEquals(once(alerts), hec.alertIdCounts());
+    return out;
+  }
+
   static Map<DeliveryStatus, Long> statuses(List<DeliveryOutcome> out) {
     return new TreeMap<>(out.stream().collect(Collectors.groupingBy(DeliveryOutcome::status, Collectors.counting())));
   }
@@ -102,10 +110,8 @@ class HecSinkTest {
   @Test
   void manyAlertsGoInSeveralRequestsUnderTheLimitAndEachArrivesOnce() {
     List<Alert> alerts = SyntheticAlerts.of(300);
-    List<DeliveryOutcome> out = send(settings(hec).build(), alerts);
-    assertEquals(Map.of(DeliveryStatus.SENT, 300L), statuses(out));
+    List<DeliveryOutcome> out = sendAllOnce(settings(hec).build(), alerts);
     assertTrue(out.stream().allMatch(o -> o.attempts() == 1 && o.reason() == null));
-    assertEquals(once(alerts), hec.alertIdCounts());
     List<HecServer.Request> requests = hec.requests();
     assertTrue(requests.size() >= 10, requests.size() + " requests");
     assertTrue(requests.stream().allMatch(r -> r.status() == 200 && r.bodyBytes() <= 20_000 && !r.gzip()), requests::toString);
@@ -122,9 +128,7 @@ class HecSinkTest {
   @Test
   void gzipBodiesCarryTheSameEvents() {
     List<Alert> alerts = SyntheticAlerts.of(200);
-    List<DeliveryOutcome> out = send(settings(hec).gzip(true).build(), alerts);
-    assertEquals(Map.of(DeliveryStatus.SENT, 200L), statuses(out));
-    assertEquals(once(alerts), hec.alertIdCounts());
+    sendAllOnce(settings(hec).gzip(true).build(), alerts);
     assertTrue(hec.requests().stream().allMatch(r -> r.gzip() && r.wireBytes() * 3 < r.bodyBytes()),
         hec.requests()::toString);
   }
@@ -138,9 +142,7 @@ class HecSinkTest {
     assertTrue(first.stream().allMatch(o -> o.attempts() == 0
         && o.reason().startsWith("not sent: HEC health check failed: GET " + hec.url())), first.get(0)::reason);
     hec.up();
-    List<DeliveryOutcome> second = send(settings(hec).build(), alerts);
-    assertEquals(Map.of(DeliveryStatus.SENT, 50L), statuses(second));
-    assertEquals(once(alerts), hec.alertIdCounts());
+    sendAllOnce(settings(hec).build(), alerts);
   }
 
   @Test
@@ -165,9 +167,7 @@ class HecSinkTest {
   void aStormOf503sShorterThanTheBudgetIsRiddenOut() {
     List<Alert> alerts = SyntheticAlerts.of(100);
     hec.answer(503, 5);
-    List<DeliveryOutcome> out = send(settings(hec).build(), alerts);
-    assertEquals(Map.of(DeliveryStatus.SENT, 100L), statuses(out));
-    assertEquals(once(alerts), hec.alertIdCounts());
+    List<DeliveryOutcome> out = sendAllOnce(settings(hec).build(), alerts);
     assertEquals(6, out.get(0).attempts(), "5 busy answers, then accepted");
     assertEquals(5, waits.size());
     for (int i = 0; i < waits.size(); i++) {
@@ -199,8 +199,7 @@ class HecSinkTest {
     assertEquals(0, last.attempts());
     assertTrue(last.reason().startsWith("not sent: an earlier request gave up: "), last.reason());
     hec.answer(503, 0);
-    assertEquals(Map.of(DeliveryStatus.SENT, 100L), statuses(send(settings(hec).build(), alerts)));
-    assertEquals(once(alerts), hec.alertIdCounts());
+    sendAllOnce(settings(hec).build(), alerts);
   }
 
   @Test
@@ -298,9 +297,7 @@ class HecSinkTest {
   void everyThirdRequestFailingStillDeliversEachAlertOnce() {
     List<Alert> alerts = SyntheticAlerts.of(300);
     hec.failEvery(3, 503);
-    List<DeliveryOutcome> out = send(settings(hec).build(), alerts);
-    assertEquals(Map.of(DeliveryStatus.SENT, 300L), statuses(out));
-    assertEquals(once(alerts), hec.alertIdCounts());
+    sendAllOnce(settings(hec).build(), alerts);
     long failures = hec.requests().stream().filter(r -> r.status() == 503).count();
     assertEquals(hec.eventRequests() / 3, failures);
     assertTrue(failures >= 5, failures + " failures");
