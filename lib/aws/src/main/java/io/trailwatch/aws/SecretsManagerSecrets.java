@@ -51,10 +51,10 @@ public final class SecretsManagerSecrets implements SecretSource {
       value = client.getSecretValue(b -> b.secretId(secretId)).secretString();
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? "error" : e.awsErrorDetails().errorCode();
-      throw TrailwatchException.external("SECRET_NOT_READABLE", e, "Cannot read %s: %s (HTTP %d)", describe(),
+      throw TrailwatchException.external("SECRET_MANAGER_FAILED", e, "Cannot read %s: %s (HTTP %d)", describe(),
           code, e.statusCode());
     } catch (SdkClientException e) {
-      throw TrailwatchException.external("SECRET_NOT_READABLE", e, "Cannot read %s: %s", describe(),
+      throw TrailwatchException.external("SECRET_MANAGER_FAILED", e, "Cannot read %s: %s", describe(),
           e.getMessage());
     } finally {
       if (ownsClients) {

@@ -44,7 +44,7 @@ class SecretsManagerSecretsTest {
   void aMissingSecretIsAnExternalErrorNamingItsId() {
     TrailwatchException e = assertThrows(TrailwatchException.class,
         () -> SecretsManagerSecrets.create("trailwatch/none", MOTO.endpoint(), "us-east-1").read());
-    assertEquals("SECRET_NOT_READABLE", e.code());
+    assertEquals("SECRET_MANAGER_FAILED", e.code());
     assertEquals(TrailwatchException.Kind.EXTERNAL, e.kind());
     assertTrue(e.getMessage().startsWith("Cannot read Secrets Manager secret trailwatch/none: "
         + "ResourceNotFoundException (HTTP "), e.getMessage());
