@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * {@code bin/trailwatch}: the production commands ({@link Main}) plus the tools that never ship
- * to EMR: generate, demo, bench and bench-plan.
+ * to EMR: generate, demo, bench, bench-plan and bench-hec.
  */
 public final class ToolsMain {
   private ToolsMain() {}
@@ -15,7 +15,7 @@ public final class ToolsMain {
   }
 
   public static int run(String... args) {
-    return Main.run(List.of(new GenerateCommand(), new DemoCommand(), new BenchCommand(), new BenchPlanCommand()),
-        args);
+    return Main.run(List.of(new GenerateCommand(), new DemoCommand(), new BenchCommand(), new BenchPlanCommand(),
+        new BenchHecCommand()), args);
   }
 }

@@ -1,0 +1,99 @@
+package io.trailwatch.delivery;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What a run's delivery came to, per sink: the run summary prints it, and a run whose alerts did
+ * not all arrive must say so (and exit with its own status) so that a scheduler can tell
+ * "detected, delivery pending" from success.
+ *
+ * @param sinks counts per sink name, sorted by name
+ */
+public record Delivery(Map<String, Counts> sinks) {
+
+  /**
+   * One sink's counts.
+   *
+   * @param reason the first failed outcome's reason, else the first pending one's, else null
+   */
+  public record Counts(int sent, int failed, int pending, String reason) {
+    Counts plus(Counts o) {
+      String r;
+      if (failed > 0) {
+        r = reason;
+      } else if (o.failed > 0) {
+        r = o.reason;
+      } else {
+        r = reason != null ? reason : o.reason;
+      }
+      return new Counts(sent + o.sent, failed + o.failed, pending + o.pending, r);
+    }
+
+    static Counts of(DeliveryOutcome o) {
+      return switch (o.status()) {
+        case SENT -> new Counts(1, 0, 0, null);
+        case FAILED -> new Counts(0, 1, 0, o.reason());
+        case PENDING -> new Counts(0, 0, 1, o.reason());
+      };
+    }
+  }
+
+  public Delivery {
+    sinks = java.util.Collections.unmodifiableMap(new TreeMap<>(sinks));
+  }
+
+  /** No sink configured, or nothing to deliver. */
+  public static Delivery none() {
+    return new Delivery(Map.of());
+  }
+
+  public static Delivery of(Collection<DeliveryOutcome> outcomes) {
+    Map<String, Counts> m = new TreeMap<>();
+    for (DeliveryOutcome o : outcomes) {
+      m.merge(o.sink(), Counts.of(o), Counts::plus);
+    }
+    return new Delivery(m);
+  }
+
+  /** Both runs' counts (e.g. the retried backlog and this hour's alerts). */
+  public Delivery plus(Delivery other) {
+    Map<String, Counts> m = new TreeMap<>(sinks);
+    other.sinks.forEach((k, v) -> m.merge(k, v, Counts::plus));
+    return new Delivery(m);
+  }
+
+  public int sent() {
+    return sinks.values().stream().mapToInt(Counts::sent).sum();
+  }
+
+  public int failed() {
+    return sinks.values().stream().mapToInt(Counts::failed).sum();
+  }
+
+  public int pending() {
+    return sinks.values().stream().mapToInt(Counts::pending).sum();
+  }
+
+  /**
+   * True when some alert is failed or still pending at some sink: the run must report "delivery
+   * pending/failed" in its summary and its exit status.
+   */
+  public boolean incomplete() {
+    return failed() > 0 || pending() > 0;
+  }
+
+  /** One line for the run summary, e.g. {@code hec: 10 sent, 0 failed, 2 pending (HTTP 503 ...)}. */
+  public String describe() {
+    if (sinks.isEmpty()) {
+      return "no delivery";
+    }
+    return sinks.entrySet().stream().map(e -> {
+      Counts c = e.getValue();
+      return e.getKey() + ": " + c.sent() + " sent, " + c.failed() + " failed, " + c.pending() + " pending"
+          + (c.reason() == null ? "" : " (" + c.reason() + ")");
+    }).collect(Collectors.joining("; "));
+  }
+}

@@ -1,0 +1,73 @@
+package io.trailwatch.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.NewBehavior;
+import io.trailwatch.policy.Severity;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The HEC event of an alert, whole: the envelope, the alert's fields and the CIM Alerts fields. */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class HecEventsTest {
+  static final Instant HOUR = Instant.parse("2026-11-20T14:00:00Z");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static Alert alert(Severity severity, boolean known) {
+    String principal = "arn:aws:iam::111122223333:user/ci";
+    return new Alert(Alert.idFor("payments", "111122223333", principal, HOUR, HOUR), HOUR, HOUR, "payments",
+        "111122223333", principal, "IAMUser", severity, "1 new behaviour for IAMUser first seen 2026-09-01: "
+            + "iam:CreateAccessKey", false,
+        List.of(new NewBehavior("iam.amazonaws.com", "CreateAccessKey", 2, HOUR.plusSeconds(754),
+            HOUR.plusSeconds(800), false, false, "high", known)),
+        List.of("203.0.113.9"), List.of("aws-cli/2.15.0"), List.of("us-east-1"), List.of("e-1"));
+  }
+
+  @Test
+  void eventCarriesTheAlertAndTheCimAlertsFields() throws Exception {
+    HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of("t"))
+        .index("security").host("emr-job-1").build();
+    Alert a = alert(Severity.HIGH, false);
+    String expected = """
+        {"time":1795183954,"host":"emr-job-1","source":"trailwatch","sourcetype":"aws:cloudtrail:anomaly",
+         "index":"security","event":{
+          "alert_id":"%s","hour":"2026-11-20T14:00:00Z","detect_hour":"2026-11-20T14:00:00Z",
+          "account_id":"111122223333","business_unit":"payments","principal":"arn:aws:iam::111122223333:user/ci",
+          "identity_type":"IAMUser","severity":"high","late":false,
+          "new_behaviors":[{"event_source":"iam.amazonaws.com","event_name":"CreateAccessKey","count":2,
+            "first_time":"2026-11-20T14:12:34Z","last_time":"2026-11-20T14:13:20Z","failed":false,
+            "read_only":false,"sensitivity":"high","known":false}],
+          "source_ips":["203.0.113.9"],"user_agents":["aws-cli/2.15.0"],"regions":["us-east-1"],
+          "event_ids":["e-1"],
+          "reason":"1 new behaviour for IAMUser first seen 2026-09-01: iam:CreateAccessKey",
+          "app":"trailwatch","signature":"New behaviour by IAMUser","signature_id":"trailwatch:new-behavior",
+          "user":"arn:aws:iam::111122223333:user/ci","src":["203.0.113.9"],"dest":"111122223333",
+          "description":"arn:aws:iam::111122223333:user/ci (IAMUser) in account 111122223333 (business unit payments), hour 2026-11-20T14:00:00Z: 1 new behaviour for IAMUser first seen 2026-09-01: iam:CreateAccessKey",
+          "id":"%s","type":"alert"}}
+        """.formatted(a.alertId(), a.alertId());
+    assertEquals(JSON.readTree(expected), JSON.readTree(HecEvents.bytes(a, s)));
+  }
+
+  @Test
+  void defaultsLeaveIndexAndHostToTheToken() throws Exception {
+    HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of("t")).build();
+    JsonNode e = JSON.readTree(HecEvents.bytes(alert(Severity.INFO, true), s));
+    assertEquals(List.of("time", "source", "sourcetype", "event"), iterable(e.fieldNames()));
+    assertEquals("informational", e.path("event").path("severity").asText(), "CIM's word for info");
+    assertEquals("Activity by IAMUser", e.path("event").path("signature").asText());
+    assertEquals("trailwatch:any-activity", e.path("event").path("signature_id").asText());
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+}
