@@ -1,5 +1,6 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.delivery.DeliveryOutcome;
@@ -43,11 +44,11 @@ final class BenchHecCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (alerts < 1 || alerts > 10_000_000) {
-      throw TrailwatchException.user("BAD_BENCH_OPTION", "Cannot set --alerts to %d: must be between 1 and 10000000",
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot set --alerts to %d: must be between 1 and 10000000",
           alerts);
     }
     if (runs < 1 || runs > 100) {
-      throw TrailwatchException.user("BAD_BENCH_OPTION", "Cannot set --runs to %d: must be between 1 and 100", runs);
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot set --runs to %d: must be between 1 and 100", runs);
     }
     List<Alert> all = SyntheticAlerts.of(alerts);
     String token = UUID.randomUUID().toString();

@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.core.TrailwatchException;
@@ -51,10 +52,10 @@ public final class SecretsManagerSecrets implements SecretSource {
       value = client.getSecretValue(b -> b.secretId(secretId)).secretString();
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? "error" : e.awsErrorDetails().errorCode();
-      throw TrailwatchException.external("SECRET_MANAGER_FAILED", e, "Cannot read %s: %s (HTTP %d)", describe(),
+      throw TrailwatchException.wrap(ErrorCode.SECRET_MANAGER_FAILED, e, "Cannot read %s: %s (HTTP %d)", describe(),
           code, e.statusCode());
     } catch (SdkClientException e) {
-      throw TrailwatchException.external("SECRET_MANAGER_FAILED", e, "Cannot read %s: %s", describe(),
+      throw TrailwatchException.wrap(ErrorCode.SECRET_MANAGER_FAILED, e, "Cannot read %s: %s", describe(),
           e.getMessage());
     } finally {
       if (ownsClients) {
@@ -62,14 +63,14 @@ public final class SecretsManagerSecrets implements SecretSource {
       }
     }
     if (value == null || value.isBlank()) {
-      throw TrailwatchException.user("SECRET_NOT_FOUND", "Cannot read %s: it has no secret string", describe());
+      throw TrailwatchException.of(ErrorCode.SECRET_NOT_FOUND, "Cannot read %s: it has no secret string", describe());
     }
     String v = value.strip();
     if (v.startsWith("{")) {
       try {
         JsonNode token = JSON.readTree(v).path("token");
         if (!token.isTextual() || token.asText().isBlank()) {
-          throw TrailwatchException.user("SECRET_NOT_FOUND", "Cannot read %s: it is a JSON object without a "
+          throw TrailwatchException.of(ErrorCode.SECRET_NOT_FOUND, "Cannot read %s: it is a JSON object without a "
               + "\"token\" string field", describe());
         }
         return Secret.of(token.asText());

@@ -1,5 +1,6 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +45,7 @@ class SecretsManagerSecretsTest {
   void aMissingSecretIsAnExternalErrorNamingItsId() {
     TrailwatchException e = assertThrows(TrailwatchException.class,
         () -> SecretsManagerSecrets.create("trailwatch/none", MOTO.endpoint(), "us-east-1").read());
-    assertEquals("SECRET_MANAGER_FAILED", e.code());
+    assertEquals(ErrorCode.SECRET_MANAGER_FAILED, e.code());
     assertEquals(TrailwatchException.Kind.EXTERNAL, e.kind());
     assertTrue(e.getMessage().startsWith("Cannot read Secrets Manager secret trailwatch/none: "
         + "ResourceNotFoundException (HTTP "), e.getMessage());
@@ -55,7 +56,7 @@ class SecretsManagerSecretsTest {
     String id = secret("{\"password\":\"" + TOKEN + "\"}");
     TrailwatchException e = assertThrows(TrailwatchException.class,
         () -> SecretsManagerSecrets.create(id, MOTO.endpoint(), "us-east-1").read());
-    assertEquals("SECRET_NOT_FOUND", e.code());
+    assertEquals(ErrorCode.SECRET_NOT_FOUND, e.code());
     assertTrue(e.getMessage().contains(id), e.getMessage());
     assertFalse(e.getMessage().contains(TOKEN), e.getMessage());
   }

@@ -29,6 +29,12 @@ public enum ErrorCode {
   STATE_SCHEMA_MISMATCH(Kind.USER),
   OUTPUT_NOT_WRITABLE(Kind.USER),
   LIBDEFLATE_UNAVAILABLE(Kind.USER),
+  /** A Splunk HEC setting (URL, timeouts, sizes) is wrong. */
+  BAD_HEC_SETTING(Kind.USER),
+  BAD_HEC_CA_BUNDLE(Kind.USER),
+  /** The secret (the HEC token) is not where the configuration says: no variable, no file, empty. */
+  SECRET_NOT_FOUND(Kind.USER),
+  SECRET_NOT_READABLE(Kind.USER),
   // Tools (generate, demo, bench).
   BAD_GENERATOR_OPTION(Kind.USER),
   BAD_BENCH_OPTION(Kind.USER),
@@ -54,9 +60,12 @@ public enum ErrorCode {
   /** Another job committed to the same table at the same time, and retrying did not help. */
   STATE_COMMIT_CONFLICT(Kind.EXTERNAL),
   BENCH_FILL_FAILED(Kind.EXTERNAL),
+  /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
+  SECRET_MANAGER_FAILED(Kind.EXTERNAL),
 
   // Bugs: exit 4, with the stack trace.
   ALERT_JSON(Kind.INTERNAL),
+  HEC_TLS(Kind.INTERNAL),
   PLAN_FAILED(Kind.INTERNAL),
   INTERRUPTED(Kind.INTERNAL),
   BUG(Kind.INTERNAL);

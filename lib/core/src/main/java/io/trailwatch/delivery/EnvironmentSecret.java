@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.util.Map;
 
@@ -9,7 +10,7 @@ record EnvironmentSecret(String name, Map<String, String> env) implements Secret
   public Secret read() {
     String v = env.get(name);
     if (v == null || v.isBlank()) {
-      throw TrailwatchException.user("SECRET_NOT_FOUND", "Cannot read the secret from %s: it is %s", describe(),
+      throw TrailwatchException.of(ErrorCode.SECRET_NOT_FOUND, "Cannot read the secret from %s: it is %s", describe(),
           v == null ? "not set" : "empty");
     }
     return Secret.of(v);

@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,13 @@ record FileSecret(Path file) implements SecretSource {
     try {
       v = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw TrailwatchException.user("SECRET_NOT_FOUND", "Cannot read the secret from %s: no such file", describe());
+      throw TrailwatchException.of(ErrorCode.SECRET_NOT_FOUND, "Cannot read the secret from %s: no such file", describe());
     } catch (IOException e) {
-      throw TrailwatchException.user("SECRET_NOT_READABLE", "Cannot read the secret from %s: %s", describe(),
+      throw TrailwatchException.of(ErrorCode.SECRET_NOT_READABLE, "Cannot read the secret from %s: %s", describe(),
           e.getClass().getSimpleName());
     }
     if (v.isBlank()) {
-      throw TrailwatchException.user("SECRET_NOT_FOUND", "Cannot read the secret from %s: it is empty", describe());
+      throw TrailwatchException.of(ErrorCode.SECRET_NOT_FOUND, "Cannot read the secret from %s: it is empty", describe());
     }
     return Secret.of(v);
   }

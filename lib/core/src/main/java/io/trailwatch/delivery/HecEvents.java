@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.alerting.Alert;
@@ -44,7 +45,7 @@ public final class HecEvents {
     try {
       return JSON.writeValueAsBytes(envelope(a, s));
     } catch (JsonProcessingException e) {
-      throw TrailwatchException.internal("ALERT_JSON", e, "Cannot write alert %s as a HEC event", a.alertId());
+      throw TrailwatchException.wrap(ErrorCode.ALERT_JSON, e, "Cannot write alert %s as a HEC event", a.alertId());
     }
   }
 

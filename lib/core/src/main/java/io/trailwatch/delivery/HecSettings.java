@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public record HecSettings(URI url, Secret token, String index, String sourcetype
 
   private static void checkUrl(URI url) {
     if (url == null) {
-      throw TrailwatchException.user("BAD_HEC_SETTING", "Cannot use hec.url: it is not set");
+      throw TrailwatchException.of(ErrorCode.BAD_HEC_SETTING, "Cannot use hec.url: it is not set");
     }
     String s = url.getScheme();
     if (s == null || !(s.equals("https") || s.equals("http")) || url.getHost() == null) {
@@ -117,7 +118,7 @@ public record HecSettings(URI url, Secret token, String index, String sourcetype
   }
 
   private static TrailwatchException bad(String key, String value, String why) {
-    return TrailwatchException.user("BAD_HEC_SETTING", "Cannot set %s to '%s': %s", key, value, why);
+    return TrailwatchException.of(ErrorCode.BAD_HEC_SETTING, "Cannot set %s to '%s': %s", key, value, why);
   }
 
   private static String blankToNull(String s) {

@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,13 +25,13 @@ final class HecTls {
     try (InputStream in = Files.newInputStream(pem)) {
       certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (NoSuchFileException e) {
-      throw TrailwatchException.user("BAD_HEC_CA_BUNDLE", "Cannot read hec.ca-bundle %s: no such file", pem);
+      throw TrailwatchException.of(ErrorCode.BAD_HEC_CA_BUNDLE, "Cannot read hec.ca-bundle %s: no such file", pem);
     } catch (IOException | GeneralSecurityException e) {
-      throw TrailwatchException.user("BAD_HEC_CA_BUNDLE", "Cannot read hec.ca-bundle %s as PEM certificates: %s",
+      throw TrailwatchException.of(ErrorCode.BAD_HEC_CA_BUNDLE, "Cannot read hec.ca-bundle %s as PEM certificates: %s",
           pem, e.getMessage());
     }
     if (certs.isEmpty()) {
-      throw TrailwatchException.user("BAD_HEC_CA_BUNDLE", "Cannot use hec.ca-bundle %s: it holds no certificate",
+      throw TrailwatchException.of(ErrorCode.BAD_HEC_CA_BUNDLE, "Cannot use hec.ca-bundle %s: it holds no certificate",
           pem);
     }
     try {
@@ -46,7 +47,7 @@ final class HecTls {
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (IOException | GeneralSecurityException e) {
-      throw TrailwatchException.internal("HEC_TLS", e, "Cannot build a TLS context from %s", pem);
+      throw TrailwatchException.wrap(ErrorCode.HEC_TLS, e, "Cannot build a TLS context from %s", pem);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,13 +35,13 @@ class SecretsTest {
   void missingTokenIsAUserErrorNamingTheSource(@TempDir Path dir) throws Exception {
     TrailwatchException unset = assertThrows(TrailwatchException.class,
         () -> SecretSource.env("TRAILWATCH_HEC_TOKEN", Map.of()).read());
-    assertEquals("SECRET_NOT_FOUND", unset.code());
+    assertEquals(ErrorCode.SECRET_NOT_FOUND, unset.code());
     assertEquals(TrailwatchException.Kind.USER, unset.kind());
     assertTrue(unset.getMessage().contains("TRAILWATCH_HEC_TOKEN"), unset.getMessage());
-    assertEquals("SECRET_NOT_FOUND", assertThrows(TrailwatchException.class,
+    assertEquals(ErrorCode.SECRET_NOT_FOUND, assertThrows(TrailwatchException.class,
         () -> SecretSource.file(dir.resolve("none")).read()).code());
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
-    assertEquals("SECRET_NOT_FOUND", assertThrows(TrailwatchException.class,
+    assertEquals(ErrorCode.SECRET_NOT_FOUND, assertThrows(TrailwatchException.class,
         () -> SecretSource.file(empty).read()).code());
   }
 
@@ -80,14 +81,14 @@ class SecretsTest {
     Path junk = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
     HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of(TOKEN))
         .caBundle(junk).build();
-    assertEquals("BAD_HEC_CA_BUNDLE", assertThrows(TrailwatchException.class, () -> new HecSink(s)).code());
+    assertEquals(ErrorCode.BAD_HEC_CA_BUNDLE, assertThrows(TrailwatchException.class, () -> new HecSink(s)).code());
     HecSettings missing = s.toBuilder().caBundle(dir.resolve("none.pem")).build();
-    assertEquals("BAD_HEC_CA_BUNDLE", assertThrows(TrailwatchException.class, () -> new HecSink(missing)).code());
+    assertEquals(ErrorCode.BAD_HEC_CA_BUNDLE, assertThrows(TrailwatchException.class, () -> new HecSink(missing)).code());
   }
 
   private static TrailwatchException assertBad(String key, org.junit.jupiter.api.function.Executable build) {
     TrailwatchException e = assertThrows(TrailwatchException.class, build);
-    assertEquals("BAD_HEC_SETTING", e.code());
+    assertEquals(ErrorCode.BAD_HEC_SETTING, e.code());
     assertTrue(e.getMessage().contains(key), e.getMessage());
     return e;
   }
