@@ -56,12 +56,18 @@ class Scripts(unittest.TestCase):
         self.assertEqual("", emr_model.problems("StartJobRun", request))
 
 
-class SubmitTest(Scripts):
-    def test_help_says_how_to_use_it(self):
-        r = self.run_script("submit.sh", "--help")
-        self.assertEqual(0, r.returncode, r.stderr)
-        self.assertTrue(r.stdout.startswith("Usage: emr/submit.sh --bu NAME --hour YYYY-MM-DDTHH"), r.stdout)
+class HelpTest(Scripts):
+    def test_each_script_says_how_to_use_it_and_rejects_unknown_options(self):
+        for script, usage in (("submit.sh", "Usage: emr/submit.sh --bu NAME --hour YYYY-MM-DDTHH"),
+                              ("backfill.sh", "Usage: emr/backfill.sh --from YYYY-MM-DDTHH --to YYYY-MM-DDTHH")):
+            r = self.run_script(script, "--help")
+            self.assertEqual(0, r.returncode, r.stderr)
+            self.assertTrue(r.stdout.startswith(usage), r.stdout)
+            r = self.run_script(script, "--bogus")
+            self.assertEqual((2, "%s: unknown option --bogus (try --help)\n" % script), (r.returncode, r.stderr))
 
+
+class SubmitTest(Scripts):
     def test_a_dry_run_prints_the_request_and_calls_nothing(self):
         r = self.run_script("submit.sh", "--dry-run", "--bu", "retail", "--hour", "2026-12-01T14", "--jar", self.jar)
         self.assertEqual(0, r.returncode, r.stderr)
@@ -115,11 +121,6 @@ class SubmitTest(Scripts):
 
 
 class BackfillTest(Scripts):
-    def test_help_says_how_to_use_it(self):
-        r = self.run_script("backfill.sh", "--help")
-        self.assertEqual(0, r.returncode, r.stderr)
-        self.assertTrue(r.stdout.startswith("Usage: emr/backfill.sh --from YYYY-MM-DDTHH --to YYYY-MM-DDTHH"), r.stdout)
-
     def test_a_dry_run_prints_one_valid_request_per_unit_and_hour_in_order(self):
         r = self.run_script("backfill.sh", "--dry-run", "--from", "2026-12-01T22", "--to", "2026-12-02T01",
                             "--jar", self.jar)

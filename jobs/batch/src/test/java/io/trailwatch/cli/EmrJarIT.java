@@ -5,6 +5,7 @@ import static io.trailwatch.testing.CloudTrailFixtures.root;
 import static io.trailwatch.testing.CloudTrailFixtures.writeAccounts;
 import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +42,7 @@ class EmrJarIT {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final Path JAR = Path.of(property("trailwatch.emr.jar"));
   static final String PAY = "111111111111";
+  static final String SHOP = "222222222222";
 
   /** Classes the production job must never carry: tooling, test code, and what EMR provides. */
   static final List<String> FORBIDDEN = List.of("io/trailwatch/generate/", "io/trailwatch/tools/",
@@ -109,17 +111,20 @@ class EmrJarIT {
    */
   @Test
   void detectsAnHourOnS3TheWayTheTemplateRunsIt() throws Exception {
+    // Root signs in to an account of each business unit; the run is the payments one.
     Instant t = Instant.parse("2026-11-20T14:03:00Z");
     Path logs = dir.resolve("logs");
-    writeLog(logs, PAY, "us-east-1", t.plusSeconds(600),
-        List.of(record(root(PAY), PAY, "signin.amazonaws.com", "ConsoleLogin", t, null)));
+    for (String account : List.of(PAY, SHOP)) {
+      writeLog(logs, account, "eu-west-1", t.plusSeconds(900),
+          List.of(record(root(account), account, "signin.amazonaws.com", "ConsoleLogin", t.plusSeconds(60), null)));
+    }
     String trail = MOTO.newBucket("emr-trail");
     MOTO.upload(logs, trail, "org/");
     String state = MOTO.newBucket("emr-state");
     // What spark.archives=...#conf unpacks into the driver's working directory.
     Path work = Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(work.resolve("conf"));
-    writeAccounts(work.resolve("conf/accounts.csv"), PAY + ",pay-prod,payments", "222222222222,shop-prod,retail");
+    writeAccounts(work.resolve("conf/accounts.csv"), PAY + ",pay-prod,payments", SHOP + ",shop-prod,retail");
     Files.copy(Path.of(property("trailwatch.example.config")), work.resolve("conf/trailwatch.yaml"));
 
     Template tpl = Template.read(Path.of(property("trailwatch.emr.template")), Map.of(
@@ -138,6 +143,7 @@ class EmrJarIT {
 
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("arn:aws:iam::" + PAY + ":root") && run.out().contains("ConsoleLogin"), run.out());
+    assertFalse(run.out().contains("arn:aws:iam::" + SHOP + ":root"), "only --bu payments: " + run.out());
     assertTrue(run.err().contains("gzip: libdeflate"), run.err());
     assertTrue(MOTO.s3().listObjectsV2(b -> b.bucket(state).prefix("tw/")).contents().stream()
         .anyMatch(o -> o.key().endsWith("_delta_log/00000000000000000000.json")), "Delta tables on S3");
