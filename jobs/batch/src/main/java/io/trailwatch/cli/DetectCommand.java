@@ -4,6 +4,7 @@ import io.trailwatch.core.ErrorCode;
 import io.trailwatch.alerting.AlertJson;
 import io.trailwatch.alerting.AlertTable;
 import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
     description = "Detect new behaviour in one hour, record alerts and merge the hour into the baseline.")
 final class DetectCommand implements Callable<Integer> {
   @Mixin Options where;
+
+  @Mixin SinkOptions sinks;
 
   @Option(names = "--hour", required = true, paramLabel = "YYYY-MM-DDTHH", description = "The UTC hour to process")
   String hour;
@@ -46,13 +49,19 @@ final class DetectCommand implements Callable<Integer> {
     List<Account> accounts = Accounts.ofBusinessUnit(where.loadAccounts(), bu);
     where.planner();
     SparkSession spark = where.spark();
-    RunSummary s = where.pipeline(spark, cfg, Progress.stderr()).detect(h, accounts);
+    List<AlertSink> to = sinks.sinks(cfg.delivery());
+    RunSummary s;
+    try {
+      s = where.pipeline(spark, cfg, Progress.stderr(), to).detect(h, accounts);
+    } finally {
+      to.forEach(AlertSink::close);
+    }
     Output.print(s, System.out);
     System.out.print(AlertTable.render(s.alerts()));
     if (alertsOut != null) {
       AlertJson.writeLines(alertsOut, s.alerts());
     }
     Output.writeSummary(summaryOut, s);
-    return 0;
+    return s.delivery().incomplete() ? Main.DELIVERY_INCOMPLETE : 0;
   }
 }

@@ -7,8 +7,14 @@ import picocli.CommandLine.Command;
 /** {@code trailwatch}: one command line, a subcommand per job. */
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "trailwatch 0.1.0",
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
-    subcommands = {DetectCommand.class, BaselineCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+  /**
+   * The exit status of a run that detected and recorded everything but whose alerts did not all
+   * reach every sink (some pending or failed): a scheduler tells it from success and from an error.
+   */
+  public static final int DELIVERY_INCOMPLETE = 5;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: try 'trailwatch --help'");
@@ -18,7 +24,10 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns its exit code: 0 done, 2 user error, 3 external failure, 4 bug. */
+  /**
+   * Runs a command line and returns its exit code: 0 done, 2 user error, 3 external failure, 4 bug,
+   * 5 done but delivery pending or failed ({@link #DELIVERY_INCOMPLETE}).
+   */
   public static int run(String... args) {
     return run(java.util.List.of(), args);
   }

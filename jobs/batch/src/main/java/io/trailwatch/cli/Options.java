@@ -8,6 +8,7 @@ import io.trailwatch.aws.S3Settings;
 import io.trailwatch.aws.S3a;
 import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
@@ -66,6 +67,11 @@ final class Options {
   }
 
   String stateRoot() {
+    return stateRoot(state);
+  }
+
+  /** {@code --state} as Hadoop names it: {@code s3a://bucket/prefix} or {@code file:/...}. */
+  static String stateRoot(String state) {
     if (S3Location.isS3(state)) {
       return S3Location.parse("--state", state).s3a();
     }
@@ -85,6 +91,11 @@ final class Options {
   }
 
   Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress) {
-    return new Pipeline(spark, cfg, planner(), opener(), new StateStore(spark, stateRoot()), progress);
+    return pipeline(spark, cfg, progress, List.of());
+  }
+
+  Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks) {
+    return Pipeline.builder(spark).config(cfg).logs(planner(), opener()).state(new StateStore(spark, stateRoot()))
+        .progress(progress).sinks(sinks).build();
   }
 }

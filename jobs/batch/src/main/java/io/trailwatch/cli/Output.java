@@ -28,6 +28,9 @@ public final class Output {
       out.printf("  alerts              %,d%s%n", s.alerts().size(), s.quiet().isEmpty() ? ""
           : "  (quiet principals: " + s.quiet() + ")");
     }
+    if (!s.delivery().sinks().isEmpty()) {
+      out.printf("  delivery            %s%n", s.delivery().describe());
+    }
     out.printf("  seconds             %.1f%n", s.seconds());
   }
 

@@ -25,6 +25,10 @@ final class Checks {
     }
   }
 
+  static TrailwatchException bad(String key, Object value, String why) {
+    return TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s to '%s': %s", key, value, why);
+  }
+
   static int orDefault(Integer value, int dflt) {
     return value == null ? dflt : value;
   }

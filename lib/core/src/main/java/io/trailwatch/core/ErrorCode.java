@@ -35,6 +35,8 @@ public enum ErrorCode {
   /** The secret (the HEC token) is not where the configuration says: no variable, no file, empty. */
   SECRET_NOT_FOUND(Kind.USER),
   SECRET_NOT_READABLE(Kind.USER),
+  /** {@code deliver} without a sink to deliver to. */
+  NO_SINK(Kind.USER),
   // Tools (generate, demo, bench).
   BAD_GENERATOR_OPTION(Kind.USER),
   BAD_BENCH_OPTION(Kind.USER),

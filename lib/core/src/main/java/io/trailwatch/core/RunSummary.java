@@ -1,6 +1,7 @@
 package io.trailwatch.core;
 
 import io.trailwatch.alerting.Alert;
+import io.trailwatch.delivery.Delivery;
 import io.trailwatch.policy.Policy;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,12 +27,21 @@ public record RunSummary(
     long newBehaviors,
     List<Alert> alerts,
     Map<Policy.Quiet, Integer> quiet,
+    Delivery delivery,
     double seconds) {
 
   public RunSummary {
     businessUnits = List.copyOf(businessUnits);
     alerts = List.copyOf(alerts);
     quiet = Map.copyOf(quiet);
+    delivery = delivery == null ? Delivery.none() : delivery;
+  }
+
+  /** The same summary with what delivery did (delivery comes after the summary's counts are known). */
+  public RunSummary withDelivery(Delivery d) {
+    return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,
+        recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors, newBehaviors,
+        alerts, quiet, d, seconds);
   }
 
   public static Builder builder() {
@@ -84,7 +94,7 @@ public record RunSummary(
       }
       return new RunSummary(runId, command, businessUnits, window.from(), window.to(), filesRead, filesQuarantined,
           bytesRead, recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors,
-          newBehaviors, alerts, quiet, seconds);
+          newBehaviors, alerts, quiet, Delivery.none(), seconds);
     }
   }
 
@@ -109,6 +119,7 @@ public record RunSummary(
     Map<String, Integer> q = new LinkedHashMap<>();
     quiet.forEach((k, v) -> q.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
     m.put("quiet_principals", q);
+    m.put("delivery", delivery.toMap());
     m.put("seconds", Math.round(seconds * 100) / 100.0);
     return m;
   }

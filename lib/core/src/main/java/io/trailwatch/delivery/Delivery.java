@@ -96,4 +96,20 @@ public record Delivery(Map<String, Counts> sinks) {
           + (c.reason() == null ? "" : " (" + c.reason() + ")");
     }).collect(Collectors.joining("; "));
   }
+
+  /** The summary's JSON: per sink, its counts (and the reason of the first failed or pending alert). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    sinks.forEach((name, c) -> {
+      Map<String, Object> one = new java.util.LinkedHashMap<>();
+      one.put("sent", c.sent());
+      one.put("failed", c.failed());
+      one.put("pending", c.pending());
+      if (c.reason() != null) {
+        one.put("reason", c.reason());
+      }
+      m.put(name, one);
+    });
+    return m;
+  }
 }

@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.delivery.AlertSink;
+import io.trailwatch.delivery.Delivery;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
@@ -63,21 +65,94 @@ public final class Pipeline {
   private final Progress progress;
   private final Clock clock;
 
+  private final List<AlertSink> sinks;
+
   public Pipeline(SparkSession spark, TrailwatchConfig cfg, LogPlanner planner, LogOpener opener, StateStore state,
       Progress progress) {
-    this(spark, cfg, planner, opener, state, progress, Clock.systemUTC());
+    this(builder(spark).config(cfg).logs(planner, opener).state(state).progress(progress));
   }
 
   /** With the clock that run ids, the run ledger and the run's timings read (a backtest replays time). */
   public Pipeline(SparkSession spark, TrailwatchConfig cfg, LogPlanner planner, LogOpener opener, StateStore state,
       Progress progress, Clock clock) {
-    this.clock = clock;
-    this.spark = spark;
-    this.cfg = cfg;
-    this.planner = planner;
-    this.opener = opener;
-    this.state = state;
-    this.progress = progress;
+    this(builder(spark).config(cfg).logs(planner, opener).state(state).progress(progress).clock(clock));
+  }
+
+  private Pipeline(Builder b) {
+    if (b.planner == null || b.opener == null || b.state == null) {
+      throw new IllegalStateException("A pipeline needs its logs and its state");
+    }
+    this.spark = b.spark;
+    this.cfg = b.cfg;
+    this.planner = b.planner;
+    this.opener = b.opener;
+    this.state = b.state;
+    this.progress = b.progress;
+    this.clock = b.clock;
+    this.sinks = List.copyOf(b.sinks);
+  }
+
+  /** Stage 6: sends every sink what it has pending ({@link Deliverer}). */
+  private Deliverer deliverer() {
+    return new Deliverer(state, sinks, progress);
+  }
+
+  public static Builder builder(SparkSession spark) {
+    return new Builder(spark);
+  }
+
+  /** The run's inputs, named: where logs and state are, the configuration, the sinks, the clock. */
+  public static final class Builder {
+    private final SparkSession spark;
+    private TrailwatchConfig cfg = TrailwatchConfig.defaults();
+    private LogPlanner planner;
+    private LogOpener opener;
+    private StateStore state;
+    private Progress progress = Progress.SILENT;
+    private Clock clock = Clock.systemUTC();
+    private List<AlertSink> sinks = List.of();
+
+    private Builder(SparkSession spark) {
+      this.spark = spark;
+    }
+
+    public Builder config(TrailwatchConfig v) {
+      cfg = v;
+      return this;
+    }
+
+    /** Where the logs are listed and how a listed file is opened (local folder or S3). */
+    public Builder logs(LogPlanner p, LogOpener o) {
+      planner = p;
+      opener = o;
+      return this;
+    }
+
+    public Builder state(StateStore v) {
+      state = v;
+      return this;
+    }
+
+    public Builder progress(Progress v) {
+      progress = v;
+      return this;
+    }
+
+    /** The clock that run ids, the run ledger and the run's timings read (a backtest replays time). */
+    public Builder clock(Clock v) {
+      clock = v;
+      return this;
+    }
+
+    /** Where alerts go besides the alerts table (Splunk HEC, SNS); none by default. */
+    public Builder sinks(List<AlertSink> v) {
+      sinks = v;
+      return this;
+    }
+
+    public Pipeline build() {
+      return new Pipeline(this);
+    }
   }
 
   /**
@@ -126,8 +201,11 @@ public final class Pipeline {
         hours.add(new HourResult(h, seen, compared, decision));
       }
       List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap);
+      // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
+      Delivery delivery = deliverer().pending(bus, hour.start().minus(
+          Duration.ofDays(cfg.delivery().lookbackDays())));
       RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), files.rejected(),
-          hours.stream().map(Part::of).toList(), alerts, started);
+          hours.stream().map(Part::of).toList(), alerts, started).withDelivery(delivery);
       recordRun(summary, started);
       return summary;
     }

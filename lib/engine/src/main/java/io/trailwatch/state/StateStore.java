@@ -180,6 +180,21 @@ public final class StateStore {
     return new BaselineTable(spark, path(Tables.BASELINE));
   }
 
+  /** The business units that have alerts in this state (for {@code deliver} without --bu). */
+  public List<String> businessUnitsWithAlerts() {
+    try {
+      return table(Tables.ALERTS).select("business_unit").distinct().collectAsList().stream()
+          .map(r -> r.<String>getAs("business_unit")).sorted().toList();
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("Delta table " + path(Tables.ALERTS), e);
+    }
+  }
+
+  /** The delivery ledger: what became of each alert at each sink. */
+  public DeliveriesTable deliveries() {
+    return new DeliveriesTable(spark, this);
+  }
+
   /** The principals table (first and last seen per principal: the learning period). */
   public PrincipalsTable principals() {
     return new PrincipalsTable(spark, path(Tables.PRINCIPALS));

@@ -13,6 +13,7 @@ public final class Tables {
   public static final String RUNS = "runs";
   public static final String QUARANTINE = "quarantine";
   public static final String INGESTED_FILES = "ingested_files";
+  public static final String DELIVERIES = "deliveries";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -108,6 +109,20 @@ public final class Tables {
       .add("run_id", DataTypes.StringType, false)
       .add("read_at", DataTypes.TimestampType, false);
 
+  /**
+   * What became of each alert at each sink (Splunk HEC, SNS): one row per (alert, sink), refreshed
+   * by every attempt. An alert without a row for a sink is pending there.
+   */
+  public static final StructType DELIVERIES_SCHEMA = new StructType()
+      .add("business_unit", DataTypes.StringType, false)
+      .add("alert_id", DataTypes.StringType, false)
+      .add("sink", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("attempts", DataTypes.LongType, false)
+      .add("last_attempt", DataTypes.TimestampType, false)
+      .add("reason", DataTypes.StringType, true)
+      .add("hour", DataTypes.TimestampType, false);
+
   private Tables() {}
 
   /**
@@ -127,10 +142,11 @@ public final class Tables {
   public static final TableDef QUARANTINE_TABLE = new TableDef(QUARANTINE, QUARANTINE_SCHEMA, BY_BU, MERGED);
   public static final TableDef INGESTED_FILES_TABLE = new TableDef(INGESTED_FILES, INGESTED_FILES_SCHEMA, BY_BU,
       MERGED);
+  public static final TableDef DELIVERIES_TABLE = new TableDef(DELIVERIES, DELIVERIES_SCHEMA, BY_BU, MERGED);
 
   /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
-      INGESTED_FILES);
+      INGESTED_FILES, DELIVERIES);
 
   /** The definition of a table of {@link #ALL}. */
   public static TableDef definition(String table) {
@@ -141,6 +157,7 @@ public final class Tables {
       case RUNS -> RUNS_TABLE;
       case QUARANTINE -> QUARANTINE_TABLE;
       case INGESTED_FILES -> INGESTED_FILES_TABLE;
+      case DELIVERIES -> DELIVERIES_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
   }

@@ -1,0 +1,88 @@
+package io.trailwatch.cli;
+
+import io.trailwatch.aws.S3Location;
+import io.trailwatch.aws.S3Settings;
+import io.trailwatch.aws.S3a;
+import io.trailwatch.config.ConfigLoader;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.Hour;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.delivery.AlertSink;
+import io.trailwatch.delivery.Delivery;
+import io.trailwatch.pipeline.Deliverer;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.pipeline.Sparks;
+import io.trailwatch.state.StateStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "deliver", mixinStandardHelpOptions = true,
+    description = "Send the alerts that are still pending to the configured sinks (Splunk HEC, SNS), without"
+        + " detecting anything: after a sink was down, or a run died before its delivery.")
+final class DeliverCommand implements Callable<Integer> {
+  @Option(names = "--state", required = true, paramLabel = "DIR|S3", description = "The state's folder or s3://bucket/prefix")
+  String state;
+
+  @Option(names = "--bu", paramLabel = "NAME", description = "Only this business unit's alerts (default: every business unit in the state)")
+  String bu;
+
+  @Option(names = "--since", paramLabel = "YYYY-MM-DD[THH]",
+      description = "Alerts of hours from this one (default: delivery.lookback-days ago)")
+  String since;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
+  Path config;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
+      description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
+  String master;
+
+  @Mixin SinkOptions sinks;
+
+  @Override
+  public Integer call() {
+    TrailwatchConfig cfg = ConfigLoader.load(config);
+    Instant from = since == null ? Instant.now().minus(Duration.ofDays(cfg.delivery().lookbackDays())) : since(since);
+    List<AlertSink> to = sinks.sinks(cfg.delivery());
+    if (to.isEmpty()) {
+      throw TrailwatchException.of(ErrorCode.NO_SINK, "Cannot deliver: no sink is configured (set --hec-url or"
+          + " --sns-topic-arn, or delivery.hec.url or delivery.sns.topic-arn in --config)");
+    }
+    SparkSession spark = Sparks.session("trailwatch-deliver", "cluster".equals(master) ? null : master, 8);
+    if (S3Location.isS3(state)) {
+      S3a.configure(spark, S3Settings.fromEnvironment());
+    }
+    StateStore store = new StateStore(spark, Options.stateRoot(state));
+    Delivery d;
+    try {
+      d = new Deliverer(store, to, Progress.stderr()).pendingOnly(bu != null ? List.of(bu) : List.of(), from);
+    } finally {
+      to.forEach(AlertSink::close);
+    }
+    System.out.println("delivery  " + d.describe());
+    return d.incomplete() ? Main.DELIVERY_INCOMPLETE : 0;
+  }
+
+  static Instant since(String text) {
+    if (text.contains("T")) {
+      return Hour.parse("--since", text).start();
+    }
+    try {
+      return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+    } catch (DateTimeParseException e) {
+      throw TrailwatchException.of(ErrorCode.BAD_DATE, "Cannot read --since %s: expected YYYY-MM-DD or YYYY-MM-DDTHH",
+          text);
+    }
+  }
+}
