@@ -13,11 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.trailwatch.core.Window;
-import io.trailwatch.testing.SharedData;
+import io.trailwatch.testing.OddShapes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,7 +101,8 @@ class GunzipTest {
     inputs.add(gzip(new byte[0])); // empty
     inputs.add(gzip("not json at all".getBytes(StandardCharsets.UTF_8)));
     inputs.add(gzip("{\"foo\": 1}".getBytes(StandardCharsets.UTF_8)));
-    inputs.add(gzip(Files.readAllBytes(SharedData.samples().resolve("awsdocs-examples.jsonl"))));
+    inputs.add(gzip(OddShapes.logFile())); // every odd shape, quarantined records included
+    inputs.add(gzip(String.join("\n", OddShapes.records()).getBytes(StandardCharsets.UTF_8))); // JSON Lines: not CloudTrail
     for (int i = 0; i < inputs.size(); i++) {
       Outcome z = parse(GunzipMode.ZLIB, inputs.get(i));
       Outcome l = parse(GunzipMode.LIBDEFLATE, inputs.get(i));
@@ -112,6 +112,8 @@ class GunzipTest {
     assertEquals(500, parse(GunzipMode.LIBDEFLATE, gz).events().size());
     assertTrue(parse(GunzipMode.LIBDEFLATE, inputs.get(2)).text().contains(Reasons.TRUNCATED_GZIP));
     assertEquals(500, parse(GunzipMode.LIBDEFLATE, inputs.get(4)).events().size());
+    assertEquals(OddShapes.expected().stream().filter(e -> !e.quarantined()).count(),
+        parse(GunzipMode.LIBDEFLATE, gzip(OddShapes.logFile())).events().size());
   }
 
   @Test
