@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * libdeflate and zlib give the parser the same events and the same quarantine for every file,
  * good or bad; libdeflate takes the good ones. The tests run with libdeflate loaded (.ci/run
  * installs it): when it is not, they fail rather than compare zlib with itself.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GunzipTest {
   static final String ACCT = "111122223333";
   static final Instant T = Instant.parse("2026-11-20T14:10:00Z");

@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Attacker-shaped files: real-shaped records cut, flipped and spliced at random (fixed seed). The parser
  * never throws, and every record it counts is either emitted or quarantined, or its file is.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RecordParserFuzzTest {
   static final Window ALL_TIME = new Window(Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"));
 
