@@ -7,18 +7,23 @@ import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.testing.MotoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --logs s3://} and {@code --state s3://} on the command line, the endpoint set the SDK's way. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class S3CommandLineTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final String PAY = "111111111111";
@@ -52,8 +57,14 @@ class S3CommandLineTest {
         "--accounts", accounts.toString(), "--hour", "2026-11-20T14", "--master", "local[2]",
         "--alerts-out", alerts.toString());
     assertEquals(0, code);
-    String out = Files.readString(alerts);
-    assertTrue(out.contains("arn:aws:iam::" + PAY + ":root") && out.contains("ConsoleLogin"), out);
+    List<String> lines = Files.readAllLines(alerts);
+    assertEquals(1, lines.size(), lines::toString);
+    JsonNode alert = new ObjectMapper().readTree(lines.get(0));
+    assertEquals("arn:aws:iam::" + PAY + ":root", alert.get("principal").asText());
+    assertEquals("payments", alert.get("business_unit").asText());
+    assertEquals(1, alert.get("new_behaviors").size(), alert::toString);
+    assertEquals("signin.amazonaws.com ConsoleLogin", alert.get("new_behaviors").get(0).get("event_source").asText()
+        + " " + alert.get("new_behaviors").get(0).get("event_name").asText());
     assertTrue(MOTO.s3().listObjectsV2(b -> b.bucket(stateBucket).prefix("tw/alerts/_delta_log/")).keyCount() > 0,
         "the alerts table is on S3");
   }

@@ -14,6 +14,7 @@ import io.trailwatch.detect.Behaviors;
 import io.trailwatch.generate.ExpectedAlert;
 import io.trailwatch.generate.GeneratedOrg;
 import io.trailwatch.generate.GeneratorSpec;
+import io.trailwatch.generate.HourCounts;
 import io.trailwatch.generate.SyntheticOrg;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
@@ -108,7 +109,15 @@ public final class BenchData {
     }
     // Generating again is deterministic and cheap to describe: re-derive the summary without writing.
     return new GeneratedOrg(dir.resolve("logs"), dir.resolve("accounts.csv"), dir.resolve("manifest.json"),
-        spec.incidentHour(), 0, 0, expectedAlerts(dir.resolve("manifest.json")), List.of());
+        spec.incidentHour(), 0, 0, expectedAlerts(dir.resolve("manifest.json")), List.of(),
+        incidentHourCounts(dir.resolve("manifest.json")));
+  }
+
+  /** The counts the generator wrote into the manifest (0 for a folder made before it wrote them). */
+  private static HourCounts incidentHourCounts(Path manifest) throws IOException {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile());
+    return new HourCounts(json.path("incidentHourRecords").asLong(),
+        json.path("incidentHourDuplicates").asLong());
   }
 
   private static List<ExpectedAlert> expectedAlerts(Path manifest) throws IOException {

@@ -10,6 +10,7 @@ import io.trailwatch.testing.CommandRun;
 import io.trailwatch.generate.ExpectedQuiet;
 import io.trailwatch.generate.GeneratedOrg;
 import io.trailwatch.generate.GeneratorSpec;
+import io.trailwatch.generate.HourCounts;
 import io.trailwatch.generate.SyntheticOrg;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +18,21 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line over a generated organisation, as a user (or Airflow) drives it: generate,
  * baseline, detect with --alerts-out and --summary-out. The injected incidents must be in the
- * alerts; the churn, learning and AWS-service cases must not.
+ * alerts, and nothing else; the churn, learning and AWS-service cases must not. The summary counts
+ * what the generator wrote for the hour.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CommandLineEndToEndTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
@@ -51,7 +59,6 @@ class CommandLineEndToEndTest {
         state, "--accounts", accounts, "--hour", HOUR.format(org.incidentHour()), "--alerts-out",
         alertsOut.toString(), "--summary-out", summaryOut.toString());
     assertEquals(0, detect.code(), detect.err());
-    assertTrue(detect.out().contains("alerts"), detect.out());
 
     List<JsonNode> alerts = new ArrayList<>();
     for (String line : Files.readAllLines(alertsOut)) {
@@ -74,14 +81,33 @@ class CommandLineEndToEndTest {
       assertEquals(org.incidentHour().toString(), a.get("hour").asText());
     }
 
+    // One alert per expected principal, and no other.
+    Set<String> expectedPrincipals = org.expectedAlerts().stream().map(e -> e.accountId() + " " + e.principal())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(expectedPrincipals, alerts.stream().map(a -> a.get("account_id").asText() + " "
+        + a.get("principal").asText()).collect(Collectors.toCollection(TreeSet::new)));
+    assertEquals(expectedPrincipals.size(), alerts.size(), "one alert per principal and hour");
+
+    // The summary counts what the generator wrote for the hour.
+    HourCounts hour = org.incidentHourCounts();
+    assertTrue(hour.duplicates() > 0, () -> "the generated hour holds redeliveries to drop: " + hour);
     JsonNode summary = JSON.readTree(summaryOut.toFile());
     for (String field : List.of("files_read", "files_quarantined", "records_read", "records_quarantined",
         "duplicates_dropped", "principals", "new_behaviors", "alerts", "seconds")) {
       assertTrue(summary.has(field), field + " in " + summary);
     }
-    assertEquals(alerts.size(), summary.get("alerts").asInt());
-    assertTrue(summary.get("duplicates_dropped").asLong() >= 0);
-    assertTrue(summary.get("files_read").asLong() > 0);
+    assertEquals(hour.records(), summary.get("records_in_window").asLong(), "records in the hour, redeliveries too");
+    assertEquals(hour.duplicates(), summary.get("duplicates_dropped").asLong());
+    assertEquals(0, summary.get("records_quarantined").asLong(), "the generator writes no bad records");
+    assertEquals(0, summary.get("files_quarantined").asLong(), "digest files are skipped, not quarantined");
+    assertEquals(expectedPrincipals.size(), summary.get("alerts").asInt());
+
+    // The printed summary says the same.
+    List<String> printed = detect.out().lines().toList();
+    assertTrue(printed.stream().anyMatch(l -> l.matches("\\s+alerts\\s+" + expectedPrincipals.size() + "(\\s.*)?")),
+        detect.out());
+    assertTrue(detect.out().contains(String.format("(%,d in window, 0 quarantined, %,d duplicates dropped)",
+        hour.records(), hour.duplicates())), detect.out());
   }
 
   static boolean hasBehaviour(JsonNode alert, String source, String name, boolean failed) {

@@ -31,8 +31,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** Planning against a real S3-compatible server (moto): what is listed, how often, and what comes out. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class S3LogPlannerTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
 

@@ -16,8 +16,11 @@ import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** Reading objects as executors do: through a serialized opener, failures as IOExceptions naming the object. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class S3OpenerTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
 

@@ -10,8 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trailwatch.core.TrailwatchException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** Endpoint and region resolution (the SDK convention), locations and the s3a settings: no server needed. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class S3SettingsTest {
   @Test
   void serviceSpecificEndpointWinsOverTheGeneralOne() {

@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConfigLoaderTest {
   static TrailwatchException error(String yaml) {
     return assertThrows(TrailwatchException.class, () -> ConfigLoader.parse(yaml, "test.yaml"));

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** Keys whose fields change together (a session name ends both principalId and ARN) spread over a HashMap's buckets. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class HashesTest {
   /** The longest bucket chain a HashMap of these hash codes would have (its own spreading, 2^17 buckets). */
   static int longestChain(int[] hashes) {

@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PolicyTest {
   static final Hour HOUR = Hour.parse("--hour", "2026-11-20T14");
   static final Instant OLD = HOUR.start().minus(Duration.ofDays(60));

@@ -26,8 +26,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** The in-task reduction ({@link AccountBehaviors}) gives exactly what the SQL steps give. */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class BehaviorsTest extends SparkTest {
   static final String PAY = "111111111111";
   static final String PLAT = "222222222222";

@@ -10,7 +10,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class EventIdSetTest {
   @Test
   void aRedeliveryIsFoundAfterTheTableHasGrownManyTimes() {

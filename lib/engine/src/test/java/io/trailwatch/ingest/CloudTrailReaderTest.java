@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class CloudTrailReaderTest {
   static LogFile file(String account, String region, int minute, long size) {
     return new LogFile("file:/logs/AWSLogs/" + account + "/CloudTrail/" + region + "/2026/11/20/" + account

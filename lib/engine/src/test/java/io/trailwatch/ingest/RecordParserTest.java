@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RecordParserTest {
   static final String ACCT = "111122223333";
   static final Instant T = Instant.parse("2026-11-20T14:10:00Z");
@@ -174,8 +177,8 @@ class RecordParserTest {
     String good = record(iamUser(ACCT, "ci"), ACCT, "s3.amazonaws.com", "GetObject", T, null, "x", "1.2.3.4", "ua");
     String noId = good.replace("\"eventID\":\"x\",", "");
     parse(file(noId, noId));
-    assertEquals(2, events.size());
-    assertTrue(!events.get(0)[6].equals(events.get(1)[6]));
+    assertEquals(List.of("missing:file:/logs/x.json.gz#0", "missing:file:/logs/x.json.gz#1"),
+        events.stream().map(e -> e[6]).toList(), "a stand-in naming the file and the record, unique to each");
   }
 
   @Test

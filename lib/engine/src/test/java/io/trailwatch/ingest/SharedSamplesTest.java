@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.core.Window;
+import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.testing.SharedData;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real, messy records in ../shared/cloudtrail-samples: each one comes out normalised (with a
@@ -27,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * project's own fixtures cover the same shapes in the default suite.
  */
 @EnabledIfEnvironmentVariable(named = SharedData.SWITCH, matches = ".+")
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SharedSamplesTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Window ALL_TIME = new Window(Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"));
@@ -60,7 +65,8 @@ class SharedSamplesTest {
       assertTrue(q.recordIndex() >= 0 && q.reason() != null && !q.reason().isBlank(), q.toString());
     }
 
-    // Normalised records: a principal key, and an assumed role is keyed by its role, never by its session.
+    // Normalised records: a principal key, the type the record says (Unknown when it says none; AWS
+    // acting without a userIdentity is AWSService), and an assumed role keyed by its role, never its session.
     Map<String, Integer> byType = new HashMap<>();
     int e = 0;
     for (int i = 0; i < lines.size(); i++) {
@@ -74,6 +80,10 @@ class SharedSamplesTest {
       assertTrue(principal != null && !principal.isBlank(), "line " + (i + 1));
       byType.merge(type, 1, Integer::sum);
       JsonNode rec = JSON.readTree(lines.get(i));
+      JsonNode id = rec.path("userIdentity");
+      String written = id.isObject() ? (id.path("type").isTextual() ? id.path("type").asText() : IdentityTypes.UNKNOWN)
+          : IdentityTypes.AWS_SERVICE;
+      assertEquals(written, type, "line " + (i + 1) + ": identity type");
       JsonNode issuer = rec.path("userIdentity").path("sessionContext").path("sessionIssuer").path("arn");
       if ("AssumedRole".equals(type) && issuer.isTextual() && !issuer.asText().contains("AWSReservedSSO_")) {
         assertEquals(issuer.asText(), principal, "line " + (i + 1) + ": assumed roles are keyed by role");
@@ -82,6 +92,9 @@ class SharedSamplesTest {
         assertTrue(principal.endsWith(":root"), principal);
       }
     }
-    assertTrue(byType.size() >= 3, "several identity types normalised: " + byType);
+    // Only the types the corpus's README lists come out: none invented.
+    assertTrue(Set.of(IdentityTypes.ASSUMED_ROLE, IdentityTypes.IAM_USER, IdentityTypes.ROOT, IdentityTypes.AWS_ACCOUNT,
+        IdentityTypes.FEDERATED_USER, IdentityTypes.UNKNOWN, IdentityTypes.SAML_USER, IdentityTypes.AWS_SERVICE)
+        .containsAll(byType.keySet()), byType::toString);
   }
 }

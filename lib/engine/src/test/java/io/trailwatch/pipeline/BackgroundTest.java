@@ -11,8 +11,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The side-by-side steps of a run: a failed write fails the run, but only after the others ended. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class BackgroundTest {
   @Test
   void allRunsEveryTaskAtOnceAndRethrowsTheFirstFailureAfterTheOthersEnded() {

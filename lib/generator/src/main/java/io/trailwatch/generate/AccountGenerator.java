@@ -54,6 +54,9 @@ final class AccountGenerator implements Callable<AccountGenerator> {
   long duplicates;
   long files;
   long digests;
+  /** The incident hour's share of {@link #records} and {@link #duplicates}. */
+  long incidentRecords;
+  long incidentDuplicates;
 
   AccountGenerator(OrgModel org, Account a, Path logsDir, JsonFactory json, int fromHour) {
     this.org = org;
@@ -159,7 +162,13 @@ final class AccountGenerator implements Callable<AccountGenerator> {
       incidents(h, r);
     }
 
+    long recordsBefore = records;
+    long duplicatesBefore = duplicates;
     write(h, hs, r);
+    if (h == org.incidentHourIdx) {
+      incidentRecords = records - recordsBefore;
+      incidentDuplicates = duplicates - duplicatesBefore;
+    }
     if (hod == 0) {
       digest(hs);
     }

@@ -15,9 +15,10 @@ import java.util.List;
  * @param files CloudTrail log files written (digest files not counted)
  * @param expectedAlerts one row per (principal, new behaviour) the detector must alert on in the incident hour
  * @param expectedQuiet principals that do new-looking things in the incident hour and must not alert
+ * @param incidentHourCounts the incident hour's records and redelivered duplicates, over all accounts
  */
 public record GeneratedOrg(Path logsDir, Path accountsCsv, Path manifest, Instant incidentHour, long events, long files,
-    List<ExpectedAlert> expectedAlerts, List<ExpectedQuiet> expectedQuiet) {
+    List<ExpectedAlert> expectedAlerts, List<ExpectedQuiet> expectedQuiet, HourCounts incidentHourCounts) {
   public GeneratedOrg {
     expectedAlerts = List.copyOf(expectedAlerts);
     expectedQuiet = List.copyOf(expectedQuiet);

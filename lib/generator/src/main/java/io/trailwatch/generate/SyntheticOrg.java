@@ -66,12 +66,16 @@ public final class SyntheticOrg {
     long duplicates = 0;
     long files = 0;
     long digests = 0;
+    long incidentRecords = 0;
+    long incidentDuplicates = 0;
     for (AccountGenerator g : done) {
       records += g.records;
       distinct += g.distinct;
       duplicates += g.duplicates;
       files += g.files;
       digests += g.digests;
+      incidentRecords += g.incidentRecords;
+      incidentDuplicates += g.incidentDuplicates;
     }
 
     Path accountsCsv = outDir.resolve("accounts.csv");
@@ -103,6 +107,8 @@ public final class SyntheticOrg {
     m.put("duplicateRecords", duplicates);
     m.put("files", files);
     m.put("digestFiles", digests);
+    m.put("incidentHourRecords", incidentRecords);
+    m.put("incidentHourDuplicates", incidentDuplicates);
     List<Map<String, Object>> accts = new ArrayList<>();
     for (Account a : org.accounts) {
       Map<String, Object> x = new LinkedHashMap<>();
@@ -118,7 +124,8 @@ public final class SyntheticOrg {
     Path manifest = outDir.resolve("manifest.json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(manifest.toFile(), m);
 
-    return new GeneratedOrg(logs, accountsCsv, manifest, spec.incidentHour(), records, files, alerts, quiet);
+    return new GeneratedOrg(logs, accountsCsv, manifest, spec.incidentHour(), records, files, alerts, quiet,
+        new HourCounts(incidentRecords, incidentDuplicates));
   }
 
   private static List<AccountGenerator> run(OrgModel org, Path logs, JsonFactory json, int fromHour, int threads)

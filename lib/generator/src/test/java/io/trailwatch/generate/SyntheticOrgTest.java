@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,8 +34,11 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The synthetic organisation, checked against its own files (principal keys recomputed from DESIGN.md). */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class SyntheticOrgTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LOG_NAME =
@@ -442,12 +446,22 @@ class SyntheticOrgTest {
   }
 
   @Test
+  void incidentHourCountsAreWhatTheFilesHold() {
+    List<Rec> hour = recs.stream().filter(SyntheticOrgTest::inIncidentHour).toList();
+    long distinct = hour.stream().map(r -> r.account() + "|" + r.eventId()).distinct().count();
+    assertEquals(new HourCounts(hour.size(), hour.size() - distinct), org.incidentHourCounts());
+    assertTrue(org.incidentHourCounts().duplicates() > 0, "the hour has redeliveries to drop: " + org.incidentHourCounts());
+  }
+
+  @Test
   void manifestDescribesTheRun() throws IOException {
     JsonNode m = JSON.readTree(org.manifest().toFile());
     assertEquals("2026-11-20T14:00:00Z", m.get("incidentHour").asText());
     assertEquals(org.incidentHour().toString(), m.get("incidentHour").asText());
     assertEquals(org.events(), m.get("events").asLong());
     assertEquals(org.files(), m.get("files").asLong());
+    assertEquals(org.incidentHourCounts(), new HourCounts(m.get("incidentHourRecords").asLong(),
+        m.get("incidentHourDuplicates").asLong()));
     assertEquals(org.expectedAlerts().size(), m.get("expectedAlerts").size());
     assertEquals(org.expectedQuiet().size(), m.get("expectedQuiet").size());
     ExpectedAlert first = JSON.treeToValue(m.get("expectedAlerts").get(0), ExpectedAlert.class);
