@@ -12,7 +12,9 @@ public record TrailwatchConfig(
     @JsonProperty("identity") IdentityConfig identity,
     @JsonProperty("baseline") BaselineConfig baseline,
     @JsonProperty("policy") PolicyConfig policy,
-    @JsonProperty("alerts") AlertsConfig alerts) implements Serializable {
+    @JsonProperty("alerts") AlertsConfig alerts,
+    @JsonProperty("accounts") AccountsConfig accounts,
+    @JsonProperty("dynamodb") DynamoDbConfig dynamodb) implements Serializable {
 
   public TrailwatchConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -20,10 +22,12 @@ public record TrailwatchConfig(
     baseline = baseline == null ? BaselineConfig.defaults() : baseline;
     policy = policy == null ? PolicyConfig.defaults() : policy;
     alerts = alerts == null ? AlertsConfig.defaults() : alerts;
+    accounts = accounts == null ? AccountsConfig.defaults() : accounts;
+    dynamodb = dynamodb == null ? DynamoDbConfig.defaults() : dynamodb;
   }
 
   public static TrailwatchConfig defaults() {
-    return new TrailwatchConfig(null, null, null, null, null);
+    return new TrailwatchConfig(null, null, null, null, null, null, null);
   }
 
   /** Checks every value; the first bad one is reported with its full key. */
@@ -33,5 +37,7 @@ public record TrailwatchConfig(
     baseline.validate("baseline");
     policy.validate("policy");
     alerts.validate("alerts");
+    accounts.validate("accounts");
+    dynamodb.validate("dynamodb");
   }
 }
