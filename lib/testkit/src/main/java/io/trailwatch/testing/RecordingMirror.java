@@ -3,7 +3,6 @@ package io.trailwatch.testing;
 import io.trailwatch.mirror.BaselineMirror;
 import io.trailwatch.mirror.MirrorItem;
 import io.trailwatch.mirror.MirrorWrite;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
