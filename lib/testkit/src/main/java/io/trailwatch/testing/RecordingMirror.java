@@ -2,6 +2,7 @@ package io.trailwatch.testing;
 
 import io.trailwatch.mirror.BaselineMirror;
 import io.trailwatch.mirror.MirrorItem;
+import io.trailwatch.mirror.MirrorMark;
 import io.trailwatch.mirror.MirrorWrite;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,12 +10,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /** A {@link BaselineMirror} in memory that also records every write: for tests of the code that calls a mirror. */
 public final class RecordingMirror implements BaselineMirror {
   private final Map<MirrorItem.Key, MirrorItem> items = new LinkedHashMap<>();
-  private final Map<String, Long> versions = new LinkedHashMap<>();
+  private final Map<String, MirrorMark> marks = new LinkedHashMap<>();
   private final List<List<MirrorItem>> writes = new ArrayList<>();
 
   @Override
@@ -33,14 +34,18 @@ public final class RecordingMirror implements BaselineMirror {
   }
 
   @Override
-  public synchronized OptionalLong mirroredVersion(String businessUnit) {
-    Long v = versions.get(businessUnit);
-    return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+  public synchronized Optional<MirrorMark> mark(String businessUnit) {
+    return Optional.ofNullable(marks.get(businessUnit));
+  }
+
+  @Override
+  public synchronized void markPending(String businessUnit, long versionBefore) {
+    marks.put(businessUnit, new MirrorMark(versionBefore, true));
   }
 
   @Override
   public synchronized void markMirrored(String businessUnit, long version) {
-    versions.put(businessUnit, version);
+    marks.put(businessUnit, new MirrorMark(version, false));
   }
 
   /** Every row held, expired ones included. */
