@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The mirror follows the Delta baseline of a business unit: the changed rows only, and level again after a crash. */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MirrorSyncTest extends SparkTest {
   static final String PAY = "111111111111";
   static final String PLAT = "222222222222";

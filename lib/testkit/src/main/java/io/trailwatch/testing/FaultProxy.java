@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
 
 /**
  * An HTTP proxy on 127.0.0.1 in front of a real server (moto), for the failures a real server
@@ -79,8 +80,20 @@ public final class FaultProxy implements AutoCloseable {
       return new String(body, StandardCharsets.UTF_8);
     }
 
+    /** This answer with another body; a checksum header of the old one ({@code x-amz-crc32}, DynamoDB's) is made anew. */
     public Response withBody(String text) {
-      return new Response(status, headers, text.getBytes(StandardCharsets.UTF_8));
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      Map<String, String> h = new LinkedHashMap<>();
+      headers.forEach((k, v) -> {
+        if (k.equalsIgnoreCase("x-amz-crc32")) {
+          CRC32 crc = new CRC32();
+          crc.update(b);
+          h.put(k, Long.toString(crc.getValue()));
+        } else {
+          h.put(k, v);
+        }
+      });
+      return new Response(status, h, b);
     }
   }
 

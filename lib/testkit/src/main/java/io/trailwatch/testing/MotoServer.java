@@ -30,10 +30,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3-compatible server for a test class: {@code moto_server} (Python moto, {@code pip
- * install 'moto[server]'}) on 127.0.0.1 and a free port, started before the class's first test
- * and stopped after its last. A missing binary fails the class with a message saying how to
- * get it: S3 tests never skip.
+ * A real AWS-compatible server for a test class (S3, Organizations, DynamoDB, STS...):
+ * {@code moto_server} (Python moto, {@code pip install 'moto[server]'}) on 127.0.0.1 and a free
+ * port, started before the class's first test and stopped after its last. A missing binary
+ * fails the class with a message saying how to get it: these tests never skip.
  *
  * <pre>{@code @RegisterExtension static final MotoServer MOTO = new MotoServer();}</pre>
  *
@@ -226,7 +226,7 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
         return p.toString();
       }
     }
-    throw new IllegalStateException("S3 tests need " + NAME + " (an S3-compatible server on 127.0.0.1), and it is "
+    throw new IllegalStateException("AWS tests need " + NAME + " (an AWS-compatible server on 127.0.0.1), and it is "
         + "not on the PATH nor at -D" + BINARY_PROPERTY + ". Install it with: pip install 'moto[server]'");
   }
 
