@@ -9,7 +9,6 @@ import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
-import io.trailwatch.accounts.Accounts;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
@@ -22,9 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** The options that say where logs, accounts, state and config are: shared by baseline and detect. */
+/**
+ * The options that say where logs, accounts ({@code --accounts} or {@code --org}), state and config
+ * are: shared by baseline and detect.
+ */
 final class Options {
   @Option(names = "--logs", required = true, paramLabel = "DIR|S3",
       description = "CloudTrail bucket (s3://bucket[/prefix]) or a folder laid out like one: "
@@ -36,9 +39,8 @@ final class Options {
           + "quarantine); created if missing")
   String state;
 
-  @Option(names = "--accounts", required = true, paramLabel = "CSV",
-      description = "CSV with header account_id,name,business_unit")
-  Path accounts;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  AccountSource accounts;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
   Path config;
@@ -51,8 +53,9 @@ final class Options {
     return ConfigLoader.load(config);
   }
 
+  /** The accounts from {@code --accounts CSV} or {@code --org}; those in no business unit are listed on stderr. */
   List<Account> loadAccounts() {
-    return Accounts.read(accounts);
+    return accounts.list(loadConfig().accounts(), System.err).accounts();
   }
 
   LogPlanner planner() {
@@ -65,6 +68,11 @@ final class Options {
   }
 
   String stateRoot() {
+    return stateRoot(state);
+  }
+
+  /** The Hadoop URI of a {@code --state} value (a folder or s3://). */
+  static String stateRoot(String state) {
     if (S3Location.isS3(state)) {
       return S3Location.parse("--state", state).s3a();
     }
@@ -76,8 +84,13 @@ final class Options {
   }
 
   SparkSession spark() {
+    return spark(master, S3Location.isS3(state) || S3Location.isS3(logs));
+  }
+
+  /** The session for {@code --master}, with the s3a settings when state or logs are on S3. */
+  static SparkSession spark(String master, boolean s3) {
     SparkSession spark = Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8);
-    if (S3Location.isS3(state) || S3Location.isS3(logs)) {
+    if (s3) {
       S3a.configure(spark, S3Settings.fromEnvironment());
     }
     return spark;
