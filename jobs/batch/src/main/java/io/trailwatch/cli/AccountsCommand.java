@@ -3,11 +3,10 @@ package io.trailwatch.cli;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.AccountList;
 import io.trailwatch.accounts.Accounts;
-import io.trailwatch.config.ConfigLoader;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "accounts", mixinStandardHelpOptions = true,
@@ -20,12 +19,11 @@ final class AccountsCommand implements Callable<Integer> {
   @Option(names = "--bu", paramLabel = "NAME", description = "Only this business unit's accounts (default: all)")
   String bu;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Override
   public Integer call() {
-    AccountList list = source.list(ConfigLoader.load(config).accounts(), System.err).ofBusinessUnit(bu);
+    AccountList list = source.list(config.load().accounts(), System.err).ofBusinessUnit(bu);
     StringBuilder out = new StringBuilder(Accounts.HEADER).append('\n');
     for (Account a : list.accounts()) {
       out.append(a.id()).append(',').append(csvSafe(a.name())).append(',').append(a.businessUnit()).append('\n');

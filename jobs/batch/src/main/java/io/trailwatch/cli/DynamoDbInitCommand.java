@@ -1,11 +1,10 @@
 package io.trailwatch.cli;
 
 import io.trailwatch.aws.DynamoDbMirror;
-import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.core.TrailwatchException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dynamodb-init", mixinStandardHelpOptions = true,
@@ -15,8 +14,7 @@ final class DynamoDbInitCommand implements Callable<Integer> {
   @Option(names = "--dynamodb-table", paramLabel = "NAME", description = "The table (default: dynamodb.table of the config)")
   String table;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Override
   public Integer call() {
@@ -34,8 +32,8 @@ final class DynamoDbInitCommand implements Callable<Integer> {
   }
 
   /** {@code --dynamodb-table}, else the config's {@code dynamodb.table} (both checked), else null. */
-  static String tableName(String flag, Path config) {
-    String fromConfig = ConfigLoader.load(config).dynamodb().table();
+  static String tableName(String flag, ConfigOption config) {
+    String fromConfig = config.load().dynamodb().table();
     if (flag == null) {
       return fromConfig;
     }

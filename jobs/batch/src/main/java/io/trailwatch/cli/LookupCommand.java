@@ -5,13 +5,13 @@ import io.trailwatch.baseline.BaselineReader;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.mirror.MirrorItem;
 import io.trailwatch.state.StateStore;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "lookup", mixinStandardHelpOptions = true,
@@ -39,8 +39,7 @@ final class LookupCommand implements Callable<Integer> {
   @Option(names = "--state", paramLabel = "DIR|S3", description = "Read the Delta baseline under this state root")
   String state;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
       description = "Spark master for --state (default: ${DEFAULT-VALUE})")

@@ -1,10 +1,15 @@
 package io.trailwatch.aws;
 
+import io.trailwatch.core.TrailwatchException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -25,5 +30,22 @@ final class AwsClients {
       builder.endpointOverride(URI.create(settings.endpoint()));
     }
     return builder.build();
+  }
+
+  /** Runs an SDK call; its failure, once the SDK's retries are spent, becomes {@code failure}'s error. */
+  static <T> T call(Supplier<T> op, Function<SdkException, TrailwatchException> failure) {
+    try {
+      return op.get();
+    } catch (SdkException e) {
+      throw failure.apply(e);
+    }
+  }
+
+  /** {@code ErrorCode: message (HTTP status)} of a service error, for messages. */
+  static String detail(AwsServiceException s) {
+    if (s.awsErrorDetails() == null) {
+      return s.getMessage() + " (HTTP " + s.statusCode() + ")";
+    }
+    return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage() + " (HTTP " + s.statusCode() + ")";
   }
 }

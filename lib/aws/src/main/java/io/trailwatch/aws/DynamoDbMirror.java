@@ -278,11 +278,7 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
   }
 
   private <T> T call(String what, Supplier<T> op) {
-    try {
-      return op.get();
-    } catch (SdkException e) {
-      throw failure(what, e);
-    }
+    return AwsClients.call(op, e -> failure(what, e));
   }
 
   private TrailwatchException failure(String what, SdkException e) {
@@ -290,9 +286,9 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
       return TrailwatchException.user("DYNAMODB_TABLE_NOT_FOUND", "Cannot %s DynamoDB table %s: no such table (create it"
           + " with: trailwatch dynamodb-init --dynamodb-table %s)", what, table, table);
     }
-    if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-      return TrailwatchException.external("DYNAMODB_FAILED", e, "Cannot %s DynamoDB table %s: %s: %s (HTTP %d)", what,
-          table, s.awsErrorDetails().errorCode(), s.awsErrorDetails().errorMessage(), s.statusCode());
+    if (e instanceof AwsServiceException s) {
+      return TrailwatchException.external("DYNAMODB_FAILED", e, "Cannot %s DynamoDB table %s: %s", what, table,
+          AwsClients.detail(s));
     }
     return TrailwatchException.external("DYNAMODB_FAILED", e, "Cannot %s DynamoDB table %s: %s", what, table,
         e.getMessage());

@@ -262,18 +262,14 @@ public final class OrganizationsDirectory implements AccountDirectory, AutoClose
   }
 
   private <T> T call(String what, Supplier<T> op) {
-    try {
-      return op.get();
-    } catch (SdkException e) {
-      throw failure(what, e);
-    }
+    return AwsClients.call(op, e -> failure(what, e));
   }
 
   private TrailwatchException failure(String what, SdkException e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof StsException sts) {
         return TrailwatchException.external("ASSUME_ROLE_FAILED", e, "Cannot assume accounts.role-arn %s to call AWS"
-            + " Organizations: %s (HTTP %d)", cfg.roleArn(), detail(sts), sts.statusCode());
+            + " Organizations: %s", cfg.roleArn(), AwsClients.detail(sts));
       }
     }
     if (e instanceof AwsServiceException s) {
@@ -282,18 +278,11 @@ public final class OrganizationsDirectory implements AccountDirectory, AutoClose
         return TrailwatchException.external("ORGANIZATIONS_ACCESS_DENIED", e, "Cannot call AWS Organizations %s: access"
             + " denied (HTTP %d); the credentials need %s", what, s.statusCode(), String.join(", ", IAM_ACTIONS));
       }
-      return TrailwatchException.external("ORGANIZATIONS_FAILED", e, "Cannot call AWS Organizations %s: %s (HTTP %d)",
-          what, detail(s), s.statusCode());
+      return TrailwatchException.external("ORGANIZATIONS_FAILED", e, "Cannot call AWS Organizations %s: %s",
+          what, AwsClients.detail(s));
     }
     return TrailwatchException.external("ORGANIZATIONS_FAILED", e, "Cannot call AWS Organizations %s: %s", what,
         e.getMessage());
-  }
-
-  private static String detail(AwsServiceException s) {
-    if (s.awsErrorDetails() == null) {
-      return String.valueOf(s.getMessage());
-    }
-    return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage();
   }
 
   @Override
