@@ -9,6 +9,7 @@ import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
+import io.trailwatch.accounts.AccountList;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
@@ -53,9 +54,16 @@ final class Options {
     return ConfigLoader.load(config);
   }
 
-  /** The accounts from {@code --accounts CSV} or {@code --org}; those in no business unit are listed on stderr. */
+  /**
+   * The accounts from {@code --accounts CSV} or {@code --org}, fetched once, with the accounts in
+   * no business unit (listed on stderr) and the count per business unit (for the run ledger).
+   */
+  AccountList accountList() {
+    return accounts.list(loadConfig().accounts(), System.err);
+  }
+
   List<Account> loadAccounts() {
-    return accounts.list(loadConfig().accounts(), System.err).accounts();
+    return accountList().accounts();
   }
 
   LogPlanner planner() {
