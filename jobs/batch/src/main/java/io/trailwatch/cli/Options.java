@@ -11,7 +11,7 @@ import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
-import io.trailwatch.accounts.Accounts;
+import io.trailwatch.accounts.AccountList;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
@@ -24,9 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** The options that say where logs, accounts, state and config are: shared by baseline and detect. */
+/**
+ * The options that say where logs, accounts ({@code --accounts} or {@code --org}), state and config
+ * are: shared by baseline and detect.
+ */
 final class Options {
   @Option(names = "--logs", required = true, paramLabel = "DIR|S3",
       description = "CloudTrail bucket (s3://bucket[/prefix]) or a folder laid out like one: "
@@ -38,9 +42,8 @@ final class Options {
           + "quarantine); created if missing")
   String state;
 
-  @Option(names = "--accounts", required = true, paramLabel = "CSV",
-      description = "CSV with header account_id,name,business_unit")
-  Path accounts;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  AccountSource accounts;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
   Path config;
@@ -53,8 +56,16 @@ final class Options {
     return ConfigLoader.load(config);
   }
 
+  /**
+   * The accounts from {@code --accounts CSV} or {@code --org}, fetched once, with the accounts in
+   * no business unit (listed on stderr) and the count per business unit (for the run ledger).
+   */
+  AccountList accountList() {
+    return accounts.list(loadConfig().accounts(), System.err);
+  }
+
   List<Account> loadAccounts() {
-    return Accounts.read(accounts);
+    return accountList().accounts();
   }
 
   LogPlanner planner() {
@@ -83,8 +94,13 @@ final class Options {
   }
 
   SparkSession spark() {
+    return spark(master, S3Location.isS3(state) || S3Location.isS3(logs));
+  }
+
+  /** The session for {@code --master}, with the s3a settings when state or logs are on S3. */
+  static SparkSession spark(String master, boolean s3) {
     SparkSession spark = Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8);
-    if (S3Location.isS3(state) || S3Location.isS3(logs)) {
+    if (s3) {
       S3a.configure(spark, S3Settings.fromEnvironment());
     }
     return spark;

@@ -1,15 +1,21 @@
 package io.trailwatch.aws;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
- * Retries S3 calls that failed for a passing reason (503 SlowDown, 500, a dropped connection)
- * with exponential backoff and full jitter; every other failure is thrown at once.
+ * Retries AWS calls that failed for a passing reason (503 SlowDown, 500, throttling such as
+ * TooManyRequestsException or ProvisionedThroughputExceededException, a dropped connection) with
+ * exponential backoff and full jitter; every other failure is thrown at once. {@link #sdkStrategy}
+ * is the same policy for the SDK's own retries, where calls go through SDK paginators.
  */
 final class Retrying {
   /** Waits between attempts; tests pass one that records instead of sleeping. */
@@ -38,6 +44,38 @@ final class Retrying {
     return new Retrying(8, 100, 10_000, Thread::sleep);
   }
 
+  /**
+   * The SDK's standard retry strategy with this policy: as many attempts, full-jitter exponential
+   * waits from the same base to the same cap for throttling and for other passing errors (5xx,
+   * I/O), and no circuit breaker (a long listing must not give up because earlier calls were
+   * retried).
+   */
+  RetryStrategy sdkStrategy() {
+    BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(Math.max(1, baseMillis)),
+        Duration.ofMillis(Math.max(1, capMillis)));
+    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(maxAttempts)
+        .backoffStrategy(backoff)
+        .throttlingBackoffStrategy(backoff)
+        .circuitBreakerEnabled(false)
+        .build();
+  }
+
+  /** Waits before attempt {@code attempt + 1} ({@link #delay}); false when interrupted (the flag is set again). */
+  boolean pause(int attempt) {
+    try {
+      sleeper.sleep(delay(attempt));
+      return true;
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  int maxAttempts() {
+    return maxAttempts;
+  }
+
   <T> T call(Supplier<T> op) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -46,10 +84,7 @@ final class Retrying {
         if (attempt >= maxAttempts || !retryable(e)) {
           throw e;
         }
-        try {
-          sleeper.sleep(delay(attempt));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
+        if (!pause(attempt)) {
           throw e;
         }
       }

@@ -16,8 +16,6 @@ import java.util.regex.Pattern;
 public final class Accounts {
   public static final String HEADER = "account_id,name,business_unit";
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-  /** Business unit names end up in Delta partition paths and SQL predicates: keep them plain. */
-  private static final Pattern BU = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
   private Accounts() {}
 
@@ -57,7 +55,7 @@ public final class Accounts {
         throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE, "Cannot read accounts file %s line %d: account_id '%s' is not 12 digits",
             origin, n, id);
       }
-      if (!BU.matcher(bu).matches()) {
+      if (!BusinessUnits.isValid(bu)) {
         throw TrailwatchException.of(ErrorCode.BAD_ACCOUNTS_FILE,
             "Cannot read accounts file %s line %d: business_unit '%s' must be 1-64 letters, digits, '_', '.' or '-'",
             origin, n, bu);
@@ -74,16 +72,8 @@ public final class Accounts {
     return List.copyOf(out);
   }
 
-  /** The accounts of one business unit, or all when {@code bu} is null. */
+  /** The accounts of one business unit, or all when {@code bu} is null ({@link AccountList#ofBusinessUnit}). */
   public static List<Account> ofBusinessUnit(List<Account> all, String bu) {
-    if (bu == null) {
-      return all;
-    }
-    List<Account> out = all.stream().filter(a -> a.businessUnit().equals(bu)).toList();
-    if (out.isEmpty()) {
-      throw TrailwatchException.of(ErrorCode.UNKNOWN_BU, "Cannot select --bu %s: no account in the accounts file belongs to it (known: %s)",
-          bu, String.join(", ", all.stream().map(Account::businessUnit).distinct().sorted().toList()));
-    }
-    return out;
+    return new AccountList(all, List.of(), "the account list").ofBusinessUnit(bu).accounts();
   }
 }

@@ -13,7 +13,9 @@ public record TrailwatchConfig(
     @JsonProperty("baseline") BaselineConfig baseline,
     @JsonProperty("policy") PolicyConfig policy,
     @JsonProperty("alerts") AlertsConfig alerts,
-    @JsonProperty("delivery") DeliveryConfig delivery) implements Serializable {
+    @JsonProperty("delivery") DeliveryConfig delivery,
+    @JsonProperty("accounts") AccountsConfig accounts,
+    @JsonProperty("dynamodb") DynamoDbConfig dynamodb) implements Serializable {
 
   public TrailwatchConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -22,10 +24,12 @@ public record TrailwatchConfig(
     policy = policy == null ? PolicyConfig.defaults() : policy;
     alerts = alerts == null ? AlertsConfig.defaults() : alerts;
     delivery = delivery == null ? DeliveryConfig.defaults() : delivery;
+    accounts = accounts == null ? AccountsConfig.defaults() : accounts;
+    dynamodb = dynamodb == null ? DynamoDbConfig.defaults() : dynamodb;
   }
 
   public static TrailwatchConfig defaults() {
-    return new TrailwatchConfig(null, null, null, null, null, null);
+    return new TrailwatchConfig(null, null, null, null, null, null, null, null);
   }
 
   /** Checks every value; the first bad one is reported with its full key. */
@@ -36,5 +40,7 @@ public record TrailwatchConfig(
     policy.validate("policy");
     alerts.validate("alerts");
     delivery.validate("delivery");
+    accounts.validate("accounts");
+    dynamodb.validate("dynamodb");
   }
 }

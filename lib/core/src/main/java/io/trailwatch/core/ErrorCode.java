@@ -35,6 +35,17 @@ public enum ErrorCode {
   /** The secret (the HEC token) is not where the configuration says: no variable, no file, empty. */
   SECRET_NOT_FOUND(Kind.USER),
   SECRET_NOT_READABLE(Kind.USER),
+  // Accounts from AWS Organizations, the DynamoDB mirror and lookup.
+  UNKNOWN_OU(Kind.USER),
+  DYNAMODB_TABLE_NOT_FOUND(Kind.USER),
+  DYNAMODB_TABLE_MISMATCH(Kind.USER),
+  NO_DYNAMODB_TABLE(Kind.USER),
+  BAD_DYNAMODB_TABLE(Kind.USER),
+  BAD_ACCOUNT_ID(Kind.USER),
+  BAD_LOOKUP_SOURCE(Kind.USER),
+  LOOKUP_NEEDS_ACCOUNT(Kind.USER),
+  NO_BASELINE(Kind.USER),
+  BAD_AWS_ENDPOINT(Kind.USER),
   /** {@code deliver} without a sink to deliver to. */
   NO_SINK(Kind.USER),
   // Tools (generate, demo, bench).
@@ -62,6 +73,10 @@ public enum ErrorCode {
   /** Another job committed to the same table at the same time, and retrying did not help. */
   STATE_COMMIT_CONFLICT(Kind.EXTERNAL),
   BENCH_FILL_FAILED(Kind.EXTERNAL),
+  ORGANIZATIONS_FAILED(Kind.EXTERNAL),
+  ORGANIZATIONS_ACCESS_DENIED(Kind.EXTERNAL),
+  ASSUME_ROLE_FAILED(Kind.EXTERNAL),
+  DYNAMODB_FAILED(Kind.EXTERNAL),
   /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
   SECRET_MANAGER_FAILED(Kind.EXTERNAL),
 

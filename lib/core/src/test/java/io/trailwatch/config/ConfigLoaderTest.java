@@ -12,9 +12,10 @@ import io.trailwatch.policy.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ConfigLoaderTest {
@@ -40,6 +41,11 @@ class ConfigLoaderTest {
     assertEquals(AlertOn.NEVER, c.policy().serviceLinkedRoles());
     assertEquals(5, c.policy().manyNewBehaviors());
     assertEquals(10, c.alerts().maxContextValues());
+    assertEquals(BusinessUnitSource.TOP_LEVEL_OU, c.accounts().businessUnitFrom());
+    assertEquals(Map.of(), c.accounts().ouMap());
+    assertEquals("business-unit", c.accounts().tagKey());
+    assertEquals(null, c.accounts().roleArn());
+    assertEquals(null, c.dynamodb().table());
     assertEquals(c, ConfigLoader.parse("", "empty"));
     assertEquals(c, ConfigLoader.load(null));
   }
@@ -64,7 +70,10 @@ class ConfigLoaderTest {
         "  many-new-behaviors: 2",
         "  sensitive-actions: {'s3.amazonaws.com:GetObject': critical}",
         "  allow: [{account: '111122223333', principal: 'arn:*:role/scanner', reason: 'scanner'}]",
-        "alerts: {max-context-values: 3, sample-event-ids: 2}"), "t");
+        "alerts: {max-context-values: 3, sample-event-ids: 2}",
+        "accounts: {business-unit-from: ou-map, ou-map: {payments: [/Workloads/Payments, ou-ab12-cdef3456]},",
+        "  tag-key: bu, role-arn: 'arn:aws:iam::123456789012:role/org-reader'}",
+        "dynamodb: {table: trailwatch-baseline}"), "t");
     assertEquals(45, c.ingest().deliveryLagMinutes());
     assertEquals(2, c.ingest().lateFileHours());
     assertEquals(100, c.ingest().maxStringLength());
@@ -82,6 +91,38 @@ class ConfigLoaderTest {
     assertTrue(c.policy().allow().get(0).matches("111122223333", "arn:aws:iam::1:role/scanner", "s3", "x"));
     assertEquals(3, c.alerts().maxContextValues());
     assertEquals(2, c.alerts().sampleEventIds());
+    assertEquals(BusinessUnitSource.OU_MAP, c.accounts().businessUnitFrom());
+    assertEquals(Map.of("payments", List.of("/Workloads/Payments", "ou-ab12-cdef3456")), c.accounts().ouMap());
+    assertEquals("bu", c.accounts().tagKey());
+    assertEquals("arn:aws:iam::123456789012:role/org-reader", c.accounts().roleArn());
+    assertEquals("trailwatch-baseline", c.dynamodb().table());
+    assertEquals(BusinessUnitSource.TAG, ConfigLoader.parse("accounts: {business-unit-from: tag}", "t").accounts()
+        .businessUnitFrom());
+  }
+
+  @Test
+  void badAccountsAndDynamoDbValuesNameTheKey() {
+    assertBad("accounts: {business-unit-from: ou}", "accounts.business-unit-from");
+    assertBad("accounts: {business-unit-from: ou-map}", "accounts.ou-map");
+    assertBad("accounts: {ou-map: {payments: [/Payments]}}", "accounts.ou-map");
+    assertBad("accounts: {business-unit-from: ou-map, ou-map: {'Shared Services': [/Shared]}}",
+        "accounts.ou-map.Shared Services");
+    assertBad("accounts: {business-unit-from: ou-map, ou-map: {payments: []}}", "accounts.ou-map.payments");
+    assertBad("accounts: {business-unit-from: ou-map, ou-map: {payments: [Workloads/Payments]}}",
+        "accounts.ou-map.payments[0]");
+    assertBad("accounts: {business-unit-from: ou-map, ou-map: {payments: [/A], cards: [/B, /A]}}",
+        "accounts.ou-map.cards[1]");
+    assertBad("accounts: {tag-key: ''}", "accounts.tag-key");
+    assertBad("accounts: {role-arn: 'arn:aws:iam::123:role/x'}", "accounts.role-arn");
+    assertBad("accounts: {role-arn: [a]}", "accounts.role-arn");
+    assertBad("dynamodb: {table: 'a b'}", "dynamodb.table");
+    assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("dynamodb: {tabel: x}").code());
+  }
+
+  static void assertBad(String yaml, String key) {
+    TrailwatchException e = error(yaml);
+    assertEquals(ErrorCode.BAD_CONFIG_VALUE, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains(key), e.getMessage());
   }
 
   @Test

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,10 +30,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3-compatible server for a test class: {@code moto_server} (Python moto, {@code pip
- * install 'moto[server]'}) on 127.0.0.1 and a free port, started before the class's first test
- * and stopped after its last. A missing binary fails the class with a message saying how to
- * get it: S3 tests never skip.
+ * A real AWS-compatible server for a test class (S3, Organizations, DynamoDB, STS...):
+ * {@code moto_server} (Python moto, {@code pip install 'moto[server]'}) on 127.0.0.1 and a free
+ * port, started before the class's first test and stopped after its last. A missing binary
+ * fails the class with a message saying how to get it: these tests never skip.
  *
  * <pre>{@code @RegisterExtension static final MotoServer MOTO = new MotoServer();}</pre>
  *
@@ -109,6 +111,38 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
   /** A client for arranging test data (the SDK's own retries on). */
   public S3Client s3() {
     return s3;
+  }
+
+  /**
+   * A client of any service moto serves (Organizations, DynamoDB, STS...) pointed at this server,
+   * in us-east-1 with moto's dummy credentials, the SDK's own retries on: for arranging test data.
+   *
+   * <pre>{@code OrganizationsClient org = MOTO.client(OrganizationsClient.builder());}</pre>
+   */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+    return client(builder, endpoint);
+  }
+
+  /** Like {@link #client(AwsClientBuilder)}, pointed at another endpoint (a {@link FaultProxy} in front of moto). */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint) {
+    dummyCredentials();
+    return builder.region(Region.US_EAST_1).endpointOverride(URI.create(endpoint))
+        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
+        .build();
+  }
+
+  /** Forgets everything the server holds (every service's state), as a fresh server would. */
+  public void reset() throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/moto-api/reset").toURL().openConnection();
+    c.setRequestMethod("POST");
+    c.setConnectTimeout(2000);
+    c.setReadTimeout(30_000);
+    int status = c.getResponseCode();
+    c.disconnect();
+    if (status != 200) {
+      throw new IOException("Cannot reset " + NAME + " at " + endpoint + ": HTTP " + status);
+    }
   }
 
   /** A new, empty bucket with a unique name (so that Hadoop's cached file systems never mix servers). */
@@ -192,7 +226,7 @@ public final class MotoServer implements BeforeAllCallback, AfterAllCallback {
         return p.toString();
       }
     }
-    throw new IllegalStateException("S3 tests need " + NAME + " (an S3-compatible server on 127.0.0.1), and it is "
+    throw new IllegalStateException("AWS tests need " + NAME + " (an AWS-compatible server on 127.0.0.1), and it is "
         + "not on the PATH nor at -D" + BINARY_PROPERTY + ". Install it with: pip install 'moto[server]'");
   }
 
