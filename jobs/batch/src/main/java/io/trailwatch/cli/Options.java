@@ -1,6 +1,7 @@
 package io.trailwatch.cli;
 
 import io.trailwatch.core.ErrorCode;
+import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.aws.S3Location;
 import io.trailwatch.aws.S3LogPlanner;
 import io.trailwatch.aws.S3Opener;
@@ -44,6 +45,10 @@ final class Options {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   AccountSource accounts;
+
+  @Option(names = "--dynamodb-table", paramLabel = "NAME",
+      description = "Mirror the baseline's changed rows to this DynamoDB table (default: dynamodb.table of the config)")
+  String dynamodbTable;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
   Path config;
@@ -112,6 +117,12 @@ final class Options {
 
   Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks) {
     return Pipeline.builder(spark).config(cfg).logs(planner(), opener()).state(new StateStore(spark, stateRoot()))
-        .progress(progress).sinks(sinks).build();
+        .progress(progress).sinks(sinks).mirror(mirror(cfg)).build();
+  }
+
+  /** The DynamoDB mirror of the baseline, when a table is named; null otherwise. */
+  private DynamoDbMirror mirror(TrailwatchConfig cfg) {
+    String table = dynamodbTable != null ? dynamodbTable : cfg.dynamodb().table();
+    return table == null || table.isBlank() ? null : DynamoDbMirror.create(table);
   }
 }

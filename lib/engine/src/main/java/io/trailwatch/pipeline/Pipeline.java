@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.baseline.BaselineReader;
 import io.trailwatch.delivery.AlertSink;
+import io.trailwatch.mirror.BaselineMirror;
 import io.trailwatch.delivery.Delivery;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.Window;
@@ -66,6 +68,7 @@ public final class Pipeline {
   private final Clock clock;
 
   private final List<AlertSink> sinks;
+  private final BaselineMirror mirror;
 
   public Pipeline(SparkSession spark, TrailwatchConfig cfg, LogPlanner planner, LogOpener opener, StateStore state,
       Progress progress) {
@@ -90,6 +93,13 @@ public final class Pipeline {
     this.progress = b.progress;
     this.clock = b.clock;
     this.sinks = List.copyOf(b.sinks);
+    this.mirror = b.mirror;
+  }
+
+  /** The mirror stage, when a mirror is configured ({@link Mirroring}). */
+  private java.util.Optional<Mirroring> mirroring() {
+    return mirror == null ? java.util.Optional.empty()
+        : java.util.Optional.of(new Mirroring(new BaselineReader(spark, state), mirror, progress));
   }
 
   /** Stage 6: sends every sink what it has pending ({@link Deliverer}). */
@@ -111,6 +121,7 @@ public final class Pipeline {
     private Progress progress = Progress.SILENT;
     private Clock clock = Clock.systemUTC();
     private List<AlertSink> sinks = List.of();
+    private BaselineMirror mirror;
 
     private Builder(SparkSession spark) {
       this.spark = spark;
@@ -147,6 +158,12 @@ public final class Pipeline {
     /** Where alerts go besides the alerts table (Splunk HEC, SNS); none by default. */
     public Builder sinks(List<AlertSink> v) {
       sinks = v;
+      return this;
+    }
+
+    /** The point-lookup mirror of the baseline (DynamoDB) the changed rows go to; none by default. */
+    public Builder mirror(BaselineMirror v) {
+      mirror = v;
       return this;
     }
 
@@ -200,7 +217,9 @@ public final class Pipeline {
         Policy.Decision decision = decide(seen, compared, h, hour, overlap.history());
         hours.add(new HourResult(h, seen, compared, decision));
       }
+      long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
       List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap);
+      mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
           Duration.ofDays(cfg.delivery().lookbackDays())));
@@ -321,7 +340,9 @@ public final class Pipeline {
       progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), "
           + totals.behaviors() + " behaviours");
 
+      long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
       state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
+      mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
       state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
       progress.step("baseline merged");
 
