@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/runs` (
   new_behaviors BIGINT NOT NULL,
   alerts BIGINT NOT NULL,
   seconds DOUBLE NOT NULL,
-  version STRING NOT NULL
+  version STRING NOT NULL,
+  accounts MAP<STRING, BIGINT>
 ) USING DELTA;
 
 -- Input that could not be used, and why (record_index -1: the whole file, or its rest).
@@ -103,5 +104,18 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/ingested_files` (
   late BOOLEAN NOT NULL,
   run_id STRING NOT NULL,
   read_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);
+
+-- What became of each alert at each sink (Splunk HEC, SNS): sent, failed (with the reason) or pending.
+CREATE TABLE IF NOT EXISTS delta.`${state}/deliveries` (
+  business_unit STRING NOT NULL,
+  alert_id STRING NOT NULL,
+  sink STRING NOT NULL,
+  status STRING NOT NULL,
+  attempts BIGINT NOT NULL,
+  last_attempt TIMESTAMP NOT NULL,
+  reason STRING,
+  hour TIMESTAMP NOT NULL
 ) USING DELTA PARTITIONED BY (business_unit)
 TBLPROPERTIES (delta.enableDeletionVectors = true);

@@ -54,3 +54,33 @@ SELECT business_unit, account_id, region, uri, event_hour, detect_hour
 FROM delta.`${state}/ingested_files`
 WHERE late
 ORDER BY detect_hour DESC
+;
+-- name: new_behaviors_today
+-- Behaviours first seen on the latest day of data, per business unit: what the baseline learned today.
+SELECT business_unit, account_id, principal, event_source, event_name, first_seen
+FROM delta.`${state}/baseline`
+WHERE first_seen >= date_trunc('DAY', (SELECT max(last_seen) FROM delta.`${state}/baseline`))
+ORDER BY business_unit, first_seen DESC
+;
+-- name: behaviors_about_to_expire
+-- Behaviours not seen for so long that they expire within 7 days of the latest data: new again after that.
+SELECT business_unit, account_id, principal, event_source, event_name, last_seen, expires_at
+FROM delta.`${state}/baseline`
+WHERE expires_at < (SELECT max(last_seen) FROM delta.`${state}/baseline`) + INTERVAL 7 DAYS
+ORDER BY expires_at
+;
+-- name: top_principals_30_days
+-- The principals with the most alerts over the 30 days before the latest alert.
+SELECT business_unit, account_id, principal, identity_type, count(*) AS alerts, max(severity) AS worst_severity_label
+FROM delta.`${state}/alerts`
+WHERE hour >= (SELECT max(hour) FROM delta.`${state}/alerts`) - INTERVAL 30 DAYS
+GROUP BY business_unit, account_id, principal, identity_type
+ORDER BY alerts DESC, principal
+LIMIT 20
+;
+-- name: delivery_status
+-- What became of the alerts at each sink (Splunk HEC, SNS): failed ones need a person.
+SELECT sink, status, count(*) AS alerts, max(last_attempt) AS last_attempt, first(reason, true) AS a_reason
+FROM delta.`${state}/deliveries`
+GROUP BY sink, status
+ORDER BY sink, status

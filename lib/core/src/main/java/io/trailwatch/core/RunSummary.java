@@ -28,6 +28,7 @@ public record RunSummary(
     List<Alert> alerts,
     Map<Policy.Quiet, Integer> quiet,
     Delivery delivery,
+    Map<String, Long> accountsPerBusinessUnit,
     double seconds) {
 
   public RunSummary {
@@ -35,13 +36,14 @@ public record RunSummary(
     alerts = List.copyOf(alerts);
     quiet = Map.copyOf(quiet);
     delivery = delivery == null ? Delivery.none() : delivery;
+    accountsPerBusinessUnit = Map.copyOf(accountsPerBusinessUnit);
   }
 
   /** The same summary with what delivery did (delivery comes after the summary's counts are known). */
   public RunSummary withDelivery(Delivery d) {
     return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,
         recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors, newBehaviors,
-        alerts, quiet, d, seconds);
+        alerts, quiet, d, accountsPerBusinessUnit, seconds);
   }
 
   public static Builder builder() {
@@ -66,6 +68,7 @@ public record RunSummary(
     private long newBehaviors;
     private List<Alert> alerts = List.of();
     private Map<Policy.Quiet, Integer> quiet = Map.of();
+    private Map<String, Long> accounts = Map.of();
     private double seconds;
 
     private Builder() {}
@@ -87,6 +90,8 @@ public record RunSummary(
     public Builder alerts(List<Alert> v) { alerts = v; return this; }
     public Builder quiet(Map<Policy.Quiet, Integer> v) { quiet = v; return this; }
     public Builder seconds(double v) { seconds = v; return this; }
+    /** How many accounts of each business unit the run covered (the run ledger records it). */
+    public Builder accountsPerBusinessUnit(Map<String, Long> v) { accounts = v; return this; }
 
     public RunSummary build() {
       if (runId == null || command == null || window == null) {
@@ -94,7 +99,7 @@ public record RunSummary(
       }
       return new RunSummary(runId, command, businessUnits, window.from(), window.to(), filesRead, filesQuarantined,
           bytesRead, recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors,
-          newBehaviors, alerts, quiet, Delivery.none(), seconds);
+          newBehaviors, alerts, quiet, Delivery.none(), accounts, seconds);
     }
   }
 
@@ -120,6 +125,7 @@ public record RunSummary(
     quiet.forEach((k, v) -> q.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
     m.put("quiet_principals", q);
     m.put("delivery", delivery.toMap());
+    m.put("accounts_per_business_unit", new java.util.TreeMap<>(accountsPerBusinessUnit));
     m.put("seconds", Math.round(seconds * 100) / 100.0);
     return m;
   }

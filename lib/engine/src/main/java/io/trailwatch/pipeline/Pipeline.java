@@ -223,7 +223,7 @@ public final class Pipeline {
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
           Duration.ofDays(cfg.delivery().lookbackDays())));
-      RunSummary summary = summarize(runId, "detect", bus, Window.of(hour), files.rejected(),
+      RunSummary summary = summarize(runId, "detect", accounts, Window.of(hour), files.rejected(),
           hours.stream().map(Part::of).toList(), alerts, started).withDelivery(delivery);
       recordRun(summary, started);
       return summary;
@@ -347,7 +347,7 @@ public final class Pipeline {
       progress.step("baseline merged");
 
       Part all = new Part(stats, totals, 0, Map.of());
-      RunSummary summary = summarize(runId, "baseline", bus, window, plan.rejected(), List.of(all), List.of(),
+      RunSummary summary = summarize(runId, "baseline", accounts, window, plan.rejected(), List.of(all), List.of(),
           started);
       state.recordQuarantine(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
       recordRun(summary, started);
@@ -361,9 +361,10 @@ public final class Pipeline {
   private record Totals(long behaviors, long events, long principals) {
     /** Of a large (cached) Dataset: one job. */
     static Totals of(Dataset<Row> seen) {
-      Row r = seen.agg(count(lit(1)), sum("events"), countDistinct(col("business_unit"), col("account_id"),
-          col("principal"))).first();
-      return new Totals(r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1), r.getLong(2));
+      Row r = seen.agg(count(lit(1)).as("behaviors"), sum("events").as("events"),
+          countDistinct(col("business_unit"), col("account_id"), col("principal")).as("principals")).first();
+      Long events = r.getAs("events");
+      return new Totals(r.<Long>getAs("behaviors"), events == null ? 0 : events, r.<Long>getAs("principals"));
     }
 
     /** Of an hour's behaviours. */
@@ -387,8 +388,9 @@ public final class Pipeline {
     }
   }
 
-  private RunSummary summarize(String runId, String command, List<String> bus, Window window,
+  private RunSummary summarize(String runId, String command, List<Account> accounts, Window window,
       List<QuarantineEntry> rejected, List<Part> parts, List<Alert> alerts, Instant started) {
+    List<String> bus = businessUnits(accounts);
     long files = 0, fileErrors = rejected.size(), bytes = 0, records = 0, inWindow = 0, bad = 0, kept = 0;
     long principals = 0, behaviors = 0, fresh = 0;
     Map<Policy.Quiet, Integer> quiet = new java.util.EnumMap<>(Policy.Quiet.class);
@@ -410,6 +412,8 @@ public final class Pipeline {
         .filesRead(files).filesQuarantined(fileErrors).bytesRead(bytes).recordsRead(records)
         .recordsInWindow(inWindow).recordsQuarantined(bad).duplicatesDropped(inWindow - kept)
         .principals(principals).behaviors(behaviors).newBehaviors(fresh).alerts(alerts).quiet(quiet)
+        .accountsPerBusinessUnit(accounts.stream().collect(Collectors.groupingBy(Account::businessUnit,
+            Collectors.counting())))
         .seconds(Duration.between(started, clock.instant()).toNanos() / 1e9).build();
   }
 

@@ -136,9 +136,13 @@ public final class StateStore {
   private void checkSchema(String table, StructType expected) {
     StructType actual = table(table).schema();
     List<String> wrong = new ArrayList<>();
+    List<StructField> added = new ArrayList<>();
     for (StructField f : expected.fields()) {
       var found = Arrays.stream(actual.fields()).filter(a -> a.name().equals(f.name())).findFirst();
-      if (found.isEmpty()) {
+      if (found.isEmpty() && f.nullable()) {
+        // A column this version added, that older rows may lack: added to the table, null in them.
+        added.add(f);
+      } else if (found.isEmpty()) {
         wrong.add(f.name() + " (missing)");
       } else if (!found.get().dataType().sameType(f.dataType())) {
         wrong.add(f.name() + " (" + found.get().dataType().simpleString() + ", expected "
@@ -149,6 +153,9 @@ public final class StateStore {
       throw TrailwatchException.of(ErrorCode.STATE_SCHEMA_MISMATCH, "Delta table %s does not have the columns this"
           + " version of trailwatch needs: %s. It was made by another version or changed by hand; point --state at"
           + " a new folder, or add the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
+    }
+    for (StructField f : added) {
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + f.name() + " " + f.dataType().sql() + ")");
     }
   }
 
@@ -359,6 +366,8 @@ public final class StateStore {
     v.put("alerts", (long) s.alerts().size());
     v.put("seconds", s.seconds());
     v.put("version", version);
+    v.put("accounts", s.accountsPerBusinessUnit().isEmpty() ? null
+        : scala.collection.JavaConverters.mapAsScalaMap(new java.util.TreeMap<>(s.accountsPerBusinessUnit())));
     append(Tables.RUNS, List.of(Tables.RUNS_TABLE.row(v)), Tables.RUNS_SCHEMA);
   }
 

@@ -78,7 +78,9 @@ public final class Tables {
       .add("new_behaviors", DataTypes.LongType, false)
       .add("alerts", DataTypes.LongType, false)
       .add("seconds", DataTypes.DoubleType, false)
-      .add("version", DataTypes.StringType, false);
+      .add("version", DataTypes.StringType, false)
+      // Accounts the run covered, per business unit (null in runs of versions before it).
+      .add("accounts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), true);
 
   public static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("business_unit", DataTypes.StringType, false)

@@ -299,6 +299,10 @@ class DetectionTest extends SparkTest {
         Reasons.TRUNCATED_GZIP, Reasons.UNEXPECTED_FILE_NAME), reasons);
     Row run = state.table(Tables.RUNS).filter("command = 'detect'").first();
     assertEquals(4L, run.<Long>getAs("files_quarantined"));
+    // The ledger says which accounts the hour covered: how many per business unit.
+    assertEquals(java.util.Map.of("payments", 1L, "platform", 1L), scala.collection.JavaConverters.mapAsJavaMap(
+        run.<scala.collection.Map<String, Long>>getAs("accounts")));
+    assertEquals(java.util.Map.of("payments", 1L, "platform", 1L), s.accountsPerBusinessUnit());
   }
 
   /** The project's odd-shaped records in one file of the hour, on empty state: each is counted where the README says. */

@@ -61,15 +61,103 @@ class SqlFilesTest extends SparkTest {
     }
   }
 
-  @Test
-  void everyAnalystQueryRuns() throws Exception {
-    StateStore state = new StateStore(spark, dir.resolve("state").toUri().toString());
-    state.ensureTables();
-    List<String> queries = statements("queries.sql", dir.resolve("state").toString());
-    assertTrue(queries.size() >= 7, queries.toString());
-    for (String q : queries) {
-      spark.sql(q).collectAsList();
+  /** The named queries of queries.sql ({@code -- name: x} before each), with ${state} replaced. */
+  static Map<String, String> namedQueries(String root) throws Exception {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String q : statements("queries.sql", root)) {
+      // statements() drops comment lines: take the name from the file itself, in the same order.
+      out.put("q" + out.size(), q);
     }
+    List<String> names = new ArrayList<>();
+    for (String line : Files.readAllLines(SQL.resolve("queries.sql"))) {
+      if (line.startsWith("-- name: ")) {
+        names.add(line.substring("-- name: ".length()).strip());
+      }
+    }
+    assertEquals(names.size(), out.size(), "one '-- name:' per query");
+    Map<String, String> named = new java.util.LinkedHashMap<>();
+    List<String> qs = new ArrayList<>(out.values());
+    for (int i = 0; i < names.size(); i++) {
+      named.put(names.get(i), qs.get(i));
+    }
+    return named;
+  }
+
+  /**
+   * Every analyst's query on the tables a real run produced (a generated organisation's history
+   * and its incident hour), each checked against the same answer computed from the tables.
+   */
+  @Test
+  void everyAnalystQueryAnswersWhatItSaysOnTheDemoTables() throws Exception {
+    io.trailwatch.generate.GeneratorSpec spec = new io.trailwatch.generate.GeneratorSpec(21, 4, 4, 20, 7,
+        io.trailwatch.generate.GeneratorSpec.DEFAULT_END);
+    io.trailwatch.generate.GeneratedOrg generated = io.trailwatch.generate.SyntheticOrg.generate(spec,
+        dir.resolve("org"));
+    StateStore state = new StateStore(spark, dir.resolve("state").toUri().toString());
+    io.trailwatch.pipeline.Pipeline p = new io.trailwatch.pipeline.Pipeline(spark,
+        io.trailwatch.config.TrailwatchConfig.defaults(), new io.trailwatch.ingest.LocalLogPlanner(generated.logsDir()),
+        new io.trailwatch.ingest.LocalOpener(), state, io.trailwatch.pipeline.Progress.SILENT);
+    List<io.trailwatch.accounts.Account> accounts = io.trailwatch.accounts.Accounts.read(generated.accountsCsv());
+    io.trailwatch.core.Hour incident = new io.trailwatch.core.Hour(generated.incidentHour());
+    p.buildBaseline(new io.trailwatch.core.Window(spec.start(), incident.start()), accounts);
+    io.trailwatch.core.RunSummary detect = p.detect(incident, accounts);
+    assertTrue(detect.alerts().size() >= 3, "the incident hour alerts: " + detect.alerts());
+
+    Map<String, String> q = namedQueries(dir.resolve("state").toString());
+    assertEquals(List.of("alerts_last_day", "principal_baseline", "alerts_per_day", "quarantine_by_reason",
+        "run_health", "new_principals", "late_files", "new_behaviors_today", "behaviors_about_to_expire",
+        "top_principals_30_days", "delivery_status"), new ArrayList<>(q.keySet()));
+    org.apache.spark.sql.Dataset<Row> baseline = state.table(Tables.BASELINE);
+    org.apache.spark.sql.Dataset<Row> alerts = state.table(Tables.ALERTS);
+
+    // The last day's alerts are the incident hour's, every one.
+    assertEquals(sorted(detect.alerts().stream().map(a -> a.principal()).toList()),
+        sorted(rows(q.get("alerts_last_day")).stream().map(r -> r.<String>getAs("principal")).toList()));
+    // One principal's baseline: exactly its rows.
+    assertEquals(baseline.filter("principal = 'arn:aws:iam::111100000001:user/ci-deployer'").count(),
+        rows(q.get("principal_baseline")).size());
+    assertTrue(rows(q.get("principal_baseline")).size() > 0, "the CI user has a baseline");
+    // Alerts per day and severity add up to the alerts, and the severities are the alerts'.
+    List<Row> perDay = rows(q.get("alerts_per_day"));
+    assertEquals(alerts.count(), perDay.stream().mapToLong(r -> r.<Long>getAs("alerts")).sum());
+    assertEquals(sorted(detect.alerts().stream().map(a -> a.severity().label()).distinct().toList()),
+        sorted(perDay.stream().map(r -> r.<String>getAs("severity")).distinct().toList()));
+    // Nothing was quarantined in the generated logs; two runs, baseline and detect.
+    assertEquals(state.table(Tables.QUARANTINE).count(), rows(q.get("quarantine_by_reason")).stream()
+        .mapToLong(r -> r.<Long>getAs("entries")).sum());
+    assertEquals(List.of("baseline", "detect"), sorted(rows(q.get("run_health")).stream()
+        .map(r -> r.<String>getAs("command")).toList()));
+    // New principals: first seen within 14 days of the latest sighting.
+    assertEquals(state.table(Tables.PRINCIPALS).filter("first_seen >= (SELECT max(last_seen) FROM principals_v)"
+        .replace("(SELECT max(last_seen) FROM principals_v)", "'" + latest(state.table(Tables.PRINCIPALS),
+            "last_seen").minus(java.time.Duration.ofDays(14)) + "'")).count(), rows(q.get("new_principals")).size());
+    assertEquals(0, rows(q.get("late_files")).size(), "no file arrived late");
+    // Behaviours the baseline learned on the latest day: the incident hour's new ones that succeeded.
+    java.time.Instant day = latest(baseline, "last_seen").truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    assertEquals(baseline.filter(org.apache.spark.sql.functions.col("first_seen").geq(java.sql.Timestamp.from(day)))
+        .count(), rows(q.get("new_behaviors_today")).size());
+    assertTrue(rows(q.get("new_behaviors_today")).size() > 0);
+    java.time.Instant soon = latest(baseline, "last_seen").plus(java.time.Duration.ofDays(7));
+    assertEquals(baseline.filter(org.apache.spark.sql.functions.col("expires_at").lt(java.sql.Timestamp.from(soon)))
+        .count(), rows(q.get("behaviors_about_to_expire")).size());
+    // Top principals: one row per alerted principal, counts adding up to the alerts.
+    List<Row> top = rows(q.get("top_principals_30_days"));
+    assertEquals(detect.alerts().stream().map(a -> a.principal()).distinct().count(), top.size());
+    assertEquals(detect.alerts().size(), top.stream().mapToLong(r -> r.<Long>getAs("alerts")).sum());
+    // No sink configured: no delivery recorded.
+    assertEquals(0, rows(q.get("delivery_status")).size());
+  }
+
+  List<Row> rows(String query) {
+    return spark.sql(query).collectAsList();
+  }
+
+  static List<String> sorted(List<String> values) {
+    return values.stream().sorted().toList();
+  }
+
+  static java.time.Instant latest(org.apache.spark.sql.Dataset<Row> table, String column) {
+    return table.agg(org.apache.spark.sql.functions.max(column)).first().<java.sql.Timestamp>getAs(0).toInstant();
   }
 
   /** Partition columns and whether deletion vectors are on: what MERGE cost and concurrent jobs rely on. */
