@@ -3,7 +3,6 @@ package io.trailwatch.cli;
 import io.trailwatch.aws.S3Location;
 import io.trailwatch.aws.S3Settings;
 import io.trailwatch.aws.S3a;
-import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.Hour;
@@ -14,7 +13,6 @@ import io.trailwatch.pipeline.Deliverer;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.pipeline.Sparks;
 import io.trailwatch.state.StateStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,8 +39,7 @@ final class DeliverCommand implements Callable<Integer> {
       description = "Alerts of hours from this one (default: delivery.lookback-days ago)")
   String since;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults)")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
       description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
@@ -52,7 +49,7 @@ final class DeliverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TrailwatchConfig cfg = ConfigLoader.load(config);
+    TrailwatchConfig cfg = config.load();
     Instant from = since == null ? Instant.now().minus(Duration.ofDays(cfg.delivery().lookbackDays())) : since(since);
     List<AlertSink> to = sinks.sinks(cfg.delivery());
     if (to.isEmpty()) {

@@ -4,7 +4,6 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.delivery.Delivery;
 import io.trailwatch.delivery.DeliveryOutcome;
-import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,12 +57,9 @@ public final class Deliverer {
    * @param businessUnits the business units whose alerts to deliver; empty: every one with alerts
    */
   public Delivery pendingOnly(List<String> businessUnits, Instant since) {
-    try {
-      state.check();
+    return state.guarded(() -> {
       state.ensureTables();
       return pending(businessUnits.isEmpty() ? state.businessUnitsWithAlerts() : businessUnits, since);
-    } catch (RuntimeException e) {
-      throw StateFailures.rethrow("the state at " + state.root(), e);
-    }
+    });
   }
 }

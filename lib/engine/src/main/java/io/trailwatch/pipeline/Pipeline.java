@@ -29,7 +29,6 @@ import io.trailwatch.ingest.QuarantineEntry;
 import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
-import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Stored;
 import io.trailwatch.state.Tables;
@@ -183,12 +182,7 @@ public final class Pipeline {
    * ReadAhead}), and the tables it writes are written side by side.
    */
   public RunSummary detect(Hour hour, List<Account> accounts) {
-    try {
-      state.check();
-      return detectChecked(hour, accounts);
-    } catch (RuntimeException e) {
-      throw StateFailures.rethrow("the state at " + state.root(), e);
-    }
+    return state.guarded(() -> detectChecked(hour, accounts));
   }
 
   /**
@@ -312,12 +306,7 @@ public final class Pipeline {
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
   public RunSummary buildBaseline(Window window, List<Account> accounts) {
-    try {
-      state.check();
-      return buildBaselineChecked(window, accounts);
-    } catch (RuntimeException e) {
-      throw StateFailures.rethrow("the state at " + state.root(), e);
-    }
+    return state.guarded(() -> buildBaselineChecked(window, accounts));
   }
 
   /** The stages of a baseline build: plan, read (kept in Spark: history is large), compare and merge, record. */

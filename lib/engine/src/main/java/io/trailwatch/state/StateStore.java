@@ -104,6 +104,20 @@ public final class StateStore {
     }
   }
 
+  /**
+   * Runs {@code work} against this state: the store is checked first ({@link #check}), and any
+   * failure of the store on the way (Delta, S3, the network) becomes an external error naming the
+   * state root; anything else is left as it is (a bug).
+   */
+  public <T> T guarded(java.util.function.Supplier<T> work) {
+    try {
+      check();
+      return work.get();
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("the state at " + root, e);
+    }
+  }
+
   /** The state root as Hadoop names it ({@code file:/...}, {@code s3a://bucket/prefix}). */
   public String root() {
     return root;
