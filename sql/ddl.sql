@@ -1,12 +1,13 @@
--- trailwatch state: the Delta tables under one state root, as the jobs create them.
--- Replace ${state} with the state root (a local folder, or s3://bucket/prefix on EMR).
+-- trailwatch state: the Delta tables of one business unit, as the jobs create them.
+-- Replace ${state} with the state root (a local folder, or s3://bucket/prefix on EMR) and
+-- ${bu} with the business unit: every BU has its own tables in ${state}/bu=${bu}/, so the
+-- hourly jobs of different BUs (separate Spark drivers) never write the same Delta table.
+-- `trailwatch views --state ...` prints views across every BU (tw_alerts, tw_baseline, ...).
 -- The jobs create these tables themselves; this file is for analysts and reviewers.
--- Tables that BU jobs write are partitioned by business_unit, so jobs of different BUs
--- commit side by side (every MERGE names its business units).
 
 -- One row per (business unit, account, principal, behaviour) that succeeded at least once.
 -- Known at time T when first_seen < T < expires_at; expires_at = last_seen + retention-days.
-CREATE TABLE IF NOT EXISTS delta.`${state}/baseline` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/baseline` (
   business_unit STRING NOT NULL,
   account_id STRING NOT NULL,
   principal STRING NOT NULL,
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/baseline` (
 TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- First and last sighting per principal: the learning period.
-CREATE TABLE IF NOT EXISTS delta.`${state}/principals` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/principals` (
   business_unit STRING NOT NULL,
   account_id STRING NOT NULL,
   principal STRING NOT NULL,
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/principals` (
 TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- One row per principal and hour with new behaviour; alert_id is deterministic.
-CREATE TABLE IF NOT EXISTS delta.`${state}/alerts` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/alerts` (
   alert_id STRING NOT NULL,
   business_unit STRING NOT NULL,
   hour TIMESTAMP NOT NULL,
@@ -54,7 +55,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/alerts` (
 TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- The run ledger: one row per completed run.
-CREATE TABLE IF NOT EXISTS delta.`${state}/runs` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/runs` (
   run_id STRING NOT NULL,
   command STRING NOT NULL,
   business_units ARRAY<STRING> NOT NULL,
@@ -77,7 +78,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/runs` (
 ) USING DELTA;
 
 -- Input that could not be used, and why (record_index -1: the whole file, or its rest).
-CREATE TABLE IF NOT EXISTS delta.`${state}/quarantine` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/quarantine` (
   business_unit STRING NOT NULL,
   account_id STRING,
   source STRING NOT NULL,
@@ -92,7 +93,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/quarantine` (
 TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- Files read for detection, per event hour; a rerun of detect_hour reads exactly these again.
-CREATE TABLE IF NOT EXISTS delta.`${state}/ingested_files` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/ingested_files` (
   business_unit STRING NOT NULL,
   account_id STRING NOT NULL,
   uri STRING NOT NULL,
@@ -108,7 +109,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/ingested_files` (
 TBLPROPERTIES (delta.enableDeletionVectors = true);
 
 -- What became of each alert at each sink (Splunk HEC, SNS): sent, failed (with the reason) or pending.
-CREATE TABLE IF NOT EXISTS delta.`${state}/deliveries` (
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/deliveries` (
   business_unit STRING NOT NULL,
   alert_id STRING NOT NULL,
   sink STRING NOT NULL,

@@ -1,5 +1,6 @@
 -- Analysts' queries over the trailwatch state (Spark SQL with Delta, e.g. from a notebook).
--- Replace ${state} with the state root. Each query is separated by a line with one ';'.
+-- They read the views across business units that `trailwatch views --state ...` prints
+-- (tw_alerts, tw_baseline, ...): run its output first. Each query ends with a line ending in ';'.
 
 -- name: alerts_last_day
 -- The last day's alerts, worst first, with what was new.
@@ -7,29 +8,29 @@ SELECT hour, business_unit, account_id, severity, identity_type, principal,
        transform(new_behaviors, b -> concat(b.event_source, ':', b.event_name,
          CASE WHEN b.failed THEN ' (failed)' ELSE '' END)) AS new_behaviors,
        source_ips, late, reason
-FROM delta.`${state}/alerts`
-WHERE hour >= (SELECT max(hour) FROM delta.`${state}/alerts`) - INTERVAL 1 DAY
+FROM tw_alerts
+WHERE hour >= (SELECT max(hour) FROM tw_alerts) - INTERVAL 1 DAY
 ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
          hour DESC
 ;
 -- name: principal_baseline
 -- Everything one principal is known to do (set the principal), newest first.
 SELECT event_source, event_name, first_seen, last_seen, expires_at
-FROM delta.`${state}/baseline`
+FROM tw_baseline
 WHERE principal = 'arn:aws:iam::111100000001:user/ci-deployer'
 ORDER BY last_seen DESC
 ;
 -- name: alerts_per_day
 -- Alert volume per business unit, day and severity: is a policy too noisy?
 SELECT business_unit, date(hour) AS day, severity, count(*) AS alerts
-FROM delta.`${state}/alerts`
+FROM tw_alerts
 GROUP BY business_unit, date(hour), severity
 ORDER BY day DESC, business_unit, severity
 ;
 -- name: quarantine_by_reason
 -- What input was rejected, and how much of it, per reason.
 SELECT business_unit, reason, count(*) AS entries, count(DISTINCT source) AS files, max(quarantined_at) AS last
-FROM delta.`${state}/quarantine`
+FROM tw_quarantine
 GROUP BY business_unit, reason
 ORDER BY entries DESC
 ;
@@ -37,43 +38,43 @@ ORDER BY entries DESC
 -- The latest runs: how long they took, what they read, what they found.
 SELECT command, business_units, window_from, seconds, files_read, files_quarantined, records_read,
        records_quarantined, duplicates_dropped, new_behaviors, alerts
-FROM delta.`${state}/runs`
+FROM tw_runs
 ORDER BY finished_at DESC
 LIMIT 50
 ;
 -- name: new_principals
 -- Principals first seen in the last 14 days (still in their learning period by default).
 SELECT business_unit, account_id, identity_type, principal, first_seen, last_seen
-FROM delta.`${state}/principals`
-WHERE first_seen >= (SELECT max(last_seen) FROM delta.`${state}/principals`) - INTERVAL 14 DAYS
+FROM tw_principals
+WHERE first_seen >= (SELECT max(last_seen) FROM tw_principals) - INTERVAL 14 DAYS
 ORDER BY first_seen DESC
 ;
 -- name: late_files
 -- Files that arrived after their hour's run, and the run that read them.
 SELECT business_unit, account_id, region, uri, event_hour, detect_hour
-FROM delta.`${state}/ingested_files`
+FROM tw_ingested_files
 WHERE late
 ORDER BY detect_hour DESC
 ;
 -- name: new_behaviors_today
 -- Behaviours first seen on the latest day of data, per business unit: what the baseline learned today.
 SELECT business_unit, account_id, principal, event_source, event_name, first_seen
-FROM delta.`${state}/baseline`
-WHERE first_seen >= date_trunc('DAY', (SELECT max(last_seen) FROM delta.`${state}/baseline`))
+FROM tw_baseline
+WHERE first_seen >= date_trunc('DAY', (SELECT max(last_seen) FROM tw_baseline))
 ORDER BY business_unit, first_seen DESC
 ;
 -- name: behaviors_about_to_expire
 -- Behaviours not seen for so long that they expire within 7 days of the latest data: new again after that.
 SELECT business_unit, account_id, principal, event_source, event_name, last_seen, expires_at
-FROM delta.`${state}/baseline`
-WHERE expires_at < (SELECT max(last_seen) FROM delta.`${state}/baseline`) + INTERVAL 7 DAYS
+FROM tw_baseline
+WHERE expires_at < (SELECT max(last_seen) FROM tw_baseline) + INTERVAL 7 DAYS
 ORDER BY expires_at
 ;
 -- name: top_principals_30_days
 -- The principals with the most alerts over the 30 days before the latest alert.
 SELECT business_unit, account_id, principal, identity_type, count(*) AS alerts, max(severity) AS worst_severity_label
-FROM delta.`${state}/alerts`
-WHERE hour >= (SELECT max(hour) FROM delta.`${state}/alerts`) - INTERVAL 30 DAYS
+FROM tw_alerts
+WHERE hour >= (SELECT max(hour) FROM tw_alerts) - INTERVAL 30 DAYS
 GROUP BY business_unit, account_id, principal, identity_type
 ORDER BY alerts DESC, principal
 LIMIT 20
@@ -81,6 +82,6 @@ LIMIT 20
 -- name: delivery_status
 -- What became of the alerts at each sink (Splunk HEC, SNS): failed ones need a person.
 SELECT sink, status, count(*) AS alerts, max(last_attempt) AS last_attempt, first(reason, true) AS a_reason
-FROM delta.`${state}/deliveries`
+FROM tw_deliveries
 GROUP BY sink, status
 ORDER BY sink, status

@@ -12,7 +12,7 @@ import io.trailwatch.delivery.Delivery;
 import io.trailwatch.pipeline.Deliverer;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.pipeline.Sparks;
-import io.trailwatch.state.StateStore;
+import io.trailwatch.state.StateLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -60,10 +60,17 @@ final class DeliverCommand implements Callable<Integer> {
     if (S3Location.isS3(state)) {
       S3a.configure(spark, S3Settings.fromEnvironment());
     }
-    StateStore store = new StateStore(spark, Options.stateRoot(state));
-    Delivery d;
+    StateLayout layout = new StateLayout(spark, Options.stateRoot(state));
+    List<String> units = bu != null ? List.of(bu) : layout.businessUnits();
+    if (bu != null && !layout.businessUnits().contains(bu)) {
+      throw TrailwatchException.of(ErrorCode.UNKNOWN_BU, "Cannot deliver --bu %s: the state at %s has no tables of"
+          + " that business unit (it has: %s)", bu, state, String.join(", ", layout.businessUnits()));
+    }
+    Delivery d = Delivery.none();
     try {
-      d = new Deliverer(store, to, Progress.stderr()).pendingOnly(bu != null ? List.of(bu) : List.of(), from);
+      for (String unit : units) {
+        d = d.plus(new Deliverer(layout.of(unit), to, Progress.stderr()).pendingOnly(List.of(unit), from));
+      }
     } finally {
       to.forEach(AlertSink::close);
     }

@@ -5,7 +5,7 @@ import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.baseline.BaselineReader;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.mirror.MirrorItem;
-import io.trailwatch.state.StateStore;
+import io.trailwatch.state.StateLayout;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,7 +63,19 @@ final class LookupCommand implements Callable<Integer> {
       }
     } else if (state != null) {
       var spark = Options.spark(master, io.trailwatch.aws.S3Location.isS3(state));
-      rows = new BaselineReader(spark, new StateStore(spark, Options.stateRoot(state))).lookup(account, principal, now);
+      StateLayout layout = new StateLayout(spark, Options.stateRoot(state));
+      List<String> units = layout.businessUnits();
+      if (units.isEmpty()) {
+        throw TrailwatchException.of(ErrorCode.NO_BASELINE, "Cannot read the baseline at %s: there is no business"
+            + " unit's baseline there yet (run baseline or detect first)", state);
+      }
+      rows = new java.util.ArrayList<>();
+      for (String unit : units) {
+        BaselineReader reader = new BaselineReader(spark, layout.of(unit));
+        if (reader.exists()) {
+          rows.addAll(reader.lookup(account, principal, now));
+        }
+      }
     } else {
       throw TrailwatchException.of(ErrorCode.BAD_LOOKUP_SOURCE, "Cannot look up a principal: give --dynamodb-table NAME (or"
           + " dynamodb.table in --config) or --state DIR");

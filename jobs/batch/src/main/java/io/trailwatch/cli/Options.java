@@ -17,10 +17,11 @@ import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
+import io.trailwatch.pipeline.PerBusinessUnit;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.pipeline.Sparks;
-import io.trailwatch.state.StateStore;
+import io.trailwatch.state.StateLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +40,8 @@ final class Options {
   String logs;
 
   @Option(names = "--state", required = true, paramLabel = "DIR|S3",
-      description = "Folder or s3://bucket/prefix of the Delta tables (baseline, principals, alerts, runs, "
-          + "quarantine); created if missing")
+      description = "Folder or s3://bucket/prefix of the Delta tables: each business unit's in bu=<name>/ "
+          + "(baseline, principals, alerts, runs, quarantine, ingested_files, deliveries); created if missing")
   String state;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -111,13 +112,15 @@ final class Options {
     return spark;
   }
 
-  Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress) {
+  PerBusinessUnit pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress) {
     return pipeline(spark, cfg, progress, List.of());
   }
 
-  Pipeline pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks) {
-    return Pipeline.builder(spark).config(cfg).logs(planner(), opener()).state(new StateStore(spark, stateRoot()))
-        .progress(progress).sinks(sinks).mirror(mirror(cfg)).build();
+  /** A pipeline per business unit of the run, each on that BU's tables under {@code --state} ({@link StateLayout}). */
+  PerBusinessUnit pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks) {
+    DynamoDbMirror m = mirror(cfg);
+    return new PerBusinessUnit(new StateLayout(spark, stateRoot()), store -> Pipeline.builder(spark).config(cfg)
+        .logs(planner(), opener()).state(store).progress(progress).sinks(sinks).mirror(m).build());
   }
 
   /** The DynamoDB mirror of the baseline, when a table is named; null otherwise. */

@@ -59,7 +59,7 @@ class MirrorEndToEndTest {
   static List<String> delta(Path state) {
     SparkSession spark = SparkSession.active();
     List<String> out = new ArrayList<>();
-    for (Row r : spark.read().format("delta").load(state.resolve("baseline").toString()).collectAsList()) {
+    for (Row r : spark.read().format("delta").load(state.resolve("bu=payments").resolve("baseline").toString()).collectAsList()) {
       out.add(r.getAs("account_id") + " " + r.getAs("principal") + " " + r.getAs("event_source") + ":"
           + r.getAs("event_name") + " " + r.<java.sql.Timestamp>getAs("first_seen").toInstant() + " "
           + r.<java.sql.Timestamp>getAs("last_seen").toInstant() + " "

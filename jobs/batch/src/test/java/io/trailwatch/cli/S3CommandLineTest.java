@@ -65,8 +65,8 @@ class S3CommandLineTest {
     assertEquals(1, alert.get("new_behaviors").size(), alert::toString);
     assertEquals("signin.amazonaws.com ConsoleLogin", alert.get("new_behaviors").get(0).get("event_source").asText()
         + " " + alert.get("new_behaviors").get(0).get("event_name").asText());
-    assertTrue(MOTO.s3().listObjectsV2(b -> b.bucket(stateBucket).prefix("tw/alerts/_delta_log/")).keyCount() > 0,
-        "the alerts table is on S3");
+    assertTrue(MOTO.s3().listObjectsV2(b -> b.bucket(stateBucket).prefix("tw/bu=payments/alerts/_delta_log/")).keyCount() > 0,
+        "the payments BU's alerts table is on S3");
   }
 
   @Test

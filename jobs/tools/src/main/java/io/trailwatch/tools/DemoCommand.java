@@ -18,11 +18,12 @@ import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.pipeline.PerBusinessUnit;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.core.RunSummary;
 import io.trailwatch.pipeline.Sparks;
-import io.trailwatch.state.StateStore;
+import io.trailwatch.state.StateLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -55,8 +56,9 @@ final class DemoCommand implements Callable<Integer> {
     List<Account> accounts = Accounts.read(org.accountsCsv());
     TrailwatchConfig cfg = TrailwatchConfig.defaults();
     SparkSession spark = Sparks.session("trailwatch-demo", "local[*]", 8);
-    Pipeline pipeline = new Pipeline(spark, cfg, new LocalLogPlanner(org.logsDir()), new LocalOpener(),
-        new StateStore(spark, dir.resolve("state").toAbsolutePath().toUri().toString()), progress);
+    PerBusinessUnit pipeline = new PerBusinessUnit(new StateLayout(spark, dir.resolve("state").toAbsolutePath().toUri()
+        .toString()), store -> new Pipeline(spark, cfg, new LocalLogPlanner(org.logsDir()), new LocalOpener(), store,
+        progress));
     Hour incident = new Hour(org.incidentHour());
     RunSummary base = pipeline.buildBaseline(new Window(spec.start(), incident.start()), accounts);
     Output.print(base, System.out);

@@ -27,6 +27,10 @@ public enum ErrorCode {
   STATE_NOT_A_FOLDER(Kind.USER),
   /** A table made by another version, or changed by hand, lacks columns this version needs. */
   STATE_SCHEMA_MISMATCH(Kind.USER),
+  /** The state root holds tables of the layout before per-BU folders (one table for every BU). */
+  STATE_OLD_LAYOUT(Kind.USER),
+  /** A command that reads every business unit's tables found none under the state root. */
+  NO_BUSINESS_UNITS(Kind.USER),
   OUTPUT_NOT_WRITABLE(Kind.USER),
   LIBDEFLATE_UNAVAILABLE(Kind.USER),
   /** A Splunk HEC setting (URL, timeouts, sizes) is wrong. */

@@ -46,6 +46,33 @@ public record RunSummary(
         alerts, quiet, d, accountsPerBusinessUnit, seconds);
   }
 
+  /**
+   * Two runs of the same command and window on different business units (one job's BUs, each run
+   * on its own tables) as one summary: counts and times add up, alerts and run ids are joined.
+   */
+  public RunSummary plus(RunSummary other) {
+    if (!command.equals(other.command) || !windowFrom.equals(other.windowFrom) || !windowTo.equals(other.windowTo)) {
+      throw new IllegalArgumentException("Cannot add up runs of different commands or windows");
+    }
+    List<String> bus = new java.util.ArrayList<>(businessUnits);
+    other.businessUnits.stream().filter(b -> !bus.contains(b)).forEach(bus::add);
+    bus.sort(null);
+    List<Alert> all = new java.util.ArrayList<>(alerts);
+    all.addAll(other.alerts);
+    all.sort(java.util.Comparator.comparing(Alert::hour).thenComparing(Alert::businessUnit)
+        .thenComparing(Alert::accountId).thenComparing(Alert::principal));
+    Map<Policy.Quiet, Integer> q = new java.util.EnumMap<>(Policy.Quiet.class);
+    q.putAll(quiet);
+    other.quiet.forEach((k, v) -> q.merge(k, v, Integer::sum));
+    Map<String, Long> acc = new java.util.TreeMap<>(accountsPerBusinessUnit);
+    other.accountsPerBusinessUnit.forEach((k, v) -> acc.merge(k, v, Long::sum));
+    return new RunSummary(runId + "," + other.runId, command, bus, windowFrom, windowTo, filesRead + other.filesRead,
+        filesQuarantined + other.filesQuarantined, bytesRead + other.bytesRead, recordsRead + other.recordsRead,
+        recordsInWindow + other.recordsInWindow, recordsQuarantined + other.recordsQuarantined,
+        duplicatesDropped + other.duplicatesDropped, principals + other.principals, behaviors + other.behaviors,
+        newBehaviors + other.newBehaviors, all, q, delivery.plus(other.delivery), acc, seconds + other.seconds);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

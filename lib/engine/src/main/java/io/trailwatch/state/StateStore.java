@@ -26,9 +26,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Delta tables under one state root. Every table that BU jobs write is partitioned by
- * {@code business_unit}, and every MERGE names the job's business units in its condition, so
- * that jobs of different BUs on the same state commit side by side.
+ * The Delta tables under one root: in a job, one business unit's folder of the state
+ * ({@link StateLayout#of}), which no job of another BU writes. The tables keep their
+ * {@code business_unit} column and partitioning, and every query and MERGE still names its
+ * business units, so a store holding several BUs (tests, a scratch state) works the same.
  */
 public final class StateStore {
   private final SparkSession spark;

@@ -5,7 +5,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The Delta tables under the state root ({@link TableDef}). sql/ddl.sql holds the same in SQL for analysts. */
+/** The Delta tables of a business unit ({@link TableDef}, {@link StateLayout}). sql/ddl.sql holds the same in SQL. */
 public final class Tables {
   public static final String BASELINE = "baseline";
   public static final String PRINCIPALS = "principals";
@@ -128,9 +128,10 @@ public final class Tables {
   private Tables() {}
 
   /**
-   * Tables that BU jobs MERGE into: partitioned by business unit (jobs of different BUs touch
-   * disjoint files), and with deletion vectors (a MERGE marks the rows it changes as deleted and
-   * writes only those rows again, instead of rewriting every file it touches).
+   * Tables that jobs MERGE into: partitioned by business unit (a store holding several BUs reads
+   * only the job's), and with deletion vectors (a MERGE marks the rows it changes as deleted and
+   * writes only those rows again, instead of rewriting every file it touches). In a state, each
+   * BU has its own copy of every table ({@link StateLayout}).
    */
   private static final java.util.Map<String, String> MERGED = java.util.Map.of("delta.enableDeletionVectors", "true");
   private static final java.util.List<String> BY_BU = java.util.List.of("business_unit");

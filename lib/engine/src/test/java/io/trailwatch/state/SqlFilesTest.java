@@ -21,17 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlFilesTest extends SparkTest {
   static final Path SQL = SharedData.projectRoot().resolve("sql");
 
+  /** The business unit whose tables ddl.sql makes in the test. */
+  static final String BU = "unit-a";
+
   @TempDir Path dir;
 
   /** Statements end with ';' at the end of a line; comment lines are dropped. */
   static List<String> statements(String file, String root) throws Exception {
+    return statements(SQL.resolve(file), root);
+  }
+
+  static List<String> statements(Path file, String root) throws Exception {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
-    for (String line : Files.readAllLines(SQL.resolve(file))) {
+    for (String line : Files.readAllLines(file)) {
       if (line.strip().startsWith("--")) {
         continue;
       }
-      String l = line.replace("${state}", root);
+      String l = line.replace("${state}", root).replace("${bu}", BU);
       if (l.strip().endsWith(";")) {
         cur.append(l, 0, l.lastIndexOf(';')).append('\n');
         out.add(cur.toString().strip());
@@ -54,7 +61,7 @@ class SqlFilesTest extends SparkTest {
     }
     StateStore jobs = new StateStore(spark, dir.resolve("job-state").toUri().toString());
     jobs.ensureTables();
-    StateStore fromSql = new StateStore(spark, dir.resolve("sql-state").toUri().toString());
+    StateStore fromSql = new StateLayout(spark, dir.resolve("sql-state").toUri().toString()).of(BU);
     for (String t : Tables.ALL) {
       assertEquals(shape(jobs.table(t).schema()), shape(fromSql.table(t).schema()), t);
       assertEquals(layout(jobs.path(t)), layout(fromSql.path(t)), t);
@@ -93,17 +100,26 @@ class SqlFilesTest extends SparkTest {
         io.trailwatch.generate.GeneratorSpec.DEFAULT_END);
     io.trailwatch.generate.GeneratedOrg generated = io.trailwatch.generate.SyntheticOrg.generate(spec,
         dir.resolve("org"));
-    StateStore state = new StateStore(spark, dir.resolve("state").toUri().toString());
-    io.trailwatch.pipeline.Pipeline p = new io.trailwatch.pipeline.Pipeline(spark,
-        io.trailwatch.config.TrailwatchConfig.defaults(), new io.trailwatch.ingest.LocalLogPlanner(generated.logsDir()),
-        new io.trailwatch.ingest.LocalOpener(), state, io.trailwatch.pipeline.Progress.SILENT);
+    StateLayout layout = new StateLayout(spark, dir.resolve("state").toUri().toString());
+    io.trailwatch.pipeline.PerBusinessUnit p = new io.trailwatch.pipeline.PerBusinessUnit(layout,
+        store -> new io.trailwatch.pipeline.Pipeline(spark, io.trailwatch.config.TrailwatchConfig.defaults(),
+            new io.trailwatch.ingest.LocalLogPlanner(generated.logsDir()), new io.trailwatch.ingest.LocalOpener(),
+            store, io.trailwatch.pipeline.Progress.SILENT));
     List<io.trailwatch.accounts.Account> accounts = io.trailwatch.accounts.Accounts.read(generated.accountsCsv());
     io.trailwatch.core.Hour incident = new io.trailwatch.core.Hour(generated.incidentHour());
     p.buildBaseline(new io.trailwatch.core.Window(spec.start(), incident.start()), accounts);
     io.trailwatch.core.RunSummary detect = p.detect(incident, accounts);
     assertTrue(detect.alerts().size() >= 3, "the incident hour alerts: " + detect.alerts());
 
+    List<String> units = layout.businessUnits();
+    assertEquals(sorted(accounts.stream().map(a -> a.businessUnit()).distinct().toList()), units,
+        "one folder of tables per business unit");
+    assertTrue(units.size() >= 2, "the views join several business units: " + units);
+    for (String stmt : statementsOf(StateLayout.viewsSql(dir.resolve("state").toString(), units))) {
+      spark.sql(stmt);
+    }
     Map<String, String> q = namedQueries(dir.resolve("state").toString());
+    Everything state = new Everything(layout, units);
     assertEquals(List.of("alerts_last_day", "principal_baseline", "alerts_per_day", "quarantine_by_reason",
         "run_health", "new_principals", "late_files", "new_behaviors_today", "behaviors_about_to_expire",
         "top_principals_30_days", "delivery_status"), new ArrayList<>(q.keySet()));
@@ -125,8 +141,13 @@ class SqlFilesTest extends SparkTest {
     // Nothing was quarantined in the generated logs; two runs, baseline and detect.
     assertEquals(state.table(Tables.QUARANTINE).count(), rows(q.get("quarantine_by_reason")).stream()
         .mapToLong(r -> r.<Long>getAs("entries")).sum());
-    assertEquals(List.of("baseline", "detect"), sorted(rows(q.get("run_health")).stream()
-        .map(r -> r.<String>getAs("command")).toList()));
+    // A baseline and a detect run per business unit, each in its BU's run ledger.
+    List<Row> runs = rows(q.get("run_health"));
+    assertEquals(2L * units.size(), runs.size());
+    assertEquals(List.of("baseline", "detect"), sorted(runs.stream().map(r -> r.<String>getAs("command"))
+        .distinct().toList()));
+    assertEquals(units, sorted(runs.stream().map(r -> r.<String>getList(r.fieldIndex("business_units")).get(0))
+        .distinct().toList()));
     // New principals: first seen within 14 days of the latest sighting.
     assertEquals(state.table(Tables.PRINCIPALS).filter("first_seen >= (SELECT max(last_seen) FROM principals_v)"
         .replace("(SELECT max(last_seen) FROM principals_v)", "'" + latest(state.table(Tables.PRINCIPALS),
@@ -146,6 +167,25 @@ class SqlFilesTest extends SparkTest {
     assertEquals(detect.alerts().size(), top.stream().mapToLong(r -> r.<Long>getAs("alerts")).sum());
     // No sink configured: no delivery recorded.
     assertEquals(0, rows(q.get("delivery_status")).size());
+  }
+
+  /** Every business unit's rows of a table, read from each BU's own tables (not through the views). */
+  record Everything(StateLayout layout, List<String> units) {
+    org.apache.spark.sql.Dataset<Row> table(String t) {
+      return units.stream().map(u -> layout.of(u).table(t)).reduce(org.apache.spark.sql.Dataset::unionByName)
+          .orElseThrow();
+    }
+  }
+
+  /** The statements of a SQL text, as {@link #statements} splits a file. */
+  static List<String> statementsOf(String sql) throws Exception {
+    Path f = Files.createTempFile("views", ".sql");
+    try {
+      Files.writeString(f, sql);
+      return statements(f, "");
+    } finally {
+      Files.delete(f);
+    }
   }
 
   List<Row> rows(String query) {
