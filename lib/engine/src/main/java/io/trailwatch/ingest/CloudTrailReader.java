@@ -246,6 +246,7 @@ public final class CloudTrailReader {
       while (buffer.isEmpty() && pending != null) {
         String account = pending.accountId();
         while (pending != null && pending.accountId().equals(account)) {
+          reducer.file(pending);
           readOne(pending, parser, window, opener, counters, reducer::event);
           pending = files.hasNext() ? files.next() : null;
         }

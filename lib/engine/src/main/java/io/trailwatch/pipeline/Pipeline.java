@@ -18,7 +18,6 @@ import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.detect.Behaviors;
-import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.ingest.CloudTrailReader;
 import io.trailwatch.ingest.LogFile;
@@ -26,7 +25,6 @@ import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.ParserSettings;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.state.StateStore;
@@ -44,7 +42,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -424,18 +421,15 @@ public final class Pipeline {
   }
 
   private Policy policy() {
-    return new Policy(cfg.policy(), cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds() * 4,
-        cfg.baseline().warmupDays());
+    return Policy.of(cfg);
   }
 
   private Set<String> anyActivityTypes() {
-    return IdentityTypes.ALL.stream()
-        .filter(t -> cfg.policy().forType(t).alertOn() == AlertOn.ANY_ACTIVITY).collect(Collectors.toSet());
+    return Policy.anyActivityTypes(cfg.policy());
   }
 
   private ParserSettings parserSettings() {
-    return new ParserSettings(cfg.ingest().maxStringLength(), cfg.ingest().maxQuarantinedRecordsPerFile(),
-        cfg.identity().humanRolePatterns(), cfg.ingest().gunzip());
+    return ParserSettings.of(cfg);
   }
 
   private Duration deliveryLag() {

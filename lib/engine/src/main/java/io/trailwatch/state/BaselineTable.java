@@ -163,6 +163,27 @@ public final class BaselineTable {
   }
 
   /**
+   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java: the
+   * same three rules as its SQL ({@code execute}), for a replay that keeps the baseline in memory
+   * (a backtest). A row that had expired restarts from the write; a write that moves last_seen by
+   * {@link #REFRESH_PERIOD} or more, or is earlier than first_seen, refreshes it; any other write
+   * leaves it as it is.
+   */
+  public static Stored.Behavior merged(Stored.Behavior stored, Stored.BehaviorWrite w, int retentionDays) {
+    Duration keep = Duration.ofDays(retentionDays);
+    if (stored == null || !stored.expiresAt().isAfter(w.firstOkTime())) {
+      return new Stored.Behavior(w.key(), w.firstOkTime(), w.lastOkTime(), w.lastOkTime().plus(keep));
+    }
+    if (!w.lastOkTime().isBefore(stored.lastSeen().plus(REFRESH_PERIOD))
+        || w.firstOkTime().isBefore(stored.firstSeen())) {
+      Instant last = w.lastOkTime().isAfter(stored.lastSeen()) ? w.lastOkTime() : stored.lastSeen();
+      Instant first = w.firstOkTime().isBefore(stored.firstSeen()) ? w.firstOkTime() : stored.firstSeen();
+      return new Stored.Behavior(w.key(), first, last, last.plus(keep));
+    }
+    return stored;
+  }
+
+  /**
    * A condition on {@code t.last_seen} that every stored row the MERGE will match satisfies, from
    * the stored {@code last_seen} the comparison saw for each source row: the hours they fall in,
    * as ranges. With it, Delta skips every baseline file whose last_seen statistics lie outside

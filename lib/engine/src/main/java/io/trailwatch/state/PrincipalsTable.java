@@ -73,6 +73,22 @@ public final class PrincipalsTable {
     mergeComputed(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits);
   }
 
+  /**
+   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java (the
+   * rules of {@link #mergeComputed}), for a replay that keeps the principals in memory.
+   */
+  public static Stored.Principal merged(Stored.Principal stored, Stored.PrincipalWrite w) {
+    if (stored == null) {
+      return new Stored.Principal(w.key(), w.firstTime(), w.lastTime());
+    }
+    if (!w.lastTime().isBefore(stored.lastSeen().plus(BaselineTable.REFRESH_PERIOD))
+        || w.firstTime().isBefore(stored.firstSeen())) {
+      return new Stored.Principal(w.key(), w.firstTime().isBefore(stored.firstSeen()) ? w.firstTime()
+          : stored.firstSeen(), w.lastTime().isAfter(stored.lastSeen()) ? w.lastTime() : stored.lastSeen());
+    }
+    return stored;
+  }
+
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
     Map<String, String> refresh = new LinkedHashMap<>();
