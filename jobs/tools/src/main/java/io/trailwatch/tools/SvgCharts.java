@@ -16,7 +16,7 @@ final class SvgCharts {
   private static final int TOP = 12;
   private static final int BOTTOM = 30;
   private static final int LEFT = 46;
-  private static final int RIGHT = 8;
+  private static final int RIGHT = 18;
 
   private SvgCharts() {}
 
@@ -85,7 +85,7 @@ final class SvgCharts {
       long[][] values, int width) {
     int row = 16 * series.size() + 14;
     int height = TOP + row * labels.size() + 6;
-    int left = 150;
+    int left = 16 + 8 * labels.stream().mapToInt(String::length).max().orElse(8);
     long max = 1;
     for (long[] r : values) {
       for (long v : r) {
