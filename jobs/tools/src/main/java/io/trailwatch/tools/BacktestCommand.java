@@ -192,9 +192,9 @@ final class BacktestCommand implements Callable<Integer> {
 
   static void print(BacktestSummary s, Path dir, PrintStream out) {
     BacktestSummary.Settings st = s.settings();
-    out.printf(Locale.ROOT, "backtest %s .. %s: %,d hours, %d accounts (%s), seed from %s (%.1f days)%n",
-        st.from(), st.to(), st.hours(), st.accounts(), String.join(", ", st.businessUnits()), st.seedFrom(),
-        st.seedDays());
+    out.printf(Locale.ROOT, "backtest %s .. %s: %,d hours, %d accounts (%s), seed from %s (%.1f days; first event"
+        + " %s)%n", st.from(), st.to(), st.hours(), st.accounts(), String.join(", ", st.businessUnits()),
+        st.seedFrom(), st.seedDays(), st.seedFirstEvent() == null ? "none" : st.seedFirstEvent());
     BacktestSummary.Data d = s.data();
     out.printf(Locale.ROOT, "read %,d files, %,d records (%,d quarantined) in %.1f s; decisions %.1f s;"
         + " total %.1f s (%,.0f records/s)%n", d.filesRead(), d.recordsRead(), d.recordsQuarantined(),

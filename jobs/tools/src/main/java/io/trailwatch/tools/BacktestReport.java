@@ -117,7 +117,7 @@ public final class BacktestReport {
       tile(b, "alerts", num(p.alerts()));
       tile(b, "a day", String.format(Locale.ROOT, "%.1f", p.alerts() / days));
       tile(b, "high or critical", num(highUp));
-      tile(b, "principals alerted", num(p.principalsAlerted()));
+      tile(b, "principals", num(p.principalsAlerted()));
       tile(b, "kept quiet", num(quiet));
       b.append("</dl></div>");
     }
@@ -321,8 +321,10 @@ public final class BacktestReport {
     rows.add(List.of("logs", st.logs()));
     rows.add(List.of("accounts", st.accounts() + " in " + String.join(", ", st.businessUnits())));
     rows.add(List.of("hours decided", st.from() + " to " + st.to() + " (" + num(st.hours()) + " hours)"));
-    rows.add(List.of("seed history", "from " + st.seedFrom() + String.format(Locale.ROOT, " (%.1f days)",
-        st.seedDays())));
+    rows.add(List.of("seed history", "from " + st.seedFrom() + String.format(Locale.ROOT, " (%.1f days): ",
+        st.seedDays()) + (st.seedFirstEvent() == null ? "no events found"
+            : "first event " + st.seedFirstEvent() + ", " + num(d.seedEvents()) + " events, "
+                + num(d.seedBehaviors()) + " behaviours")));
     rows.add(List.of("late files", st.lateFiles()));
     rows.add(List.of("files", num(d.filesPlanned()) + " planned, " + num(d.filesRead()) + " read, "
         + num(d.filesQuarantined()) + " quarantined"));
@@ -431,7 +433,17 @@ public final class BacktestReport {
     return "<details><summary>Data table</summary>" + table + "</details>";
   }
 
+  /**
+   * A table whose first column heads its rows. Columns holding long text (principals, reasons)
+   * wrap; the others stay on one line, numbers right-aligned.
+   */
   static String table(List<String> head, List<List<String>> rows) {
+    boolean[] wrap = new boolean[head.size()];
+    for (List<String> r : rows) {
+      for (int i = 0; i < r.size() && i < wrap.length; i++) {
+        wrap[i] |= r.get(i).length() > LONG;
+      }
+    }
     StringBuilder sb = new StringBuilder("<div class=\"scroll\"><table><thead><tr>");
     head.forEach(h -> sb.append("<th scope=\"col\">").append(Html.esc(h)).append("</th>"));
     sb.append("</tr></thead><tbody>");
@@ -439,14 +451,18 @@ public final class BacktestReport {
       sb.append("<tr>");
       for (int i = 0; i < r.size(); i++) {
         String v = r.get(i);
-        boolean numeric = i > 0 && v.matches("[+\\-−]?[\\d,.]+");
-        sb.append(i == 0 ? "<th scope=\"row\">" : numeric ? "<td class=\"n\">" : "<td>").append(Html.esc(v))
-            .append(i == 0 ? "</th>" : "</td>");
+        String cls = i < wrap.length && wrap[i] ? "long" : i > 0 && v.matches("[+\\-−]?[\\d,.]+") ? "n" : "s";
+        String tag = i == 0 ? "th" : "td";
+        sb.append('<').append(tag).append(i == 0 ? " scope=\"row\"" : "").append(" class=\"").append(cls)
+            .append("\">").append(Html.esc(v)).append("</").append(tag).append('>');
       }
       sb.append("</tr>");
     }
     return sb.append("</tbody></table></div>").toString();
   }
+
+  /** Cells longer than this make their column wrap. */
+  private static final int LONG = 36;
 
   /** The policy's name and its configuration's file name (the whole path is in the settings table). */
   private static String label(PolicySummary p) {
@@ -485,8 +501,9 @@ public final class BacktestReport {
       section{border-top:1px solid var(--line);padding:18px 0 8px}
       .tiles{display:flex;flex-wrap:wrap;gap:12px;margin:0}
       .tile-group{flex:1 1 480px}
-      .tile{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:110px}
-      .tile dt{color:var(--muted);font-size:13px}
+      .tile-group .tiles{flex-wrap:nowrap;gap:8px}
+      .tile{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:8px 12px;flex:1 1 0;min-width:0}
+      .tile dt{color:var(--muted);font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
       .tile dd{margin:0;font-size:24px;font-weight:600}
       .lead{font-size:16px}
       .note{color:var(--muted);font-size:13px;margin:4px 0 8px}
@@ -507,9 +524,10 @@ public final class BacktestReport {
       table{border-collapse:collapse;font-size:13px;margin:6px 0;width:100%}
       th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
       thead th{background:var(--panel)}
-      tbody th{font-weight:500;overflow-wrap:break-word}
-      td{overflow-wrap:break-word}
-      td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+      tbody th{font-weight:500}
+      .s,.n{white-space:nowrap}
+      .long{overflow-wrap:anywhere;min-width:16em}
+      .n{text-align:right;font-variant-numeric:tabular-nums}
       code{font-size:13px}
       footer{border-top:1px solid var(--line);margin-top:16px;padding-top:10px;color:var(--muted);font-size:13px}
       """;

@@ -124,7 +124,8 @@ class BacktestReportBrowserTest {
         List.of("data", "payments", "platform"), FROM, to, FROM.minus(Duration.ofDays(90)), Duration.ofMinutes(30));
     CloudTrailReader.ReadStats read = new CloudTrailReader.ReadStats(2400, 50_000_000, 1_200_000, 1_100_000, 3, 1,
         List.of());
-    return new BacktestResult(settings, 2400, 0, read, List.of(
+    return new BacktestResult(settings, 2400, 0, read, new BacktestResult.Seed(4000, 9_000_000,
+        FROM.minus(Duration.ofDays(90))), List.of(
         run(new Variant("A", "a.yaml", TrailwatchConfig.defaults()), a, Map.of(Policy.Quiet.LEARNING, 3,
             Policy.Quiet.BASELINE_ONLY, 7)),
         run(new Variant("B", "b.yaml", cfgB), b, Map.of(Policy.Quiet.LEARNING, 5, Policy.Quiet.ALLOW_LISTED, 2,

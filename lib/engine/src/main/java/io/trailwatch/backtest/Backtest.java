@@ -82,7 +82,11 @@ public final class Backtest {
     List<Replay> replays = req.variants().stream().map(Replay::new).toList();
     List<HourBehavior> seed = seen.seed();
     replays.forEach(r -> r.seed(seed, req.range().from()));
-    progress.step(seed.size() + " behaviours in the seed history");
+    BacktestResult.Seed seedTotals = new BacktestResult.Seed(seed.size(), seed.stream()
+        .mapToLong(HourBehavior::events).sum(), seed.stream().map(HourBehavior::firstTime).min(Instant::compareTo)
+        .orElse(null));
+    progress.step(seed.size() + " behaviours in the seed history"
+        + (seedTotals.firstEvent() == null ? "" : ", from " + seedTotals.firstEvent()));
     for (LocalDate day : days(req.range())) {
       SortedMap<Hour, List<HourBehavior>> byHour = seen.day(day);
       List<Integer> before = replays.stream().map(Replay::alertCount).toList();
@@ -102,7 +106,8 @@ public final class Backtest {
     BacktestResult.Settings settings = new BacktestResult.Settings(planner.describe(), req.accounts().size(),
         req.accounts().stream().map(Account::businessUnit).distinct().sorted().toList(), req.range().from(),
         req.range().to(), req.seedFrom(), lag);
-    return new BacktestResult(settings, plan.files().size(), plan.rejected().size(), stats, runs, readSeconds,
+    return new BacktestResult(settings, plan.files().size(), plan.rejected().size(), stats, seedTotals, runs,
+        readSeconds,
         replaySeconds, (System.nanoTime() - started) / 1e9);
   }
 

@@ -7,15 +7,22 @@ import java.util.List;
 
 /**
  * What a backtest did: its settings, the one read (planned files, what was read and
- * quarantined), each variant's replay, and how long the read and the replay took.
+ * quarantined), the seed history it found, each variant's replay, and how long the read and the
+ * replay took.
  */
 public record BacktestResult(Settings settings, int filesPlanned, int filesRejected,
-    CloudTrailReader.ReadStats read, List<PolicyRun> runs, double readSeconds, double replaySeconds,
+    CloudTrailReader.ReadStats read, Seed seed, List<PolicyRun> runs, double readSeconds, double replaySeconds,
     double seconds) {
 
   public BacktestResult {
     runs = List.copyOf(runs);
   }
+
+  /**
+   * The history before the first hour: its behaviours and events, and its first event (null: none;
+   * later than the seed's start when the logs begin later).
+   */
+  public record Seed(long behaviors, long events, Instant firstEvent) {}
 
   /**
    * Where the logs came from, the accounts' business units, the hours decided [from, to), where

@@ -45,14 +45,18 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
     policies = List.copyOf(policies);
   }
 
-  /** Where, what and how the backtest ran; times are ISO-8601 UTC. */
+  /**
+   * Where, what and how the backtest ran; times are ISO-8601 UTC. {@code seedFirstEvent}: the first
+   * event found in the seed history (null: none), later than {@code seedFrom} when the logs start later.
+   */
   public record Settings(String logs, int accounts, List<String> businessUnits, String from, String to,
-      String seedFrom, double seedDays, long hours, long deliveryLagMinutes, String lateFiles) {}
+      String seedFrom, double seedDays, String seedFirstEvent, long hours, long deliveryLagMinutes,
+      String lateFiles) {}
 
   /** The one read, and how long the run took. {@code eventsDecided}: events of the decided hours, redeliveries dropped. */
   public record Data(long filesPlanned, long filesRead, long filesQuarantined, long bytesRead, long recordsRead,
-      long recordsInRange, long recordsQuarantined, long eventsDecided, double readSeconds, double replaySeconds,
-      double seconds, double recordsPerSecond) {}
+      long recordsInRange, long recordsQuarantined, long seedEvents, long seedBehaviors, long eventsDecided,
+      double readSeconds, double replaySeconds, double seconds, double recordsPerSecond) {}
 
   /** The policy settings that shape how many alerts there are. */
   public record PolicySettings(int learningDays, int warmupDays, int retentionDays, int manyNewBehaviors,
@@ -110,6 +114,7 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
     List<LocalDate> days = Backtest.days(new io.trailwatch.core.Window(s.from(), s.to()));
     Settings settings = new Settings(s.logs(), s.accounts(), s.businessUnits(), s.from().toString(),
         s.to().toString(), s.seedFrom().toString(), Duration.between(s.seedFrom(), s.from()).toHours() / 24.0,
+        r.seed().firstEvent() == null ? null : r.seed().firstEvent().toString(),
         Duration.between(s.from(), s.to()).toHours(), s.deliveryLag().toMinutes(),
         "Each hour is decided once, with every file its hourly run reads (named up to " + s.deliveryLag().toMinutes()
             + " minutes after the hour). Files that reached the bucket after an hour's run in production (and"
@@ -117,7 +122,8 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
             + " by hourly detection either.");
     long events = r.runs().isEmpty() ? 0 : r.runs().get(0).hours().stream().mapToLong(HourTally::events).sum();
     Data data = new Data(r.filesPlanned(), r.read().files(), r.read().quarantinedFiles() + r.filesRejected(),
-        r.read().bytes(), r.read().records(), r.read().inWindow(), r.read().quarantinedRecords(), events,
+        r.read().bytes(), r.read().records(), r.read().inWindow(), r.read().quarantinedRecords(), r.seed().events(),
+        r.seed().behaviors(), events,
         r.readSeconds(), r.replaySeconds(), r.seconds(), r.read().records() / Math.max(r.seconds(), 1e-9));
     List<PolicySummary> policies = r.runs().stream().map(run -> policy(run, days)).toList();
     Difference diff = r.runs().size() < 2 ? null : difference(r.runs().get(0), r.runs().get(1));
