@@ -323,7 +323,7 @@ public final class BacktestReport {
     rows.add(List.of("hours decided", st.from() + " to " + st.to() + " (" + num(st.hours()) + " hours)"));
     rows.add(List.of("seed history", "from " + st.seedFrom() + String.format(Locale.ROOT, " (%.1f days): ",
         st.seedDays()) + (st.seedFirstEvent() == null ? "no events found"
-            : "first event " + st.seedFirstEvent() + ", " + num(d.seedEvents()) + " events, "
+            : "first event " + st.seedFirstEvent() + ", " + num(d.seedEvents()) + " events (redeliveries included), "
                 + num(d.seedBehaviors()) + " behaviours")));
     rows.add(List.of("late files", st.lateFiles()));
     rows.add(List.of("files", num(d.filesPlanned()) + " planned, " + num(d.filesRead()) + " read, "

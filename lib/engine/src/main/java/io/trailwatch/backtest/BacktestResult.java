@@ -19,8 +19,9 @@ public record BacktestResult(Settings settings, int filesPlanned, int filesRejec
   }
 
   /**
-   * The history before the first hour: its behaviours and events, and its first event (null: none;
-   * later than the seed's start when the logs begin later).
+   * The history before the first hour: its behaviours and events (redelivered copies counted:
+   * they change nothing the baseline stores), and its first event (null: none; later than the
+   * seed's start when the logs begin later).
    */
   public record Seed(long behaviors, long events, Instant firstEvent) {}
 

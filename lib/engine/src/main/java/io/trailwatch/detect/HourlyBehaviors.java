@@ -24,8 +24,13 @@ import org.apache.spark.sql.types.StructType;
  * <p>An event counts for its hour only if that hour's run reads its file: a file named from the
  * hour's start up to the delivery lag after its end ({@code FileSelection.filesOf}); for the seed,
  * a file named up to the lag after {@code detectFrom} (the baseline build's plan). Redelivered
- * events are dropped after that filter, with {@link AccountBehaviors}' key, which holds the event
- * time and so never joins two hours.
+ * events of the hours are dropped after that filter, with {@link AccountBehaviors}' key, which
+ * holds the event time and so never joins two hours.
+ *
+ * <p>The seed's events are not de-duplicated: a redelivered copy changes only the seed's event
+ * counts, never what the baseline stores from it (first and last successful call, whether any
+ * call succeeded, the principal's first and last event). So the task remembers the event ids of
+ * the hours decided only, not of the whole seed history.
  */
 public final class HourlyBehaviors implements AccountReducer<Row> {
   /** {@link Behaviors#CONTEXT} and the event hour; {@code event_hour} is null on the seed's rows. */
@@ -77,7 +82,7 @@ public final class HourlyBehaviors implements AccountReducer<Row> {
       }
       bucket = hour;
     }
-    if (!seen.add(e.eventId, e.eventTimeMicros, e.eventName)) {
+    if (bucket != SEED && !seen.add(e.eventId, e.eventTimeMicros, e.eventName)) {
       return;
     }
     buckets.computeIfAbsent(bucket, b -> b == SEED ? new AccountBehaviors(0, 0)
