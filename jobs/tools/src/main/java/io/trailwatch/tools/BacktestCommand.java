@@ -7,6 +7,7 @@ import io.trailwatch.aws.S3LogPlanner;
 import io.trailwatch.aws.S3Opener;
 import io.trailwatch.aws.S3Settings;
 import io.trailwatch.backtest.Backtest;
+import io.trailwatch.bench.BenchData;
 import io.trailwatch.backtest.BacktestOutputs;
 import io.trailwatch.backtest.BacktestResult;
 import io.trailwatch.backtest.BacktestSummary;
@@ -33,7 +34,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -124,7 +124,7 @@ final class BacktestCommand implements Callable<Integer> {
     Path scratch = dir.resolve("behaviors");
     BacktestResult result = new Backtest(spark, planner, opener, progress).run(new Backtest.Request(accts, range,
         seedFrom, variants, scratch.toAbsolutePath().toUri().toString()));
-    delete(scratch);
+    BenchData.delete(scratch);
     BacktestSummary summary = BacktestSummary.of(result);
     String runId = "backtest-" + Instant.now().toString().replace(":", "").replace("-", "");
     BacktestOutputs.write(spark, result, summary, dir, runId);
@@ -168,7 +168,7 @@ final class BacktestCommand implements Callable<Integer> {
               "Cannot use --out %s: it is not empty and was not made by 'trailwatch backtest'", out);
         }
       }
-      delete(out);
+      BenchData.delete(out);
     }
     try {
       Files.createDirectories(out);
@@ -177,17 +177,6 @@ final class BacktestCommand implements Callable<Integer> {
       throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot create --out %s: %s", out, e.getMessage());
     }
     return out;
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   static void print(BacktestSummary s, Path dir, PrintStream out) {
