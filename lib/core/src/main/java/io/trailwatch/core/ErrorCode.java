@@ -12,6 +12,8 @@ public enum ErrorCode {
   BAD_DATE(Kind.USER),
   BAD_RANGE(Kind.USER),
   UNKNOWN_BU(Kind.USER),
+  /** An --account that the accounts file (or the --bu) does not hold. */
+  UNKNOWN_ACCOUNT(Kind.USER),
   BAD_ACCOUNTS_FILE(Kind.USER),
   ACCOUNTS_NOT_FOUND(Kind.USER),
   ACCOUNTS_NOT_READABLE(Kind.USER),

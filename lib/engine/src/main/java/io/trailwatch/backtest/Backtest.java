@@ -72,7 +72,7 @@ public final class Backtest {
     progress.step("planned " + plan.files().size() + " files for " + req.accounts().size() + " accounts, "
         + req.seedFrom() + " .. " + req.range().to() + " (seed from " + req.seedFrom() + ")");
     HourlyRead seen = HourlyRead.run(spark, plan.files(), new Window(req.seedFrom(), req.range().to()),
-        req.range().from(), cfg, opener, req.scratch());
+        req.range().from(), cfg, opener, req.scratch(), progress);
     double readSeconds = (System.nanoTime() - started) / 1e9;
     CloudTrailReader.ReadStats stats = seen.stats();
     progress.step(String.format("read %,d files, %,d records in %.1f s (%,.0f records/s)", stats.files(),

@@ -16,6 +16,8 @@ import io.trailwatch.ingest.CloudTrailReader;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.ParserSettings;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.pipeline.ReadProgress;
 import io.trailwatch.pipeline.Sparks;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -59,12 +61,12 @@ final class HourlyRead {
    * @param detectFrom the first hour decided: events before it form the seed
    */
   static HourlyRead run(SparkSession spark, List<LogFile> files, Window range, Instant detectFrom,
-      TrailwatchConfig cfg, LogOpener opener, String folder) {
+      TrailwatchConfig cfg, LogOpener opener, String folder, Progress progress) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, range, ParserSettings.of(cfg), opener);
     Duration lag = Duration.ofMinutes(cfg.ingest().deliveryLagMinutes());
     Dataset<Row> rows = spark.createDataFrame(read.perAccount(HourlyBehaviors.factory(detectFrom, lag,
         cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())), HourlyBehaviors.SCHEMA);
-    try {
+    try (ReadProgress p = ReadProgress.start(read, files.size(), range, progress, Duration.ofSeconds(15))) {
       Sparks.asRead(spark, files.size() + " files, " + range.from() + " .. " + range.to(), () -> {
         rows.withColumn(DAY, coalesce(date_format(col("event_hour"), "yyyy-MM-dd"), lit(SEED)))
             .write().mode("overwrite").partitionBy(DAY).parquet(folder);

@@ -94,6 +94,18 @@ public final class PrincipalsTable {
     Map<String, String> refresh = new LinkedHashMap<>();
     refresh.put("first_seen", "least(t.first_seen, s.first_time)");
     refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(src.as("s"), StateStore.inList("t", businessUnits) + SAME_KEY)
+        .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
+        .updateExpr(refresh)
+        .whenNotMatched().insertExpr(inserted())
+        .execute();
+  }
+
+  private static final String SAME_KEY = " AND t.business_unit = s.business_unit AND t.account_id = s.account_id"
+      + " AND t.principal = s.principal";
+
+  private static Map<String, String> inserted() {
     Map<String, String> insert = new LinkedHashMap<>();
     insert.put("business_unit", "s.business_unit");
     insert.put("account_id", "s.account_id");
@@ -101,12 +113,24 @@ public final class PrincipalsTable {
     insert.put("identity_type", "s.identity_type");
     insert.put("first_seen", "s.first_time");
     insert.put("last_seen", "s.last_time");
+    return insert;
+  }
+
+  /**
+   * Replaces the rows of some accounts with a range's principals ({@code Behaviors.principals}),
+   * in one commit, as {@link BaselineTable#replace} does the baseline's.
+   */
+  public void replace(Dataset<Row> principals, List<String> businessUnits, List<String> accountIds) {
+    String scope = StateStore.inList("t", businessUnits) + " AND " + BaselineTable.accountsIn("t", accountIds);
+    Map<String, String> set = new LinkedHashMap<>(inserted());
+    for (String k : KEY) {
+      set.remove(k);
+    }
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
-            + " AND t.account_id = s.account_id AND t.principal = s.principal")
-        .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(insert)
+        .merge(principals.as("s"), scope + SAME_KEY)
+        .whenMatched().updateExpr(set)
+        .whenNotMatched().insertExpr(inserted())
+        .whenNotMatchedBySource(scope).delete()
         .execute();
   }
 
