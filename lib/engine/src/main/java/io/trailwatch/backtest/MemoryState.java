@@ -28,23 +28,20 @@ final class MemoryState {
 
   /** The stored rows of {@code keys}, as {@link BaselineTable#stored} returns them. */
   List<Stored.Behavior> behaviors(List<Stored.BehaviorKey> keys) {
-    List<Stored.Behavior> out = new ArrayList<>();
-    for (Stored.BehaviorKey k : keys) {
-      Stored.Behavior b = baseline.get(k);
-      if (b != null) {
-        out.add(b);
-      }
-    }
-    return out;
+    return held(keys, baseline);
   }
 
   /** The stored rows of {@code keys}, as {@link PrincipalsTable#stored} returns them. */
   List<Stored.Principal> principals(List<Stored.PrincipalKey> keys) {
-    List<Stored.Principal> out = new ArrayList<>();
-    for (Stored.PrincipalKey k : keys) {
-      Stored.Principal p = principals.get(k);
-      if (p != null) {
-        out.add(p);
+    return held(keys, principals);
+  }
+
+  private static <K, V> List<V> held(List<K> keys, Map<K, V> rows) {
+    List<V> out = new ArrayList<>();
+    for (K k : keys) {
+      V v = rows.get(k);
+      if (v != null) {
+        out.add(v);
       }
     }
     return out;
