@@ -6,7 +6,7 @@ import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.core.Window;
 import io.trailwatch.accounts.Account;
-import io.trailwatch.accounts.Accounts;
+import io.trailwatch.accounts.AccountList;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.core.RunSummary;
@@ -58,7 +58,7 @@ final class BaselineCommand implements Callable<Integer> {
     }
     TrailwatchConfig cfg = where.loadConfig();
     boolean rebuild = bu != null || accountIds != null;
-    List<Account> accounts = rebuild ? chosen(where.loadAccounts()) : where.loadAccounts();
+    List<Account> accounts = rebuild ? chosen(where.accountList()) : where.loadAccounts();
     where.planner();
     SparkSession spark = where.spark();
     Pipeline pipeline = where.pipeline(spark, cfg, Progress.stderr());
@@ -70,17 +70,17 @@ final class BaselineCommand implements Callable<Integer> {
   }
 
   /** The accounts of --bu (all when absent), narrowed to the --account ids; an id not among them is a user error. */
-  private List<Account> chosen(List<Account> all) {
-    List<Account> inBu = bu == null ? all : Accounts.ofBusinessUnit(all, bu);
+  private List<Account> chosen(AccountList all) {
+    AccountList inBu = all.ofBusinessUnit(bu);
     if (accountIds == null) {
-      return inBu;
+      return inBu.accounts();
     }
     for (String id : accountIds) {
-      if (inBu.stream().noneMatch(a -> a.id().equals(id))) {
+      if (inBu.accounts().stream().noneMatch(a -> a.id().equals(id))) {
         throw TrailwatchException.of(ErrorCode.UNKNOWN_ACCOUNT, "Cannot rebuild --account %s: %s holds no such account%s",
-            id, where.accounts, bu == null ? "" : " in business unit " + bu);
+            id, inBu.source(), bu == null ? "" : " in business unit " + bu);
       }
     }
-    return inBu.stream().filter(a -> accountIds.contains(a.id())).toList();
+    return inBu.accounts().stream().filter(a -> accountIds.contains(a.id())).toList();
   }
 }
