@@ -1,12 +1,9 @@
 package io.trailwatch.tools;
 
 import io.trailwatch.accounts.Account;
-import io.trailwatch.accounts.Accounts;
-import io.trailwatch.aws.S3Location;
-import io.trailwatch.aws.S3LogPlanner;
-import io.trailwatch.aws.S3Opener;
-import io.trailwatch.aws.S3Settings;
 import io.trailwatch.backtest.Backtest;
+import io.trailwatch.cli.AccountSource;
+import io.trailwatch.cli.LogSource;
 import io.trailwatch.bench.BenchData;
 import io.trailwatch.backtest.BacktestOutputs;
 import io.trailwatch.backtest.BacktestResult;
@@ -18,8 +15,6 @@ import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.core.Window;
-import io.trailwatch.ingest.LocalLogPlanner;
-import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.pipeline.Progress;
@@ -39,6 +34,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,9 +51,8 @@ final class BacktestCommand implements Callable<Integer> {
       description = "CloudTrail bucket (s3://bucket[/prefix]) or a folder laid out like one")
   String logs;
 
-  @Option(names = "--accounts", required = true, paramLabel = "CSV",
-      description = "CSV with header account_id,name,business_unit")
-  Path accounts;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  AccountSource accounts;
 
   @Option(names = "--bu", paramLabel = "NAME", description = "Only this business unit's accounts (default: all)")
   String bu;
@@ -111,12 +106,11 @@ final class BacktestCommand implements Callable<Integer> {
     }
     Variant.checkSharedRead(variants);
     TrailwatchConfig main = variants.get(0).config();
-    List<Account> accts = Accounts.ofBusinessUnit(Accounts.read(accounts), bu);
+    List<Account> accts = accounts.list(main.accounts(), System.err).ofBusinessUnit(bu).accounts();
     Instant seedFrom = range.from().minus(Duration.ofDays(seedDays != null ? seedDays
         : main.baseline().retentionDays()));
-    LogPlanner planner = S3Location.isS3(logs) ? S3LogPlanner.create(logs, S3Settings.fromEnvironment())
-        : new LocalLogPlanner(Path.of(logs));
-    LogOpener opener = S3Location.isS3(logs) ? new S3Opener(S3Settings.fromEnvironment()) : new LocalOpener();
+    LogPlanner planner = LogSource.planner(logs);
+    LogOpener opener = LogSource.opener(logs);
     Path dir = prepare(out);
 
     SparkSession spark = Sparks.session("trailwatch-backtest", "cluster".equals(master) ? null : master, 8);

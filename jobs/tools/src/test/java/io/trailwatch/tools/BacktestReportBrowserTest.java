@@ -172,9 +172,15 @@ class BacktestReportBrowserTest {
     return n;
   }
 
-  /** Runs headless Chromium with {@code args}; its stdout. Fails, never skips, when it is not installed. */
+  /**
+   * Runs headless Chromium ({@code TRAILWATCH_CHROMIUM}, which bin/test sets, else {@code chromium} on the PATH)
+   * with {@code args}; its stdout. Fails, never skips, when it is not installed.
+   */
   String chromium(String... args) throws Exception {
-    String exe = null;
+    String exe = System.getenv("TRAILWATCH_CHROMIUM");
+    if (exe != null && !Files.isExecutable(Path.of(exe))) {
+      fail("TRAILWATCH_CHROMIUM=" + exe + " is not an executable file");
+    }
     for (String name : List.of("chromium", "chromium-browser")) {
       for (String p : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
         if (exe == null && Files.isExecutable(Path.of(p, name))) {

@@ -1,7 +1,7 @@
 package io.trailwatch.backtest;
 
+import io.trailwatch.alerting.Alert;
 import io.trailwatch.alerting.AlertJson;
-import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import java.nio.file.Path;
@@ -31,13 +31,14 @@ public final class BacktestOutputs {
     List<Path> written = new ArrayList<>();
     for (int i = 0; i < result.runs().size(); i++) {
       Path dir = folderOf(out.toAbsolutePath(), i);
+      // A plain state of its own under --out, holding only the alerts table: never the live state.
       StateStore store = new StateStore(spark, dir.toUri().toString());
-      try {
+      List<Alert> alerts = result.runs().get(i).alerts();
+      store.guarded(() -> {
         store.ensureTable(Tables.ALERTS);
-        store.appendAlerts(result.runs().get(i).alerts(), runId);
-      } catch (RuntimeException e) {
-        throw StateFailures.rethrow("the backtest's alerts table " + store.path(Tables.ALERTS), e);
-      }
+        store.appendAlerts(alerts, runId);
+        return null;
+      });
       written.add(dir.resolve(Tables.ALERTS));
       Path jsonl = dir.resolve("alerts.jsonl");
       AlertJson.writeLines(jsonl, result.runs().get(i).alerts());
