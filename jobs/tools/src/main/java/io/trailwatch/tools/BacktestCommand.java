@@ -25,9 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,8 +86,8 @@ final class BacktestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Instant first = start("--from", from);
-    Instant end = start("--to", to);
+    Instant first = Hour.parseDayOrHour("--from", from).start();
+    Instant end = Hour.parseDayOrHour("--to", to).start();
     if (!first.isBefore(end)) {
       throw TrailwatchException.of(ErrorCode.BAD_RANGE, "Cannot backtest from %s to %s: --from must be before --to",
           from, to);
@@ -126,19 +123,6 @@ final class BacktestCommand implements Callable<Integer> {
     print(summary, dir, System.out);
     System.out.printf("report: %s%n", report);
     return 0;
-  }
-
-  /** {@code YYYY-MM-DD} (its first hour) or {@code YYYY-MM-DDTHH}. */
-  static Instant start(String option, String text) {
-    if (text != null && text.length() == 10) {
-      try {
-        return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
-      } catch (DateTimeParseException e) {
-        throw TrailwatchException.of(ErrorCode.BAD_DATE, "Cannot parse %s '%s': expected YYYY-MM-DD or YYYY-MM-DDTHH",
-            option, text);
-      }
-    }
-    return Hour.parse(option, text).start();
   }
 
   private static Variant variant(String name, Path file) {
