@@ -10,8 +10,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --accounts CSV} or {@code --org}: where the accounts and their business units come from (exactly one). */
-final class AccountSource {
+/**
+ * {@code --accounts CSV} or {@code --org}: where the accounts and their business units come from (exactly one;
+ * an exclusive {@code @ArgGroup} of baseline, detect, accounts and backtest).
+ */
+public final class AccountSource {
   @Option(names = "--accounts", required = true, paramLabel = "CSV",
       description = "CSV with header account_id,name,business_unit")
   Path accounts;
@@ -21,7 +24,7 @@ final class AccountSource {
   boolean org;
 
   /** The accounts, fetched once; accounts left out are listed on {@code err}. */
-  AccountList list(AccountsConfig cfg, PrintStream err) {
+  public AccountList list(AccountsConfig cfg, PrintStream err) {
     AccountList list;
     if (org) {
       try (OrganizationsDirectory d = OrganizationsDirectory.create(cfg)) {

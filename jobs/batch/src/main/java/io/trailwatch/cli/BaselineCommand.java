@@ -6,6 +6,8 @@ import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.core.Window;
 import io.trailwatch.accounts.Account;
+import io.trailwatch.accounts.AccountList;
+import io.trailwatch.pipeline.PerBusinessUnit;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.core.RunSummary;
 import java.nio.file.Path;
@@ -20,9 +22,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "baseline", mixinStandardHelpOptions = true,
-    description = "Build (or extend) the baseline from all events in [--from, --to), in one pass. No alerts.")
+    description = {"Build (or extend) the baseline from all events in [--from, --to), in one pass. No alerts.",
+        "With --bu or --account, rebuild: the baseline and principals rows of those accounts are replaced by what"
+            + " [--from, --to) holds (one commit per table); other accounts' rows are not touched."})
 final class BaselineCommand implements Callable<Integer> {
   @Mixin Options where;
+
+  @Option(names = "--bu", paramLabel = "NAME", description = "Rebuild this business unit's accounts only")
+  String bu;
+
+  @Option(names = "--account", paramLabel = "ID", description = "Rebuild this account only (repeatable)")
+  List<String> accountIds;
 
   @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "First day (UTC), inclusive")
   String from;
@@ -47,13 +57,30 @@ final class BaselineCommand implements Callable<Integer> {
           from, to);
     }
     TrailwatchConfig cfg = where.loadConfig();
-    List<Account> accounts = where.loadAccounts();
+    boolean rebuild = bu != null || accountIds != null;
+    List<Account> accounts = rebuild ? chosen(where.accountList()) : where.loadAccounts();
     where.planner();
     SparkSession spark = where.spark();
-    RunSummary s = where.pipeline(spark, cfg, Progress.stderr())
-        .buildBaseline(new Window(start.atStartOfDay().toInstant(ZoneOffset.UTC), end.start()), accounts);
+    PerBusinessUnit pipeline = where.pipeline(spark, cfg, Progress.stderr());
+    Window window = new Window(start.atStartOfDay().toInstant(ZoneOffset.UTC), end.start());
+    RunSummary s = rebuild ? pipeline.rebuildBaseline(window, accounts) : pipeline.buildBaseline(window, accounts);
     Output.print(s, System.out);
     Output.writeSummary(summaryOut, s);
     return 0;
+  }
+
+  /** The accounts of --bu (all when absent), narrowed to the --account ids; an id not among them is a user error. */
+  private List<Account> chosen(AccountList all) {
+    AccountList inBu = all.ofBusinessUnit(bu);
+    if (accountIds == null) {
+      return inBu.accounts();
+    }
+    for (String id : accountIds) {
+      if (inBu.accounts().stream().noneMatch(a -> a.id().equals(id))) {
+        throw TrailwatchException.of(ErrorCode.UNKNOWN_ACCOUNT, "Cannot rebuild --account %s: %s holds no such account%s",
+            id, inBu.source(), bu == null ? "" : " in business unit " + bu);
+      }
+    }
+    return inBu.accounts().stream().filter(a -> accountIds.contains(a.id())).toList();
   }
 }

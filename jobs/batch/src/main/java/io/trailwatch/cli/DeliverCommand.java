@@ -15,9 +15,6 @@ import io.trailwatch.pipeline.Sparks;
 import io.trailwatch.state.StateLayout;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -50,7 +47,7 @@ final class DeliverCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TrailwatchConfig cfg = config.load();
-    Instant from = since == null ? Instant.now().minus(Duration.ofDays(cfg.delivery().lookbackDays())) : since(since);
+    Instant from = since == null ? Instant.now().minus(Duration.ofDays(cfg.delivery().lookbackDays())) : Hour.parseDayOrHour("--since", since).start();
     List<AlertSink> to = sinks.sinks(cfg.delivery());
     if (to.isEmpty()) {
       throw TrailwatchException.of(ErrorCode.NO_SINK, "Cannot deliver: no sink is configured (set --hec-url or"
@@ -76,17 +73,5 @@ final class DeliverCommand implements Callable<Integer> {
     }
     System.out.println("delivery  " + d.describe());
     return d.incomplete() ? Main.DELIVERY_INCOMPLETE : 0;
-  }
-
-  static Instant since(String text) {
-    if (text.contains("T")) {
-      return Hour.parse("--since", text).start();
-    }
-    try {
-      return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } catch (DateTimeParseException e) {
-      throw TrailwatchException.of(ErrorCode.BAD_DATE, "Cannot read --since %s: expected YYYY-MM-DD or YYYY-MM-DDTHH",
-          text);
-    }
   }
 }

@@ -3,8 +3,6 @@ package io.trailwatch.cli;
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.aws.S3Location;
-import io.trailwatch.aws.S3LogPlanner;
-import io.trailwatch.aws.S3Opener;
 import io.trailwatch.aws.S3Settings;
 import io.trailwatch.aws.S3a;
 import io.trailwatch.config.ConfigLoader;
@@ -13,8 +11,6 @@ import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.AccountList;
-import io.trailwatch.ingest.LocalLogPlanner;
-import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.pipeline.PerBusinessUnit;
@@ -75,12 +71,11 @@ final class Options {
   }
 
   LogPlanner planner() {
-    return S3Location.isS3(logs) ? S3LogPlanner.create(logs, S3Settings.fromEnvironment())
-        : new LocalLogPlanner(Path.of(logs));
+    return LogSource.planner(logs);
   }
 
   LogOpener opener() {
-    return S3Location.isS3(logs) ? new S3Opener(S3Settings.fromEnvironment()) : new LocalOpener();
+    return LogSource.opener(logs);
   }
 
   String stateRoot() {

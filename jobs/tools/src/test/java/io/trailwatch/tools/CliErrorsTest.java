@@ -50,7 +50,7 @@ class CliErrorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"detect", "baseline", "generate", "demo"})
+  @ValueSource(strings = {"detect", "baseline", "generate", "demo", "backtest"})
   void everyCommandHasHelp(String command) {
     CommandRun r = run(command, "--help");
     assertEquals(0, r.code());
@@ -65,6 +65,19 @@ class CliErrorsTest {
     for (String c : new String[] {"detect", "baseline", "generate", "demo", "bench"}) {
       assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+" + c + "(\\s.*)?")), c + " listed in: " + r.out());
     }
+  }
+
+  @Test
+  void rebuildingAnAccountTheAccountsFileDoesNotHoldIsAUserError() {
+    String[] base = {"baseline", "--logs", logs.getParent().toString(), "--state", dir.resolve("state").toString(),
+        "--accounts", accounts.toString(), "--from", "2026-11-01", "--to", "2026-11-20T00"};
+    String[] unknown = java.util.Arrays.copyOf(base, base.length + 2);
+    unknown[base.length] = "--account";
+    unknown[base.length + 1] = "999999999999";
+    assertUserError(run(unknown), "--account 999999999999");
+    String[] otherBu = java.util.Arrays.copyOf(base, base.length + 4);
+    System.arraycopy(new String[] {"--bu", "payments", "--account", "222222222222"}, 0, otherBu, base.length, 4);
+    assertUserError(run(otherBu), "in business unit payments");
   }
 
   @Test

@@ -12,6 +12,8 @@ public enum ErrorCode {
   BAD_DATE(Kind.USER),
   BAD_RANGE(Kind.USER),
   UNKNOWN_BU(Kind.USER),
+  /** An --account that the accounts file (or the --bu) does not hold. */
+  UNKNOWN_ACCOUNT(Kind.USER),
   BAD_ACCOUNTS_FILE(Kind.USER),
   ACCOUNTS_NOT_FOUND(Kind.USER),
   ACCOUNTS_NOT_READABLE(Kind.USER),
@@ -59,6 +61,12 @@ public enum ErrorCode {
   DEMO_DIR_NOT_EMPTY(Kind.USER),
   DUCKDB_MISSING(Kind.USER),
   NO_ENDPOINT(Kind.USER),
+  /** A backtest's --from/--to/--seed-days or --report is wrong. */
+  BAD_BACKTEST_OPTION(Kind.USER),
+  /** A backtest's --out is a non-empty folder that an earlier backtest did not make. */
+  BACKTEST_OUT_NOT_EMPTY(Kind.USER),
+  /** The configurations a backtest compares do not read the logs the same way (ingest, identity, alerts). */
+  COMPARE_CONFIG_MISMATCH(Kind.USER),
 
   // Something outside trailwatch failed: the cause is named. Exit 3.
   LOGS_ACCESS_DENIED(Kind.EXTERNAL),
@@ -81,6 +89,8 @@ public enum ErrorCode {
   ORGANIZATIONS_ACCESS_DENIED(Kind.EXTERNAL),
   ASSUME_ROLE_FAILED(Kind.EXTERNAL),
   DYNAMODB_FAILED(Kind.EXTERNAL),
+  /** A backtest's scratch folder (the reduced behaviours under --out) could not be written or read. */
+  BACKTEST_SCRATCH_FAILED(Kind.EXTERNAL),
   /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
   SECRET_MANAGER_FAILED(Kind.EXTERNAL),
 

@@ -2,6 +2,7 @@ package io.trailwatch.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,6 +33,22 @@ public record Hour(Instant start) implements Comparable<Hour> {
       return new Hour(t.toInstant(ZoneOffset.UTC));
     } catch (DateTimeParseException e) {
       throw TrailwatchException.of(ErrorCode.BAD_HOUR, "Cannot parse %s '%s': not a valid date and hour", option, text);
+    }
+  }
+
+  /**
+   * Parses {@code YYYY-MM-DD} (its first hour) or {@code YYYY-MM-DDTHH} (UTC), as {@code --since},
+   * a backtest's {@code --from} and {@code --to} take them; any other form is a user error naming the option.
+   */
+  public static Hour parseDayOrHour(String option, String text) {
+    if (text == null || text.contains("T")) {
+      return parse(option, text);
+    }
+    try {
+      return new Hour(LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
+    } catch (DateTimeParseException e) {
+      throw TrailwatchException.of(ErrorCode.BAD_DATE, "Cannot parse %s '%s': expected YYYY-MM-DD or YYYY-MM-DDTHH",
+          option, text);
     }
   }
 

@@ -4,8 +4,10 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.alerting.NewBehavior;
 import io.trailwatch.config.AllowRule;
 import io.trailwatch.config.PolicyConfig;
+import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.config.TypePolicy;
 import io.trailwatch.core.Hour;
+import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.identity.Principal;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +16,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Decides, per principal and hour, whether its candidates make an alert, and how severe. Plain
@@ -34,6 +38,18 @@ public final class Policy {
   private final int maxValues;
   private final int maxEventIds;
   private final int warmupDays;
+
+  /** The policy a run under {@code cfg} decides with (hourly detection and a backtest alike). */
+  public static Policy of(TrailwatchConfig cfg) {
+    return new Policy(cfg.policy(), cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds() * 4,
+        cfg.baseline().warmupDays());
+  }
+
+  /** The identity types whose every behaviour is a candidate, known or not ({@link AlertOn#ANY_ACTIVITY}). */
+  public static Set<String> anyActivityTypes(PolicyConfig cfg) {
+    return IdentityTypes.ALL.stream().filter(t -> cfg.forType(t).alertOn() == AlertOn.ANY_ACTIVITY)
+        .collect(Collectors.toSet());
+  }
 
   public Policy(PolicyConfig cfg, int maxValues, int maxEventIds, int warmupDays) {
     this.cfg = cfg;

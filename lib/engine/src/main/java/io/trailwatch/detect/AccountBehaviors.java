@@ -21,7 +21,8 @@ import org.apache.spark.sql.catalyst.expressions.GenericRow;
 public final class AccountBehaviors implements AccountReducer<Row> {
   private final int maxValues;
   private final int sampleEventIds;
-  private final EventIdSet seen = new EventIdSet();
+  /** Made on first use: a reducer fed through {@link #add} (already de-duplicated) never needs one. */
+  private EventIdSet seen;
   private final Map<BehaviorKey, Acc> behaviors = new HashMap<>();
   private final BehaviorKey probe = new BehaviorKey();
   private String businessUnit;
@@ -97,9 +98,17 @@ public final class AccountBehaviors implements AccountReducer<Row> {
 
   @Override
   public void event(ParsedEvent e) {
+    if (seen == null) {
+      seen = new EventIdSet();
+    }
     if (!seen.add(e.eventId, e.eventTimeMicros, e.eventName)) {
       return;
     }
+    add(e);
+  }
+
+  /** Adds an event to its behaviour's aggregates, without de-duplication (the caller has done it). */
+  void add(ParsedEvent e) {
     if (businessUnit == null) {
       businessUnit = e.businessUnit;
       accountId = e.accountId;
@@ -141,7 +150,9 @@ public final class AccountBehaviors implements AccountReducer<Row> {
           a.readOnly, a.sourceIps.seq(), a.userAgents.seq(), a.regions.seq(), a.errorCodes.seq(),
           a.eventIds.seq()}));
     }
-    seen.clear();
+    if (seen != null) {
+      seen.clear();
+    }
     behaviors.clear();
     businessUnit = null;
     accountId = null;

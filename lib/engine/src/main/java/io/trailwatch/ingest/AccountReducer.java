@@ -8,6 +8,13 @@ import java.util.function.Consumer;
  * sees every event of that account in the read, and nothing of any other account.
  */
 public interface AccountReducer<T> {
+  /**
+   * Called before the events of each file (in file order): a reducer that cares which file an
+   * event came from (a backtest keeps an event only for the hours whose run would read its file)
+   * remembers it; most ignore it.
+   */
+  default void file(LogFile file) {}
+
   /** One event; {@code e} is reused after the call returns. */
   void event(ParsedEvent e);
 

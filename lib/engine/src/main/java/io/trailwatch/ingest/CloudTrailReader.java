@@ -28,6 +28,9 @@ import org.apache.spark.util.LongAccumulator;
 public final class CloudTrailReader {
   private CloudTrailReader() {}
 
+  /** Files, bytes (as stored) and records read so far ({@link Read#soFar}). */
+  public record ReadCount(long files, long bytes, long records) {}
+
   /** Counts of one read. {@code inWindow} includes duplicates; {@code bytes} as stored (compressed). */
   public record ReadStats(long files, long bytes, long records, long inWindow, long quarantinedRecords,
       long quarantinedFiles, List<QuarantineEntry> quarantine) {}
@@ -74,6 +77,11 @@ public final class CloudTrailReader {
     /** Valid after one action has computed the events (cache the result: each recomputation counts again). */
     public ReadStats stats() {
       return counters.stats();
+    }
+
+    /** What the finished tasks have read so far, while an action runs: for progress lines. */
+    public ReadCount soFar() {
+      return new ReadCount(counters.files.value(), counters.bytes.value(), counters.records.value());
     }
   }
 
@@ -246,6 +254,7 @@ public final class CloudTrailReader {
       while (buffer.isEmpty() && pending != null) {
         String account = pending.accountId();
         while (pending != null && pending.accountId().equals(account)) {
+          reducer.file(pending);
           readOne(pending, parser, window, opener, counters, reducer::event);
           pending = files.hasNext() ? files.next() : null;
         }

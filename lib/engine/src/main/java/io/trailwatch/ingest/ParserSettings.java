@@ -9,6 +9,12 @@ import java.util.List;
 public record ParserSettings(int maxStringLength, int maxQuarantinedRecordsPerFile, List<String> humanRolePatterns,
     GunzipMode gunzip) implements Serializable {
 
+  /** The settings of {@code cfg}'s ingest and identity sections. */
+  public static ParserSettings of(io.trailwatch.config.TrailwatchConfig cfg) {
+    return new ParserSettings(cfg.ingest().maxStringLength(), cfg.ingest().maxQuarantinedRecordsPerFile(),
+        cfg.identity().humanRolePatterns(), cfg.ingest().gunzip());
+  }
+
   /** With {@link GunzipMode#AUTO}. */
   public ParserSettings(int maxStringLength, int maxQuarantinedRecordsPerFile, List<String> humanRolePatterns) {
     this(maxStringLength, maxQuarantinedRecordsPerFile, humanRolePatterns, GunzipMode.AUTO);

@@ -47,6 +47,11 @@ public final class PerBusinessUnit {
     return each(accounts, (p, some) -> p.buildBaseline(window, some));
   }
 
+  /** {@link Pipeline#rebuildBaseline}: each BU's rows of these accounts replaced in that BU's tables. */
+  public RunSummary rebuildBaseline(Window window, List<Account> accounts) {
+    return each(accounts, (p, some) -> p.rebuildBaseline(window, some));
+  }
+
   private RunSummary each(List<Account> accounts, BiFunction<Pipeline, List<Account>, RunSummary> run) {
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("A run needs accounts");

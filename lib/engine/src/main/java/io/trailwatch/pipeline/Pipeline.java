@@ -18,7 +18,6 @@ import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.detect.Behaviors;
-import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.ingest.CloudTrailReader;
 import io.trailwatch.ingest.LogFile;
@@ -26,7 +25,6 @@ import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.ParserSettings;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.state.StateStore;
@@ -306,11 +304,25 @@ public final class Pipeline {
 
   /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
   public RunSummary buildBaseline(Window window, List<Account> accounts) {
-    return state.guarded(() -> buildBaselineChecked(window, accounts));
+    return buildBaseline(window, accounts, false);
+  }
+
+  /**
+   * Rebuilds the baseline and principals rows of these accounts from every event in [from, to):
+   * each table's rows of the accounts are replaced in one commit (what the range holds, as a
+   * build on an empty state makes it; the rest of their rows deleted). Other accounts' rows, in
+   * their business units too, are not touched.
+   */
+  public RunSummary rebuildBaseline(Window window, List<Account> accounts) {
+    return buildBaseline(window, accounts, true);
+  }
+
+  private RunSummary buildBaseline(Window window, List<Account> accounts, boolean replace) {
+    return state.guarded(() -> buildBaselineChecked(window, accounts, replace));
   }
 
   /** The stages of a baseline build: plan, read (kept in Spark: history is large), compare and merge, record. */
-  private RunSummary buildBaselineChecked(Window window, List<Account> accounts) {
+  private RunSummary buildBaselineChecked(Window window, List<Account> accounts, boolean replace) {
     Instant started = clock.instant();
     String runId = runId("baseline", started);
     List<String> bus = businessUnits(accounts);
@@ -324,16 +336,27 @@ public final class Pipeline {
     // History is large (every behaviour of every day): it stays in Spark, cached, not collected.
     Dataset<Row> seen = Behaviors.counted(read).cache();
     try {
-      Totals totals = Totals.of(seen);
+      Totals totals;
+      try (ReadProgress p = ReadProgress.start(read, plan.files().size(), window, progress, Duration.ofSeconds(15))) {
+        totals = Totals.of(seen);
+      }
       CloudTrailReader.ReadStats stats = read.stats();
       progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), "
           + totals.behaviors() + " behaviours");
 
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
-      state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
-      mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
-      state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
-      progress.step("baseline merged");
+      if (replace) {
+        List<String> ids = accounts.stream().map(Account::id).toList();
+        state.baseline().replace(seen, bus, ids, cfg.baseline().retentionDays());
+        mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
+        state.principals().replace(Behaviors.principals(seen), bus, ids);
+        progress.step("baseline and principals of " + ids.size() + " accounts replaced");
+      } else {
+        state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
+        mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
+        state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
+        progress.step("baseline merged");
+      }
 
       Part all = new Part(stats, totals, 0, Map.of());
       RunSummary summary = summarize(runId, "baseline", accounts, window, plan.rejected(), List.of(all), List.of(),
@@ -424,18 +447,15 @@ public final class Pipeline {
   }
 
   private Policy policy() {
-    return new Policy(cfg.policy(), cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds() * 4,
-        cfg.baseline().warmupDays());
+    return Policy.of(cfg);
   }
 
   private Set<String> anyActivityTypes() {
-    return IdentityTypes.ALL.stream()
-        .filter(t -> cfg.policy().forType(t).alertOn() == AlertOn.ANY_ACTIVITY).collect(Collectors.toSet());
+    return Policy.anyActivityTypes(cfg.policy());
   }
 
   private ParserSettings parserSettings() {
-    return new ParserSettings(cfg.ingest().maxStringLength(), cfg.ingest().maxQuarantinedRecordsPerFile(),
-        cfg.identity().humanRolePatterns(), cfg.ingest().gunzip());
+    return ParserSettings.of(cfg);
   }
 
   private Duration deliveryLag() {

@@ -142,6 +142,20 @@ public final class BaselineTable {
     refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
     refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
     refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + SAME_KEY)
+        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
+        .whenMatched("s.last_ok_time >= t.last_seen + " + REFRESH + " OR s.first_ok_time < t.first_seen")
+        .updateExpr(refresh)
+        .whenNotMatched().insertExpr(inserted(keep))
+        .execute();
+  }
+
+  private static final String SAME_KEY = " AND t.business_unit = s.business_unit AND t.account_id = s.account_id"
+      + " AND t.principal = s.principal AND t.event_source = s.event_source AND t.event_name = s.event_name";
+
+  /** A new row from a write: first and last seen are its first and last successful call. */
+  private static Map<String, String> inserted(String keep) {
     Map<String, String> insert = new LinkedHashMap<>();
     for (String c : WRITE_SCHEMA.fieldNames()) {
       if (!c.endsWith("_ok_time")) {
@@ -151,15 +165,59 @@ public final class BaselineTable {
     insert.put("first_seen", "s.first_ok_time");
     insert.put("last_seen", "s.last_ok_time");
     insert.put("expires_at", "s.last_ok_time + " + keep);
+    return insert;
+  }
+
+  /**
+   * Replaces the rows of some accounts with a range's behaviours ({@code Behaviors.counted}),
+   * in one commit: each behaviour that succeeded becomes a row as a build on an empty table would
+   * make it, and the accounts' rows it does not hold are deleted. Rows of other accounts are not
+   * touched (the MERGE's condition and its delete both name the accounts).
+   */
+  public void replace(Dataset<Row> behaviors, List<String> businessUnits, List<String> accountIds,
+      int retentionDays) {
+    String keep = "INTERVAL " + retentionDays + " DAYS";
+    String scope = StateStore.inList("t", businessUnits) + " AND " + accountsIn("t", accountIds);
+    String[] columns = WRITE_SCHEMA.fieldNames();
+    Dataset<Row> src = behaviors.where(col("events").gt(col("failed_events")))
+        .selectExpr(columns);
+    Map<String, String> set = new LinkedHashMap<>(inserted(keep));
+    for (String k : KEY) {
+      set.remove(k);
+    }
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + " AND t.business_unit = s.business_unit"
-            + " AND t.account_id = s.account_id AND t.principal = s.principal"
-            + " AND t.event_source = s.event_source AND t.event_name = s.event_name")
-        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
-        .whenMatched("s.last_ok_time >= t.last_seen + " + REFRESH + " OR s.first_ok_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(insert)
+        .merge(src.as("s"), scope + SAME_KEY)
+        .whenMatched().updateExpr(set)
+        .whenNotMatched().insertExpr(inserted(keep))
+        .whenNotMatchedBySource(scope).delete()
         .execute();
+  }
+
+  /** Account ids in a MERGE condition (ids are twelve digits: {@code Accounts} checks them). */
+  static String accountsIn(String alias, List<String> accountIds) {
+    return alias + ".account_id IN (" + String.join(", ", accountIds.stream().map(a -> "'" + a.replace("'", "''")
+        + "'").toList()) + ")";
+  }
+
+  /**
+   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java: the
+   * same three rules as its SQL ({@code execute}), for a replay that keeps the baseline in memory
+   * (a backtest). A row that had expired restarts from the write; a write that moves last_seen by
+   * {@link #REFRESH_PERIOD} or more, or is earlier than first_seen, refreshes it; any other write
+   * leaves it as it is.
+   */
+  public static Stored.Behavior merged(Stored.Behavior stored, Stored.BehaviorWrite w, int retentionDays) {
+    Duration keep = Duration.ofDays(retentionDays);
+    if (stored == null || !stored.expiresAt().isAfter(w.firstOkTime())) {
+      return new Stored.Behavior(w.key(), w.firstOkTime(), w.lastOkTime(), w.lastOkTime().plus(keep));
+    }
+    if (!w.lastOkTime().isBefore(stored.lastSeen().plus(REFRESH_PERIOD))
+        || w.firstOkTime().isBefore(stored.firstSeen())) {
+      Instant last = w.lastOkTime().isAfter(stored.lastSeen()) ? w.lastOkTime() : stored.lastSeen();
+      Instant first = w.firstOkTime().isBefore(stored.firstSeen()) ? w.firstOkTime() : stored.firstSeen();
+      return new Stored.Behavior(w.key(), first, last, last.plus(keep));
+    }
+    return stored;
   }
 
   /**

@@ -73,11 +73,39 @@ public final class PrincipalsTable {
     mergeComputed(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits);
   }
 
+  /**
+   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java (the
+   * rules of {@link #mergeComputed}), for a replay that keeps the principals in memory.
+   */
+  public static Stored.Principal merged(Stored.Principal stored, Stored.PrincipalWrite w) {
+    if (stored == null) {
+      return new Stored.Principal(w.key(), w.firstTime(), w.lastTime());
+    }
+    if (!w.lastTime().isBefore(stored.lastSeen().plus(BaselineTable.REFRESH_PERIOD))
+        || w.firstTime().isBefore(stored.firstSeen())) {
+      return new Stored.Principal(w.key(), w.firstTime().isBefore(stored.firstSeen()) ? w.firstTime()
+          : stored.firstSeen(), w.lastTime().isAfter(stored.lastSeen()) ? w.lastTime() : stored.lastSeen());
+    }
+    return stored;
+  }
+
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
     Map<String, String> refresh = new LinkedHashMap<>();
     refresh.put("first_seen", "least(t.first_seen, s.first_time)");
     refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
+    DeltaTable.forPath(spark, path).as("t")
+        .merge(src.as("s"), StateStore.inList("t", businessUnits) + SAME_KEY)
+        .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
+        .updateExpr(refresh)
+        .whenNotMatched().insertExpr(inserted())
+        .execute();
+  }
+
+  private static final String SAME_KEY = " AND t.business_unit = s.business_unit AND t.account_id = s.account_id"
+      + " AND t.principal = s.principal";
+
+  private static Map<String, String> inserted() {
     Map<String, String> insert = new LinkedHashMap<>();
     insert.put("business_unit", "s.business_unit");
     insert.put("account_id", "s.account_id");
@@ -85,12 +113,24 @@ public final class PrincipalsTable {
     insert.put("identity_type", "s.identity_type");
     insert.put("first_seen", "s.first_time");
     insert.put("last_seen", "s.last_time");
+    return insert;
+  }
+
+  /**
+   * Replaces the rows of some accounts with a range's principals ({@code Behaviors.principals}),
+   * in one commit, as {@link BaselineTable#replace} does the baseline's.
+   */
+  public void replace(Dataset<Row> principals, List<String> businessUnits, List<String> accountIds) {
+    String scope = StateStore.inList("t", businessUnits) + " AND " + BaselineTable.accountsIn("t", accountIds);
+    Map<String, String> set = new LinkedHashMap<>(inserted());
+    for (String k : KEY) {
+      set.remove(k);
+    }
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
-            + " AND t.account_id = s.account_id AND t.principal = s.principal")
-        .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(insert)
+        .merge(principals.as("s"), scope + SAME_KEY)
+        .whenMatched().updateExpr(set)
+        .whenNotMatched().insertExpr(inserted())
+        .whenNotMatchedBySource(scope).delete()
         .execute();
   }
 

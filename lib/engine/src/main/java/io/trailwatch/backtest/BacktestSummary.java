@@ -1,0 +1,280 @@
+package io.trailwatch.backtest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.NewBehavior;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.policy.Policy;
+import io.trailwatch.policy.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Every number the backtest's report shows, as one value (written as {@code summary.json}, read
+ * by the report's renderer): the run's settings and data, and per policy the alerts per day,
+ * the cells behind the small multiples, the top principals and new behaviours, and what each
+ * quiet rule kept quiet; with two policies, the alerts only one of them raises.
+ */
+public record BacktestSummary(Settings settings, Data data, List<PolicySummary> policies, Difference difference) {
+  /** Rows of the top-principal and top-behaviour tables. */
+  public static final int TOP = 15;
+  /** Alerts listed per side in {@link Difference} (the counts are complete). */
+  public static final int LISTED = 100;
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  public BacktestSummary {
+    policies = List.copyOf(policies);
+  }
+
+  /**
+   * Where, what and how the backtest ran; times are ISO-8601 UTC. {@code seedFirstEvent}: the first
+   * event found in the seed history (null: none), later than {@code seedFrom} when the logs start later.
+   */
+  public record Settings(String logs, int accounts, List<String> businessUnits, String from, String to,
+      String seedFrom, double seedDays, String seedFirstEvent, long hours, long deliveryLagMinutes,
+      String lateFiles) {}
+
+  /** The one read, and how long the run took. {@code eventsDecided}: events of the decided hours, redeliveries dropped. */
+  public record Data(long filesPlanned, long filesRead, long filesQuarantined, long bytesRead, long recordsRead,
+      long recordsInRange, long recordsQuarantined, long seedEvents, long seedBehaviors, long eventsDecided,
+      double readSeconds, double replaySeconds, double seconds, double recordsPerSecond) {}
+
+  /** The policy settings that shape how many alerts there are. */
+  public record PolicySettings(int learningDays, int warmupDays, int retentionDays, int manyNewBehaviors,
+      int allowRules, int extraSensitiveActions) {}
+
+  /**
+   * One variant. {@code quiet}: per rule (learning, warmup, allow_listed, baseline_only), the
+   * principal-hours it kept from alerting (each would otherwise have been one alert).
+   */
+  public record PolicySummary(String name, String source, PolicySettings settings, long alerts,
+      Map<String, Long> bySeverity, long principalsAlerted, long newBehaviors, long candidates,
+      Map<String, Long> quiet, List<Day> days, List<Cell> cells, List<TopPrincipal> topPrincipals,
+      List<TopBehavior> topBehaviors, long baselineRows, long principals) {}
+
+  /** One day of one policy. */
+  public record Day(String day, long alerts, Map<String, Long> bySeverity, long events, long newBehaviors,
+      Map<String, Long> quiet) {}
+
+  /** Alerts of one day, business unit, identity type and severity (non-zero cells only). */
+  public record Cell(String day, String businessUnit, String identityType, String severity, long alerts) {}
+
+  public record TopPrincipal(String principal, String accountId, String businessUnit, String identityType,
+      long alerts, String maxSeverity, String firstHour, String lastHour) {}
+
+  /** A behaviour by how many alerts list it as new, and for how many principals. */
+  public record TopBehavior(String eventSource, String eventName, long alerts, long principals,
+      String sensitivity) {}
+
+  /** The alerts one policy raises and the other does not (by alert id: principal and hour). */
+  public record Difference(String a, String b, long onlyA, long onlyB, long both, List<AlertLine> onlyInA,
+      List<AlertLine> onlyInB) {}
+
+  public record AlertLine(String alertId, String hour, String businessUnit, String accountId, String principal,
+      String identityType, String severity, String reason) {
+    static AlertLine of(Alert a) {
+      return new AlertLine(a.alertId(), a.hour().toString(), a.businessUnit(), a.accountId(), a.principal(),
+          a.identityType(), a.severity().label(), a.reason());
+    }
+  }
+
+  /** The quiet rules' keys, in the report's order. */
+  public static final Map<Policy.Quiet, String> QUIET_KEYS = quietKeys();
+
+  private static Map<Policy.Quiet, String> quietKeys() {
+    Map<Policy.Quiet, String> m = new LinkedHashMap<>();
+    m.put(Policy.Quiet.LEARNING, "learning");
+    m.put(Policy.Quiet.WARMUP, "warmup");
+    m.put(Policy.Quiet.ALLOW_LISTED, "allow_listed");
+    m.put(Policy.Quiet.BASELINE_ONLY, "baseline_only");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  public static BacktestSummary of(BacktestResult r) {
+    BacktestResult.Settings s = r.settings();
+    List<LocalDate> days = Backtest.days(new io.trailwatch.core.Window(s.from(), s.to()));
+    Settings settings = new Settings(s.logs(), s.accounts(), s.businessUnits(), s.from().toString(),
+        s.to().toString(), s.seedFrom().toString(), Duration.between(s.seedFrom(), s.from()).toHours() / 24.0,
+        r.seed().firstEvent() == null ? null : r.seed().firstEvent().toString(),
+        Duration.between(s.from(), s.to()).toHours(), s.deliveryLag().toMinutes(),
+        "Each hour is decided once, with every file its hourly run reads (named up to " + s.deliveryLag().toMinutes()
+            + " minutes after the hour). Files that reached the bucket after an hour's run in production (and"
+            + " raised late alerts there) are on time here; events in files named later than that are not seen,"
+            + " by hourly detection either.");
+    long events = r.runs().isEmpty() ? 0 : r.runs().get(0).hours().stream().mapToLong(HourTally::events).sum();
+    Data data = new Data(r.filesPlanned(), r.read().files(), r.read().quarantinedFiles() + r.filesRejected(),
+        r.read().bytes(), r.read().records(), r.read().inWindow(), r.read().quarantinedRecords(), r.seed().events(),
+        r.seed().behaviors(), events,
+        r.readSeconds(), r.replaySeconds(), r.seconds(), r.read().records() / Math.max(r.seconds(), 1e-9));
+    List<PolicySummary> policies = r.runs().stream().map(run -> policy(run, days)).toList();
+    Difference diff = r.runs().size() < 2 ? null : difference(r.runs().get(0), r.runs().get(1));
+    return new BacktestSummary(settings, data, policies, diff);
+  }
+
+  static PolicySummary policy(PolicyRun run, List<LocalDate> days) {
+    TrailwatchConfig c = run.variant().config();
+    PolicySettings settings = new PolicySettings(c.policy().learningDays(), c.baseline().warmupDays(),
+        c.baseline().retentionDays(), c.policy().manyNewBehaviors(), c.policy().allow().size(),
+        c.policy().sensitiveActions().size());
+    Map<LocalDate, DayAcc> byDay = new TreeMap<>();
+    days.forEach(d -> byDay.put(d, new DayAcc()));
+    for (HourTally h : run.hours()) {
+      DayAcc d = byDay.get(Backtest.day(h.hour()));
+      d.events += h.events();
+      d.newBehaviors += h.newBehaviors();
+      d.candidates += h.candidates();
+      h.quiet().forEach((k, v) -> d.quiet.merge(QUIET_KEYS.get(k), (long) v, Long::sum));
+    }
+    Map<List<String>, Long> cells = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)).thenComparing(k -> k.get(3)));
+    for (Alert a : run.alerts()) {
+      DayAcc d = byDay.get(Backtest.day(a.hour()));
+      d.alerts++;
+      d.bySeverity.merge(a.severity().label(), 1L, Long::sum);
+      cells.merge(List.of(Backtest.day(a.hour()).toString(), a.businessUnit(), a.identityType(),
+          a.severity().label()), 1L, Long::sum);
+    }
+    List<Day> dayRows = new ArrayList<>();
+    Map<String, Long> bySeverity = severities();
+    Map<String, Long> quiet = quietZero();
+    long fresh = 0;
+    long candidates = 0;
+    for (Map.Entry<LocalDate, DayAcc> e : byDay.entrySet()) {
+      DayAcc d = e.getValue();
+      Map<String, Long> sev = severities();
+      d.bySeverity.forEach((k, v) -> sev.merge(k, v, Long::sum));
+      Map<String, Long> q = quietZero();
+      d.quiet.forEach((k, v) -> q.merge(k, v, Long::sum));
+      dayRows.add(new Day(e.getKey().toString(), d.alerts, sev, d.events, d.newBehaviors, q));
+      sev.forEach((k, v) -> bySeverity.merge(k, v, Long::sum));
+      q.forEach((k, v) -> quiet.merge(k, v, Long::sum));
+      fresh += d.newBehaviors;
+      candidates += d.candidates;
+    }
+    List<Cell> cellRows = new ArrayList<>();
+    cells.forEach((k, v) -> cellRows.add(new Cell(k.get(0), k.get(1), k.get(2), k.get(3), v)));
+    long principalsAlerted = run.alerts().stream().map(a -> List.of(a.businessUnit(), a.accountId(), a.principal()))
+        .distinct().count();
+    return new PolicySummary(run.variant().name(), run.variant().source(), settings, run.alerts().size(),
+        bySeverity, principalsAlerted, fresh, candidates, quiet, dayRows, cellRows, topPrincipals(run.alerts()),
+        topBehaviors(run.alerts()), run.baselineRows(), run.principalRows());
+  }
+
+  private static final class DayAcc {
+    long alerts;
+    long events;
+    long newBehaviors;
+    long candidates;
+    final Map<String, Long> bySeverity = new HashMap<>();
+    final Map<String, Long> quiet = new HashMap<>();
+  }
+
+  /** Every severity, highest first, at zero. */
+  static Map<String, Long> severities() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (int i = Severity.values().length - 1; i >= 0; i--) {
+      m.put(Severity.values()[i].label(), 0L);
+    }
+    return m;
+  }
+
+  private static Map<String, Long> quietZero() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    QUIET_KEYS.values().forEach(k -> m.put(k, 0L));
+    return m;
+  }
+
+  static List<TopPrincipal> topPrincipals(List<Alert> alerts) {
+    Map<List<String>, List<Alert>> by = new HashMap<>();
+    for (Alert a : alerts) {
+      by.computeIfAbsent(List.of(a.businessUnit(), a.accountId(), a.principal()), k -> new ArrayList<>()).add(a);
+    }
+    List<TopPrincipal> out = new ArrayList<>();
+    for (List<Alert> as : by.values()) {
+      Alert first = as.get(0);
+      Severity max = as.stream().map(Alert::severity).reduce(Severity::max).orElseThrow();
+      String firstHour = as.stream().map(a -> a.hour().toString()).min(String::compareTo).orElseThrow();
+      String lastHour = as.stream().map(a -> a.hour().toString()).max(String::compareTo).orElseThrow();
+      out.add(new TopPrincipal(first.principal(), first.accountId(), first.businessUnit(), first.identityType(),
+          as.size(), max.label(), firstHour, lastHour));
+    }
+    out.sort(Comparator.comparingLong(TopPrincipal::alerts).reversed()
+        .thenComparing(t -> Severity.valueOf(t.maxSeverity().toUpperCase(java.util.Locale.ROOT)),
+            Comparator.reverseOrder())
+        .thenComparing(TopPrincipal::principal).thenComparing(TopPrincipal::accountId));
+    return List.copyOf(out.subList(0, Math.min(TOP, out.size())));
+  }
+
+  static List<TopBehavior> topBehaviors(List<Alert> alerts) {
+    Map<List<String>, long[]> counts = new HashMap<>();
+    Map<List<String>, Set<List<String>>> principals = new HashMap<>();
+    Map<List<String>, String> sensitivity = new HashMap<>();
+    for (Alert a : alerts) {
+      for (NewBehavior b : a.newBehaviors()) {
+        if (b.known()) {
+          continue;
+        }
+        List<String> k = List.of(b.eventSource(), b.eventName());
+        counts.computeIfAbsent(k, x -> new long[1])[0]++;
+        principals.computeIfAbsent(k, x -> new HashSet<>()).add(List.of(a.accountId(), a.principal()));
+        if (b.sensitivity() != null) {
+          sensitivity.put(k, b.sensitivity());
+        }
+      }
+    }
+    List<TopBehavior> out = new ArrayList<>();
+    counts.forEach((k, n) -> out.add(new TopBehavior(k.get(0), k.get(1), n[0], principals.get(k).size(),
+        sensitivity.get(k))));
+    out.sort(Comparator.comparingLong(TopBehavior::alerts).reversed().thenComparing(TopBehavior::eventSource)
+        .thenComparing(TopBehavior::eventName));
+    return List.copyOf(out.subList(0, Math.min(TOP, out.size())));
+  }
+
+  static Difference difference(PolicyRun a, PolicyRun b) {
+    Set<String> idsA = new HashSet<>();
+    a.alerts().forEach(x -> idsA.add(x.alertId()));
+    Set<String> idsB = new HashSet<>();
+    b.alerts().forEach(x -> idsB.add(x.alertId()));
+    List<Alert> onlyA = a.alerts().stream().filter(x -> !idsB.contains(x.alertId())).toList();
+    List<Alert> onlyB = b.alerts().stream().filter(x -> !idsA.contains(x.alertId())).toList();
+    return new Difference(a.variant().name(), b.variant().name(), onlyA.size(), onlyB.size(),
+        a.alerts().size() - onlyA.size(), onlyA.stream().limit(LISTED).map(AlertLine::of).toList(),
+        onlyB.stream().limit(LISTED).map(AlertLine::of).toList());
+  }
+
+  /** The summary as JSON (snake_case keys). */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (IOException e) {
+      throw TrailwatchException.wrap(ErrorCode.BUG, e, "Cannot write the backtest summary as JSON");
+    }
+  }
+
+  public void write(Path file) {
+    try {
+      Files.writeString(file, toJson() + "\n");
+    } catch (IOException e) {
+      throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot write %s: %s", file, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.trailwatch.backtest;
+
+import static io.trailwatch.testing.CloudTrailFixtures.iamUser;
+import static io.trailwatch.testing.CloudTrailFixtures.record;
+import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.accounts.Account;
+import io.trailwatch.accounts.Accounts;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.AlertJson;
+import io.trailwatch.config.ConfigLoader;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.Hour;
+import io.trailwatch.core.RunSummary;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.core.Window;
+import io.trailwatch.generate.GeneratedOrg;
+import io.trailwatch.generate.GeneratorSpec;
+import io.trailwatch.generate.SyntheticOrg;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.policy.Policy;
+import io.trailwatch.state.StateStore;
+import io.trailwatch.testing.SparkTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backtest against the thing it stands in for: a baseline build of the seed history, then
+ * {@code Pipeline.detect} once an hour on a real state. Both must raise exactly the same alerts,
+ * and keep the same principals quiet for the same reasons, hour by hour.
+ */
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
+class BacktestTest extends SparkTest {
+  /**
+   * A day's memory, a day's learning and warm-up: on a day of seed history, a few hours meet expired
+   * behaviour coming back, refreshes, warm-up ending, learning and AWS services.
+   */
+  static final String BUSY_YAML = """
+      baseline: {retention-days: 1, warmup-days: 1}
+      policy:
+        learning-days: 1
+      """;
+  static final TrailwatchConfig BUSY = ConfigLoader.parse(BUSY_YAML, "busy.yaml");
+
+  @TempDir static Path shared;
+  static GeneratedOrg org;
+  static List<Account> accounts;
+  static Window range;
+  static Instant seedFrom;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void generate() throws Exception {
+    GeneratorSpec spec = new GeneratorSpec(5, 3, 4, 20, 11L, GeneratorSpec.DEFAULT_END);
+    org = SyntheticOrg.generate(spec, shared.resolve("org"));
+    accounts = Accounts.read(org.accountsCsv());
+    // 6 hours up to and with the incident hour, on a day of seed history (the retention).
+    range = new Window(spec.end().minus(Duration.ofHours(6)), spec.end());
+    seedFrom = range.from().minus(Duration.ofDays(1));
+  }
+
+  @Test
+  void backtestRaisesExactlyTheAlertsOfHourlyRunsOnAGeneratedOrg() {
+    List<RunSummary> hourly = hourly(org.logsDir(), accounts, BUSY, range, seedFrom);
+    PolicyRun run = backtest(org.logsDir(), accounts, List.of(new Variant("busy", "busy.yaml", BUSY)), range,
+        seedFrom).runs().get(0);
+
+    List<Alert> expected = hourly.stream().flatMap(s -> s.alerts().stream()).toList();
+    assertEquals(idsAndSeverities(expected), idsAndSeverities(run.alerts()));
+    // Every field of every alert (reason, behaviours, context), in the same order.
+    assertEquals(json(expected), json(run.alerts()));
+    // Hour by hour: the same new behaviours, and the same principals kept quiet for the same reasons.
+    assertEquals(hourly.stream().map(s -> s.newBehaviors() + " " + new java.util.TreeMap<>(s.quiet())).toList(),
+        run.hours().stream().map(h -> h.newBehaviors() + " " + new java.util.TreeMap<>(h.quiet())).toList());
+
+    // The range exercises the rules: alerts in most hours, at several severities, and the quiet rules this
+    // data meets (warm-up in the first hour, learning for a new principal, AWS services baseline only).
+    assertTrue(expected.stream().map(Alert::hour).distinct().count() >= 4, () -> "alert hours: " + expected);
+    assertTrue(expected.stream().map(Alert::severity).distinct().count() >= 3, () -> "severities: " + expected);
+    Map<Policy.Quiet, Integer> quiet = new HashMap<>();
+    hourly.forEach(s -> s.quiet().forEach((k, v) -> quiet.merge(k, v, Integer::sum)));
+    assertTrue(quiet.keySet().containsAll(List.of(Policy.Quiet.WARMUP, Policy.Quiet.LEARNING,
+        Policy.Quiet.BASELINE_ONLY)),
+        () -> "quiet: " + quiet);
+  }
+
+  @Test
+  void anEventCountsOnlyForAnHourWhoseRunReadsItsFile() throws Exception {
+    String acct = "111111111111";
+    List<Account> one = List.of(new Account(acct, "pay-prod", "payments"));
+    Path logs = dir.resolve("logs");
+    Files.createDirectories(logs.resolve("AWSLogs"));
+    Instant from = Instant.parse("2026-11-20T10:00:00Z");
+    String ci = iamUser(acct, "ci");
+    for (int d = 3; d >= 1; d--) {
+      Instant t = from.minus(Duration.ofDays(d));
+      writeLog(logs, acct, "us-east-1", t.plusSeconds(600), List.of(
+          record(ci, acct, "s3.amazonaws.com", "GetObject", t, null)));
+    }
+    // Seed history in a file named past the lag after the first hour: neither the baseline build nor the
+    // first hour's run reads it for that event, so ListBuckets is new at 11:00.
+    writeLog(logs, acct, "us-east-1", from.plusSeconds(50 * 60), List.of(
+        record(ci, acct, "s3.amazonaws.com", "ListBuckets", from.minusSeconds(300), null)));
+    // 11:00: PutObject sits in a file named 45 minutes after the hour (past the 30-minute lag): never read
+    // for 11:00. DeleteObject is delivered twice.
+    Instant h1 = from.plus(Duration.ofHours(1));
+    String delete = record(ci, acct, "s3.amazonaws.com", "DeleteObject", h1.plusSeconds(900), null);
+    writeLog(logs, acct, "us-east-1", h1.plus(Duration.ofMinutes(105)), List.of(
+        record(ci, acct, "s3.amazonaws.com", "PutObject", h1.plusSeconds(600), null)));
+    writeLog(logs, acct, "us-east-1", h1.plus(Duration.ofMinutes(20)), List.of(delete,
+        record(ci, acct, "s3.amazonaws.com", "ListBuckets", h1.plusSeconds(1200), null)));
+    writeLog(logs, acct, "us-east-1", h1.plus(Duration.ofMinutes(70)), List.of(delete));
+    Window hours = new Window(from, from.plus(Duration.ofHours(3)));
+    Instant seed = from.minus(Duration.ofDays(4));
+
+    List<Alert> expected = hourly(logs, one, BUSY, hours, seed).stream()
+        .flatMap(s -> s.alerts().stream()).toList();
+    List<Alert> got = backtest(logs, one, List.of(new Variant("busy", "busy.yaml", BUSY)),
+        hours, seed).runs().get(0).alerts();
+
+    assertEquals(json(expected), json(got));
+    assertEquals(List.of(h1 + " DeleteObject x1, ListBuckets x1"), got.stream().map(a -> a.hour() + " "
+        + a.newBehaviors().stream().map(b -> b.eventName() + " x" + b.count()).collect(Collectors.joining(", ")))
+        .toList());
+  }
+
+  @Test
+  void aComparedPolicyIsDecidedOnTheSameReadAndDiffersOnlyInItsDecisions() {
+    Variant a = new Variant("busy", "busy.yaml", BUSY);
+    List<Alert> alone = backtest(org.logsDir(), accounts, List.of(a), range, seedFrom).runs().get(0).alerts();
+    // The principal with the most alerts, allow-listed in B.
+    Map<String, Long> perPrincipal = alone.stream().collect(Collectors.groupingBy(Alert::principal,
+        Collectors.counting()));
+    String loudest = perPrincipal.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+        .thenComparing(Map.Entry.comparingByKey())).orElseThrow().getKey();
+    TrailwatchConfig allowing = ConfigLoader.parse(BUSY_YAML
+        + "  allow: [{principal: \"" + loudest + "\", reason: test}]\n", "allow.yaml");
+
+    BacktestResult both = backtest(org.logsDir(), accounts, List.of(a, new Variant("allow", "allow.yaml",
+        allowing)), range, seedFrom);
+
+    assertEquals(json(alone), json(both.runs().get(0).alerts()));
+    assertEquals(json(alone.stream().filter(x -> !x.principal().equals(loudest)).toList()),
+        json(both.runs().get(1).alerts()));
+    assertEquals(quiet(both.runs().get(0), Policy.Quiet.ALLOW_LISTED) + perPrincipal.get(loudest),
+        quiet(both.runs().get(1), Policy.Quiet.ALLOW_LISTED));
+    BacktestSummary.Difference diff = BacktestSummary.of(both).difference();
+    assertEquals(List.of((long) perPrincipal.get(loudest), 0L, alone.size() - perPrincipal.get(loudest)),
+        List.of(diff.onlyA(), diff.onlyB(), diff.both()));
+  }
+
+  @Test
+  void comparedConfigurationsMustReadTheLogsAlike() {
+    TrailwatchConfig slower = ConfigLoader.parse("ingest: {delivery-lag-minutes: 60}\n", "b.yaml");
+    TrailwatchException e = assertThrows(TrailwatchException.class, () -> Variant.checkSharedRead(List.of(
+        new Variant("A", "a.yaml", TrailwatchConfig.defaults()), new Variant("B", "b.yaml", slower))));
+    assertEquals(ErrorCode.COMPARE_CONFIG_MISMATCH, e.code());
+  }
+
+  /** A baseline build of [seedFrom, range.from), then one detect run per hour of the range, on a fresh state. */
+  List<RunSummary> hourly(Path logs, List<Account> accts, TrailwatchConfig cfg, Window hours, Instant seed) {
+    StateStore state = new StateStore(spark, dir.resolve("state-" + System.nanoTime()).toUri().toString());
+    Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(logs), new LocalOpener(), state, Progress.SILENT);
+    p.buildBaseline(new Window(seed, hours.from()), accts);
+    List<RunSummary> out = new ArrayList<>();
+    for (Hour h = new Hour(hours.from()); h.start().isBefore(hours.to()); h = h.plusHours(1)) {
+      out.add(p.detect(h, accts));
+    }
+    return out;
+  }
+
+  BacktestResult backtest(Path logs, List<Account> accts, List<Variant> variants, Window hours, Instant seed) {
+    return new Backtest(spark, new LocalLogPlanner(logs), new LocalOpener(), Progress.SILENT).run(
+        new Backtest.Request(accts, hours, seed, variants, dir.resolve("scratch-" + System.nanoTime()).toUri()
+            .toString()));
+  }
+
+  static List<String> idsAndSeverities(List<Alert> alerts) {
+    return alerts.stream().map(a -> a.alertId() + " " + a.severity().label()).sorted().toList();
+  }
+
+  static List<String> json(List<Alert> alerts) {
+    return alerts.stream().map(AlertJson::toJson).toList();
+  }
+
+  static long quiet(PolicyRun run, Policy.Quiet rule) {
+    return run.hours().stream().mapToLong(h -> h.quiet().getOrDefault(rule, 0)).sum();
+  }
+}
