@@ -16,12 +16,13 @@ import picocli.CommandLine.Option;
 @Command(name = "maintain", mixinStandardHelpOptions = true,
     description = {"Compact, expire and vacuum the state's tables: run it once a day per business unit.",
         "",
-        "For each table: sets the checkpoint and retention properties, deletes baseline rows that expired more",
-        "than --grace-days before the business unit's last run, compacts small files (the baseline in last_seen",
-        "order), vacuums files that left the table --retain-hours ago or more, and writes a checkpoint. Every",
-        "write names the business unit's partitions, so it runs beside other business units' hourly jobs (not",
-        "beside its own). A run that stops half-way leaves every table readable; the next one finishes the work,",
-        "and a run with nothing to do changes nothing."})
+        "For each table: sets the checkpoint and retention properties, deletes baseline rows that expired more than"
+            + " --grace-days before the business unit's last run, compacts small files (the baseline in last_seen"
+            + " order), vacuums files that left the table --retain-hours ago or more, and writes a checkpoint.",
+        "",
+        "Every write names the business unit's partitions, so it runs beside other business units' hourly jobs"
+            + " (not beside its own). A run that stops half-way leaves every table readable; the next one finishes"
+            + " the work, and a run with nothing to do changes nothing."})
 final class MaintainCommand implements Callable<Integer> {
   @Option(names = "--state", required = true, paramLabel = "DIR|S3",
       description = "Folder or s3://bucket/prefix of the Delta tables")

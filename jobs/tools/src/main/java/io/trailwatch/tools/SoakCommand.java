@@ -43,12 +43,14 @@ import picocli.CommandLine.Option;
 @Command(name = "soak", mixinStandardHelpOptions = true,
     description = {"Benchmark months of hourly runs in miniature: many consecutive hourly detects in one process.",
         "",
-        "Generates a small organisation once under --dir, builds its baseline, then detects --hours hours one",
-        "after the other on one state, running maintain at each simulated day boundary (unless --no-maintain).",
-        "Every --every hours it prints the detect wall and CPU time, where the time went (state loading before",
-        "the first stage, read and compare, writes, run ledger), and each table's data files, bytes and",
-        "_delta_log files; it ends with one line comparing the last --every hours with the first. A figure",
-        "per hour goes to soak-<mode>.csv in --dir. Not a test: it prints what it measures."})
+        "Generates a small organisation once under --dir, builds its baseline, then detects --hours hours one after"
+            + " the other on one state, running maintain at each simulated day boundary (unless --no-maintain).",
+        "",
+        "Every --every hours it prints the detect wall and CPU time, where the time went (before the first stage:"
+            + " tables checked, logs listed, ledgers loaded; read and compare; writes; run ledger), and each table's"
+            + " data files, bytes and _delta_log files. It ends with one line comparing the last --every hours with"
+            + " the first ones after --warmup. A line per hour goes to soak-<mode>.csv in --dir. Not a test: it"
+            + " prints what it measures."})
 final class SoakCommand implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "Folder for the organisation (reused) and the state"
       + " (made again) (default: ${DEFAULT-VALUE})")
@@ -81,14 +83,19 @@ final class SoakCommand implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE})")
   int retainHours = 0;
 
+  @Option(names = "--warmup", paramLabel = "N", description = "The first N hours warm the JVM: detected like the"
+      + " others, left out of the first-against-last comparison (default: ${DEFAULT-VALUE})")
+  int warmup = 6;
+
   @Option(names = "--threads", paramLabel = "N", description = "Cores for Spark, local[N] (default: ${DEFAULT-VALUE})")
   int threads = 2;
 
   @Override
   public Integer call() throws IOException {
-    if (hours < 1 || every < 1 || baselineDays < 1 || retainHours < 0 || threads < 1) {
+    if (hours < 1 || every < 1 || baselineDays < 1 || retainHours < 0 || threads < 1 || warmup < 0
+        || warmup + every > hours) {
       throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot soak: need --hours, --every, --baseline-days"
-          + " and --threads >= 1, --retain-hours >= 0");
+          + " and --threads >= 1, --retain-hours and --warmup >= 0, and --warmup + --every <= --hours");
     }
     GeneratorSpec spec = new GeneratorSpec(baselineDays + (hours + 23) / 24 + 1, accounts, principals, eventsPerHour,
         42L, GeneratorSpec.DEFAULT_END);
@@ -146,9 +153,7 @@ final class SoakCommand implements Callable<Integer> {
           MaintenanceReport r = maintain.run(Maintenance.Request.of(cfg.maintenance()));
           maintained = (System.nanoTime() - t0) / 1e9;
           maintainSeconds.add(maintained);
-          progress.step(String.format(Locale.ROOT, "maintain before %s: %.1f s, %d rows removed, %d files vacuumed", h,
-              maintained, r.tables().stream().mapToLong(MaintenanceReport.Table::rowsRemoved).sum(),
-              r.tables().stream().mapToLong(MaintenanceReport.Table::filesVacuumed).sum()));
+          line("before %s, %.1f s: %s", h, maintained, r.render().strip());
         }
         String loadAvg = load();
         long c0 = cpuNanos();
@@ -168,24 +173,29 @@ final class SoakCommand implements Callable<Integer> {
           block(all.subList(Math.max(0, all.size() - every), all.size()), maintainSeconds, tables);
           if (firstTables == null) {
             firstTables = tables;
+            firstBlock = i + 1;
           }
           lastTables = tables;
         }
       }
     }
-    List<HourFigures> head = all.subList(0, Math.min(every, all.size()));
-    List<HourFigures> tail = all.subList(Math.max(0, all.size() - every), all.size());
+    List<HourFigures> head = all.subList(warmup, warmup + every);
+    List<HourFigures> tail = all.subList(all.size() - every, all.size());
     double a = median(head.stream().map(x -> x.wall).toList());
     double b = median(tail.stream().map(x -> x.wall).toList());
-    System.out.printf(Locale.ROOT, "soak: hours=%d maintain=%s median detect first %d h %.2f s, last %d h %.2f s,"
-        + " ratio %.2f; data files after the first %d h %d, at the end %d; _delta_log files %d -> %d%n", hours,
-        noMaintain ? "off" : "on", head.size(), a, tail.size(), b, b / a, head.size(),
-        sum(firstTables, TableStats::files), sum(lastTables, TableStats::files), sum(firstTables, TableStats::logFiles),
+    double ca = median(head.stream().map(x -> x.cpu).toList());
+    double cb = median(tail.stream().map(x -> x.cpu).toList());
+    System.out.printf(Locale.ROOT, "soak: hours=%d maintain=%s median detect hours %d-%d %.2f s (%.2f s CPU), hours"
+        + " %d-%d %.2f s (%.2f s CPU): ratio %.2f (CPU %.2f); data files after %d h %d, at the end %d; _delta_log"
+        + " files %d -> %d%n", hours, noMaintain ? "off" : "on", warmup + 1, warmup + every, a, ca,
+        hours - every + 1, hours, b, cb, b / a, cb / ca, firstBlock, sum(firstTables, TableStats::files),
+        sum(lastTables, TableStats::files), sum(firstTables, TableStats::logFiles),
         sum(lastTables, TableStats::logFiles));
     return 0;
   }
 
   private Map<String, TableStats> firstTables;
+  private int firstBlock;
   private Map<String, TableStats> lastTables;
 
   /** The figures of the last hours, and every table as it is now. */

@@ -178,23 +178,23 @@ public final class Maintenance {
     boolean compacted = table.equals(Tables.BASELINE) ? compactBaseline(scope) : compact(table, request);
     hook.after(table, Step.COMPACT);
 
-    long[] vacuumed = vacuum(table, request.retainHours());
+    Vacuumed vacuumed = vacuum(table, request.retainHours());
     hook.after(table, Step.VACUUM);
 
     boolean checkpointed = checkpoint(path);
     hook.after(table, Step.CHECKPOINT);
 
     TableStats after = TableStats.of(spark, path, scope);
-    MaintenanceReport.Table t = new MaintenanceReport.Table(table, before, after, removed, vacuumed[0], vacuumed[1],
-        props, compacted, checkpointed, (System.nanoTime() - t0) / 1e9);
+    MaintenanceReport.Table t = new MaintenanceReport.Table(table, before, after, removed, vacuumed.files(),
+        vacuumed.bytes(), props, compacted, checkpointed, (System.nanoTime() - t0) / 1e9);
     progress.accept(String.format(java.util.Locale.ROOT, "%s: %d -> %d files, %d rows removed, %d files vacuumed",
-        table, before.files(), after.files(), removed, vacuumed[0]));
+        table, before.files(), after.files(), removed, vacuumed.files()));
     return t;
   }
 
   /** The table properties of the configuration, set when one differs; returns those it set. */
   private List<String> properties(String table) {
-    Map<String, String> wanted = new TreeMap<>(properties(cfg));
+    Map<String, String> wanted = new TreeMap<>(tableProperties(cfg));
     Map<String, String> current = scala.collection.JavaConverters.mapAsJavaMap(snapshot(state.path(table)).metadata()
         .configuration());
     wanted.entrySet().removeIf(e -> e.getValue().equals(current.get(e.getKey())));
@@ -206,7 +206,7 @@ public final class Maintenance {
   }
 
   /** The Delta table properties that the configuration sets on every table. */
-  public static Map<String, String> properties(MaintenanceConfig cfg) {
+  public static Map<String, String> tableProperties(MaintenanceConfig cfg) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("delta.checkpointInterval", String.valueOf(cfg.checkpointInterval()));
     p.put("delta.logRetentionDuration", "interval " + cfg.logRetentionDays() + " days");
@@ -272,13 +272,26 @@ public final class Maintenance {
     return filesAdded(metrics) > 0;
   }
 
-  /** OPTIMIZE (bin-packing) of the business units' partitions; Delta leaves a partition of one file alone. */
+  /**
+   * OPTIMIZE (bin-packing) of the business units' partitions; Delta leaves a partition of one file
+   * alone. The run ledger has no partitions: every business unit's maintain compacts it, and when
+   * two do at once, the one that commits second leaves it to the other.
+   */
   private boolean compact(String table, Request request) {
+    boolean partitioned = !Tables.definition(table).partitionedBy().isEmpty();
     var optimize = DeltaTable.forPath(spark, state.path(table)).optimize();
-    if (request.businessUnit() != null && !Tables.definition(table).partitionedBy().isEmpty()) {
+    if (request.businessUnit() != null && partitioned) {
       optimize = optimize.where(inPartitions(List.of(request.businessUnit())));
     }
-    return filesAdded(optimize.executeCompaction()) > 0;
+    try {
+      return filesAdded(optimize.executeCompaction()) > 0;
+    } catch (RuntimeException e) {
+      if (partitioned || request.businessUnit() == null || !StateFailures.isConflict(e)) {
+        throw e;
+      }
+      progress.accept(table + ": compacted by another maintain meanwhile");
+      return false;
+    }
   }
 
   private static long filesAdded(Dataset<Row> optimizeMetrics) {
@@ -286,15 +299,18 @@ public final class Maintenance {
     return m.isNullAt(0) ? 0 : m.getLong(0);
   }
 
-  /** VACUUM with the retention; returns the files deleted and their bytes. Nothing to delete, no VACUUM. */
-  private long[] vacuum(String table, int retainHours) {
+  /** What VACUUM deleted. */
+  private record Vacuumed(long files, long bytes) {}
+
+  /** VACUUM with the retention; nothing to delete, no VACUUM. */
+  private Vacuumed vacuum(String table, int retainHours) {
     String check = cfg.retentionCheck() ? null : "false";
     String tasks = String.valueOf(Math.max(4, 2 * spark.sparkContext().defaultParallelism()));
     return withConf(RETENTION_CHECK, check, () -> withConf(LISTING_PARALLELISM, tasks, () -> {
       List<String> doomed = spark.sql("VACUUM " + sqlName(table) + " RETAIN " + retainHours + " HOURS DRY RUN")
           .collectAsList().stream().map(r -> r.getString(0)).toList();
       if (doomed.isEmpty()) {
-        return new long[] {0, 0};
+        return new Vacuumed(0, 0);
       }
       long bytes = 0;
       try {
@@ -310,7 +326,7 @@ public final class Maintenance {
         throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
       }
       DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
-      return new long[] {doomed.size(), bytes};
+      return new Vacuumed(doomed.size(), bytes);
     }));
   }
 
