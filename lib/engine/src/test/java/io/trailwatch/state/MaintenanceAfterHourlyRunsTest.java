@@ -174,6 +174,31 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
     assertEquals(plainAlerts, pipeline(state).detect(next, accounts).alerts());
   }
 
+  /** Stopped inside a table: the run ledger compacted, its old files not vacuumed, no checkpoint written. */
+  @Test
+  void aMaintainThatStopsInsideATableLeavesItReadableAndTheNextRunFinishesIt() throws Exception {
+    StateStore state = copyOf(dir, "stopped-inside");
+    Map<String, Long> before = rowCounts(state);
+    IllegalStateException stop = assertThrows(IllegalStateException.class, () -> maintenance(state, (table, step) -> {
+      if (table.equals(Tables.RUNS) && step == Maintenance.Step.COMPACT) {
+        throw new IllegalStateException("stopped inside " + table);
+      }
+    }).run(Maintenance.Request.of(CFG.maintenance())));
+    assertEquals("stopped inside runs", stop.getMessage());
+
+    Map<String, Long> after = rowCounts(state);
+    before.put(Tables.BASELINE, after.get(Tables.BASELINE));
+    assertEquals(before, after, "every table reads as before, the stopped one too");
+
+    MaintenanceReport rest = maintain(state);
+    MaintenanceReport.Table runs = rest.tables().stream().filter(t -> t.table().equals(Tables.RUNS)).findFirst()
+        .orElseThrow();
+    assertFalse(runs.compacted(), rest.render());
+    assertTrue(runs.filesVacuumed() > 0 && runs.checkpointed(), () -> "the steps left over: " + rest.render());
+    assertTrue(maintain(state).unchanged());
+    assertEquals(plainAlerts, pipeline(state).detect(next, accounts).alerts());
+  }
+
   @Test
   void maintainingOneBusinessUnitRewritesNoFileOfAnother() throws Exception {
     StateStore state = copyOf(dir, "one-bu");
