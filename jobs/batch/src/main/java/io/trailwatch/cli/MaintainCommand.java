@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
             + " order), vacuums files that left the table --retain-hours ago or more, and writes a checkpoint.",
         "",
         "Every write names the business unit's partitions, so it runs beside other business units' hourly jobs"
-            + " (not beside its own). A run that stops half-way leaves every table readable; the next one finishes"
-            + " the work, and a run with nothing to do changes nothing."})
+            + "; beside its own, the one that commits second to a table fails (STATE_COMMIT_CONFLICT, exit 3) and"
+            + " is safe to run again. A run that stops half-way leaves every table readable; the next one finishes"
+            + " the work, and a run with nothing to do changes nothing. See docs/maintenance.md."})
 final class MaintainCommand implements Callable<Integer> {
   @Option(names = "--state", required = true, paramLabel = "DIR|S3",
       description = "Folder or s3://bucket/prefix of the Delta tables")
