@@ -14,6 +14,7 @@ and per run ``BU``, ``HOUR`` (``YYYY-MM-DDTHH``, the job's ``--hour``) and ``HOU
 Command line (used by the emr/ scripts)::
 
     python3 trailwatch_requests.py request --bu BU --hour YYYY-MM-DDTHH [--settings FILE]
+    python3 trailwatch_requests.py maintenance-request --bu BU --day YYYY-MM-DD [--settings FILE]
     python3 trailwatch_requests.py render TEMPLATE.json [--settings FILE]
     python3 trailwatch_requests.py bus [--settings FILE]
     python3 trailwatch_requests.py setting NAME [--settings FILE]
@@ -44,6 +45,9 @@ SCHEDULE_DEFAULTS = {
     "max_retry_delay_minutes": 30,
     "execution_timeout_minutes": 55,
     "deferrable": False,
+    # Daily maintenance (trailwatch maintain --bu): when, in UTC, and how long a try may take.
+    "maintenance_at": "03:05",
+    "maintenance_timeout_minutes": 120,
 }
 
 
@@ -110,7 +114,7 @@ def check_settings(raw, origin="business_units.json"):
         if bu["name"] in seen:
             raise SettingsError("%s: %s.name '%s' is listed twice" % (origin, where, bu["name"]))
         seen.add(bu["name"])
-        extra = sorted(set(bu) - {"name", "start_date", "catchup"})
+        extra = sorted(set(bu) - {"name", "start_date", "catchup", "maintenance_at"})
         if extra:
             raise SettingsError("%s: unknown key %s.%s" % (origin, where, extra[0]))
         own = dict(schedule)
@@ -119,7 +123,13 @@ def check_settings(raw, origin="business_units.json"):
         if own["start_date"] is None:
             raise SettingsError("%s: %s has no start_date (set schedule.start_date or %s.start_date)"
                                 % (origin, where, where))
-        units.append({"name": bu["name"], "start_date": own["start_date"], "catchup": own["catchup"]})
+        units.append({"name": bu["name"], "start_date": own["start_date"], "catchup": own["catchup"],
+                      "maintenance_at": own["maintenance_at"]})
+    names = {u["name"] for u in units}
+    for u in units:
+        if u["name"].endswith("_maintenance") and u["name"][: -len("_maintenance")] in names:
+            raise SettingsError("%s: business unit '%s' would share its DAG id with the maintenance DAG of '%s'"
+                                % (origin, u["name"], u["name"][: -len("_maintenance")]))
     return {"settings": dict(settings), "schedule": schedule,
             "business_units": sorted(units, key=lambda u: u["name"]),
             "template": raw.get("template", "start-job-run.json"), "origin": origin}
@@ -127,7 +137,7 @@ def check_settings(raw, origin="business_units.json"):
 
 def check_schedule(s, where, origin):
     for key in ("lag_minutes", "retries", "retry_delay_minutes", "max_retry_delay_minutes",
-                "execution_timeout_minutes"):
+                "execution_timeout_minutes", "maintenance_timeout_minutes"):
         if not isinstance(s[key], int) or isinstance(s[key], bool) or s[key] < (1 if key != "retries" else 0):
             raise SettingsError("%s: %s.%s must be a whole number >= %d, not %r"
                                 % (origin, where, key, 1 if key != "retries" else 0, s[key]))
@@ -136,6 +146,15 @@ def check_schedule(s, where, origin):
             raise SettingsError("%s: %s.%s must be true or false, not %r" % (origin, where, key, s[key]))
     if s["start_date"] is not None:
         parse_hour("%s.start_date" % where, s["start_date"], origin)
+    maintenance_time("%s.maintenance_at" % where, s["maintenance_at"], origin)
+
+
+def maintenance_time(key, text, origin="business_units.json"):
+    """``HH:MM`` (UTC) as (hour, minute)."""
+    m = re.fullmatch(r"(\d{2}):(\d{2})", text) if isinstance(text, str) else None
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise SettingsError("%s: %s must be HH:MM in UTC (e.g. 03:05), not %r" % (origin, key, text))
+    return int(m.group(1)), int(m.group(2))
 
 
 def parse_hour(key, text, origin="--hour"):
@@ -147,6 +166,16 @@ def parse_hour(key, text, origin="--hour"):
     except ValueError:
         raise SettingsError("%s: %s must be YYYY-MM-DDTHH in UTC (e.g. 2026-11-20T14), not %r"
                             % (origin, key, text))
+
+
+def parse_day(key, text):
+    """``YYYY-MM-DD`` as a date."""
+    try:
+        if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise SettingsError("%s must be YYYY-MM-DD (e.g. 2026-11-20), not %r" % (key, text))
 
 
 def business_units(config):
@@ -334,7 +363,56 @@ def active_runs(list_job_runs, bu):
             if name.fullmatch(r.get("name", "")) and r.get("state") not in FINISHED]
 
 
-# Daily maintenance per business unit (issue 14) gets its request builder here, next to the hourly one.
+# Daily maintenance: one job run per business unit and day, `trailwatch maintain --bu <bu>`, built from the
+# hourly request so that both run the same jar, Spark settings, state and configuration.
+DAY_FORMAT = "%Y%m%d"
+DAY_TEMPLATE = "{{ tw_day_id(data_interval_end) }}"
+
+
+def maintenance_cron(unit):
+    """The maintenance DAG's schedule: daily at the business unit's ``maintenance_at`` (UTC)."""
+    hour, minute = maintenance_time("maintenance_at", unit["maintenance_at"])
+    return "%d %d * * *" % (minute, hour)
+
+
+def maintenance_request(bu, day, config):
+    """The StartJobRun request that runs ``maintain --bu <bu>`` on the day ``day`` (a date, or YYYYMMDD Jinja).
+
+    The hourly request of the same business unit, with the job's arguments, name, tags and timeout
+    replaced: its ``--state`` and ``--config`` are kept, so maintenance works on the state the
+    hourly runs write, with the same ``maintenance:`` section.
+    """
+    day_id = day.strftime(DAY_FORMAT) if isinstance(day, (dt.date, dt.datetime)) else day
+    # The hour is never used: the maintenance request keeps none of the hourly arguments that hold it.
+    request = _request(bu, "0000-00-00T00", "00000000T00", config)
+    submit = request["jobDriver"]["sparkSubmit"]
+    submit["entryPointArguments"] = ["maintain", "--master", "cluster",
+                                     "--state", _argument(submit["entryPointArguments"], "--state", config),
+                                     "--config", _argument(submit["entryPointArguments"], "--config", config),
+                                     "--bu", bu]
+    request["name"] = "trailwatch-%s-maintain-%s" % (bu, day_id)
+    request["tags"] = {"app": "trailwatch", "business-unit": bu, "job": "maintain", "day": day_id}
+    # The job run ends before Airflow's task does, which then cancels nothing.
+    request["executionTimeoutMinutes"] = max(1, config["schedule"]["maintenance_timeout_minutes"] - 10)
+    return request
+
+
+def dag_maintenance_request(bu, settings):
+    """The maintenance request with the day left to Airflow (``dag_maintenance_macros``)."""
+    return maintenance_request(bu, DAY_TEMPLATE, settings)
+
+
+def dag_maintenance_macros():
+    """``tw_day_id(data_interval_end)``: the day a daily run starts on, as YYYYMMDD."""
+    return {"tw_day_id": lambda d: d.astimezone(dt.timezone.utc).strftime(DAY_FORMAT)}
+
+
+def _argument(arguments, flag, config):
+    try:
+        return arguments[arguments.index(flag) + 1]
+    except (ValueError, IndexError):
+        raise SettingsError("%s: the hourly template's entryPointArguments have no %s value, which maintain needs"
+                            % (config["template"], flag))
 
 
 def main(argv=None):
@@ -346,6 +424,10 @@ def main(argv=None):
     r = sub.add_parser("request", parents=[common], help="the StartJobRun request of one BU and hour, as JSON")
     r.add_argument("--bu", required=True)
     r.add_argument("--hour", required=True, help="YYYY-MM-DDTHH (UTC)")
+    m = sub.add_parser("maintenance-request", parents=[common],
+                       help="the StartJobRun request of one BU's maintenance on one day, as JSON")
+    m.add_argument("--bu", required=True)
+    m.add_argument("--day", required=True, help="YYYY-MM-DD (UTC), the day in the job-run name")
     t = sub.add_parser("render", parents=[common], help="a template (application.json, IAM policy) filled in")
     t.add_argument("template")
     sub.add_parser("bus", parents=[common], help="the business units, one a line")
@@ -370,6 +452,8 @@ def main(argv=None):
         config = load_settings(args.settings)
         if args.command == "request":
             out = request_for_hour(args.bu, parse_hour("--hour", args.hour), config)
+        elif args.command == "maintenance-request":
+            out = maintenance_request(args.bu, parse_day("--day", args.day), config)
         elif args.command == "render":
             with open(args.template, encoding="utf-8") as f:
                 out = render(json.load(f), values(config), args.template)

@@ -1,4 +1,5 @@
-"""trailwatch on Airflow: one DAG per business unit, ``trailwatch_<bu>``, each hour's detect on EMR Serverless.
+"""trailwatch on Airflow, per business unit: ``trailwatch_<bu>``, each hour's detect on EMR Serverless, and
+``trailwatch_<bu>_maintenance``, the daily ``maintain --bu <bu>``.
 
 The business units and the deployment's settings come from ``business_units.json`` (read once,
 at parse time, from the file beside this one or its parent folder, or
@@ -10,6 +11,12 @@ A run for hour H starts at H + 1h + lag (``schedule.lag_minutes``, above the job
 ``ingest.delivery-lag-minutes``). ``max_active_runs=1``: never two runs of one business unit at
 once, and catch-up runs go in order. A job that exits non-zero (2 user error, 3 external
 failure, 4 bug; see airflow/README.md) ends its EMR job run FAILED, and the task fails.
+
+The maintenance DAG is a DAG of its own (``max_active_runs=1``, no catchup: a missed day is not
+made up, the next run does all that is due). Both DAGs' tasks of a BU take the slot of one pool,
+``trailwatch_<bu>`` (create it with one slot: airflow/README.md): on S3, Delta's log store is safe
+only with one writer per table, so a BU's maintain and its hourly detect never run at once. An
+hourly run due during maintenance waits for it (minutes), and still ends well inside its hour.
 """
 
 import datetime as dt
@@ -37,15 +44,40 @@ def hourly_dag(bu, config):
     """``trailwatch_<bu>``: one task, ``detect``, that starts the hour's job run and waits for it."""
     schedule = config["schedule"]
     unit = tw.business_unit(config, bu)
+    return one_task_dag(unit, config, dag_id="trailwatch_%s" % bu, task_id="detect",
+                        description="trailwatch detect for business unit %s, hourly on EMR Serverless" % bu,
+                        cron=tw.cron(schedule["lag_minutes"]), catchup=unit["catchup"], macros=tw.dag_macros(config),
+                        timeout_minutes=schedule["execution_timeout_minutes"], request=tw.dag_request(bu, config),
+                        tags=[])
+
+
+def maintenance_dag(bu, config):
+    """``trailwatch_<bu>_maintenance``: one task, ``maintain``, daily at ``maintenance_at`` (UTC), no catchup."""
+    unit = tw.business_unit(config, bu)
+    return one_task_dag(unit, config, dag_id="trailwatch_%s_maintenance" % bu, task_id="maintain",
+                        description="trailwatch maintain for business unit %s, daily on EMR Serverless" % bu,
+                        cron=tw.maintenance_cron(unit), catchup=False, macros=tw.dag_maintenance_macros(),
+                        timeout_minutes=config["schedule"]["maintenance_timeout_minutes"],
+                        request=tw.dag_maintenance_request(bu, config), tags=["maintenance"])
+
+
+def pool_name(bu):
+    """The pool of one slot that a business unit's hourly and maintenance tasks share."""
+    return "trailwatch_%s" % bu
+
+
+def one_task_dag(unit, config, dag_id, task_id, description, cron, catchup, macros, timeout_minutes, request, tags):
+    """A DAG of one business unit with one task that starts an EMR Serverless job run and waits for it."""
+    schedule = config["schedule"]
     start = unit["start_date"] or schedule["start_date"]
     dag = DAG(
-        dag_id="trailwatch_%s" % bu,
-        description="trailwatch detect for business unit %s, hourly on EMR Serverless" % bu,
-        schedule=CronDataIntervalTimetable(tw.cron(schedule["lag_minutes"]), timezone="UTC"),
+        dag_id=dag_id,
+        description=description,
+        schedule=CronDataIntervalTimetable(cron, timezone="UTC"),
         start_date=tw.parse_hour("start_date", start) if start else dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-        catchup=unit["catchup"],
+        catchup=catchup,
         max_active_runs=1,
-        user_defined_macros=tw.dag_macros(config),
+        user_defined_macros=macros,
         default_args={
             "owner": "trailwatch",
             "depends_on_past": False,
@@ -53,25 +85,27 @@ def hourly_dag(bu, config):
             "retry_delay": dt.timedelta(minutes=schedule["retry_delay_minutes"]),
             "retry_exponential_backoff": True,
             "max_retry_delay": dt.timedelta(minutes=schedule["max_retry_delay_minutes"]),
-            "execution_timeout": dt.timedelta(minutes=schedule["execution_timeout_minutes"]),
+            "execution_timeout": dt.timedelta(minutes=timeout_minutes),
         },
-        tags=["trailwatch", "bu:%s" % bu],
+        tags=["trailwatch", "bu:%s" % unit["name"]] + tags,
     )
     with dag:
         EmrServerlessStartJobOperator(
-            task_id="detect",
+            task_id=task_id,
+            # One writer at a time of the BU's tables: the hourly and the maintenance task share it.
+            pool=pool_name(unit["name"]),
+            pool_slots=1,
             wait_for_completion=True,
             deferrable=schedule["deferrable"],
             # Poll every 30 s for up to the task's timeout (the provider's default gives up after 25 minutes).
             waiter_delay=30,
-            waiter_max_attempts=schedule["execution_timeout_minutes"] * 2,
-            **tw.operator_kwargs(tw.dag_request(bu, config)),
+            waiter_max_attempts=timeout_minutes * 2,
+            **tw.operator_kwargs(request),
         )
     return dag
 
 
 CONFIG = tw.load_settings(settings_path())
 for _bu in tw.business_units(CONFIG):
-    _dag = hourly_dag(_bu, CONFIG)
-    globals()[_dag.dag_id] = _dag
-    # The daily maintenance DAG of each business unit (issue 14) goes here, as trailwatch_<bu>_maintenance.
+    for _dag in (hourly_dag(_bu, CONFIG), maintenance_dag(_bu, CONFIG)):
+        globals()[_dag.dag_id] = _dag

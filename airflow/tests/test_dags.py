@@ -105,7 +105,9 @@ class DagsTest(unittest.TestCase):
         with open(os.path.join(ROOT, "airflow", "business_units.json"), encoding="utf-8") as f:
             raw = json.load(f)
         raw["schedule"]["lag_minutes"] = 40
-        raw["business_units"] = [{"name": "retail", "catchup": True, "start_date": "2026-11-01T00"},
+        raw["schedule"]["maintenance_timeout_minutes"] = 90
+        raw["business_units"] = [{"name": "retail", "catchup": True, "start_date": "2026-11-01T00",
+                                  "maintenance_at": "04:50"},
                                  {"name": "payments"}, {"name": "logistics.eu"}]
         cls.tmp = tempfile.TemporaryDirectory()
         cls.settings_file = os.path.join(cls.tmp.name, "business_units.json")
@@ -113,7 +115,9 @@ class DagsTest(unittest.TestCase):
             json.dump(raw, f)
         cls.config = tw.load_settings(cls.settings_file)
         cls.module = import_dag_file(cls.settings_file)
-        cls.dags = {v.dag_id: v for v in vars(cls.module).values() if isinstance(v, FakeDAG)}
+        every = {v.dag_id: v for v in vars(cls.module).values() if isinstance(v, FakeDAG)}
+        cls.dags = {d: dag for d, dag in every.items() if not d.endswith("_maintenance")}
+        cls.maintenance = {d: dag for d, dag in every.items() if d.endswith("_maintenance")}
 
     @classmethod
     def tearDownClass(cls):
@@ -155,8 +159,8 @@ class DagsTest(unittest.TestCase):
             self.assertEqual((True, False, 30, 110), (k["wait_for_completion"], k["deferrable"], k["waiter_delay"],
                                                       k["waiter_max_attempts"]), dag.dag_id)
             self.assertEqual(["application_id", "config", "configuration_overrides", "deferrable",
-                              "execution_role_arn", "job_driver", "name", "wait_for_completion",
-                              "waiter_delay", "waiter_max_attempts"], sorted(k), dag.dag_id)
+                              "execution_role_arn", "job_driver", "name", "pool", "pool_slots",
+                              "wait_for_completion", "waiter_delay", "waiter_max_attempts"], sorted(k), dag.dag_id)
 
     def test_the_task_renders_the_request_of_its_hour(self):
         when = dt.datetime(2026, 12, 1, 23, 40, tzinfo=UTC)  # the run of 23:00-24:00, at 00:40
@@ -168,6 +172,60 @@ class DagsTest(unittest.TestCase):
             expected = tw.operator_kwargs(tw.job_run_request(bu, when, self.config))
             self.assertEqual(expected, rendered, bu)
             self.assertEqual("trailwatch-%s-20261201T23" % bu, rendered["name"])
+            request = {"applicationId": rendered["application_id"], "executionRoleArn": rendered["execution_role_arn"],
+                       "jobDriver": rendered["job_driver"], "configurationOverrides": rendered["configuration_overrides"],
+                       "name": rendered["name"], **rendered["config"]}
+            self.assertEqual("", emr_model.problems("StartJobRun", request), bu)
+
+
+    def test_each_business_unit_has_a_daily_maintenance_dag_of_its_own(self):
+        self.assertEqual(["trailwatch_logistics.eu_maintenance", "trailwatch_payments_maintenance",
+                          "trailwatch_retail_maintenance"], sorted(self.maintenance))
+        got = {d: (dag.kwargs["schedule"].cron, dag.kwargs["schedule"].timezone, dag.kwargs["max_active_runs"],
+                   dag.kwargs["catchup"], dag.kwargs["start_date"]) for d, dag in self.maintenance.items()}
+        self.assertEqual({
+            "trailwatch_logistics.eu_maintenance": ("5 3 * * *", "UTC", 1, False, dt.datetime(2026, 12, 1, tzinfo=UTC)),
+            "trailwatch_payments_maintenance": ("5 3 * * *", "UTC", 1, False, dt.datetime(2026, 12, 1, tzinfo=UTC)),
+            "trailwatch_retail_maintenance": ("50 4 * * *", "UTC", 1, False, dt.datetime(2026, 11, 1, tzinfo=UTC)),
+        }, got)
+
+    def test_a_business_units_hourly_and_maintenance_runs_never_overlap(self):
+        # Separate DAGs, no sensor between them, but one pool of one slot per BU: on S3 a table has
+        # one writer at a time, so a BU's maintain and detect take turns; other BUs' pools are theirs.
+        pools = set()
+        for bu in tw.business_units(self.config):
+            hourly, daily = self.dags["trailwatch_" + bu], self.maintenance["trailwatch_%s_maintenance" % bu]
+            self.assertEqual(["detect"], [t.task_id for t in hourly.tasks], bu)
+            self.assertEqual(["maintain"], [t.task_id for t in daily.tasks], bu)
+            for dag in (hourly, daily):
+                self.assertFalse(dag.kwargs["default_args"]["depends_on_past"], dag.dag_id)
+                self.assertEqual(("trailwatch_" + bu, 1), (dag.tasks[0].kwargs["pool"],
+                                                           dag.tasks[0].kwargs["pool_slots"]), dag.dag_id)
+            pools.add(hourly.tasks[0].kwargs["pool"])
+            self.assertEqual(self.config["schedule"]["retries"], daily.kwargs["default_args"]["retries"])
+            self.assertEqual(dt.timedelta(minutes=90), daily.kwargs["default_args"]["execution_timeout"])
+            k = daily.tasks[0].kwargs
+            self.assertEqual((True, False, 30, 180), (k["wait_for_completion"], k["deferrable"], k["waiter_delay"],
+                                                      k["waiter_max_attempts"]), bu)
+        self.assertEqual(len(tw.business_units(self.config)), len(pools), "a pool per business unit")
+
+    def test_the_maintenance_task_renders_the_request_of_its_day(self):
+        # The run of the interval [Dec 1 03:05, Dec 2 03:05) starts on Dec 2: that day names it.
+        start, end = dt.datetime(2026, 12, 1, 3, 5, tzinfo=UTC), dt.datetime(2026, 12, 2, 3, 5, tzinfo=UTC)
+        for bu in tw.business_units(self.config):
+            dag = self.maintenance["trailwatch_%s_maintenance" % bu]
+            task = dag.tasks[0].kwargs
+            fields = ("application_id", "execution_role_arn", "job_driver", "configuration_overrides", "name", "config")
+            macros = dag.kwargs["user_defined_macros"]
+            rendered = json.loads(json.dumps({f: task[f] for f in fields}).replace(
+                tw.DAY_TEMPLATE, macros["tw_day_id"](end)))
+            self.assertNotIn("{{", json.dumps(rendered), "only data_interval_end is rendered: %s" % start)
+            expected = tw.operator_kwargs(tw.maintenance_request(bu, end.date(), self.config))
+            self.assertEqual(expected, rendered, bu)
+            self.assertEqual("trailwatch-%s-maintain-20261202" % bu, rendered["name"])
+            self.assertEqual(["maintain", "--master", "cluster", "--state", "s3://trailwatch-state-111122223333/state",
+                              "--config", "conf/trailwatch.yaml", "--bu", bu],
+                             rendered["job_driver"]["sparkSubmit"]["entryPointArguments"])
             request = {"applicationId": rendered["application_id"], "executionRoleArn": rendered["execution_role_arn"],
                        "jobDriver": rendered["job_driver"], "configurationOverrides": rendered["configuration_overrides"],
                        "name": rendered["name"], **rendered["config"]}

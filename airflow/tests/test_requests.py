@@ -1,6 +1,9 @@
 """The StartJobRun requests of trailwatch_requests: exact, valid for EMR Serverless, and named per BU and hour."""
 
+import contextlib
 import datetime as dt
+import io
+import json
 import os
 import re
 import tempfile
@@ -101,6 +104,73 @@ class JobRunRequestTest(unittest.TestCase):
             tw.job_run_request("shop", dt.datetime(2026, 12, 1, 9, 35, tzinfo=UTC), config())
 
 
+class MaintenanceRequestTest(unittest.TestCase):
+    def test_the_request_of_a_day_maintains_that_business_unit_with_the_hourly_jobs_state_and_config(self):
+        request = tw.maintenance_request("payments", dt.date(2026, 12, 2), config())
+        hourly = tw.job_run_request("payments", dt.datetime(2026, 12, 1, 14, 35, tzinfo=UTC), config())
+        self.assertEqual({
+            "applicationId": "00fapp0000000001",
+            "executionRoleArn": "arn:aws:iam::123456789012:role/tw-job",
+            "name": "trailwatch-payments-maintain-20261202",
+            "executionTimeoutMinutes": 110,
+            "tags": {"app": "trailwatch", "business-unit": "payments", "job": "maintain", "day": "20261202"},
+            "jobDriver": {"sparkSubmit": {
+                "entryPoint": "s3://deploy-bucket/tw/jars/trailwatch-jobs-1.2.3-emr.jar",
+                "entryPointArguments": [
+                    "maintain", "--master", "cluster", "--state", "s3://state-bucket",
+                    "--config", "conf/trailwatch.yaml", "--bu", "payments"],
+                "sparkSubmitParameters": hourly["jobDriver"]["sparkSubmit"]["sparkSubmitParameters"],
+            }},
+            "configurationOverrides": hourly["configurationOverrides"],
+        }, request)
+        self.assertEqual("", emr_model.problems("StartJobRun", request), emr_model.describe())
+
+    def test_the_name_is_per_business_unit_and_day_and_never_an_hourly_runs(self):
+        c = config()
+        name = lambda bu, d: tw.maintenance_request(bu, dt.date(2026, 12, d), c)["name"]
+        self.assertEqual(["trailwatch-payments-maintain-20261201", "trailwatch-payments-maintain-20261202",
+                          "trailwatch-retail-maintain-20261201"], [name("payments", 1), name("payments", 2),
+                                                                  name("retail", 1)])
+        runs = {"jobRuns": [{"id": "m", "name": name("payments", 1), "state": "RUNNING"}]}
+        self.assertEqual([], tw.active_runs(runs, "payments"), "a maintenance run does not hold back a backfill")
+
+    def test_it_runs_daily_at_the_business_units_time(self):
+        raw = dict(SETTINGS, schedule=dict(SETTINGS["schedule"], maintenance_at="22:40"),
+                   business_units=[{"name": "retail", "maintenance_at": "01:00"}, {"name": "payments"}])
+        c = config(raw)
+        self.assertEqual(["40 22 * * *", "0 1 * * *"],
+                         [tw.maintenance_cron(tw.business_unit(c, bu)) for bu in ("payments", "retail")])
+        self.assertEqual("5 3 * * *", tw.maintenance_cron(tw.business_unit(config(), "payments")))
+
+    def test_bad_maintenance_settings_name_the_key(self):
+        def error(raw):
+            with self.assertRaises(tw.SettingsError) as e:
+                tw.check_settings(raw, "f.json")
+            return str(e.exception)
+        self.assertIn("schedule.maintenance_at must be HH:MM",
+                      error(dict(SETTINGS, schedule=dict(SETTINGS["schedule"], maintenance_at="3:05"))))
+        self.assertIn("business_units[0].maintenance_at",
+                      error(dict(SETTINGS, business_units=[{"name": "x", "maintenance_at": "24:00"}])))
+        self.assertIn("schedule.maintenance_timeout_minutes",
+                      error(dict(SETTINGS, schedule=dict(SETTINGS["schedule"], maintenance_timeout_minutes=0))))
+        self.assertIn("'payments_maintenance' would share its DAG id",
+                      error(dict(SETTINGS, business_units=[{"name": "payments"}, {"name": "payments_maintenance"}])))
+
+    def test_the_command_line_prints_the_request_of_a_day(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = tw.main(["maintenance-request", "--bu", "retail", "--day", "2026-12-02",
+                            "--settings", os.path.join(ROOT, "airflow", "business_units.json")])
+        self.assertEqual(0, code)
+        c = tw.load_settings(os.path.join(ROOT, "airflow", "business_units.json"))
+        self.assertEqual(tw.maintenance_request("retail", dt.date(2026, 12, 2), c), json.loads(out.getvalue()))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertEqual(2, tw.main(["maintenance-request", "--bu", "retail", "--day", "2026-12-02T03",
+                                         "--settings", os.path.join(ROOT, "airflow", "business_units.json")]))
+        self.assertIn("--day must be YYYY-MM-DD", err.getvalue())
+
+
 class HourTest(unittest.TestCase):
     def test_a_run_processes_the_hour_its_lag_after(self):
         at = lambda h, m: dt.datetime(2026, 12, 1, h, m, tzinfo=UTC)
@@ -127,7 +197,7 @@ class SettingsTest(unittest.TestCase):
     def test_business_units_are_sorted_and_take_the_schedule_defaults(self):
         c = config()
         self.assertEqual(["payments", "retail"], tw.business_units(c))
-        self.assertEqual({"name": "retail", "start_date": "2026-12-01T00", "catchup": True},
+        self.assertEqual({"name": "retail", "start_date": "2026-12-01T00", "catchup": True, "maintenance_at": "03:05"},
                          tw.business_unit(c, "retail"))
         self.assertEqual(dict(tw.SCHEDULE_DEFAULTS, start_date="2026-12-01T00"), c["schedule"])
 
@@ -175,6 +245,8 @@ class OneSourceOfTruthTest(unittest.TestCase):
         for bu in tw.business_units(c):
             self.assertEqual("", emr_model.problems("StartJobRun",
                                                     tw.request_for_hour(bu, dt.datetime(2026, 12, 1, tzinfo=UTC), c)))
+            self.assertEqual("", emr_model.problems("StartJobRun",
+                                                    tw.maintenance_request(bu, dt.date(2026, 12, 1), c)))
 
     def test_business_units_agree_with_the_accounts_file_or_the_difference_is_named(self):
         c = tw.load_settings(os.path.join(ROOT, "airflow", "business_units.json"))

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /** {@code trailwatch}: one command line, a subcommand per job. */
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "trailwatch 0.1.0",
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
-    subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, AccountsCommand.class,
-        DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, MaintainCommand.class,
+        AccountsCommand.class, DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /**
    * The exit status of a run that detected and recorded everything but whose alerts did not all

@@ -71,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-merge", description = "Skip the MERGE section")
   boolean noMerge;
 
+  @Option(names = "--empty-hour", description = "Only the fixed cost: one detect, in this fresh JVM, of an hour"
+      + " with no log files, on a copy of the detect state (Spark session start timed apart); run it as its own"
+      + " command, so that the JVM is fresh")
+  boolean emptyHour;
+
   @Option(names = "--no-duckdb", description = "Skip DuckDB (the final line then has no ratio)")
   boolean noDuckDb;
 
@@ -99,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
     BenchData data = new BenchData(dir, accounts, events, progress);
     TrailwatchConfig cfg = TrailwatchConfig.defaults();
     data.org();
+    if (emptyHour) {
+      return emptyHour(data, cfg, progress);
+    }
     List<LogFile> planned = data.files(cfg);
     List<Path> files = GzipFloor.paths(planned.stream().map(LogFile::uri).toList());
     long compressed = planned.stream().mapToLong(LogFile::size).sum();
@@ -220,6 +228,38 @@ final class BenchCommand implements Callable<Integer> {
           n, twRate, duckRate == null ? "-" : String.format(Locale.ROOT, "%.0f", duckRate),
           duckRate == null ? "-" : String.format(Locale.ROOT, "%.2f", twRate / duckRate), gunzipRate);
     }
+    return 0;
+  }
+
+  /**
+   * The part of an hourly run that does not depend on the hour: a detect of an hour with no log
+   * files, in a fresh JVM, on the state the large hour's runs use (the tables checked, the logs
+   * listed, the ledgers, history and recorded alerts loaded, the run recorded).
+   */
+  private int emptyHour(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException {
+    boolean fresh = Files.exists(data.stateTemplate(baselineRows));
+    long s0 = System.nanoTime();
+    long c0 = cpuNanos();
+    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
+    double sessionSeconds = (System.nanoTime() - s0) / 1e9;
+    double sessionCpu = (cpuNanos() - c0) / 1e9;
+    Path template = data.state(spark, cfg, baselineRows);
+    Path stateDir = scratch("empty-hour-state");
+    BenchData.copy(template, stateDir);
+    // Half a day after the bench hour: no file is named in it, nor in the late-file hours before it.
+    io.trailwatch.core.Hour hour = data.hour().plusHours(12);
+    Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
+        new StateStore(spark, stateDir.toUri().toString()), progress);
+    String loadBefore = load();
+    long c1 = cpuNanos();
+    long t1 = System.nanoTime();
+    RunSummary s = p.detect(hour, data.accountList());
+    double seconds = (System.nanoTime() - t1) / 1e9;
+    double cpu = (cpuNanos() - c1) / 1e9;
+    System.out.println(String.format(Locale.ROOT, "empty hour %s (%d files read), %s JVM: detect %.2fs wall, %.1fs CPU;"
+        + " Spark session start before it %.2fs wall, %.1fs CPU; JVM up %.1fs in all; load %s", hour,
+        s.filesRead(), fresh ? "fresh" : "not a fresh (the state was built first in this)", seconds, cpu,
+        sessionSeconds, sessionCpu, ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, loadBefore));
     return 0;
   }
 

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * {@code bin/trailwatch}: the production commands ({@link Main}) plus the tools that never ship
- * to EMR: generate, demo, bench, bench-plan, bench-hec and backtest.
+ * to EMR: generate, demo, bench, bench-plan, bench-hec, backtest and soak.
  */
 public final class ToolsMain {
   private ToolsMain() {}
@@ -16,6 +16,6 @@ public final class ToolsMain {
 
   public static int run(String... args) {
     return Main.run(List.of(new GenerateCommand(), new DemoCommand(), new BenchCommand(), new BenchPlanCommand(),
-        new BenchHecCommand(), new BacktestCommand()), args);
+        new BenchHecCommand(), new BacktestCommand(), new SoakCommand()), args);
   }
 }

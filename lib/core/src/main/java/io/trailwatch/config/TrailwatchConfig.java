@@ -15,7 +15,8 @@ public record TrailwatchConfig(
     @JsonProperty("alerts") AlertsConfig alerts,
     @JsonProperty("delivery") DeliveryConfig delivery,
     @JsonProperty("accounts") AccountsConfig accounts,
-    @JsonProperty("dynamodb") DynamoDbConfig dynamodb) implements Serializable {
+    @JsonProperty("dynamodb") DynamoDbConfig dynamodb,
+    @JsonProperty("maintenance") MaintenanceConfig maintenance) implements Serializable {
 
   public TrailwatchConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -26,10 +27,11 @@ public record TrailwatchConfig(
     delivery = delivery == null ? DeliveryConfig.defaults() : delivery;
     accounts = accounts == null ? AccountsConfig.defaults() : accounts;
     dynamodb = dynamodb == null ? DynamoDbConfig.defaults() : dynamodb;
+    maintenance = maintenance == null ? MaintenanceConfig.defaults() : maintenance;
   }
 
   public static TrailwatchConfig defaults() {
-    return new TrailwatchConfig(null, null, null, null, null, null, null, null);
+    return new TrailwatchConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** Checks every value; the first bad one is reported with its full key. */
@@ -42,5 +44,6 @@ public record TrailwatchConfig(
     delivery.validate("delivery");
     accounts.validate("accounts");
     dynamodb.validate("dynamodb");
+    maintenance.validate("maintenance");
   }
 }

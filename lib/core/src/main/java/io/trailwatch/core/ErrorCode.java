@@ -54,6 +54,10 @@ public enum ErrorCode {
   BAD_AWS_ENDPOINT(Kind.USER),
   /** {@code deliver} without a sink to deliver to. */
   NO_SINK(Kind.USER),
+  /** maintain: a flag out of range, or a VACUUM retention shorter than the retention check allows. */
+  BAD_MAINTENANCE_OPTION(Kind.USER),
+  /** maintain: no trailwatch table under --state. */
+  NO_STATE(Kind.USER),
   // Tools (generate, demo, bench).
   BAD_GENERATOR_OPTION(Kind.USER),
   BAD_BENCH_OPTION(Kind.USER),

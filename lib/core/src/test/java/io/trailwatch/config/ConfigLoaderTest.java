@@ -46,6 +46,7 @@ class ConfigLoaderTest {
     assertEquals("business-unit", c.accounts().tagKey());
     assertEquals(null, c.accounts().roleArn());
     assertEquals(null, c.dynamodb().table());
+    assertEquals(new MaintenanceConfig(7, 168, true, 30, 10, 64), c.maintenance());
     assertEquals(c, ConfigLoader.parse("", "empty"));
     assertEquals(c, ConfigLoader.load(null));
   }
@@ -73,7 +74,9 @@ class ConfigLoaderTest {
         "alerts: {max-context-values: 3, sample-event-ids: 2}",
         "accounts: {business-unit-from: ou-map, ou-map: {payments: [/Workloads/Payments, ou-ab12-cdef3456]},",
         "  tag-key: bu, role-arn: 'arn:aws:iam::123456789012:role/org-reader'}",
-        "dynamodb: {table: trailwatch-baseline}"), "t");
+        "dynamodb: {table: trailwatch-baseline}",
+        "maintenance: {grace-days: 2, vacuum-retain-hours: 12, retention-check: false, log-retention-days: 9,",
+        "  checkpoint-interval: 20, baseline-file-mb: 8}"), "t");
     assertEquals(45, c.ingest().deliveryLagMinutes());
     assertEquals(2, c.ingest().lateFileHours());
     assertEquals(100, c.ingest().maxStringLength());
@@ -96,6 +99,12 @@ class ConfigLoaderTest {
     assertEquals("bu", c.accounts().tagKey());
     assertEquals("arn:aws:iam::123456789012:role/org-reader", c.accounts().roleArn());
     assertEquals("trailwatch-baseline", c.dynamodb().table());
+    assertEquals(2, c.maintenance().graceDays());
+    assertEquals(12, c.maintenance().vacuumRetainHours());
+    assertEquals(false, c.maintenance().retentionCheck());
+    assertEquals(9, c.maintenance().logRetentionDays());
+    assertEquals(20, c.maintenance().checkpointInterval());
+    assertEquals(8, c.maintenance().baselineFileMb());
     assertEquals(BusinessUnitSource.TAG, ConfigLoader.parse("accounts: {business-unit-from: tag}", "t").accounts()
         .businessUnitFrom());
   }
@@ -146,6 +155,19 @@ class ConfigLoaderTest {
     assertTrue(error("ingest:\n  gunzip: fast\n").getMessage().contains("ingest.gunzip"));
     assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
     assertEquals(ErrorCode.BAD_CONFIG_SYNTAX, error("policy:\n  a: b\n   - c: [\n").code());
+    assertTrue(error("maintenance:\n  grace-days: -1\n").getMessage().contains("maintenance.grace-days"));
+    assertTrue(error("maintenance:\n  checkpoint-interval: 0\n").getMessage().contains("maintenance.checkpoint-interval"));
+    assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("maintenance:\n  vacuum-hours: 1\n").code());
+  }
+
+  @Test
+  void aShortVacuumRetentionNeedsTheCheckTurnedOff() {
+    TrailwatchException e = error("maintenance:\n  vacuum-retain-hours: 24\n");
+    assertEquals(ErrorCode.BAD_CONFIG_VALUE, e.code());
+    assertTrue(e.getMessage().contains("maintenance.vacuum-retain-hours") && e.getMessage().contains("24")
+        && e.getMessage().contains("maintenance.retention-check"), e.getMessage());
+    assertEquals(0, ConfigLoader.parse("maintenance: {vacuum-retain-hours: 0, retention-check: false}\n", "t")
+        .maintenance().vacuumRetainHours());
   }
 
   @Test

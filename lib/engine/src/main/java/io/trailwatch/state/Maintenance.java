@@ -1,0 +1,398 @@
+package io.trailwatch.state;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+import io.delta.tables.DeltaTable;
+import io.trailwatch.config.MaintenanceConfig;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.TrailwatchException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.LastCheckpointInfo;
+import org.apache.spark.sql.delta.Snapshot;
+
+/**
+ * Keeps the state's tables cheap to read as hourly runs add to them, and forgets what can no
+ * longer matter. For each table, one step after the other, each its own Delta transaction (a run
+ * that dies between two steps leaves every table readable, and the next run does what is left):
+ *
+ * <ol>
+ *   <li>{@link Step#PROPERTIES}: checkpoint interval, log retention and deleted-file retention as
+ *       configured (a metadata commit, only when one differs);
+ *   <li>{@link Step#EXPIRE} (baseline): deletes rows that expired more than the grace period before
+ *       the business unit's last completed run. Detection treats an expired row as absent
+ *       ({@code Comparison.known}) and the MERGE restarts it as if new, so no hour from then on
+ *       can tell the difference;
+ *   <li>{@link Step#COMPACT}: OPTIMIZE of the business units' partitions; the baseline in last_seen
+ *       order (ZORDER BY last_seen, files of {@code baseline-file-mb}), which the hourly MERGE's
+ *       file pruning needs ({@link BaselineTable#lastSeenRanges}), and only when a partition has
+ *       small files or deletion vectors to fold in;
+ *   <li>{@link Step#VACUUM}: deletes files that left the table at least the retention ago;
+ *   <li>{@link Step#CHECKPOINT}: a checkpoint of the last version, so that the next run's snapshot
+ *       starts from it (this also removes log files older than the log retention).
+ * </ol>
+ *
+ * Every write names the business units' partitions, so it commits beside hourly jobs of other
+ * business units; VACUUM and the checkpoint are table-wide but delete only what no snapshot within
+ * the retention uses. Nothing is done twice: a second run in a row changes nothing.
+ */
+public final class Maintenance {
+  /** The steps of one table, in order. */
+  public enum Step { PROPERTIES, EXPIRE, COMPACT, VACUUM, CHECKPOINT }
+
+  /** Called after each step of each table (a test stops the run there). */
+  @FunctionalInterface
+  public interface Hook {
+    void after(String table, Step step);
+
+    Hook NONE = (table, step) -> { };
+  }
+
+  /**
+   * One run.
+   *
+   * @param businessUnit the one business unit whose partitions are maintained, or null for all
+   * @param graceDays expired baseline rows are deleted this long after their expiry
+   * @param retainHours VACUUM keeps files that left the table less than this long ago
+   */
+  public record Request(String businessUnit, int graceDays, int retainHours) {
+    /** All business units, with the configured grace and retention. */
+    public static Request of(MaintenanceConfig cfg) {
+      return new Request(null, cfg.graceDays(), cfg.vacuumRetainHours());
+    }
+
+    public Request forBusinessUnit(String bu) {
+      return new Request(bu, graceDays, retainHours);
+    }
+  }
+
+  /** Delta's switch for its VACUUM retention check. */
+  static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
+  private static final String MAX_FILE_SIZE = "spark.databricks.delta.optimize.maxFileSize";
+  private static final String Z_NOISE = "spark.databricks.io.skipping.mdc.addNoise";
+  /**
+   * The tasks VACUUM lists the table's folders in and shuffles the listing into: 10,000 by
+   * default, each a task even for a table of a few folders (minutes on a small driver).
+   */
+  private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+
+  private final SparkSession spark;
+  private final StateStore state;
+  private final MaintenanceConfig cfg;
+  private final Clock clock;
+  private final Consumer<String> progress;
+  private final Hook hook;
+
+  /**
+   * @param clock the time expiry is reckoned from (capped by each business unit's last run)
+   * @param progress where a line per step goes
+   * @param hook called after each step of each table
+   */
+  public Maintenance(SparkSession spark, StateStore state, MaintenanceConfig cfg, Clock clock,
+      Consumer<String> progress, Hook hook) {
+    this.spark = spark;
+    this.state = state;
+    this.cfg = cfg;
+    this.clock = clock;
+    this.progress = progress;
+    this.hook = hook;
+  }
+
+  /** Maintains every table of the state, for one business unit or all. */
+  public MaintenanceReport run(Request request) {
+    checkRequest(request);
+    List<String> tables = new ArrayList<>();
+    for (String t : Tables.ALL) {
+      if (guard(state.path(t), () -> DeltaTable.isDeltaTable(spark, state.path(t)))) {
+        tables.add(t);
+      }
+    }
+    if (tables.isEmpty()) {
+      throw TrailwatchException.of(ErrorCode.NO_STATE, "Cannot maintain the state at %s: it holds no trailwatch"
+          + " table (expected %s)", state.root(), String.join(", ", Tables.ALL));
+    }
+    List<String> known = businessUnits(tables);
+    if (request.businessUnit() != null && !known.contains(request.businessUnit())) {
+      throw TrailwatchException.of(ErrorCode.UNKNOWN_BU, "Cannot maintain --bu %s: the state at %s holds no rows of"
+          + " it (business units there: %s)", request.businessUnit(), state.root(), String.join(", ", known));
+    }
+    List<String> units = request.businessUnit() == null ? known : List.of(request.businessUnit());
+    List<MaintenanceReport.Table> out = new ArrayList<>();
+    for (String t : tables) {
+      out.add(guard(state.path(t), () -> table(t, units, request, tables.contains(Tables.RUNS))));
+    }
+    return new MaintenanceReport(units, out);
+  }
+
+  private void checkRequest(Request r) {
+    if (r.graceDays() < 0 || r.retainHours() < 0) {
+      throw TrailwatchException.of(ErrorCode.BAD_MAINTENANCE_OPTION, "Cannot maintain with --grace-days %d"
+          + " --retain-hours %d: both must be >= 0", r.graceDays(), r.retainHours());
+    }
+    boolean deltaCheck = Boolean.parseBoolean(spark.conf().get(RETENTION_CHECK, "true"));
+    if (cfg.retentionCheck() && deltaCheck && r.retainHours() < cfg.vacuumRetainHours()) {
+      throw TrailwatchException.of(ErrorCode.BAD_MAINTENANCE_OPTION, "Cannot vacuum with --retain-hours %d: the"
+          + " tables keep deleted files %d hours (maintenance.vacuum-retain-hours), and a job or query older than"
+          + " the retention could lose files it reads. Set maintenance.retention-check: false to allow it, only"
+          + " when nothing else uses the state meanwhile", r.retainHours(), cfg.vacuumRetainHours());
+    }
+  }
+
+  private MaintenanceReport.Table table(String table, List<String> units, Request request, boolean hasRuns) {
+    long t0 = System.nanoTime();
+    String path = state.path(table);
+    List<String> scope = request.businessUnit() == null ? List.of() : units;
+    TableStats before = TableStats.of(spark, path, scope);
+
+    List<String> props = properties(table);
+    hook.after(table, Step.PROPERTIES);
+
+    long removed = table.equals(Tables.BASELINE) && hasRuns ? expire(units, request.graceDays()) : 0;
+    hook.after(table, Step.EXPIRE);
+
+    boolean compacted = table.equals(Tables.BASELINE) ? compactBaseline(scope) : compact(table, request);
+    hook.after(table, Step.COMPACT);
+
+    Vacuumed vacuumed = vacuum(table, request.retainHours());
+    hook.after(table, Step.VACUUM);
+
+    boolean checkpointed = checkpoint(path);
+    hook.after(table, Step.CHECKPOINT);
+
+    TableStats after = TableStats.of(spark, path, scope);
+    MaintenanceReport.Table t = new MaintenanceReport.Table(table, before, after, removed, vacuumed.files(),
+        vacuumed.bytes(), props, compacted, checkpointed, (System.nanoTime() - t0) / 1e9);
+    progress.accept(String.format(java.util.Locale.ROOT, "%s: %d -> %d files, %d rows removed, %d files vacuumed",
+        table, before.files(), after.files(), removed, vacuumed.files()));
+    return t;
+  }
+
+  /** The table properties of the configuration, set when one differs; returns those it set. */
+  private List<String> properties(String table) {
+    Map<String, String> wanted = new TreeMap<>(tableProperties(cfg));
+    Map<String, String> current = scala.collection.JavaConverters.mapAsJavaMap(snapshot(state.path(table)).metadata()
+        .configuration());
+    wanted.entrySet().removeIf(e -> e.getValue().equals(current.get(e.getKey())));
+    if (!wanted.isEmpty()) {
+      spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES (" + wanted.entrySet().stream()
+          .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").collect(Collectors.joining(", ")) + ")");
+    }
+    return List.copyOf(wanted.keySet());
+  }
+
+  /** The Delta table properties that the configuration sets on every table. */
+  public static Map<String, String> tableProperties(MaintenanceConfig cfg) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("delta.checkpointInterval", String.valueOf(cfg.checkpointInterval()));
+    p.put("delta.logRetentionDuration", "interval " + cfg.logRetentionDays() + " days");
+    p.put("delta.deletedFileRetentionDuration", "interval " + cfg.vacuumRetainHours() + " hours");
+    return p;
+  }
+
+  /**
+   * Deletes the baseline rows of each business unit that expired more than {@code graceDays}
+   * before its last completed run (or before now, if earlier): every hour detected from then on,
+   * and every rerun of an hour within the grace, finds them expired, which is the same as absent.
+   * Business units without a completed run keep all their rows.
+   */
+  private long expire(List<String> units, int graceDays) {
+    Instant now = clock.instant();
+    Map<String, Instant> lastRun = new TreeMap<>();
+    for (Row r : state.table(Tables.RUNS).where(col("status").equalTo("completed"))
+        .select(explode(col("business_units")).as("bu"), col("window_to"))
+        .where(col("bu").isin((Object[]) units.toArray(new String[0])))
+        .groupBy("bu").agg(max("window_to").as("last")).collectAsList()) {
+      lastRun.put(r.getAs("bu"), r.<Timestamp>getAs("last").toInstant());
+    }
+    long removed = 0;
+    for (Map.Entry<String, Instant> e : lastRun.entrySet()) {
+      Instant reference = e.getValue().isBefore(now) ? e.getValue() : now;
+      Column expired = col("business_unit").equalTo(e.getKey())
+          .and(col("expires_at").lt(lit(Timestamp.from(reference.minus(Duration.ofDays(graceDays))))));
+      long n = state.table(Tables.BASELINE).where(expired).count();
+      if (n > 0) {
+        DeltaTable.forPath(spark, state.path(Tables.BASELINE)).delete(expired);
+        progress.accept(String.format("baseline: %d rows of %s expired before %s deleted", n, e.getKey(),
+            reference.minus(Duration.ofDays(graceDays))));
+      }
+      removed += n;
+    }
+    return removed;
+  }
+
+  /**
+   * OPTIMIZE ZORDER BY last_seen of the baseline partitions that need it: those with two or more
+   * files under half the target size (what hourly MERGEs write), or with deletion vectors to
+   * purge. ZORDER rewrites every file it is given, so a compacted partition is left alone.
+   */
+  private boolean compactBaseline(List<String> scope) {
+    String path = state.path(Tables.BASELINE);
+    long target = cfg.baselineFileMb() * 1024L * 1024L;
+    List<String> due = new ArrayList<>();
+    for (Row r : TableStats.files(snapshot(path), scope)
+        .groupBy(col("partitionValues").getItem("business_unit").as("bu"))
+        .agg(count(when(col("size").lt(target / 2), 1)).as("small"),
+            count(when(col("deletionVector").isNotNull(), 1)).as("dv"))
+        .collectAsList()) {
+      if (r.<Long>getAs("small") >= 2 || r.<Long>getAs("dv") > 0) {
+        due.add(r.getAs("bu"));
+      }
+    }
+    if (due.isEmpty()) {
+      return false;
+    }
+    // Without Delta's random suffix on the z-values, rows of one last_seen range never straddle two files.
+    Dataset<Row> metrics = withConf(MAX_FILE_SIZE, String.valueOf(target), () -> withConf(Z_NOISE, "false",
+        () -> DeltaTable.forPath(spark, path).optimize().where(inPartitions(due)).executeZOrderBy("last_seen")));
+    return filesAdded(metrics) > 0;
+  }
+
+  /**
+   * OPTIMIZE (bin-packing) of the business units' partitions; Delta leaves a partition of one file
+   * alone. The run ledger has no partitions: every business unit's maintain compacts it, and when
+   * two do at once, the one that commits second leaves it to the other.
+   */
+  private boolean compact(String table, Request request) {
+    boolean partitioned = !Tables.definition(table).partitionedBy().isEmpty();
+    var optimize = DeltaTable.forPath(spark, state.path(table)).optimize();
+    if (request.businessUnit() != null && partitioned) {
+      optimize = optimize.where(inPartitions(List.of(request.businessUnit())));
+    }
+    try {
+      return filesAdded(optimize.executeCompaction()) > 0;
+    } catch (RuntimeException e) {
+      if (partitioned || request.businessUnit() == null || !StateFailures.isConflict(e)) {
+        throw e;
+      }
+      progress.accept(table + ": compacted by another maintain meanwhile");
+      return false;
+    }
+  }
+
+  private static long filesAdded(Dataset<Row> optimizeMetrics) {
+    Row m = optimizeMetrics.select("metrics.numFilesAdded").first();
+    return m.isNullAt(0) ? 0 : m.getLong(0);
+  }
+
+  /** What VACUUM deleted. */
+  private record Vacuumed(long files, long bytes) {}
+
+  /** VACUUM with the retention; nothing to delete, no VACUUM. */
+  private Vacuumed vacuum(String table, int retainHours) {
+    String check = cfg.retentionCheck() ? null : "false";
+    String tasks = String.valueOf(Math.max(4, 2 * spark.sparkContext().defaultParallelism()));
+    return withConf(RETENTION_CHECK, check, () -> withConf(LISTING_PARALLELISM, tasks, () -> {
+      List<String> doomed = spark.sql("VACUUM " + sqlName(table) + " RETAIN " + retainHours + " HOURS DRY RUN")
+          .collectAsList().stream().map(r -> r.getString(0)).toList();
+      if (doomed.isEmpty()) {
+        return new Vacuumed(0, 0);
+      }
+      long bytes = 0;
+      try {
+        FileSystem fs = new Path(state.path(table)).getFileSystem(spark.sessionState().newHadoopConf());
+        for (String f : doomed) {
+          try {
+            bytes += fs.getFileStatus(new Path(f)).getLen();
+          } catch (FileNotFoundException gone) {
+            // Deleted meanwhile (another maintain): nothing to reclaim.
+          }
+        }
+      } catch (IOException e) {
+        throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
+      }
+      DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
+      return new Vacuumed(doomed.size(), bytes);
+    }));
+  }
+
+  /** Writes a checkpoint of the current version unless it has one; returns whether it wrote one. */
+  private boolean checkpoint(String path) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    Snapshot s = log.update(false, scala.Option.empty(), scala.Option.empty());
+    scala.Option<LastCheckpointInfo> last = log.readLastCheckpointFile();
+    if (last.isDefined() && last.get().version() == s.version()) {
+      return false;
+    }
+    log.checkpoint(s, scala.Option.empty());
+    return true;
+  }
+
+  /** The business units that have rows in any partitioned table, sorted. */
+  private List<String> businessUnits(List<String> tables) {
+    TreeSet<String> out = new TreeSet<>();
+    for (String t : tables) {
+      if (!Tables.definition(t).partitionedBy().isEmpty()) {
+        for (Row r : snapshot(state.path(t)).allFiles().toDF()
+            .select(col("partitionValues").getItem("business_unit")).distinct().collectAsList()) {
+          out.add(r.getString(0));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private Snapshot snapshot(String path) {
+    return DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty());
+  }
+
+  private String sqlName(String table) {
+    return "delta.`" + state.path(table).replace("`", "``") + "`";
+  }
+
+  private static String inPartitions(List<String> units) {
+    return "business_unit IN (" + units.stream().map(b -> "'" + b.replace("'", "''") + "'")
+        .collect(Collectors.joining(", ")) + ")";
+  }
+
+  /** Runs {@code work} with a session setting changed (null: unchanged), then puts it back. */
+  private <T> T withConf(String key, String value, Supplier<T> work) {
+    if (value == null) {
+      return work.get();
+    }
+    scala.Option<String> before = spark.conf().getOption(key);
+    spark.conf().set(key, value);
+    try {
+      return work.get();
+    } finally {
+      if (before.isDefined()) {
+        spark.conf().set(key, before.get());
+      } else {
+        spark.conf().unset(key);
+      }
+    }
+  }
+
+  /** Failures of the store become external errors naming the table; anything else is left alone. */
+  private static <T> T guard(String where, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("Delta table " + where, e);
+    }
+  }
+}

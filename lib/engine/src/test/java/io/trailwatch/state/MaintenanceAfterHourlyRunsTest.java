@@ -1,0 +1,239 @@
+package io.trailwatch.state;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.accounts.Account;
+import io.trailwatch.accounts.Accounts;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.config.ConfigLoader;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.Hour;
+import io.trailwatch.core.Window;
+import io.trailwatch.generate.GeneratedOrg;
+import io.trailwatch.generate.GeneratorSpec;
+import io.trailwatch.generate.SyntheticOrg;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.testing.SparkTest;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code maintain} on the tables that hourly runs leave behind: a small generated organisation,
+ * its baseline, then several hours of {@link Pipeline#detect}, each adding commits and small
+ * files to every table. Behaviour expires after a day, so that some rows are past expiry and
+ * maintenance has rows to delete as well as files to compact and vacuum.
+ */
+@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+class MaintenanceAfterHourlyRunsTest extends SparkTest {
+  static final TrailwatchConfig CFG = ConfigLoader.parse(String.join("\n",
+      "baseline: {retention-days: 1, warmup-days: 0}",
+      "policy: {learning-days: 0}",
+      // One process, nothing else reads the copies: VACUUM may delete replaced files at once.
+      "maintenance: {grace-days: 0, vacuum-retain-hours: 0, retention-check: false}"), "test");
+  static final int HOURS = 4;
+  /** Tables that every hourly run writes to, in every business unit's partition. */
+  static final List<String> HOURLY = List.of(Tables.BASELINE, Tables.INGESTED_FILES, Tables.RUNS);
+
+  @TempDir static Path shared;
+  static GeneratedOrg org;
+  static List<Account> accounts;
+  /** The hour after the detected ones: the incident hour. */
+  static Hour next;
+  /** That hour's alerts on a copy of the state without maintenance. */
+  static List<Alert> plainAlerts;
+  static int copies;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void hourlyRuns() throws Exception {
+    GeneratorSpec spec = new GeneratorSpec(3, 2, 3, 10, 11, GeneratorSpec.DEFAULT_END);
+    org = SyntheticOrg.generate(spec, shared.resolve("org"));
+    accounts = Accounts.read(org.accountsCsv());
+    next = new Hour(org.incidentHour());
+    Hour first = next.plusHours(-HOURS);
+    Pipeline p = pipeline(new StateStore(spark, shared.resolve("template").toUri().toString()));
+    p.buildBaseline(new Window(spec.start(), first.start()), accounts);
+    for (int i = 0; i < HOURS; i++) {
+      p.detect(first.plusHours(i), accounts);
+    }
+    StateStore plain = copyOf(shared, "plain");
+    plainAlerts = pipeline(plain).detect(next, accounts).alerts();
+    assertFalse(plainAlerts.isEmpty(), "the incident hour alerts");
+  }
+
+  static Pipeline pipeline(StateStore state) {
+    return new Pipeline(spark, CFG, new LocalLogPlanner(org.logsDir()), new LocalOpener(), state, Progress.SILENT);
+  }
+
+  /** A copy of the state the hourly runs left, under a new path (Delta caches logs by path). */
+  static StateStore copyOf(Path where, String name) throws Exception {
+    Path to = where.resolve(name + "-" + ++copies);
+    MaintenanceTest.copy(shared.resolve("template"), to);
+    return new StateStore(spark, to.toUri().toString());
+  }
+
+  static Maintenance maintenance(StateStore state, Maintenance.Hook hook) {
+    return new Maintenance(spark, state, CFG.maintenance(), Clock.systemUTC(), m -> { }, hook);
+  }
+
+  static MaintenanceReport maintain(StateStore state) {
+    return maintenance(state, Maintenance.Hook.NONE).run(Maintenance.Request.of(CFG.maintenance()));
+  }
+
+  @Test
+  void maintenanceChangesNoDetectionResult() throws Exception {
+    StateStore state = copyOf(dir, "maintained");
+    MaintenanceReport report = maintain(state);
+    MaintenanceReport.Table baseline = report.tables().get(0);
+    assertTrue(baseline.rowsRemoved() > 0, report.render());
+    assertTrue(baseline.compacted(), report.render());
+    for (MaintenanceReport.Table t : report.tables()) {
+      if (HOURLY.contains(t.table())) {
+        assertTrue(t.after().files() < t.before().files(), () -> t.table() + " compacted: " + report.render());
+        assertTrue(t.filesVacuumed() > 0 && t.bytesReclaimed() > 0, () -> t.table() + " vacuumed: " + report.render());
+      }
+    }
+
+    List<Alert> alerts = pipeline(state).detect(next, accounts).alerts();
+    assertEquals(plainAlerts, alerts, "the same alerts, ids and severities, with maintenance and without");
+    // What maintenance deleted had expired before the hour: the same as absent. The baseline differs
+    // only by the expired rows the hour did not see again, which the copy without maintenance keeps.
+    Timestamp cutoff = Timestamp.from(next.start());
+    StateStore plain = copyOf(dir, "plain");
+    pipeline(plain).detect(next, accounts);
+    assertEquals(MaintenanceTest.baselineRows(plain, col("expires_at").geq(cutoff)),
+        MaintenanceTest.baselineRows(state));
+  }
+
+  @Test
+  void twoMaintainRunsInARowAreANoOpTheSecondTime() throws Exception {
+    StateStore state = copyOf(dir, "twice");
+    MaintenanceReport first = maintain(state);
+    assertFalse(first.unchanged());
+    Map<String, Long> rows = rowCounts(state);
+    MaintenanceReport second = maintain(state);
+    assertTrue(second.unchanged(), second.render());
+    for (int i = 0; i < second.tables().size(); i++) {
+      MaintenanceReport.Table a = first.tables().get(i);
+      MaintenanceReport.Table b = second.tables().get(i);
+      assertEquals(a.after(), b.before(), a.table());
+      assertEquals(b.before(), b.after(), a.table());
+      assertEquals(0, b.rowsRemoved() + b.filesVacuumed() + b.bytesReclaimed(), a.table());
+    }
+    assertEquals(rows, rowCounts(state));
+    assertTrue(second.render().contains("0 rows removed, 0 files vacuumed, 0.00 MB reclaimed; nothing to do"),
+        second.render());
+  }
+
+  @Test
+  void aMaintainThatStopsAfterTheFirstTableLeavesEveryTableReadableAndTheNextRunFinishes() throws Exception {
+    StateStore state = copyOf(dir, "stopped");
+    Map<String, Long> before = rowCounts(state);
+    AtomicInteger steps = new AtomicInteger();
+    IllegalStateException stop = assertThrows(IllegalStateException.class, () -> maintenance(state, (table, step) -> {
+      steps.incrementAndGet();
+      if (table.equals(Tables.BASELINE) && step == Maintenance.Step.CHECKPOINT) {
+        throw new IllegalStateException("stopped after " + table);
+      }
+    }).run(Maintenance.Request.of(CFG.maintenance())));
+    assertEquals("stopped after baseline", stop.getMessage());
+    assertEquals(Maintenance.Step.values().length, steps.get());
+
+    Map<String, Long> after = rowCounts(state);
+    long expired = before.get(Tables.BASELINE) - after.get(Tables.BASELINE);
+    assertTrue(expired > 0, "the baseline's expired rows went with its steps");
+    before.put(Tables.BASELINE, after.get(Tables.BASELINE));
+    assertEquals(before, after, "every table reads as before");
+
+    MaintenanceReport rest = maintain(state);
+    assertTrue(rest.tables().get(0).unchanged(), rest.render());
+    for (MaintenanceReport.Table t : rest.tables().subList(1, rest.tables().size())) {
+      assertFalse(t.propertiesSet().isEmpty(), () -> t.table() + " finished: " + rest.render());
+      assertTrue(t.compacted() || !HOURLY.contains(t.table()), () -> t.table() + " finished: " + rest.render());
+    }
+    assertTrue(maintain(state).unchanged());
+    assertEquals(plainAlerts, pipeline(state).detect(next, accounts).alerts());
+  }
+
+  /** Stopped inside a table: the run ledger compacted, its old files not vacuumed, no checkpoint written. */
+  @Test
+  void aMaintainThatStopsInsideATableLeavesItReadableAndTheNextRunFinishesIt() throws Exception {
+    StateStore state = copyOf(dir, "stopped-inside");
+    Map<String, Long> before = rowCounts(state);
+    IllegalStateException stop = assertThrows(IllegalStateException.class, () -> maintenance(state, (table, step) -> {
+      if (table.equals(Tables.RUNS) && step == Maintenance.Step.COMPACT) {
+        throw new IllegalStateException("stopped inside " + table);
+      }
+    }).run(Maintenance.Request.of(CFG.maintenance())));
+    assertEquals("stopped inside runs", stop.getMessage());
+
+    Map<String, Long> after = rowCounts(state);
+    before.put(Tables.BASELINE, after.get(Tables.BASELINE));
+    assertEquals(before, after, "every table reads as before, the stopped one too");
+
+    MaintenanceReport rest = maintain(state);
+    MaintenanceReport.Table runs = rest.tables().stream().filter(t -> t.table().equals(Tables.RUNS)).findFirst()
+        .orElseThrow();
+    assertFalse(runs.compacted(), rest.render());
+    assertTrue(runs.filesVacuumed() > 0 && runs.checkpointed(), () -> "the steps left over: " + rest.render());
+    assertTrue(maintain(state).unchanged());
+    assertEquals(plainAlerts, pipeline(state).detect(next, accounts).alerts());
+  }
+
+  @Test
+  void maintainingOneBusinessUnitRewritesNoFileOfAnother() throws Exception {
+    StateStore state = copyOf(dir, "one-bu");
+    Map<String, List<String>> platform = files(state, "platform");
+    Map<String, List<String>> payments = files(state, "payments");
+    MaintenanceReport report = maintenance(state, Maintenance.Hook.NONE)
+        .run(Maintenance.Request.of(CFG.maintenance()).forBusinessUnit("payments"));
+    assertEquals(List.of("payments"), report.businessUnits());
+    assertEquals(platform, files(state, "platform"), "platform's partitions are as they were");
+    Map<String, List<String>> paymentsAfter = files(state, "payments");
+    for (String t : List.of(Tables.BASELINE, Tables.INGESTED_FILES)) {
+      assertNotEquals(payments.get(t), paymentsAfter.get(t), t + " of payments is compacted");
+      assertEquals(1, paymentsAfter.get(t).size(), t);
+    }
+  }
+
+  /** The data files of one business unit's partition of every partitioned table. */
+  static Map<String, List<String>> files(StateStore state, String bu) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String t : Tables.ALL) {
+      if (!Tables.definition(t).partitionedBy().isEmpty()) {
+        var snapshot = DeltaLog.forTable(spark, state.path(t))
+            .update(false, scala.Option.empty(), scala.Option.empty());
+        out.put(t, TableStats.files(snapshot, List.of(bu)).select("path").collectAsList().stream()
+            .map(r -> r.getString(0)).sorted().toList());
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Long> rowCounts(StateStore state) {
+    Map<String, Long> out = new TreeMap<>();
+    for (String t : Tables.ALL) {
+      out.put(t, state.table(t).count());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,231 @@
+package io.trailwatch.state;
+
+import static io.trailwatch.testing.CloudTrailFixtures.iamUser;
+import static io.trailwatch.testing.CloudTrailFixtures.record;
+import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.accounts.Account;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.config.MaintenanceConfig;
+import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.Hour;
+import io.trailwatch.core.RunSummary;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.core.Window;
+import io.trailwatch.ingest.LocalLogPlanner;
+import io.trailwatch.ingest.LocalOpener;
+import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.Progress;
+import io.trailwatch.testing.SparkTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code maintain} on small hand-made states: which expired rows go (and that they are then new
+ * again), what is refused before anything changes, and the baseline's order after compaction.
+ */
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class MaintenanceTest extends SparkTest {
+  static final String PAY = "111111111111";
+  static final String PLAT = "222222222222";
+  static final List<Account> ACCOUNTS = List.of(new Account(PAY, "pay-prod", "payments"),
+      new Account(PLAT, "plat-prod", "platform"));
+  static final Hour H = Hour.parse("--hour", "2026-11-20T14");
+  static final String CI = "arn:aws:iam::111111111111:user/ci";
+
+  @TempDir Path dir;
+  Path logs;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    logs = dir.resolve("logs");
+    Files.createDirectories(logs.resolve("AWSLogs"));
+  }
+
+  StateStore state(String name) {
+    return new StateStore(spark, dir.resolve(name).toUri().toString());
+  }
+
+  Pipeline pipeline(StateStore state) {
+    return new Pipeline(spark, TrailwatchConfig.defaults(), new LocalLogPlanner(logs), new LocalOpener(), state,
+        Progress.SILENT);
+  }
+
+  static Maintenance maintenance(StateStore state, MaintenanceConfig cfg) {
+    return new Maintenance(spark, state, cfg, Clock.systemUTC(), m -> { }, Maintenance.Hook.NONE);
+  }
+
+  void log(String account, Instant t, String identity, String source, String name) throws IOException {
+    writeLog(logs, account, "us-east-1", t.plusSeconds(600), List.of(record(identity, account, source, name, t, null)));
+  }
+
+  /**
+   * ci listed buckets 100 days before H (expired 10 days before H), described instances 95 days
+   * before (expired 5 days before H), reads objects every week; platform's deploy user updates a
+   * service. The baseline is built from all of it, then H is detected.
+   */
+  StateStore detectedUpToH() throws IOException {
+    log(PAY, H.start().minus(Duration.ofDays(100)), iamUser(PAY, "ci"), "s3.amazonaws.com", "ListBuckets");
+    log(PAY, H.start().minus(Duration.ofDays(95)), iamUser(PAY, "ci"), "ec2.amazonaws.com", "DescribeInstances");
+    for (int d = 98; d >= 1; d -= 7) {
+      log(PAY, H.start().minus(Duration.ofDays(d)), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
+      log(PLAT, H.start().minus(Duration.ofDays(d)), iamUser(PLAT, "deploy"), "ecs.amazonaws.com", "UpdateService");
+    }
+    log(PAY, H.start().plusSeconds(60), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
+    StateStore state = state("state");
+    Pipeline p = pipeline(state);
+    p.buildBaseline(new Window(H.start().minus(Duration.ofDays(101)), H.start()), ACCOUNTS);
+    p.detect(H, ACCOUNTS);
+    return state;
+  }
+
+  static List<String> baselineRows(StateStore state) {
+    return baselineRows(state, org.apache.spark.sql.functions.lit(true));
+  }
+
+  /** The baseline's rows that {@code filter} keeps, one line each, in key order. */
+  static List<String> baselineRows(StateStore state, org.apache.spark.sql.Column filter) {
+    return state.table(Tables.BASELINE).where(filter)
+        .orderBy("business_unit", "account_id", "principal", "event_source", "event_name").collectAsList().stream()
+        .map(r -> r.getAs("business_unit") + " " + r.getAs("principal") + " " + r.getAs("event_name") + " first "
+            + r.getAs("first_seen") + " last " + r.getAs("last_seen") + " expires " + r.getAs("expires_at")
+            + " (" + r.getAs("account_id") + ", " + r.getAs("event_source") + ", " + r.getAs("identity_type") + ")")
+        .toList();
+  }
+
+  @Test
+  void anExpiredRowRemovedByMaintainIsNewAgainAsIfNeverSeen() throws IOException {
+    StateStore maintained = detectedUpToH();
+    copy(dir.resolve("state"), dir.resolve("plain"));
+    StateStore plain = state("plain");
+
+    MaintenanceReport report = maintenance(maintained, MaintenanceConfig.defaults())
+        .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    MaintenanceReport.Table baseline = report.tables().get(0);
+    assertEquals(Tables.BASELINE, baseline.table());
+    assertEquals(1, baseline.rowsRemoved(), report.render());
+    assertEquals(List.of("payments", "platform"), report.businessUnits());
+    assertEquals(List.of(
+        "payments " + CI + " DescribeInstances", "payments " + CI + " GetObject",
+        "platform arn:aws:iam::222222222222:user/deploy UpdateService"),
+        baselineRows(maintained).stream().map(s -> s.substring(0, s.indexOf(" first "))).toList(),
+        "expired 10 days before the last run (more than the 7-day grace): deleted; 5 days: kept");
+
+    // The next hour, ci lists buckets and describes instances again: both expired, so both new,
+    // whether the expired row was deleted or is still there.
+    Instant t = H.plusHours(1).start().plusSeconds(120);
+    log(PAY, t, iamUser(PAY, "ci"), "s3.amazonaws.com", "ListBuckets");
+    log(PAY, t, iamUser(PAY, "ci"), "ec2.amazonaws.com", "DescribeInstances");
+    RunSummary withMaintenance = pipeline(maintained).detect(H.plusHours(1), ACCOUNTS);
+    RunSummary without = pipeline(plain).detect(H.plusHours(1), ACCOUNTS);
+    assertEquals(1, withMaintenance.alerts().size(), () -> withMaintenance.alerts().toString());
+    Alert alert = withMaintenance.alerts().get(0);
+    assertEquals(CI, alert.principal());
+    assertEquals(List.of("DescribeInstances:false", "ListBuckets:false"), alert.newBehaviors().stream()
+        .map(b -> b.eventName() + ":" + b.known()).sorted().toList());
+    assertEquals(without.alerts(), withMaintenance.alerts(), "the same alerts, ids and severities");
+    assertEquals(without.newBehaviors(), withMaintenance.newBehaviors());
+    assertEquals(baselineRows(plain), baselineRows(maintained),
+        "the deleted row comes back exactly as the expired one is restarted");
+  }
+
+  @Test
+  void aRetentionUnderTheConfiguredOneIsRefusedBeforeAnythingChanges() throws IOException {
+    StateStore state = detectedUpToH();
+    Map<String, Long> versions = versions(state);
+    TrailwatchException e = assertThrows(TrailwatchException.class, () -> maintenance(state,
+        MaintenanceConfig.defaults()).run(new Maintenance.Request(null, 7, 24)));
+    assertEquals(ErrorCode.BAD_MAINTENANCE_OPTION, e.code());
+    assertTrue(e.getMessage().contains("--retain-hours 24"), e.getMessage());
+    assertEquals(versions, versions(state));
+
+    TrailwatchException unknown = assertThrows(TrailwatchException.class, () -> maintenance(state,
+        MaintenanceConfig.defaults()).run(Maintenance.Request.of(MaintenanceConfig.defaults()).forBusinessUnit("hr")));
+    assertEquals(ErrorCode.UNKNOWN_BU, unknown.code());
+    assertTrue(unknown.getMessage().contains("payments, platform"), unknown.getMessage());
+    assertEquals(versions, versions(state));
+
+    TrailwatchException none = assertThrows(TrailwatchException.class, () -> maintenance(state("nothing"),
+        MaintenanceConfig.defaults()).run(Maintenance.Request.of(MaintenanceConfig.defaults())));
+    assertEquals(ErrorCode.NO_STATE, none.code());
+  }
+
+  /** Rows in random order of last_seen, in several files; after maintain, each file holds its own range of last_seen. */
+  @Test
+  void theBaselineIsCompactedInLastSeenOrder() {
+    StateStore state = state("big");
+    state.ensureTables();
+    List<Row> rows = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 120_000; i++) {
+      Instant last = H.start().minus(Duration.ofMinutes(random.nextInt(60 * 24 * 80)));
+      rows.add(RowFactory.create("payments", PAY, "arn:aws:iam::111111111111:role/r" + random.nextInt(5000),
+          "AssumedRole", "s3.amazonaws.com", "Op" + i, Timestamp.from(last.minus(Duration.ofDays(3))),
+          Timestamp.from(last), Timestamp.from(last.plus(Duration.ofDays(90)))));
+    }
+    spark.createDataFrame(rows, Tables.BASELINE_SCHEMA).repartition(24).write().format("delta").mode("append")
+        .save(state.path(Tables.BASELINE));
+    assertTrue(ranges(state).size() >= 20);
+
+    MaintenanceConfig cfg = new MaintenanceConfig(null, 0, false, null, null, 1);
+    MaintenanceReport report = maintenance(state, cfg).run(Maintenance.Request.of(cfg));
+    assertTrue(report.tables().get(0).compacted(), report.render());
+    List<Instant[]> ranges = ranges(state);
+    assertTrue(ranges.size() >= 2, "files of about 1 MB: " + ranges.size());
+    for (int i = 1; i < ranges.size(); i++) {
+      assertTrue(!ranges.get(i)[0].isBefore(ranges.get(i - 1)[1]), "file ranges of last_seen overlap");
+    }
+    assertEquals(120_000, state.table(Tables.BASELINE).count());
+    assertTrue(maintenance(state, cfg).run(Maintenance.Request.of(cfg)).unchanged(), "compacted once is enough");
+  }
+
+  /** The [min, max] of last_seen in each data file of the baseline, by min. */
+  static List<Instant[]> ranges(StateStore state) {
+    return state.table(Tables.BASELINE).groupBy(org.apache.spark.sql.functions.input_file_name())
+        .agg(org.apache.spark.sql.functions.min("last_seen"), org.apache.spark.sql.functions.max("last_seen"))
+        .collectAsList().stream()
+        .map(r -> new Instant[] {r.getTimestamp(1).toInstant(), r.getTimestamp(2).toInstant()})
+        .sorted(Comparator.comparing(a -> a[0])).toList();
+  }
+
+  static Map<String, Long> versions(StateStore state) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (String t : Tables.ALL) {
+      out.put(t, TableStats.of(spark, state.path(t), List.of()).version());
+    }
+    return out;
+  }
+
+  static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
