@@ -229,12 +229,20 @@ class EmrJarIT {
     }
 
     List<String> driverJavaOptions() {
+      return javaOptions("spark.driver.extraJavaOptions");
+    }
+
+    List<String> executorJavaOptions() {
+      return javaOptions("spark.executor.extraJavaOptions");
+    }
+
+    private List<String> javaOptions(String key) {
       for (JsonNode c : json.at("/configurationOverrides/applicationConfiguration")) {
-        if (c.path("classification").asText().equals("spark-defaults")) {
-          return List.of(c.at("/properties/spark.driver.extraJavaOptions").asText().trim().split("\\s+"));
+        if (c.path("classification").asText().equals("spark-defaults") && c.path("properties").has(key)) {
+          return List.of(c.path("properties").path(key).asText().trim().split("\\s+"));
         }
       }
-      throw new AssertionError("the template has no spark-defaults with spark.driver.extraJavaOptions");
+      throw new AssertionError("the template has no spark-defaults with " + key);
     }
   }
 

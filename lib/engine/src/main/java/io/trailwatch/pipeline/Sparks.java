@@ -2,6 +2,7 @@ package io.trailwatch.pipeline;
 
 import io.trailwatch.localfs.NioLocalFileSystem;
 import io.trailwatch.localfs.NioLocalFs;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** The SparkSession of the embedded default (local mode) and the settings every session needs. */
@@ -54,10 +55,8 @@ public final class Sparks {
         .config("spark.databricks.delta.snapshotPartitions", "1")
         // The MERGE source is already small and grouped: no extra shuffle before writing.
         .config("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false")
-        .config("spark.databricks.delta.stats.skipping", "true")
-        // Local folders without a process per file written or renamed (see io.trailwatch.localfs).
-        .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
-        .config("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFs.class.getName());
+        .config("spark.databricks.delta.stats.skipping", "true");
+    localFileSystem(master != null ? master : new SparkConf().get("spark.master", "")).forEach(b::config);
     if (master != null) {
       b = b.master(master)
           // trailwatch uses path-based tables only: keep Spark's warehouse out of the user's folder.
@@ -66,5 +65,21 @@ public final class Sparks {
           .config("spark.driver.bindAddress", "127.0.0.1");
     }
     return b.getOrCreate();
+  }
+
+  /**
+   * Local folders without a process per file written or renamed (see io.trailwatch.localfs), in
+   * local mode only. On a cluster the executors' Hadoop loads {@code fs.file.impl} by name with
+   * class loaders that do not see the job jar spark-submit ships ({@code spark.jars}): s3a, which
+   * buffers uploads on local disk, asks for the local file system with its own class loader, so
+   * every Delta write to S3 from an executor failed with ClassNotFoundException. A cluster keeps
+   * Hadoop's own local file system (its nodes have Hadoop's native library; state is on S3).
+   */
+  static java.util.Map<String, String> localFileSystem(String effectiveMaster) {
+    if (!effectiveMaster.startsWith("local")) {
+      return java.util.Map.of();
+    }
+    return java.util.Map.of("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName(),
+        "spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFs.class.getName());
   }
 }

@@ -1,11 +1,20 @@
 package io.trailwatch.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
-/** Runs a command line in this JVM and keeps its exit code and everything it printed. */
+/** Runs a command line in this JVM (or in one of its own) and keeps its exit code and everything it printed. */
 public record CommandRun(int code, String out, String err) {
   /** Runs {@code main} (for example {@code Main::run}) with {@code args}, capturing System.out and System.err. */
   public static synchronized CommandRun of(ToIntFunction<String[]> main, String... args) {
@@ -21,6 +30,52 @@ public record CommandRun(int code, String out, String err) {
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
+    }
+  }
+
+  /**
+   * Runs {@code java <jvmOptions> -cp <classPath> <mainClass> <args>} in a JVM of its own (this
+   * one's Java), in {@code workDir}, with {@code env} added to this process's environment. Its
+   * stdout and stderr are also kept in {@code workDir} ({@code <name>.out}, {@code <name>.err}).
+   * After {@code timeout} it is killed, with whatever it started, and the run fails with its output;
+   * so it is when this thread is interrupted.
+   */
+  public static CommandRun inJvm(List<String> jvmOptions, List<String> classPath, String mainClass, List<String> args,
+      Map<String, String> env, Path workDir, String name, Duration timeout) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), mainClass));
+    cmd.addAll(args);
+    Files.createDirectories(workDir);
+    Path out = workDir.resolve(name + ".out");
+    Path err = workDir.resolve(name + ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    boolean done;
+    try {
+      done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      kill(p);
+      throw e;
+    }
+    if (!done) {
+      kill(p);
+      throw new AssertionError("Did not finish in " + timeout.toSeconds() + " s, killed: " + String.join(" ", args)
+          + "\n-- stdout:\n" + Files.readString(out) + "\n-- stderr:\n" + Files.readString(err));
+    }
+    return new CommandRun(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static void kill(Process p) {
+    List<ProcessHandle> children = p.descendants().toList();
+    p.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,0 +1,159 @@
+package io.trailwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.cli.ClusterRuns.Outcome;
+import io.trailwatch.testing.MotoServer;
+import io.trailwatch.testing.SparkCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The EMR jar on a Spark standalone cluster on 127.0.0.1, submitted as spark-submit submits it:
+ * {@code SparkSubmit} in a JVM whose class path is Spark's (what EMR provides), the jar as the
+ * application's primary resource (a class loader of its own on the driver, {@code spark.jars} for
+ * the executors), and executors whose {@code $SPARK_HOME/jars} is Spark's alone, so every
+ * trailwatch class, Delta and the relocated AWS SDK they run come from the shipped jar. The JVM
+ * options and Spark settings are the EMR template's ({@code emr/start-job-run.json}), resources
+ * aside. Logs and state on S3, as on EMR: the same alerts and counts as the same submission in
+ * local mode, with logs and state in folders. Runs after package.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class EmrJarClusterIT {
+  static final Path LOGS = Path.of("target", "spark-cluster", "EmrJarClusterIT").toAbsolutePath();
+  static final List<String> SPARK_OPENS = Arrays.asList(EmrJarIT.property("trailwatch.spark.opens").trim()
+      .split("\\s+"));
+  /** The template's settings that fit a one-machine cluster: not its resources, EMR Serverless' own, nor its Java. */
+  static final Set<String> NOT_HERE = Set.of("spark.archives", "spark.driver.cores", "spark.driver.memory",
+      "spark.driver.memoryOverhead", "spark.executor.cores", "spark.executor.memory", "spark.executor.memoryOverhead",
+      "spark.executor.instances", "spark.executorEnv.JAVA_HOME");
+
+  @RegisterExtension static final MotoServer MOTO = new MotoServer();
+  /** The node's credentials (the job role's, on EMR); the region comes from the template's spark.executorEnv. */
+  @RegisterExtension static final SparkCluster CLUSTER = new SparkCluster(provided(), provided(), daemonOptions(), LOGS,
+      Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
+
+  @TempDir static Path shared;
+  static ClusterRuns runs;
+  static String s3State;
+  /** Both submissions side by side: local mode with folders (the reference), the cluster with S3. */
+  static CompletableFuture<Outcome> local;
+  static CompletableFuture<Outcome> onCluster;
+
+  @BeforeAll
+  static void startTheRuns() throws Exception {
+    runs = ClusterRuns.generate(shared);
+    String s3Logs = MOTO.newBucket("emr-cluster-trail");
+    MOTO.upload(runs.org.logsDir(), s3Logs, "org/");
+    s3State = MOTO.newBucket("emr-cluster-state");
+    Map<String, String> s3Env = new HashMap<>(ClusterRuns.DRIVER_ENV);
+    s3Env.put("AWS_ENDPOINT_URL_S3", MOTO.endpoint());
+    EmrJarIT.Template tpl = template();
+
+    Path localDir = LOGS.resolve("local-mode");
+    local = runs.start("local", () -> runs.run(ClusterRuns.viaSparkSubmit(driverOptions(tpl), provided(),
+        submitArgs(tpl, "local[*]"), ClusterRuns.DRIVER_ENV, localDir), List.of("--master", "cluster"),
+        runs.at(localDir.resolve("state").toString()), localDir));
+    Path clusterDir = LOGS.resolve("cluster-s3");
+    onCluster = runs.start("cluster", () -> runs.run(ClusterRuns.viaSparkSubmit(driverOptions(tpl), provided(),
+        submitArgs(tpl, CLUSTER.url()), s3Env, clusterDir), List.of("--master", "cluster"),
+        runs.onS3("s3://" + s3Logs + "/org", "s3://" + s3State + "/tw"), clusterDir));
+  }
+
+  @AfterAll
+  static void stopTheRuns() throws Exception {
+    if (runs != null) {
+      runs.stopAll();
+    }
+  }
+
+  @Test
+  void localModeFindsTheGeneratedIncidents() throws Exception {
+    runs.assertFindsTheIncidents(ClusterRuns.await(local));
+  }
+
+  @Test
+  void emrJarOnAClusterWithLogsAndStateOnS3FindsTheSameAlertsAsLocalMode() throws Exception {
+    ClusterRuns.assertSame(ClusterRuns.await(local), ClusterRuns.await(onCluster));
+    assertTrue(MOTO.s3().listObjectsV2Paginator(b -> b.bucket(s3State).prefix("tw/")).contents().stream()
+        .anyMatch(o -> o.key().endsWith(".parquet")), "Delta data files on S3, written by the executors");
+    // Each executor fetched the jar from the driver into its work folder: its only source of trailwatch.
+    List<Path> executors = CLUSTER.executorLogs();
+    assertFalse(executors.isEmpty(), "executors' logs in the worker's work folder");
+    for (Path stderr : executors) {
+      assertTrue(Files.exists(stderr.resolveSibling(EmrJarIT.JAR.getFileName())),
+          () -> "the EMR jar shipped to the executor of " + stderr.getParent());
+    }
+    assertEquals(List.of(), provided().stream().filter(j -> j.contains("trailwatch")).toList(),
+        "no trailwatch jar in the executors' $SPARK_HOME/jars");
+  }
+
+  /** {@code emr/start-job-run.json}, its placeholders filled (the locations are not used: the test gives its own). */
+  static EmrJarIT.Template template() throws Exception {
+    return EmrJarIT.Template.read(Path.of(EmrJarIT.property("trailwatch.emr.template")), Map.of(
+        "BU", "payments", "HOUR", "2026-11-20T14", "HOUR_ID", "20261120T14", "REGION", "us-east-1",
+        "CLOUDTRAIL_URI", "s3://not-used-here", "STATE_URI", "s3://not-used-here",
+        "DEPLOY_URI", "s3://not-used-here", "VERSION", "0", "APPLICATION_ID", "x", "EXECUTION_ROLE_ARN", "x"));
+  }
+
+  /** The driver's JVM as spark-submit's launcher starts it: Spark's module openings and the template's options. */
+  static List<String> driverOptions(EmrJarIT.Template tpl) {
+    List<String> o = new ArrayList<>(List.of("-Xmx1g"));
+    o.addAll(SPARK_OPENS);
+    o.addAll(tpl.driverJavaOptions());
+    return o;
+  }
+
+  /**
+   * spark-submit's arguments: the template's class and settings, one executor of two cores with
+   * the template's executor options, {@code master}, client mode (the driver is this JVM), the jar.
+   */
+  static List<String> submitArgs(EmrJarIT.Template tpl, String master) {
+    List<String> a = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
+        "--class", tpl.mainClass(), "--name", "trailwatch"));
+    Map<String, String> conf = new java.util.LinkedHashMap<>();
+    tpl.sparkConf().forEach((k, v) -> {
+      if (!NOT_HERE.contains(k) && !k.startsWith("spark.emr-serverless.")) {
+        conf.put(k, v);
+      }
+    });
+    conf.put("spark.driver.host", "127.0.0.1");
+    conf.put("spark.executor.cores", "2");
+    conf.put("spark.executor.memory", "1g");
+    conf.put("spark.executor.extraJavaOptions", String.join(" ", tpl.executorJavaOptions()));
+    conf.forEach((k, v) -> a.addAll(List.of("--conf", k + "=" + v)));
+    a.add(EmrJarIT.JAR.toString());
+    return a;
+  }
+
+  static List<String> daemonOptions() {
+    List<String> o = new ArrayList<>(ClusterRuns.QUICK_JVM);
+    o.addAll(SPARK_OPENS);
+    return o;
+  }
+
+  /** Spark's runtime jars, what EMR provides: the cluster's and the driver's class path (the jar aside). */
+  static List<String> provided() {
+    try {
+      return EmrJarIT.providedClassPath();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
