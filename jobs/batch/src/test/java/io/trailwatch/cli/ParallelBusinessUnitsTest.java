@@ -12,10 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.state.StateLayout;
 import io.trailwatch.state.Tables;
+import io.trailwatch.testing.CommandRun;
 import io.trailwatch.testing.MotoServer;
 import io.trailwatch.testing.SparkTest;
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -76,21 +79,25 @@ class ParallelBusinessUnitsTest extends SparkTest {
     List<String> expectedAlerts = new ArrayList<>();
     for (int h = 0; h < ROOT_CALLS.size(); h++) {
       String hour = FIRST.plus(Duration.ofHours(h)).toString().substring(0, 13);
-      List<Process> jobs = new ArrayList<>();
+      List<Future<CommandRun>> jobs = new ArrayList<>();
       List<Path> outs = new ArrayList<>();
-      List<Path> jobLogs = new ArrayList<>();
-      for (String bu : new TreeSet<>(ACCOUNTS.keySet())) {
-        Path out = dir.resolve("alerts-" + bu + "-" + h + ".jsonl");
-        outs.add(out);
-        jobLogs.add(dir.resolve("job-" + bu + "-" + h + ".log"));
-        jobs.add(start(jobLogs.get(jobLogs.size() - 1), "detect", "--logs", "s3://" + logBucket + "/org",
-            "--state", "s3://" + stateBucket + "/tw", "--accounts", accounts.toString(), "--bu", bu, "--hour", hour,
-            "--master", "local[2]", "--alerts-out", out.toString()));
-      }
-      for (int i = 0; i < jobs.size(); i++) {
-        Path jobLog = jobLogs.get(i);
-        assertTrue(jobs.get(i).waitFor(6, TimeUnit.MINUTES), jobLog + " finished");
-        assertEquals(0, jobs.get(i).exitValue(), () -> jobLog + ":\n" + read(jobLog));
+      ExecutorService together = Executors.newFixedThreadPool(ACCOUNTS.size());
+      try {
+        for (String bu : new TreeSet<>(ACCOUNTS.keySet())) {
+          Path out = dir.resolve("alerts-" + bu + "-" + h + ".jsonl");
+          outs.add(out);
+          List<String> args = List.of("detect", "--logs", "s3://" + logBucket + "/org", "--state",
+              "s3://" + stateBucket + "/tw", "--accounts", accounts.toString(), "--bu", bu, "--hour", hour,
+              "--master", "local[2]", "--alerts-out", out.toString());
+          jobs.add(together.submit(() -> CommandRun.inJvm(JVM, ClusterModeTest.CLASS_PATH, "io.trailwatch.cli.Main",
+              args, env(), dir, "detect-" + bu + "-" + hour, Duration.ofMinutes(6))));
+        }
+        for (Future<CommandRun> job : jobs) {
+          CommandRun r = job.get();
+          assertEquals(0, r.code(), () -> "hour " + hour + ":\n" + r.err());
+        }
+      } finally {
+        together.shutdownNow();
       }
       for (Path out : outs) {
         List<String> lines = Files.readAllLines(out);
@@ -133,31 +140,22 @@ class ParallelBusinessUnitsTest extends SparkTest {
         "every behaviour of both jobs, every hour, is in the baselines");
   }
 
-  /** {@code trailwatch <args>} in its own JVM, with the test's classpath and S3 on moto. */
-  Process start(Path log, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g"));
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("--add-modules") || a.startsWith("--enable-native-access")
-          || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
-          || a.startsWith("-Duser.timezone")) {
-        cmd.add(a);
-      }
-    }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trailwatch.cli.Main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
-        "AWS_REGION", "us-east-1", "SPARK_LOCAL_IP", "127.0.0.1", "AWS_ENDPOINT_URL_S3", MOTO.endpoint()));
-    return pb.start();
+  /** The JVM options a Spark driver needs (the cluster tests' own). */
+  static final List<String> JVM = concat(List.of("-Xmx1g"), ClusterModeTest.SPARK_OPENS, ClusterModeTest.NATIVE);
+
+  /** S3 on moto, and Spark on the loopback address. */
+  static Map<String, String> env() {
+    return Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", "us-east-1",
+        "SPARK_LOCAL_IP", "127.0.0.1", "AWS_ENDPOINT_URL_S3", MOTO.endpoint());
   }
 
-  static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (java.io.IOException e) {
-      return "(unreadable: " + e + ")";
+  @SafeVarargs
+  static List<String> concat(List<String>... parts) {
+    List<String> out = new ArrayList<>();
+    for (List<String> p : parts) {
+      out.addAll(p);
     }
+    return List.copyOf(out);
   }
 
   /** Copies every object under {@code prefix} to {@code to}, keeping the paths below the prefix. */
