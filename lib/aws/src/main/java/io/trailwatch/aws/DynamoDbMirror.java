@@ -29,12 +29,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import io.trailwatch.dimensions.Dimension;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 /**
  * The baseline mirrored to a DynamoDB table, one item per behaviour (layout in docs/dynamodb.md):
- * {@code pk} = {@code <account_id>#<principal>}, {@code sk} = {@code <eventSource>#<eventName>},
- * {@code identity_type}, {@code first_seen} and {@code last_seen} (ISO-8601), {@code expires_at}
+ * {@code pk} = {@code <account_id>#<principal>}, {@code sk} = {@code <eventSource>#<eventName>}
+ * (or {@code <dimension>#<value>}, {@link #sortKey}), {@code dimension}, {@code identity_type}, {@code first_seen} and {@code last_seen} (ISO-8601), {@code expires_at}
  * (epoch seconds, the table's TTL attribute) and {@code business_unit}. One item per business
  * unit with {@code pk} = {@value #MARK_PK} holds the {@link MirrorMark}.
  *
@@ -48,6 +49,8 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
   public static final String PK = "pk";
   public static final String SK = "sk";
   public static final String IDENTITY_TYPE = "identity_type";
+  /** api, region, network or client: what the item's sk names. */
+  public static final String DIMENSION = "dimension";
   public static final String FIRST_SEEN = "first_seen";
   public static final String LAST_SEEN = "last_seen";
   public static final String EXPIRES_AT = "expires_at";
@@ -241,7 +244,8 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
   static Map<String, AttributeValue> item(MirrorItem i) {
     Map<String, AttributeValue> m = new LinkedHashMap<>();
     m.put(PK, s(i.accountId() + "#" + i.principal()));
-    m.put(SK, s(i.eventSource() + "#" + i.eventName()));
+    m.put(SK, s(sortKey(i.eventSource(), i.eventName())));
+    m.put(DIMENSION, s(Dimension.ofKeySource(i.eventSource()).label()));
     m.put(IDENTITY_TYPE, s(i.identityType()));
     m.put(FIRST_SEEN, s(i.firstSeen().toString()));
     m.put(LAST_SEEN, s(i.lastSeen().toString()));
@@ -250,15 +254,31 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
     return m;
   }
 
-  /** The row of an item: {@code pk} and {@code sk} split at their first {@code #} (account ids and event sources hold none). */
+  /**
+   * The sort key of a baseline row: {@code <eventSource>#<eventName>} for api behaviour (as before
+   * the dimensions, so an older mirror stays valid), {@code <dimension>#<value>} for the others
+   * ({@code region#ap-southeast-1}): no AWS eventSource is a bare dimension name.
+   */
+  public static String sortKey(String eventSource, String eventName) {
+    Dimension d = Dimension.ofKeySource(eventSource);
+    return (d == Dimension.API ? eventSource : d.label()) + "#" + eventName;
+  }
+
+  /** The row of an item: {@code pk} and {@code sk} split at their first {@code #} (account ids, event sources and dimension names hold none). */
   static MirrorItem fromItem(Map<String, AttributeValue> m) {
     String pk = m.get(PK).s();
     String sk = m.get(SK).s();
     int p = pk.indexOf('#');
     int k = sk.indexOf('#');
     return new MirrorItem(m.get(BUSINESS_UNIT).s(), pk.substring(0, p), pk.substring(p + 1), m.get(IDENTITY_TYPE).s(),
-        sk.substring(0, k), sk.substring(k + 1), Instant.parse(m.get(FIRST_SEEN).s()),
+        eventSource(sk.substring(0, k)), sk.substring(k + 1), Instant.parse(m.get(FIRST_SEEN).s()),
         Instant.parse(m.get(LAST_SEEN).s()), Instant.ofEpochSecond(Long.parseLong(m.get(EXPIRES_AT).n())));
+  }
+
+  /** The baseline's event_source of a sort key's first part: a dimension name is {@code @region}. */
+  private static String eventSource(String skPrefix) {
+    Dimension d = Dimension.ofLabel(skPrefix);
+    return d == null || d == Dimension.API ? skPrefix : d.keySource();
   }
 
   /** Whole seconds, rounded up: an item is never absent in the mirror while the baseline still holds it. */

@@ -43,6 +43,27 @@ public final class AlertJson {
       x.put("read_only", b.readOnly());
       x.put("sensitivity", b.sensitivity());
       x.put("known", b.known());
+      x.put("dimension", b.dimension());
+      x.put("value", b.value());
+      x.put("severity", b.severity());
+      List<Map<String, Object>> calls = new ArrayList<>();
+      for (NewBehavior.Call c : b.calls()) {
+        Map<String, Object> y = new LinkedHashMap<>();
+        y.put("call", c.call());
+        y.put("count", c.count());
+        calls.add(y);
+      }
+      x.put("calls", calls);
+      if (b.prevalence() != null) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("account_principals", b.prevalence().accountPrincipals());
+        p.put("business_unit_principals", b.prevalence().businessUnitPrincipals());
+        p.put("account_same_type", b.prevalence().accountSameType());
+        p.put("account_type_principals", b.prevalence().accountTypePrincipals());
+        x.put("prevalence", p);
+      } else {
+        x.put("prevalence", null);
+      }
       nb.add(x);
     }
     m.put("new_behaviors", nb);

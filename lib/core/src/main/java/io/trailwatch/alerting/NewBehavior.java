@@ -1,11 +1,45 @@
 package io.trailwatch.alerting;
 
+import io.trailwatch.dimensions.Dimension;
+import io.trailwatch.policy.Prevalence;
 import java.time.Instant;
+import java.util.List;
 
 /**
- * One behaviour in an alert. {@code failed}: every call of it in the hour failed (it did not
- * become normal). {@code sensitivity}: its level in the sensitive-actions catalogue, or null.
- * {@code known}: it was already in the baseline (only in Root's any-activity alerts).
+ * One new behaviour in an alert: an api call ({@code eventSource}, {@code eventName}), or a new
+ * value of another dimension ({@code dimension}, {@code value}; the event fields are null) with the
+ * calls made with it as evidence. {@code failed}: every call of it in the hour failed (it did not
+ * become normal). {@code sensitivity}: its level in the sensitive-actions catalogue (for a value:
+ * of the most sensitive call made with it), or null. {@code known}: it was already in the baseline
+ * (only in Root's any-activity alerts). {@code prevalence}: how many peers have it (null when not
+ * looked up: known behaviour, or an alert made without the state). {@code severity}: this
+ * behaviour's own level, after sensitivity and prevalence.
  */
 public record NewBehavior(String eventSource, String eventName, long count, Instant firstTime, Instant lastTime,
-    boolean failed, boolean readOnly, String sensitivity, boolean known) {}
+    boolean failed, boolean readOnly, String sensitivity, boolean known, String dimension, String value,
+    List<Call> calls, Prevalence prevalence, String severity) {
+
+  /** A call made with a new value, and how many times in the hour. */
+  public record Call(String call, long count) {}
+
+  public NewBehavior {
+    dimension = dimension == null ? Dimension.API.label() : dimension;
+    calls = calls == null ? List.of() : List.copyOf(calls);
+  }
+
+  /** An api behaviour without prevalence or its own severity. */
+  public NewBehavior(String eventSource, String eventName, long count, Instant firstTime, Instant lastTime,
+      boolean failed, boolean readOnly, String sensitivity, boolean known) {
+    this(eventSource, eventName, count, firstTime, lastTime, failed, readOnly, sensitivity, known, null, null, null,
+        null, null);
+  }
+
+  public boolean isApi() {
+    return Dimension.API.label().equals(dimension);
+  }
+
+  /** How an analyst reads it: {@code iam:CreateUser}, or {@code region ap-southeast-1}. */
+  public String label() {
+    return isApi() ? eventSource.replace(".amazonaws.com", "") + ":" + eventName : dimension + " " + value;
+  }
+}

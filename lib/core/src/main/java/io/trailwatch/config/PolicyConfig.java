@@ -6,7 +6,9 @@ import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Severity;
+import io.trailwatch.dimensions.Dimension;
 import java.io.Serializable;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,11 @@ public record PolicyConfig(
     /** {@code "eventSource:eventName": severity}, added to (or overriding) the shipped catalogue. */
     @JsonProperty("sensitive-actions") Map<String, Severity> sensitiveActions,
     /** Allow-list rules; a matching principal or behaviour never alerts (it is still baselined). */
-    @JsonProperty("allow") List<AllowRule> allow) implements Serializable {
+    @JsonProperty("allow") List<AllowRule> allow,
+    /** Per dimension other than api: the severity a new value of it starts from. */
+    @JsonProperty("dimensions") Map<Dimension, DimensionPolicy> dimensions,
+    /** How a behaviour's prevalence among its peers moves its severity. */
+    @JsonProperty("prevalence") PrevalenceConfig prevalence) implements Serializable {
 
   public static final String DEFAULT_TYPE = "default";
 
@@ -39,10 +45,35 @@ public record PolicyConfig(
     manyNewBehaviors = Checks.orDefault(manyNewBehaviors, 5);
     sensitiveActions = sensitiveActions == null ? Map.of() : Map.copyOf(sensitiveActions);
     allow = allow == null ? List.of() : List.copyOf(allow);
+    Map<Dimension, DimensionPolicy> dims = new EnumMap<>(Dimension.class);
+    dims.put(Dimension.REGION, new DimensionPolicy(Severity.MEDIUM));
+    dims.put(Dimension.NETWORK, new DimensionPolicy(Severity.LOW));
+    dims.put(Dimension.CLIENT, new DimensionPolicy(Severity.LOW));
+    if (dimensions != null) {
+      dimensions.forEach((d, v) -> {
+        if (d != null && v != null) {
+          dims.put(d, v);
+        }
+      });
+    }
+    dimensions = Map.copyOf(dims);
+    prevalence = prevalence == null ? PrevalenceConfig.defaults() : prevalence;
+  }
+
+  /** Without dimension policies and prevalence settings (their defaults). */
+  public PolicyConfig(Integer learningDays, Map<String, TypePolicy> identityTypes, AlertOn serviceLinkedRoles,
+      Integer manyNewBehaviors, Map<String, Severity> sensitiveActions, List<AllowRule> allow) {
+    this(learningDays, identityTypes, serviceLinkedRoles, manyNewBehaviors, sensitiveActions, allow, null, null);
+  }
+
+  /** The severity a new value of {@code d} (not api) starts from. */
+  public Severity dimensionSeverity(Dimension d) {
+    DimensionPolicy p = dimensions.get(d);
+    return p == null ? Severity.MEDIUM : p.severity();
   }
 
   public static PolicyConfig defaults() {
-    return new PolicyConfig(null, null, null, null, null, null);
+    return new PolicyConfig(null, null, null, null, null, null, null, null);
   }
 
   /** Root alerts on anything and learns nothing; AWS itself is baseline only; the rest alert on new behaviour. */
@@ -59,6 +90,42 @@ public record PolicyConfig(
     return p != null ? p : identityTypes.get(DEFAULT_TYPE);
   }
 
+  /** The policy of one dimension other than api. */
+  public record DimensionPolicy(
+      /** The severity a new value starts from, before sensitive calls made with it and prevalence move it. */
+      @JsonProperty("severity") Severity severity) implements Serializable {}
+
+  /**
+   * How prevalence moves a new behaviour's severity: up one level when nobody else in the
+   * business unit has it in the baseline, down one level when more than {@code routineShare} of
+   * the account's principals of the same identity type have it (and at least {@code minPeers}).
+   */
+  public record PrevalenceConfig(
+      /** Raise a behaviour new to the whole business unit one level. */
+      @JsonProperty("raise-when-new-to-business-unit") Boolean raiseWhenNewToBusinessUnit,
+      /** Lower a behaviour one level when more than this share of the account's peers have it; 1 turns it off. */
+      @JsonProperty("routine-share") Double routineShare,
+      /** ... and at least this many of them. */
+      @JsonProperty("min-peers") Integer minPeers) implements Serializable {
+
+    public PrevalenceConfig {
+      raiseWhenNewToBusinessUnit = raiseWhenNewToBusinessUnit == null ? Boolean.TRUE : raiseWhenNewToBusinessUnit;
+      routineShare = routineShare == null ? 0.5 : routineShare;
+      minPeers = Checks.orDefault(minPeers, 3);
+    }
+
+    public static PrevalenceConfig defaults() {
+      return new PrevalenceConfig(null, null, null);
+    }
+
+    void validate(String p) {
+      if (!(routineShare > 0 && routineShare <= 1)) {
+        throw Checks.bad(p + ".routine-share", routineShare, "must be > 0 and <= 1 (1 turns lowering off)");
+      }
+      Checks.atLeast(p + ".min-peers", minPeers, 1);
+    }
+  }
+
   void validate(String p) {
     Checks.atLeast(p + ".learning-days", learningDays, 0);
     Checks.atLeast(p + ".many-new-behaviors", manyNewBehaviors, 1);
@@ -71,6 +138,11 @@ public record PolicyConfig(
       if (e.getValue() == null) {
         throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.identity-types.%s to an empty value", p, e.getKey());
       }
+      List<Dimension> dims = e.getValue().dimensions();
+      if (dims != null && dims.contains(null)) {
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,
+            "Cannot set %s.identity-types.%s.dimensions: each must be one of api, region, network, client", p, e.getKey());
+      }
     }
     for (Map.Entry<String, Severity> e : sensitiveActions.entrySet()) {
       String k = e.getKey();
@@ -81,6 +153,17 @@ public record PolicyConfig(
             p, k);
       }
     }
+    if (dimensions.containsKey(Dimension.API)) {
+      throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.dimensions.api: the severity of new api"
+          + " behaviour is the identity type's (%s.identity-types.<type>.severity)", p, p);
+    }
+    for (Map.Entry<Dimension, DimensionPolicy> e : dimensions.entrySet()) {
+      if (e.getValue().severity() == null) {
+        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.dimensions.%s.severity to an empty value",
+            p, e.getKey().label());
+      }
+    }
+    prevalence.validate(p + ".prevalence");
     for (int i = 0; i < allow.size(); i++) {
       if (allow.get(i) == null) {
         throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.allow[%d] to an empty rule", p, i);

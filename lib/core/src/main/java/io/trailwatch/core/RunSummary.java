@@ -27,6 +27,8 @@ public record RunSummary(
     long newBehaviors,
     List<Alert> alerts,
     Map<Policy.Quiet, Integer> quiet,
+    /** How many alerts prevalence moved, per rule (the alerts' severity with the rule against without). */
+    Map<Policy.Moved, Integer> severityMoved,
     Delivery delivery,
     Map<String, Long> accountsPerBusinessUnit,
     double seconds) {
@@ -35,6 +37,7 @@ public record RunSummary(
     businessUnits = List.copyOf(businessUnits);
     alerts = List.copyOf(alerts);
     quiet = Map.copyOf(quiet);
+    severityMoved = severityMoved == null ? Map.of() : Map.copyOf(severityMoved);
     delivery = delivery == null ? Delivery.none() : delivery;
     accountsPerBusinessUnit = Map.copyOf(accountsPerBusinessUnit);
   }
@@ -43,7 +46,7 @@ public record RunSummary(
   public RunSummary withDelivery(Delivery d) {
     return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,
         recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors, newBehaviors,
-        alerts, quiet, d, accountsPerBusinessUnit, seconds);
+        alerts, quiet, severityMoved, d, accountsPerBusinessUnit, seconds);
   }
 
   /**
@@ -64,13 +67,16 @@ public record RunSummary(
     Map<Policy.Quiet, Integer> q = new java.util.EnumMap<>(Policy.Quiet.class);
     q.putAll(quiet);
     other.quiet.forEach((k, v) -> q.merge(k, v, Integer::sum));
+    Map<Policy.Moved, Integer> mv = new java.util.EnumMap<>(Policy.Moved.class);
+    mv.putAll(severityMoved);
+    other.severityMoved.forEach((k, v) -> mv.merge(k, v, Integer::sum));
     Map<String, Long> acc = new java.util.TreeMap<>(accountsPerBusinessUnit);
     other.accountsPerBusinessUnit.forEach((k, v) -> acc.merge(k, v, Long::sum));
     return new RunSummary(runId + "," + other.runId, command, bus, windowFrom, windowTo, filesRead + other.filesRead,
         filesQuarantined + other.filesQuarantined, bytesRead + other.bytesRead, recordsRead + other.recordsRead,
         recordsInWindow + other.recordsInWindow, recordsQuarantined + other.recordsQuarantined,
         duplicatesDropped + other.duplicatesDropped, principals + other.principals, behaviors + other.behaviors,
-        newBehaviors + other.newBehaviors, all, q, delivery.plus(other.delivery), acc, seconds + other.seconds);
+        newBehaviors + other.newBehaviors, all, q, mv, delivery.plus(other.delivery), acc, seconds + other.seconds);
   }
 
   public static Builder builder() {
@@ -95,6 +101,7 @@ public record RunSummary(
     private long newBehaviors;
     private List<Alert> alerts = List.of();
     private Map<Policy.Quiet, Integer> quiet = Map.of();
+    private Map<Policy.Moved, Integer> moved = Map.of();
     private Map<String, Long> accounts = Map.of();
     private double seconds;
 
@@ -116,6 +123,7 @@ public record RunSummary(
     public Builder newBehaviors(long v) { newBehaviors = v; return this; }
     public Builder alerts(List<Alert> v) { alerts = v; return this; }
     public Builder quiet(Map<Policy.Quiet, Integer> v) { quiet = v; return this; }
+    public Builder severityMoved(Map<Policy.Moved, Integer> v) { moved = v; return this; }
     public Builder seconds(double v) { seconds = v; return this; }
     /** How many accounts of each business unit the run covered (the run ledger records it). */
     public Builder accountsPerBusinessUnit(Map<String, Long> v) { accounts = v; return this; }
@@ -126,7 +134,7 @@ public record RunSummary(
       }
       return new RunSummary(runId, command, businessUnits, window.from(), window.to(), filesRead, filesQuarantined,
           bytesRead, recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors,
-          newBehaviors, alerts, quiet, Delivery.none(), accounts, seconds);
+          newBehaviors, alerts, quiet, moved, Delivery.none(), accounts, seconds);
     }
   }
 
@@ -151,6 +159,9 @@ public record RunSummary(
     Map<String, Integer> q = new LinkedHashMap<>();
     quiet.forEach((k, v) -> q.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
     m.put("quiet_principals", q);
+    Map<String, Integer> mv = new LinkedHashMap<>();
+    severityMoved.forEach((k, v) -> mv.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+    m.put("severity_moved_by_prevalence", new java.util.TreeMap<>(mv));
     m.put("delivery", delivery.toMap());
     m.put("accounts_per_business_unit", new java.util.TreeMap<>(accountsPerBusinessUnit));
     m.put("seconds", Math.round(seconds * 100) / 100.0);

@@ -1,7 +1,9 @@
 package io.trailwatch.policy;
 
+import io.trailwatch.dimensions.Dimension;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A behaviour of one principal in one hour that the policy must decide on: new (not
@@ -25,7 +27,24 @@ public record Candidate(
     List<String> sourceIps,
     List<String> userAgents,
     List<String> regions,
-    List<String> eventIds) {
+    List<String> eventIds,
+    Map<String, Long> calls,
+    Prevalence prevalence) {
+
+  public Candidate {
+    calls = calls == null ? Map.of() : Map.copyOf(calls);
+  }
+
+  /** The dimension of this behaviour (its event_source tells). */
+  public Dimension dimension() {
+    return Dimension.ofKeySource(eventSource);
+  }
+
+  /** The same candidate with its prevalence among peers. */
+  public Candidate withPrevalence(Prevalence p) {
+    return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents,
+        firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, p);
+  }
 
   public boolean allFailed() {
     return failedEvents >= events;
@@ -54,8 +73,21 @@ public record Candidate(
     private List<String> userAgents = List.of();
     private List<String> regions = List.of();
     private List<String> eventIds = List.of();
+    private Map<String, Long> calls = Map.of();
+    private Prevalence prevalence;
 
     private Builder() {}
+
+    /** For a value of a dimension other than api: the calls made with it ({@code eventSource:eventName} to count). */
+    public Builder calls(Map<String, Long> v) {
+      calls = v;
+      return this;
+    }
+
+    public Builder prevalence(Prevalence v) {
+      prevalence = v;
+      return this;
+    }
 
     public Builder businessUnit(String v) {
       businessUnit = v;
@@ -146,7 +178,7 @@ public record Candidate(
       if (businessUnit == null || accountId == null || principal == null || identityType == null || eventSource == null || eventName == null || firstTime == null || lastTime == null) {
         throw new IllegalStateException("A candidate needs businessUnit, accountId, principal, identityType, eventSource, eventName, firstTime, lastTime");
       }
-      return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents, firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds);
+      return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents, firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, prevalence);
     }
   }
 }

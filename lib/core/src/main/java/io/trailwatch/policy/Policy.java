@@ -7,6 +7,7 @@ import io.trailwatch.config.PolicyConfig;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.config.TypePolicy;
 import io.trailwatch.core.Hour;
+import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.identity.IdentityTypes;
 import io.trailwatch.identity.Principal;
 import java.time.Duration;
@@ -30,19 +31,33 @@ public final class Policy {
   /** Why candidates did not alert, counted per principal. */
   public enum Quiet { BASELINE_ONLY, LEARNING, WARMUP, ALLOW_LISTED }
 
-  /** The alerts, and how many principals each rule kept quiet. */
-  public record Decision(List<Alert> alerts, Map<Quiet, Integer> quiet) {}
+  /** The severity rules of prevalence, counted per alert whose severity they moved. */
+  public enum Moved { RAISED_NEW_TO_BUSINESS_UNIT, LOWERED_ROUTINE_IN_ACCOUNT }
+
+  /** The alerts, how many principals each rule kept quiet, and how many alerts prevalence moved. */
+  public record Decision(List<Alert> alerts, Map<Quiet, Integer> quiet, Map<Moved, Integer> moved) {
+    public Decision {
+      alerts = List.copyOf(alerts);
+      quiet = Map.copyOf(quiet);
+      moved = Map.copyOf(moved);
+    }
+
+    public Decision(List<Alert> alerts, Map<Quiet, Integer> quiet) {
+      this(alerts, quiet, Map.of());
+    }
+  }
 
   private final PolicyConfig cfg;
   private final Map<String, Severity> catalogue;
+  private final Set<Dimension> dimensions;
   private final int maxValues;
   private final int maxEventIds;
   private final int warmupDays;
 
   /** The policy a run under {@code cfg} decides with (hourly detection and a backtest alike). */
   public static Policy of(TrailwatchConfig cfg) {
-    return new Policy(cfg.policy(), cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds() * 4,
-        cfg.baseline().warmupDays());
+    return new Policy(cfg.policy(), cfg.baseline().enabledDimensions(), cfg.alerts().maxContextValues(),
+        cfg.alerts().sampleEventIds() * 4, cfg.baseline().warmupDays());
   }
 
   /** The identity types whose every behaviour is a candidate, known or not ({@link AlertOn#ANY_ACTIVITY}). */
@@ -51,39 +66,67 @@ public final class Policy {
         .collect(Collectors.toSet());
   }
 
+  /** With api as the only dimension. */
   public Policy(PolicyConfig cfg, int maxValues, int maxEventIds, int warmupDays) {
+    this(cfg, Set.of(Dimension.API), maxValues, maxEventIds, warmupDays);
+  }
+
+  public Policy(PolicyConfig cfg, Set<Dimension> dimensions, int maxValues, int maxEventIds, int warmupDays) {
     this.cfg = cfg;
     this.catalogue = SensitiveActions.catalogue(cfg.sensitiveActions());
+    this.dimensions = Set.copyOf(dimensions);
     this.maxValues = maxValues;
     this.maxEventIds = maxEventIds;
     this.warmupDays = warmupDays;
   }
 
+  /** {@link #decide(List, Hour, Hour, History)} with api history only. */
+  public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, Map<String, Instant> historyStart) {
+    return decide(candidates, hour, detectHour, History.ofApi(historyStart));
+  }
+
   /**
-   * @param historyStart per business unit, the first time the state saw anything (null: no history)
+   * @param history per business unit (and dimension), the first time the state saw anything
    * @param hour the hour the candidates' events happened in
    * @param detectHour the hourly run deciding; later than {@code hour} for files delivered late
    */
-  public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, Map<String, Instant> historyStart) {
+  public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
     Map<List<String>, List<Candidate>> byPrincipal = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
         .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
     for (Candidate c : candidates) {
-      byPrincipal.computeIfAbsent(List.of(c.businessUnit(), c.accountId(), c.principal()), k -> new ArrayList<>()).add(c);
+      if (dimensions.contains(c.dimension())) {
+        byPrincipal.computeIfAbsent(List.of(c.businessUnit(), c.accountId(), c.principal()), k -> new ArrayList<>())
+            .add(c);
+      }
     }
     List<Alert> alerts = new ArrayList<>();
     Map<Quiet, Integer> quiet = new LinkedHashMap<>();
+    Map<Moved, Integer> moved = new LinkedHashMap<>();
     for (List<Candidate> group : byPrincipal.values()) {
       Candidate first = group.get(0);
       Principal principal = new Principal(first.principal(), first.identityType());
       TypePolicy tp = cfg.forType(first.identityType());
       AlertOn alertOn = principal.isServiceLinkedRole() ? cfg.serviceLinkedRoles() : tp.alertOn();
-      Quiet why = quietReason(group, alertOn, tp, hour, historyStart.get(first.businessUnit()));
-      List<Candidate> kept = why != null ? List.of() : group.stream()
-          .filter(c -> alertOn == AlertOn.ANY_ACTIVITY || !c.known())
-          .filter(c -> !allowed(c))
-          .toList();
+      Quiet why = quietReason(group, alertOn, tp, hour, history.start(first.businessUnit(), Dimension.API));
+      boolean warming = false;
+      List<Candidate> kept = new ArrayList<>();
+      if (why == null) {
+        for (Candidate c : group) {
+          if (!tp.alertsOn(c.dimension()) || (alertOn != AlertOn.ANY_ACTIVITY && c.known())) {
+            continue;
+          }
+          if (alertOn != AlertOn.ANY_ACTIVITY && c.dimension() != Dimension.API
+              && warmingUp(history.start(c.businessUnit(), c.dimension()), hour)) {
+            warming = true;
+            continue;
+          }
+          if (!allowed(c)) {
+            kept.add(c);
+          }
+        }
+      }
       if (why == null && kept.isEmpty()) {
-        why = Quiet.ALLOW_LISTED;
+        why = warming ? Quiet.WARMUP : Quiet.ALLOW_LISTED;
       }
       if (why != null) {
         if (group.stream().anyMatch(c -> !c.known()) || alertOn == AlertOn.ANY_ACTIVITY) {
@@ -91,9 +134,32 @@ public final class Policy {
         }
         continue;
       }
-      alerts.add(alert(kept, tp, alertOn, hour, detectHour));
+      Alert alert = alert(kept, tp, alertOn, hour, detectHour, true);
+      Severity without = alert(kept, tp, alertOn, hour, detectHour, false).severity();
+      if (alert.severity().compareTo(without) > 0) {
+        moved.merge(Moved.RAISED_NEW_TO_BUSINESS_UNIT, 1, Integer::sum);
+      } else if (alert.severity().compareTo(without) < 0) {
+        moved.merge(Moved.LOWERED_ROUTINE_IN_ACCOUNT, 1, Integer::sum);
+      }
+      alerts.add(alert);
     }
-    return new Decision(List.copyOf(alerts), Map.copyOf(quiet));
+    return new Decision(alerts, quiet, moved);
+  }
+
+  /**
+   * The principals whose candidates would alert (before prevalence, which only moves severity):
+   * the ones worth looking prevalence up for.
+   */
+  public Set<List<String>> alerting(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
+    Set<List<String>> out = new java.util.HashSet<>();
+    for (Alert a : decide(candidates, hour, detectHour, history).alerts()) {
+      out.add(List.of(a.businessUnit(), a.accountId(), a.principal()));
+    }
+    return out;
+  }
+
+  private boolean warmingUp(Instant historyStart, Hour hour) {
+    return historyStart == null || Duration.between(historyStart, hour.start()).toDays() < warmupDays;
   }
 
   private Quiet quietReason(List<Candidate> group, AlertOn alertOn, TypePolicy tp, Hour hour, Instant historyStart) {
@@ -103,7 +169,7 @@ public final class Policy {
     if (alertOn == AlertOn.ANY_ACTIVITY) {
       return null;
     }
-    if (historyStart == null || Duration.between(historyStart, hour.start()).toDays() < warmupDays) {
+    if (warmingUp(historyStart, hour)) {
       return Quiet.WARMUP;
     }
     Instant firstSeen = group.get(0).principalFirstSeen();
@@ -115,40 +181,75 @@ public final class Policy {
 
   private boolean allowed(Candidate c) {
     for (AllowRule r : cfg.allow()) {
-      if (r.matches(c.accountId(), c.principal(), c.eventSource(), c.eventName())) {
+      if (r.matches(c.accountId(), c.principal(), c.dimension(), c.eventSource(), c.eventName())) {
         return true;
       }
     }
     return false;
   }
 
-  private Alert alert(List<Candidate> kept, TypePolicy tp, AlertOn alertOn, Hour hour, Hour detectHour) {
-    boolean late = !hour.equals(detectHour);
-    Candidate first = kept.get(0);
-    List<Candidate> sorted = kept.stream()
-        .sorted(Comparator.comparing(Candidate::eventSource).thenComparing(Candidate::eventName)).toList();
-    List<NewBehavior> behaviors = new ArrayList<>();
+  /** The most sensitive level of a behaviour: of its call, or of the calls made with a new value. */
+  private Severity sensitivity(Candidate c) {
+    if (c.dimension() == Dimension.API) {
+      return catalogue.get(SensitiveActions.key(c.eventSource(), c.eventName()));
+    }
     Severity top = null;
-    boolean allReadOnly = true;
-    for (Candidate c : sorted) {
-      Severity s = catalogue.get(SensitiveActions.key(c.eventSource(), c.eventName()));
+    for (String call : c.calls().keySet()) {
+      Severity s = catalogue.get(call);
       if (s != null) {
         top = top == null ? s : Severity.max(top, s);
       }
-      allReadOnly &= c.readOnly();
-      behaviors.add(new NewBehavior(c.eventSource(), c.eventName(), c.events(), c.firstTime(), c.lastTime(),
-          c.allFailed(), c.readOnly(), s == null ? null : s.label(), c.known()));
     }
-    Severity severity = top == null ? tp.severity() : Severity.max(tp.severity(), top);
+    return top;
+  }
+
+  /** A behaviour's own severity: its start (the type's, or the dimension's), its sensitivity, then prevalence. */
+  private Severity severity(Candidate c, TypePolicy tp, Severity sensitive, boolean withPrevalence) {
+    Severity base = c.dimension() == Dimension.API ? tp.severity() : cfg.dimensionSeverity(c.dimension());
+    Severity s = sensitive == null ? base : Severity.max(base, sensitive);
+    Prevalence p = c.prevalence();
+    if (withPrevalence && p != null && !c.known()) {
+      PolicyConfig.PrevalenceConfig pc = cfg.prevalence();
+      if (pc.raiseWhenNewToBusinessUnit() && p.newToBusinessUnit()) {
+        s = s.raise();
+      } else if (p.routine(pc.routineShare(), pc.minPeers())) {
+        s = s.lower();
+      }
+    }
+    return s;
+  }
+
+  private static final Comparator<Candidate> ORDER = Comparator.comparing((Candidate c) -> c.dimension())
+      .thenComparing(Candidate::eventSource).thenComparing(Candidate::eventName);
+
+  private Alert alert(List<Candidate> kept, TypePolicy tp, AlertOn alertOn, Hour hour, Hour detectHour,
+      boolean withPrevalence) {
+    boolean late = !hour.equals(detectHour);
+    Candidate first = kept.get(0);
+    List<Candidate> sorted = kept.stream().sorted(ORDER).toList();
+    List<NewBehavior> behaviors = new ArrayList<>();
+    Severity severity = null;
+    Severity top = null;
+    boolean quietApiOnly = true;
+    for (Candidate c : sorted) {
+      Severity sensitive = sensitivity(c);
+      if (sensitive != null) {
+        top = top == null ? sensitive : Severity.max(top, sensitive);
+      }
+      Severity own = severity(c, tp, sensitive, withPrevalence);
+      severity = severity == null ? own : Severity.max(severity, own);
+      quietApiOnly &= c.readOnly() && c.dimension() == Dimension.API;
+      behaviors.add(newBehavior(c, sensitive, own));
+    }
     long fresh = sorted.stream().filter(c -> !c.known()).count();
     if (fresh >= cfg.manyNewBehaviors()) {
       severity = severity.raise();
     }
-    if (allReadOnly && top == null) {
+    if (quietApiOnly && top == null) {
       severity = severity.lower();
     }
     String reason = (late ? "late delivery (found in the run of " + detectHour + "): " : "")
-        + reason(first, sorted, alertOn, fresh, top);
+        + reason(first, sorted, alertOn, top);
     return Alert.builder()
         .alertId(Alert.idFor(first.businessUnit(), first.accountId(), first.principal(), hour.start(),
             detectHour.start()))
@@ -162,34 +263,103 @@ public final class Policy {
         .build();
   }
 
-  private String reason(Candidate first, List<Candidate> sorted, AlertOn alertOn, long fresh, Severity top) {
+  private NewBehavior newBehavior(Candidate c, Severity sensitive, Severity own) {
+    boolean api = c.dimension() == Dimension.API;
+    List<NewBehavior.Call> calls = c.calls().entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(Math.max(1, maxValues)).map(e -> new NewBehavior.Call(e.getKey(), e.getValue())).toList();
+    return new NewBehavior(api ? c.eventSource() : null, api ? c.eventName() : null, c.events(), c.firstTime(),
+        c.lastTime(), c.allFailed(), c.readOnly(), sensitive == null ? null : sensitive.label(), c.known(),
+        c.dimension().label(), api ? null : c.eventName(), calls, c.prevalence(), own.label());
+  }
+
+  private String reason(Candidate first, List<Candidate> sorted, AlertOn alertOn, Severity top) {
     StringBuilder sb = new StringBuilder();
     if (alertOn == AlertOn.ANY_ACTIVITY) {
       sb.append(first.identityType()).append(" activity (alerts on any activity): ");
-    } else {
-      sb.append(fresh).append(fresh == 1 ? " new behaviour" : " new behaviours").append(" for ")
-          .append(first.identityType()).append(" first seen ")
-          .append(first.principalFirstSeen() == null ? "this hour" : first.principalFirstSeen().toString().substring(0, 10))
-          .append(": ");
     }
-    int shown = 0;
-    for (Candidate c : sorted) {
-      if (shown++ > 0) {
-        sb.append(", ");
+    Map<Dimension, List<Candidate>> byDimension = new java.util.EnumMap<>(Dimension.class);
+    sorted.forEach(c -> byDimension.computeIfAbsent(c.dimension(), d -> new ArrayList<>()).add(c));
+    boolean firstPart = true;
+    for (Map.Entry<Dimension, List<Candidate>> part : byDimension.entrySet()) {
+      List<Candidate> cs = part.getValue();
+      if (!firstPart) {
+        sb.append("; ");
       }
-      if (shown > 8) {
-        sb.append("and ").append(sorted.size() - 8).append(" more");
-        break;
+      if (alertOn != AlertOn.ANY_ACTIVITY || part.getKey() != Dimension.API) {
+        long fresh = cs.stream().filter(c -> !c.known()).count();
+        sb.append(fresh).append(' ').append(noun(part.getKey(), fresh));
+        if (firstPart && alertOn != AlertOn.ANY_ACTIVITY) {
+          sb.append(" for ").append(first.identityType()).append(" first seen ").append(
+              first.principalFirstSeen() == null ? "this hour" : first.principalFirstSeen().toString().substring(0, 10));
+        }
+        sb.append(": ");
       }
-      sb.append(c.eventSource().replace(".amazonaws.com", "")).append(':').append(c.eventName());
-      if (c.allFailed()) {
-        sb.append(" (failed)");
+      firstPart = false;
+      int shown = 0;
+      for (Candidate c : cs) {
+        if (shown++ > 0) {
+          sb.append(", ");
+        }
+        if (shown > 8) {
+          sb.append("and ").append(cs.size() - 8).append(" more");
+          break;
+        }
+        if (part.getKey() == Dimension.API) {
+          sb.append(shortCall(c.eventSource(), c.eventName()));
+          if (c.allFailed()) {
+            sb.append(" (failed)");
+          }
+        } else {
+          sb.append(c.eventName()).append(" (").append(c.events()).append(c.events() == 1 ? " call: " : " calls: ")
+              .append(c.calls().entrySet().stream()
+                  .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                  .limit(3).map(e -> shortCall(e.getKey())).collect(Collectors.joining(", ")))
+              .append(c.calls().size() > 3 ? ", ..." : "").append(')');
+        }
       }
     }
     if (top != null) {
       sb.append("; sensitive up to ").append(top.label());
     }
+    List<String> rare = sorted.stream().filter(c -> c.prevalence() != null && !c.known()
+        && c.prevalence().newToBusinessUnit()).map(Policy::label).toList();
+    if (!rare.isEmpty() && cfg.prevalence().raiseWhenNewToBusinessUnit()) {
+      sb.append("; new to the business unit: ").append(String.join(", ", rare.stream().limit(5).toList()));
+    }
+    List<String> routine = sorted.stream().filter(c -> c.prevalence() != null && !c.known()
+        && !c.prevalence().newToBusinessUnit()
+        && c.prevalence().routine(cfg.prevalence().routineShare(), cfg.prevalence().minPeers()))
+        .map(c -> label(c) + " (" + c.prevalence().accountSameType() + " of " + c.prevalence().accountTypePrincipals()
+            + " " + c.identityType() + " peers)").toList();
+    if (!routine.isEmpty()) {
+      sb.append("; routine in the account: ").append(String.join(", ", routine.stream().limit(5).toList()));
+    }
     return sb.toString();
+  }
+
+  private static String noun(Dimension d, long n) {
+    String one = switch (d) {
+      case API -> "new behaviour";
+      case REGION -> "new region";
+      case NETWORK -> "new network";
+      case CLIENT -> "new client";
+    };
+    return n == 1 ? one : one + "s";
+  }
+
+  private static String label(Candidate c) {
+    return c.dimension() == Dimension.API ? shortCall(c.eventSource(), c.eventName())
+        : c.dimension().label() + " " + c.eventName();
+  }
+
+  private static String shortCall(String source, String name) {
+    return source.replace(".amazonaws.com", "") + ':' + name;
+  }
+
+  /** {@code iam.amazonaws.com:ListUsers} as {@code iam:ListUsers}. */
+  private static String shortCall(String call) {
+    return call.replace(".amazonaws.com", "");
   }
 
   private static List<String> union(List<Candidate> cs, Function<Candidate, List<String>> f, int max) {

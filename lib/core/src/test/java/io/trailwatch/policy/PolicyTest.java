@@ -27,7 +27,7 @@ class PolicyTest {
       long events, long failed, boolean readOnly) {
     return new Candidate("bu", "111122223333", principal, type, source, name, events, failed, HOUR.start(),
         HOUR.start().plusSeconds(60), readOnly, known, firstSeen, List.of("203.0.113.9"), List.of("ua"),
-        List.of("us-east-1"), List.of("e1"));
+        List.of("us-east-1"), List.of("e1"), Map.of(), null);
   }
 
   static Candidate newCall(String principal, String type, String source, String name) {

@@ -60,6 +60,15 @@ public final class Backtest {
     this.progress = progress;
   }
 
+  /** The first variant's config, with every variant's dimensions: the one read holds them all. */
+  static TrailwatchConfig readConfig(List<Variant> variants) {
+    java.util.Set<io.trailwatch.dimensions.Dimension> all = new java.util.TreeSet<>();
+    variants.forEach(v -> all.addAll(v.config().baseline().enabledDimensions()));
+    TrailwatchConfig c = variants.get(0).config();
+    return new TrailwatchConfig(c.ingest(), c.identity(), c.baseline().withDimensions(List.copyOf(all)), c.policy(),
+        c.alerts(), c.delivery(), c.accounts(), c.dynamodb(), c.maintenance());
+  }
+
   /** Plan, read once, seed, then decide hour by hour. */
   public BacktestResult run(Request req) {
     long started = System.nanoTime();
@@ -72,7 +81,7 @@ public final class Backtest {
     progress.step("planned " + plan.files().size() + " files for " + req.accounts().size() + " accounts, "
         + req.seedFrom() + " .. " + req.range().to() + " (seed from " + req.seedFrom() + ")");
     HourlyRead seen = HourlyRead.run(spark, plan.files(), new Window(req.seedFrom(), req.range().to()),
-        req.range().from(), cfg, opener, req.scratch(), progress);
+        req.range().from(), readConfig(req.variants()), opener, req.scratch(), progress);
     double readSeconds = (System.nanoTime() - started) / 1e9;
     CloudTrailReader.ReadStats stats = seen.stats();
     progress.step(String.format("read %,d files, %,d records in %.1f s (%,.0f records/s)", stats.files(),

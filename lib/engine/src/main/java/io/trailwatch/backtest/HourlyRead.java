@@ -11,6 +11,7 @@ import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.core.Window;
 import io.trailwatch.detect.HourBehavior;
+import io.trailwatch.detect.DimensionValues;
 import io.trailwatch.detect.HourlyBehaviors;
 import io.trailwatch.ingest.CloudTrailReader;
 import io.trailwatch.ingest.LogFile;
@@ -65,7 +66,8 @@ final class HourlyRead {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, range, ParserSettings.of(cfg), opener);
     Duration lag = Duration.ofMinutes(cfg.ingest().deliveryLagMinutes());
     Dataset<Row> rows = spark.createDataFrame(read.perAccount(HourlyBehaviors.factory(detectFrom, lag,
-        cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())), HourlyBehaviors.SCHEMA);
+        cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(), DimensionValues.of(cfg.baseline()))),
+        HourlyBehaviors.SCHEMA);
     try (ReadProgress p = ReadProgress.start(read, files.size(), range, progress, Duration.ofSeconds(15))) {
       Sparks.asRead(spark, files.size() + " files, " + range.from() + " .. " + range.to(), () -> {
         rows.withColumn(DAY, coalesce(date_format(col("event_hour"), "yyyy-MM-dd"), lit(SEED)))

@@ -4,6 +4,10 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.Hour;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
+import io.trailwatch.detect.Peers;
+import io.trailwatch.dimensions.Dimension;
+import io.trailwatch.policy.Candidate;
+import io.trailwatch.policy.History;
 import io.trailwatch.policy.Policy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +24,7 @@ final class Replay {
   private final MemoryState memory;
   private final Policy policy;
   private final Set<String> anyActivity;
+  private final Set<Dimension> dimensions;
   private final List<Alert> alerts = new ArrayList<>();
   private final List<HourTally> hours = new ArrayList<>();
 
@@ -28,18 +33,32 @@ final class Replay {
     this.memory = new MemoryState(variant.config().baseline().retentionDays());
     this.policy = Policy.of(variant.config());
     this.anyActivity = Policy.anyActivityTypes(variant.config().policy());
+    this.dimensions = variant.config().baseline().enabledDimensions();
+  }
+
+  /** The behaviours of this variant's dimensions (the shared read holds every variant's). */
+  private List<HourBehavior> own(List<HourBehavior> seen) {
+    return seen.stream().filter(b -> dimensions.contains(Dimension.ofKeySource(b.eventSource()))).toList();
   }
 
   /** The history before the first hour, as a baseline build of it stores it. */
   void seed(List<HourBehavior> seed, Instant firstHour) {
-    memory.apply(Comparison.of(seed, List.of(), List.of(), firstHour, anyActivity));
+    memory.apply(Comparison.of(own(seed), List.of(), List.of(), firstHour, anyActivity));
   }
 
   /** One hour, in order: compared with the state as of its start, decided, then merged into it. */
-  void hour(Hour hour, List<HourBehavior> seen) {
+  void hour(Hour hour, List<HourBehavior> all) {
+    List<HourBehavior> seen = own(all);
     Comparison compared = Comparison.of(seen, memory.behaviors(Comparison.behaviorKeys(seen)),
         memory.principals(Comparison.principalKeys(seen)), hour.start(), anyActivity);
-    Policy.Decision decision = policy.decide(compared.candidates(), hour, hour, memory.historyStart());
+    History history = memory.history();
+    List<Candidate> candidates = compared.candidates();
+    List<Peers.Key> wanted = Peers.wanted(candidates, policy.alerting(candidates, hour, hour, history));
+    if (!wanted.isEmpty()) {
+      candidates = Peers.withPrevalence(candidates, wanted, memory.holders(wanted, hour.start()),
+          memory.countsByType(hour.start()));
+    }
+    Policy.Decision decision = policy.decide(candidates, hour, hour, history);
     memory.apply(compared);
     alerts.addAll(decision.alerts());
     long events = seen.stream().mapToLong(HourBehavior::events).sum();

@@ -1,5 +1,6 @@
 package io.trailwatch.detect;
 
+import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.ingest.AccountReducer;
 import io.trailwatch.ingest.ParsedEvent;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ import org.apache.spark.sql.catalyst.expressions.GenericRow;
 public final class AccountBehaviors implements AccountReducer<Row> {
   private final int maxValues;
   private final int sampleEventIds;
+  private final DimensionValues.Task dimensions;
+  private final List<Dimension> extra;
   /** Made on first use: a reducer fed through {@link #add} (already de-duplicated) never needs one. */
   private EventIdSet seen;
   private final Map<BehaviorKey, Acc> behaviors = new HashMap<>();
@@ -29,13 +32,27 @@ public final class AccountBehaviors implements AccountReducer<Row> {
   private String accountId;
 
   public AccountBehaviors(int maxValues, int sampleEventIds) {
+    this(maxValues, sampleEventIds, DimensionValues.none());
+  }
+
+  /**
+   * @param dimensions the dimensions besides api: each event also counts for its value in each
+   *     ({@code @region}/{@code ap-southeast-1}), with the calls made with it
+   */
+  public AccountBehaviors(int maxValues, int sampleEventIds, DimensionValues dimensions) {
     this.maxValues = maxValues;
     this.sampleEventIds = sampleEventIds;
+    this.dimensions = dimensions.isEmpty() ? null : dimensions.forTask();
+    this.extra = dimensions.dimensions();
   }
 
   /** A factory for the executors. */
   public static AccountReducer.Factory<Row> factory(int maxValues, int sampleEventIds) {
-    return () -> new AccountBehaviors(maxValues, sampleEventIds);
+    return factory(maxValues, sampleEventIds, DimensionValues.none());
+  }
+
+  public static AccountReducer.Factory<Row> factory(int maxValues, int sampleEventIds, DimensionValues dimensions) {
+    return () -> new AccountBehaviors(maxValues, sampleEventIds, dimensions);
   }
 
   /** The behaviour key without business unit and account; mutable so that lookups allocate nothing. */
@@ -86,8 +103,14 @@ public final class AccountBehaviors implements AccountReducer<Row> {
     final SmallestSet regions;
     final SmallestSet errorCodes;
     final SmallestSet eventIds;
+    /** An api behaviour's {@code eventSource:eventName}; null for a dimension's value. */
+    final String call;
+    /** A dimension value's calls and their counts; null for an api behaviour. */
+    final SmallestCounts calls;
 
-    Acc(int maxValues, int sampleEventIds) {
+    Acc(int maxValues, int sampleEventIds, String call, boolean dimension) {
+      this.call = call;
+      this.calls = dimension ? new SmallestCounts(maxValues) : null;
       sourceIps = new SmallestSet(maxValues);
       userAgents = new SmallestSet(maxValues);
       regions = new SmallestSet(maxValues);
@@ -115,9 +138,27 @@ public final class AccountBehaviors implements AccountReducer<Row> {
     }
     Acc a = behaviors.get(probe.set(e.principal, e.identityType, e.eventSource, e.eventName));
     if (a == null) {
-      a = new Acc(maxValues, sampleEventIds);
+      a = new Acc(maxValues, sampleEventIds, e.eventSource + ":" + e.eventName, false);
       behaviors.put(probe.copy(), a);
     }
+    update(a, e);
+    if (dimensions == null) {
+      return;
+    }
+    String call = a.call;
+    for (Dimension d : extra) {
+      String value = dimensions.value(d, e);
+      Acc v = behaviors.get(probe.set(e.principal, e.identityType, d.keySource(), value));
+      if (v == null) {
+        v = new Acc(maxValues, sampleEventIds, null, true);
+        behaviors.put(probe.copy(), v);
+      }
+      update(v, e);
+      v.calls.add(call);
+    }
+  }
+
+  private static void update(Acc a, ParsedEvent e) {
     long t = e.eventTimeMicros;
     a.events++;
     a.first = Math.min(a.first, t);
@@ -148,7 +189,7 @@ public final class AccountBehaviors implements AccountReducer<Row> {
           k.eventName, a.events, a.failed, ParsedEvent.timestamp(a.first), ParsedEvent.timestamp(a.last),
           anyOk ? ParsedEvent.timestamp(a.firstOk) : null, anyOk ? ParsedEvent.timestamp(a.lastOk) : null,
           a.readOnly, a.sourceIps.seq(), a.userAgents.seq(), a.regions.seq(), a.errorCodes.seq(),
-          a.eventIds.seq()}));
+          a.eventIds.seq(), a.calls == null ? null : a.calls.map()}));
     }
     if (seen != null) {
       seen.clear();
@@ -209,6 +250,58 @@ public final class AccountBehaviors implements AccountReducer<Row> {
     /** {@link #values()} as the Seq that Spark's Row encoder takes. */
     scala.collection.Seq<String> seq() {
       return scala.collection.JavaConverters.asScalaBuffer(values());
+    }
+  }
+
+  /**
+   * The {@code k} smallest distinct values with how many times each was added, exactly: a value
+   * once pushed out (k smaller ones held) is never among the k smallest again, so every value
+   * kept was counted from its first add.
+   */
+  static final class SmallestCounts {
+    private final String[] values;
+    private final long[] counts;
+    private int size;
+
+    SmallestCounts(int k) {
+      values = new String[Math.max(0, k)];
+      counts = new long[values.length];
+    }
+
+    void add(String v) {
+      if (values.length == 0) {
+        return;
+      }
+      for (int j = 0; j < size; j++) {
+        if (values[j] == v) {
+          counts[j]++;
+          return;
+        }
+      }
+      int i = Arrays.binarySearch(values, 0, size, v);
+      if (i >= 0) {
+        counts[i]++;
+        return;
+      }
+      int at = -i - 1;
+      if (size == values.length && at == size) {
+        return;
+      }
+      int n = size == values.length ? size - 1 : size;
+      System.arraycopy(values, at, values, at + 1, n - at);
+      System.arraycopy(counts, at, counts, at + 1, n - at);
+      values[at] = v;
+      counts[at] = 1;
+      size = n + 1;
+    }
+
+    /** As the Map that Spark's Row encoder takes. */
+    scala.collection.Map<String, Long> map() {
+      Map<String, Long> m = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < size; i++) {
+        m.put(values[i], counts[i]);
+      }
+      return scala.collection.JavaConverters.mapAsScalaMap(m);
     }
   }
 

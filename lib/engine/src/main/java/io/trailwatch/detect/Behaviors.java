@@ -43,11 +43,12 @@ public final class Behaviors {
       .add("user_agents", STRINGS, true)
       .add("regions", STRINGS, true)
       .add("error_codes", STRINGS, true)
-      .add("event_ids", STRINGS, true));
+      .add("event_ids", STRINGS, true)
+      .add("calls", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), true));
 
   /** The context columns of {@link #CONTEXT}: bounded lists, for alerts only. */
   public static final List<String> CONTEXT_LISTS = List.of("source_ips", "user_agents", "regions", "error_codes",
-      "event_ids");
+      "event_ids", "calls");
 
   private Behaviors() {}
 
@@ -67,13 +68,24 @@ public final class Behaviors {
    * the same with Spark SQL over every event, and a test checks that they agree.)
    */
   public static Dataset<Row> withContext(CloudTrailReader.Read read, int maxValues, int sampleEventIds) {
-    return read.spark().createDataFrame(read.perAccount(AccountBehaviors.factory(maxValues, sampleEventIds)),
-        CONTEXT);
+    return withContext(read, maxValues, sampleEventIds, DimensionValues.none());
+  }
+
+  /** {@link #withContext(CloudTrailReader.Read, int, int)} with the values of other dimensions as behaviours too. */
+  public static Dataset<Row> withContext(CloudTrailReader.Read read, int maxValues, int sampleEventIds,
+      DimensionValues dimensions) {
+    return read.spark().createDataFrame(read.perAccount(AccountBehaviors.factory(maxValues, sampleEventIds,
+        dimensions)), CONTEXT);
   }
 
   /** {@link #withContext(CloudTrailReader.Read, int, int)} without the context: what building a baseline needs. */
   public static Dataset<Row> counted(CloudTrailReader.Read read) {
-    return withContext(read, 0, 0).select(col("business_unit"), col("account_id"), col("principal"),
+    return counted(read, DimensionValues.none());
+  }
+
+  /** {@link #counted(CloudTrailReader.Read)} with the values of other dimensions. */
+  public static Dataset<Row> counted(CloudTrailReader.Read read, DimensionValues dimensions) {
+    return withContext(read, 0, 0, dimensions).select(col("business_unit"), col("account_id"), col("principal"),
         col("identity_type"), col("event_source"), col("event_name"), col("events"), col("failed_events"),
         col("first_time"), col("last_time"), col("first_ok_time"), col("last_ok_time"));
   }

@@ -72,7 +72,8 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
             .principal(b.principal()).identityType(b.identityType()).eventSource(b.eventSource())
             .eventName(b.eventName()).events(b.events()).failedEvents(b.failedEvents()).firstTime(b.firstTime())
             .lastTime(b.lastTime()).readOnly(b.readOnly()).known(known).principalFirstSeen(principalFirstSeen)
-            .sourceIps(b.sourceIps()).userAgents(b.userAgents()).regions(b.regions()).eventIds(b.eventIds()).build());
+            .sourceIps(b.sourceIps()).userAgents(b.userAgents()).regions(b.regions()).eventIds(b.eventIds())
+            .calls(b.calls()).build());
       }
     }
     List<Stored.PrincipalWrite> principalWrites = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.trailwatch.detect;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
@@ -28,9 +29,11 @@ public record HourBehavior(
     List<String> userAgents,
     List<String> regions,
     List<String> errorCodes,
-    List<String> eventIds) {
+    List<String> eventIds,
+    Map<String, Long> calls) {
 
   public HourBehavior {
+    calls = calls == null ? Map.of() : Map.copyOf(calls);
     sourceIps = List.copyOf(sourceIps);
     userAgents = List.copyOf(userAgents);
     regions = List.copyOf(regions);
@@ -50,7 +53,12 @@ public record HourBehavior(
         orZero(r.getAs("failed_events")), instant(r.getAs("first_time")), instant(r.getAs("last_time")),
         instant(r.getAs("first_ok_time")), instant(r.getAs("last_ok_time")), Boolean.TRUE.equals(r.getAs("read_only")),
         strings(r, "source_ips"), strings(r, "user_agents"), strings(r, "regions"), strings(r, "error_codes"),
-        strings(r, "event_ids"));
+        strings(r, "event_ids"), calls(r));
+  }
+
+  private static Map<String, Long> calls(Row r) {
+    int i = r.fieldIndex("calls");
+    return r.isNullAt(i) ? Map.of() : r.<String, Long>getJavaMap(i);
   }
 
   private static long orZero(Long v) {

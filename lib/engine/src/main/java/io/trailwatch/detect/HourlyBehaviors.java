@@ -45,11 +45,14 @@ public final class HourlyBehaviors implements AccountReducer<Row> {
   private final long lagMicros;
   private final int maxValues;
   private final int sampleEventIds;
+  private final DimensionValues dimensions;
   private final EventIdSet seen = new EventIdSet();
   private final Map<Long, AccountBehaviors> buckets = new TreeMap<>();
   private long fileMicros;
 
-  public HourlyBehaviors(Instant detectFrom, Duration deliveryLag, int maxValues, int sampleEventIds) {
+  public HourlyBehaviors(Instant detectFrom, Duration deliveryLag, int maxValues, int sampleEventIds,
+      DimensionValues dimensions) {
+    this.dimensions = dimensions;
     this.detectFromMicros = micros(detectFrom);
     this.lagMicros = deliveryLag.toNanos() / 1000;
     this.maxValues = maxValues;
@@ -58,8 +61,8 @@ public final class HourlyBehaviors implements AccountReducer<Row> {
 
   /** A factory for the executors. */
   public static AccountReducer.Factory<Row> factory(Instant detectFrom, Duration deliveryLag, int maxValues,
-      int sampleEventIds) {
-    return () -> new HourlyBehaviors(detectFrom, deliveryLag, maxValues, sampleEventIds);
+      int sampleEventIds, DimensionValues dimensions) {
+    return () -> new HourlyBehaviors(detectFrom, deliveryLag, maxValues, sampleEventIds, dimensions);
   }
 
   @Override
@@ -85,8 +88,8 @@ public final class HourlyBehaviors implements AccountReducer<Row> {
     if (bucket != SEED && !seen.add(e.eventId, e.eventTimeMicros, e.eventName)) {
       return;
     }
-    buckets.computeIfAbsent(bucket, b -> b == SEED ? new AccountBehaviors(0, 0)
-        : new AccountBehaviors(maxValues, sampleEventIds)).add(e);
+    buckets.computeIfAbsent(bucket, b -> b == SEED ? new AccountBehaviors(0, 0, dimensions)
+        : new AccountBehaviors(maxValues, sampleEventIds, dimensions)).add(e);
   }
 
   @Override

@@ -28,7 +28,8 @@ public final class EventSchema {
       .add("source_ip", DataTypes.StringType, true)
       .add("user_agent", DataTypes.StringType, true)
       .add("error_code", DataTypes.StringType, true)
-      .add("read_only", DataTypes.BooleanType, true));
+      .add("read_only", DataTypes.BooleanType, true)
+      .add("vpc_endpoint_id", DataTypes.StringType, true));
 
   private EventSchema() {}
 

@@ -19,13 +19,15 @@ public final class ParsedEvent {
   public String awsRegion;
   public String sourceIp;
   public String userAgent;
+  /** The VPC endpoint the call came through, or null. */
+  public String vpcEndpointId;
   public String errorCode;
   public Boolean readOnly;
 
   /** The values in {@link EventSchema#EVENTS} order, the time as a {@link Timestamp}. */
   public Object[] values() {
     return new Object[] {businessUnit, accountId, principal, identityType, eventSource, eventName, eventId,
-        timestamp(eventTimeMicros), awsRegion, sourceIp, userAgent, errorCode, readOnly};
+        timestamp(eventTimeMicros), awsRegion, sourceIp, userAgent, errorCode, readOnly, vpcEndpointId};
   }
 
   /** Epoch microseconds as a Timestamp (exact to the microsecond). */

@@ -15,6 +15,8 @@ public final class Reasons {
   public static final String MISSING_EVENT_TIME = "MISSING_EVENT_TIME";
   public static final String BAD_EVENT_TIME = "BAD_EVENT_TIME";
   public static final String MISSING_EVENT_SOURCE = "MISSING_EVENT_SOURCE";
+  /** An eventSource no AWS service has (one starting with '@'): a forged record. */
+  public static final String BAD_EVENT_SOURCE = "BAD_EVENT_SOURCE";
   public static final String MISSING_EVENT_NAME = "MISSING_EVENT_NAME";
   public static final String MISSING_USER_IDENTITY = "MISSING_USER_IDENTITY";
   public static final String NO_PRINCIPAL_ID = "NO_PRINCIPAL_ID";

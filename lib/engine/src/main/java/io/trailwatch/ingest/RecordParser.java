@@ -177,6 +177,7 @@ public final class RecordParser {
         case "awsRegion" -> r.awsRegion = text(p, t, r, f);
         case "sourceIPAddress" -> r.sourceIp = text(p, t, r, f);
         case "userAgent" -> r.userAgent = text(p, t, r, f);
+        case "vpcEndpointId" -> r.vpcEndpointId = text(p, t, r, f);
         case "errorCode" -> r.errorCode = text(p, t, r, f);
         case "eventType" -> r.eventType = text(p, t, r, f);
         case "readOnly" -> r.readOnly = bool(p, t, r, f);
@@ -442,6 +443,11 @@ public final class RecordParser {
       st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_SOURCE, "no eventSource");
       return;
     }
+    if (r.eventSource.charAt(0) == io.trailwatch.dimensions.Dimension.KEY_MARK) {
+      // No AWS eventSource starts with '@'; the baseline keys other dimensions' values so.
+      st.quarantineRecord(index, r.eventId, Reasons.BAD_EVENT_SOURCE, "eventSource '" + r.eventSource + "'");
+      return;
+    }
     if (r.eventName == null || r.eventName.isBlank()) {
       st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_NAME, "no eventName");
       return;
@@ -468,6 +474,7 @@ public final class RecordParser {
     e.awsRegion = r.awsRegion;
     e.sourceIp = r.sourceIp;
     e.userAgent = r.userAgent;
+    e.vpcEndpointId = r.vpcEndpointId;
     e.errorCode = r.errorCode;
     e.readOnly = r.readOnly;
     st.sink.event(e);
@@ -556,6 +563,7 @@ public final class RecordParser {
     String awsRegion;
     String sourceIp;
     String userAgent;
+    String vpcEndpointId;
     String errorCode;
     String eventType;
     Boolean readOnly;
@@ -572,7 +580,7 @@ public final class RecordParser {
     String badField;
 
     void reset() {
-      eventTime = eventSource = eventName = eventId = awsRegion = sourceIp = userAgent = errorCode = eventType = null;
+      eventTime = eventSource = eventName = eventId = awsRegion = sourceIp = userAgent = vpcEndpointId = errorCode = eventType = null;
       eventMicros = EventTimes.INVALID;
       readOnly = null;
       hasIdentity = false;

@@ -2,6 +2,8 @@ package io.trailwatch.pipeline;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.Hour;
+import io.trailwatch.dimensions.Dimension;
+import io.trailwatch.policy.History;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.state.IngestedFile;
@@ -34,6 +36,7 @@ final class Overlap implements AutoCloseable {
   private final Future<List<IngestedFile>> ingested;
   private final Future<Map<Instant, Set<String>>> detected;
   private final Future<Map<String, Instant>> history;
+  private final Future<Map<Dimension, Map<String, Instant>>> dimensionStarts;
   private final Future<List<Alert>> recorded;
   private final ReadAhead<Pipeline.HourRead> ahead;
 
@@ -42,8 +45,8 @@ final class Overlap implements AutoCloseable {
    * @param hourFiles the planned files of the run's own hour
    * @param read reads and reduces files of the run's own hour
    */
-  Overlap(SparkContext spark, StateStore state, List<String> businessUnits, Hour hour, Instant lateFrom,
-      Supplier<LogPlanner.Plan> listing, Function<LogPlanner.Plan, List<LogFile>> hourFiles,
+  Overlap(SparkContext spark, StateStore state, List<String> businessUnits, Set<Dimension> dimensions, Hour hour,
+      Instant lateFrom, Supplier<LogPlanner.Plan> listing, Function<LogPlanner.Plan, List<LogFile>> hourFiles,
       Function<List<LogFile>, Pipeline.HourRead> read) {
     // Each table is checked (created on first use) on its own thread; each load waits for the table it reads.
     Tables.ALL.forEach(t -> tables.put(t, track(background.submit(() -> state.ensureTable(t)))));
@@ -56,6 +59,8 @@ final class Overlap implements AutoCloseable {
         () -> state.detectedHours(businessUnits, lateFrom, hour.start())));
     history = track(background.after(tables.get(Tables.PRINCIPALS),
         () -> state.historyStart(businessUnits, hour.start())));
+    dimensionStarts = track(background.after(tables.get(Tables.BASELINE),
+        () -> state.baseline().dimensionStarts(businessUnits, dimensions, hour.start())));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts(businessUnits, hour.start())));
     // Snapshots and file lists of the two compared tables, loaded while the files are read.
     track(background.after(tables.get(Tables.BASELINE), () -> state.prepare(Tables.BASELINE, businessUnits)));
@@ -74,8 +79,9 @@ final class Overlap implements AutoCloseable {
     return get(detected);
   }
 
-  Map<String, Instant> history() {
-    return get(history);
+  /** How much history the state holds, per business unit and dimension. */
+  History history() {
+    return new History(get(history), get(dimensionStarts));
   }
 
   List<Alert> recordedAlerts() {

@@ -16,6 +16,10 @@ import io.trailwatch.delivery.Delivery;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
+import io.trailwatch.detect.DimensionValues;
+import io.trailwatch.detect.Peers;
+import io.trailwatch.policy.Candidate;
+import io.trailwatch.policy.History;
 import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.detect.Behaviors;
 import io.trailwatch.accounts.Account;
@@ -194,7 +198,8 @@ public final class Pipeline {
     List<String> bus = businessUnits(accounts);
     Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
-    try (Overlap overlap = new Overlap(spark.sparkContext(), state, bus, hour, lateFrom,
+    try (Overlap overlap = new Overlap(spark.sparkContext(), state, bus, cfg.baseline().enabledDimensions(), hour,
+        lateFrom,
         () -> planner.plan(accounts, lateFrom, hour.end().plus(deliveryLag())),
         plan -> FileSelection.filesOf(plan, hour, deliveryLag()), files -> read(hour, files))) {
       FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
@@ -206,7 +211,9 @@ public final class Pipeline {
         HourRead seen = h.equals(hour) ? overlap.readOwnHour(e.getValue(), f -> read(h, f)) : read(h, e.getValue());
         overlap.tablesReady();
         Comparison compared = compare(seen, bus, hour, overlap);
-        Policy.Decision decision = decide(seen, compared, h, hour, overlap.history());
+        History history = overlap.history();
+        List<Candidate> candidates = withPrevalence(compared.candidates(), bus, h, hour, history, overlap);
+        Policy.Decision decision = decide(seen, compared, candidates, h, hour, history);
         hours.add(new HourResult(h, seen, compared, decision));
       }
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
@@ -272,8 +279,8 @@ public final class Pipeline {
   private HourRead read(Hour eventHour, List<LogFile> files) {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
     List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
-        () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds())
-            .collectAsList());
+        () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(),
+            DimensionValues.of(cfg.baseline())).collectAsList());
     return new HourRead(files, behaviors.stream().map(HourBehavior::fromRow).toList(), read.stats());
   }
 
@@ -288,14 +295,33 @@ public final class Pipeline {
     return Comparison.of(seen.behaviors(), stored.first(), stored.second(), detectHour.start(), anyActivityTypes());
   }
 
-  /** Stage 4: the policy's alerts for one event hour, from what was new (or, for some types, anything). */
-  private Policy.Decision decide(HourRead seen, Comparison compared, Hour eventHour, Hour detectHour,
-      Map<String, Instant> history) {
-    Policy.Decision decision = policy().decide(compared.candidates(), eventHour, detectHour, history);
+  /**
+   * Stage 4: how common each new behaviour of the principals that will alert is among their
+   * peers in the baseline (the account's and the business unit's principals), looked up only
+   * when some principal alerts: prevalence moves severity, never whether an alert is made.
+   */
+  private List<Candidate> withPrevalence(List<Candidate> candidates, List<String> bus, Hour eventHour, Hour detectHour,
+      History history, Overlap overlap) {
+    Set<List<String>> alerting = policy().alerting(candidates, eventHour, detectHour, history);
+    List<Peers.Key> wanted = Peers.wanted(candidates, alerting);
+    if (wanted.isEmpty()) {
+      return candidates;
+    }
+    Overlap.Both<List<Peers.Holders>, List<Peers.TypeCount>> peers = overlap.both(
+        () -> state.baseline().holders(bus, wanted, detectHour.start()),
+        () -> state.principals().countsByType(bus, detectHour.start(), cfg.baseline().retentionDays()));
+    return Peers.withPrevalence(candidates, wanted, peers.first(), peers.second());
+  }
+
+  /** Stage 5: the policy's alerts for one event hour, from what was new (or, for some types, anything). */
+  private Policy.Decision decide(HourRead seen, Comparison compared, List<Candidate> candidates, Hour eventHour,
+      Hour detectHour, History history) {
+    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, history);
     progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + seen.files().size()
         + " files, " + seen.stats().records() + " records (" + seen.stats().inWindow() + " in the hour), "
         + seen.behaviors().size() + " behaviours, " + compared.newBehaviors() + " new, "
-        + decision.alerts().size() + " alerts" + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet()));
+        + decision.alerts().size() + " alerts" + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet())
+        + (decision.moved().isEmpty() ? "" : ", severity moved " + decision.moved()));
     return decision;
   }
 
@@ -334,7 +360,7 @@ public final class Pipeline {
         + window.from() + " .. " + window.to());
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, parserSettings(), opener);
     // History is large (every behaviour of every day): it stays in Spark, cached, not collected.
-    Dataset<Row> seen = Behaviors.counted(read).cache();
+    Dataset<Row> seen = Behaviors.counted(read, DimensionValues.of(cfg.baseline())).cache();
     try {
       Totals totals;
       try (ReadProgress p = ReadProgress.start(read, plan.files().size(), window, progress, Duration.ofSeconds(15))) {
@@ -358,7 +384,7 @@ public final class Pipeline {
         progress.step("baseline merged");
       }
 
-      Part all = new Part(stats, totals, 0, Map.of());
+      Part all = new Part(stats, totals, 0, Map.of(), Map.of());
       RunSummary summary = summarize(runId, "baseline", accounts, window, plan.rejected(), List.of(all), List.of(),
           started);
       state.recordQuarantine(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
@@ -393,10 +419,10 @@ public final class Pipeline {
 
   /** What one read (an event hour of a detect run, or a baseline's range) adds to the run's summary. */
   private record Part(CloudTrailReader.ReadStats stats, Totals totals, long newBehaviors,
-      Map<Policy.Quiet, Integer> quiet) {
+      Map<Policy.Quiet, Integer> quiet, Map<Policy.Moved, Integer> moved) {
     static Part of(HourResult h) {
       return new Part(h.seen().stats(), Totals.of(h.seen().behaviors()), h.compared().newBehaviors(),
-          h.decision().quiet());
+          h.decision().quiet(), h.decision().moved());
     }
   }
 
@@ -406,6 +432,7 @@ public final class Pipeline {
     long files = 0, fileErrors = rejected.size(), bytes = 0, records = 0, inWindow = 0, bad = 0, kept = 0;
     long principals = 0, behaviors = 0, fresh = 0;
     Map<Policy.Quiet, Integer> quiet = new java.util.EnumMap<>(Policy.Quiet.class);
+    Map<Policy.Moved, Integer> moved = new java.util.EnumMap<>(Policy.Moved.class);
     for (Part x : parts) {
       CloudTrailReader.ReadStats st = x.stats();
       files += st.files();
@@ -419,11 +446,13 @@ public final class Pipeline {
       behaviors += x.totals().behaviors();
       fresh += x.newBehaviors();
       x.quiet().forEach((k, v) -> quiet.merge(k, v, Integer::sum));
+      x.moved().forEach((k, v) -> moved.merge(k, v, Integer::sum));
     }
     return RunSummary.builder().runId(runId).command(command).businessUnits(bus).window(window)
         .filesRead(files).filesQuarantined(fileErrors).bytesRead(bytes).recordsRead(records)
         .recordsInWindow(inWindow).recordsQuarantined(bad).duplicatesDropped(inWindow - kept)
         .principals(principals).behaviors(behaviors).newBehaviors(fresh).alerts(alerts).quiet(quiet)
+        .severityMoved(moved)
         .accountsPerBusinessUnit(accounts.stream().collect(Collectors.groupingBy(Account::businessUnit,
             Collectors.counting())))
         .seconds(Duration.between(started, clock.instant()).toNanos() / 1e9).build();

@@ -2,6 +2,7 @@ package io.trailwatch.state;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.alerting.NewBehavior;
+import io.trailwatch.policy.Prevalence;
 import io.trailwatch.policy.Severity;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,6 +32,17 @@ final class AlertRows {
       v.put("read_only", b.readOnly());
       v.put("sensitivity", b.sensitivity());
       v.put("known", b.known());
+      v.put("dimension", b.dimension());
+      v.put("value", b.value());
+      List<Row> calls = new ArrayList<>();
+      for (NewBehavior.Call c : b.calls()) {
+        calls.add(RowFactory.create(c.call(), c.count()));
+      }
+      v.put("calls", calls.toArray());
+      Prevalence p = b.prevalence();
+      v.put("prevalence", p == null ? null : RowFactory.create(p.accountPrincipals(), p.businessUnitPrincipals(),
+          p.accountSameType(), p.accountTypePrincipals()));
+      v.put("severity", b.severity());
       nb.add(struct(Tables.NEW_BEHAVIOR, v));
     }
     Map<String, Object> v = new LinkedHashMap<>();
@@ -57,10 +69,20 @@ final class AlertRows {
   static Alert fromRow(Row r) {
     List<NewBehavior> nb = new ArrayList<>();
     for (Row b : r.<Row>getList(r.fieldIndex("new_behaviors"))) {
+      List<NewBehavior.Call> calls = new ArrayList<>();
+      Object rawCalls = field(b, "calls");
+      if (rawCalls != null) {
+        for (Row c : b.<Row>getList(b.fieldIndex("calls"))) {
+          calls.add(new NewBehavior.Call(c.getString(0), c.isNullAt(1) ? 0 : c.getLong(1)));
+        }
+      }
+      Row p = (Row) field(b, "prevalence");
+      Prevalence prevalence = p == null ? null : new Prevalence(p.getLong(0), p.getLong(1), p.getLong(2), p.getLong(3));
       nb.add(new NewBehavior(b.getAs("event_source"), b.getAs("event_name"), b.<Long>getAs("count"),
           b.<Timestamp>getAs("first_time").toInstant(), b.<Timestamp>getAs("last_time").toInstant(),
           b.<Boolean>getAs("failed"), b.<Boolean>getAs("read_only"), b.getAs("sensitivity"),
-          b.<Boolean>getAs("known")));
+          b.<Boolean>getAs("known"), (String) field(b, "dimension"), (String) field(b, "value"), calls, prevalence,
+          (String) field(b, "severity")));
     }
     return Alert.builder().alertId(r.getAs("alert_id")).hour(r.<Timestamp>getAs("hour").toInstant())
         .detectHour(r.<Timestamp>getAs("detect_hour").toInstant()).businessUnit(r.getAs("business_unit"))
@@ -69,6 +91,15 @@ final class AlertRows {
         .late(r.getAs("late")).newBehaviors(nb).sourceIps(r.getList(r.fieldIndex("source_ips")))
         .userAgents(r.getList(r.fieldIndex("user_agents"))).regions(r.getList(r.fieldIndex("regions")))
         .eventIds(r.getList(r.fieldIndex("event_ids"))).build();
+  }
+
+  /** A nested field by name, null when the row lacks it or holds null (rows written before it existed). */
+  private static Object field(Row r, String name) {
+    if (r.schema() == null || !java.util.Arrays.asList(r.schema().fieldNames()).contains(name)) {
+      return null;
+    }
+    int i = r.fieldIndex(name);
+    return r.isNullAt(i) ? null : r.get(i);
   }
 
   /** A nested struct's row by field name, in its schema's order. */

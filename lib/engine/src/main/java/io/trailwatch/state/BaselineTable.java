@@ -94,6 +94,58 @@ public final class BaselineTable {
   }
 
   /**
+   * How many principals of each account and identity type hold each of {@code keys} as of
+   * {@code asOf} (first seen before it, not expired then): the prevalence of an hour's new
+   * behaviours among peers. The keys are broadcast and filter the scan; only counts come back.
+   */
+  public List<io.trailwatch.detect.Peers.Holders> holders(List<String> businessUnits,
+      List<io.trailwatch.detect.Peers.Key> keys, Instant asOf) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    List<Row> keyRows = new ArrayList<>(keys.size());
+    for (io.trailwatch.detect.Peers.Key k : keys) {
+      keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.eventSource(), k.eventName()));
+    }
+    String[] key = {"business_unit", "event_source", "event_name"};
+    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, EventSchema.select(EventSchema.BEHAVIOR, key)));
+    Timestamp at = Timestamp.from(asOf);
+    List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>();
+    for (Row r : of(businessUnits).filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
+        .select("business_unit", "account_id", "identity_type", "event_source", "event_name")
+        .join(wanted, scala(key), "left_semi")
+        .groupBy("business_unit", "account_id", "identity_type", "event_source", "event_name").count()
+        .collectAsList()) {
+      out.add(new io.trailwatch.detect.Peers.Holders(r.getAs("business_unit"), r.getAs("account_id"),
+          r.getAs("identity_type"), r.getAs("event_source"), r.getAs("event_name"), r.<Long>getAs("count")));
+    }
+    return out;
+  }
+
+  /**
+   * The first time each dimension besides api was seen, per business unit, before {@code asOf}:
+   * each dimension learns from the day it was turned on, and warms up on its own.
+   */
+  public Map<io.trailwatch.dimensions.Dimension, Map<String, Instant>> dimensionStarts(List<String> businessUnits,
+      java.util.Collection<io.trailwatch.dimensions.Dimension> dimensions, Instant asOf) {
+    List<String> sources = dimensions.stream().filter(d -> d != io.trailwatch.dimensions.Dimension.API)
+        .map(io.trailwatch.dimensions.Dimension::keySource).toList();
+    Map<io.trailwatch.dimensions.Dimension, Map<String, Instant>> out = new java.util.EnumMap<>(
+        io.trailwatch.dimensions.Dimension.class);
+    if (sources.isEmpty()) {
+      return out;
+    }
+    for (Row r : of(businessUnits).filter(col("event_source").isin((Object[]) sources.toArray(new String[0]))
+            .and(col("first_seen").lt(Timestamp.from(asOf))))
+        .groupBy("business_unit", "event_source").agg(org.apache.spark.sql.functions.min("first_seen").as("first"))
+        .collectAsList()) {
+      out.computeIfAbsent(io.trailwatch.dimensions.Dimension.ofKeySource(r.getAs("event_source")),
+          d -> new java.util.HashMap<>()).put(r.getAs("business_unit"), r.<Timestamp>getAs("first").toInstant());
+    }
+    return out;
+  }
+
+  /**
    * Inserts new behaviours and refreshes known ones, from the rows an hour's comparison found to
    * change something; nothing to write, no commit. Reads only the baseline files whose last_seen
    * statistics can hold the rows it updates ({@link #lastSeenRanges}).

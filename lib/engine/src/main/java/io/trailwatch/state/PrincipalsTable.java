@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import io.delta.tables.DeltaTable;
 import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,22 @@ public final class PrincipalsTable {
       out.add(new Stored.Principal(new Stored.PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal")), r.<Timestamp>getAs("first_seen").toInstant(),
           r.<Timestamp>getAs("last_seen").toInstant()));
+    }
+    return out;
+  }
+
+  /**
+   * How many principals of each identity type each account has as of {@code asOf}: first seen
+   * before it, and last seen within the retention window before it.
+   */
+  public List<io.trailwatch.detect.Peers.TypeCount> countsByType(List<String> businessUnits, Instant asOf,
+      int retentionDays) {
+    List<io.trailwatch.detect.Peers.TypeCount> out = new ArrayList<>();
+    for (Row r : of(businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf))
+            .and(col("last_seen").geq(Timestamp.from(asOf.minus(java.time.Duration.ofDays(retentionDays))))))
+        .groupBy("business_unit", "account_id", "identity_type").count().collectAsList()) {
+      out.add(new io.trailwatch.detect.Peers.TypeCount(r.getAs("business_unit"), r.getAs("account_id"),
+          r.getAs("identity_type"), r.<Long>getAs("count")));
     }
     return out;
   }

@@ -148,10 +148,44 @@ public final class StateStore {
    * writes or reads, or has it with another type: a state root made by another version of
    * trailwatch, or a table changed by hand. Extra columns are fine.
    */
+  /**
+   * The nullable fields this version added inside a struct column or an array of structs
+   * ({@code alerts.new_behaviors}), as ALTER TABLE column specs ({@code new_behaviors.element.dimension
+   * STRING}); null when the column differs in any other way.
+   */
+  static List<String> addedNested(String path, org.apache.spark.sql.types.DataType actual,
+      org.apache.spark.sql.types.DataType expected) {
+    if (actual instanceof org.apache.spark.sql.types.ArrayType a
+        && expected instanceof org.apache.spark.sql.types.ArrayType e) {
+      return addedNested(path + ".element", a.elementType(), e.elementType());
+    }
+    if (!(actual instanceof StructType a) || !(expected instanceof StructType e)) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (StructField f : e.fields()) {
+      var found = Arrays.stream(a.fields()).filter(x -> x.name().equals(f.name())).findFirst();
+      if (found.isEmpty()) {
+        if (!f.nullable()) {
+          return null;
+        }
+        out.add(path + "." + f.name() + " " + f.dataType().sql());
+      } else if (!found.get().dataType().sameType(f.dataType())) {
+        List<String> deeper = addedNested(path + "." + f.name(), found.get().dataType(), f.dataType());
+        if (deeper == null) {
+          return null;
+        }
+        out.addAll(deeper);
+      }
+    }
+    return out;
+  }
+
   private void checkSchema(String table, StructType expected) {
     StructType actual = table(table).schema();
     List<String> wrong = new ArrayList<>();
     List<StructField> added = new ArrayList<>();
+    List<String> nestedAdded = new ArrayList<>();
     for (StructField f : expected.fields()) {
       var found = Arrays.stream(actual.fields()).filter(a -> a.name().equals(f.name())).findFirst();
       if (found.isEmpty() && f.nullable()) {
@@ -160,8 +194,13 @@ public final class StateStore {
       } else if (found.isEmpty()) {
         wrong.add(f.name() + " (missing)");
       } else if (!found.get().dataType().sameType(f.dataType())) {
-        wrong.add(f.name() + " (" + found.get().dataType().simpleString() + ", expected "
-            + f.dataType().simpleString() + ")");
+        List<String> nested = addedNested(f.name(), found.get().dataType(), f.dataType());
+        if (nested == null) {
+          wrong.add(f.name() + " (" + found.get().dataType().simpleString() + ", expected "
+              + f.dataType().simpleString() + ")");
+        } else {
+          nestedAdded.addAll(nested);
+        }
       }
     }
     if (!wrong.isEmpty()) {
@@ -171,6 +210,9 @@ public final class StateStore {
     }
     for (StructField f : added) {
       spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + f.name() + " " + f.dataType().sql() + ")");
+    }
+    if (!nestedAdded.isEmpty()) {
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + String.join(", ", nestedAdded) + ")");
     }
   }
 

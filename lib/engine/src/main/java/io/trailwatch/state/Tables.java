@@ -39,7 +39,19 @@ public final class Tables {
       .add("failed", DataTypes.BooleanType, true)
       .add("read_only", DataTypes.BooleanType, true)
       .add("sensitivity", DataTypes.StringType, true)
-      .add("known", DataTypes.BooleanType, true);
+      .add("known", DataTypes.BooleanType, true)
+      // Added with the dimensions: an older state's alerts table gets them on first use (null in old rows).
+      .add("dimension", DataTypes.StringType, true)
+      .add("value", DataTypes.StringType, true)
+      .add("calls", DataTypes.createArrayType(new StructType()
+          .add("call", DataTypes.StringType, true)
+          .add("count", DataTypes.LongType, true), true), true)
+      .add("prevalence", new StructType()
+          .add("account_principals", DataTypes.LongType, true)
+          .add("business_unit_principals", DataTypes.LongType, true)
+          .add("account_same_type", DataTypes.LongType, true)
+          .add("account_type_principals", DataTypes.LongType, true), true)
+      .add("severity", DataTypes.StringType, true);
 
   public static final StructType ALERTS_SCHEMA = new StructType()
       .add("alert_id", DataTypes.StringType, false)

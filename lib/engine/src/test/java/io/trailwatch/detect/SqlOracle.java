@@ -77,7 +77,9 @@ public final class SqlOracle {
         .withColumn("user_agents", asArray("user_agents"))
         .withColumn("regions", asArray("regions"))
         .withColumn("error_codes", asArray("error_codes"))
-        .withColumn("event_ids", asArray("event_ids"));
+        .withColumn("event_ids", asArray("event_ids"))
+        // Api behaviours carry no calls of their own (only a dimension's value does).
+        .withColumn("calls", lit(null).cast("map<string,bigint>"));
   }
 
   /** Behaviours with counts and times only. */

@@ -51,7 +51,7 @@ class BaselineTableTest extends SparkTest {
   /** The hour's behaviour {@code name}: one call at {@code t}, failed or not. */
   static HourBehavior seen(String name, Duration t, boolean failed) {
     return new HourBehavior(BU, ACCOUNT, CI, "IAMUser", "s3.amazonaws.com", name, 1, failed ? 1 : 0, at(t), at(t),
-        failed ? null : at(t), failed ? null : at(t), true, List.of(), List.of(), List.of(), List.of(), List.of());
+        failed ? null : at(t), failed ? null : at(t), true, List.of(), List.of(), List.of(), List.of(), List.of(), null);
   }
 
   StateStore stateWith(List<Row> rows) {
