@@ -7,6 +7,9 @@
 
 -- One row per (business unit, account, principal, behaviour) that succeeded at least once.
 -- Known at time T when first_seen < T < expires_at; expires_at = last_seen + retention-days.
+-- A behaviour is an api call (event_source, event_name), or a value of another dimension
+-- (baseline.dimensions): event_source '@region', '@network' or '@client' (no AWS eventSource
+-- starts with '@'), event_name the value ('ap-southeast-1', '198.51.100.0/24', 'aws-cli').
 CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/baseline` (
   business_unit STRING NOT NULL,
   account_id STRING NOT NULL,
@@ -43,8 +46,13 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/alerts` (
   severity STRING NOT NULL,
   reason STRING NOT NULL,
   late BOOLEAN NOT NULL,
+  -- dimension: api (event_source, event_name set) or region/network/client (value set, calls its evidence).
+  -- The fields from dimension on came with the dimensions: an older table gets them on first use.
   new_behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING, count: BIGINT, first_time: TIMESTAMP,
-    last_time: TIMESTAMP, failed: BOOLEAN, read_only: BOOLEAN, sensitivity: STRING, known: BOOLEAN>> NOT NULL,
+    last_time: TIMESTAMP, failed: BOOLEAN, read_only: BOOLEAN, sensitivity: STRING, known: BOOLEAN,
+    dimension: STRING, value: STRING, calls: ARRAY<STRUCT<call: STRING, count: BIGINT>>,
+    prevalence: STRUCT<account_principals: BIGINT, business_unit_principals: BIGINT, account_same_type: BIGINT,
+      account_type_principals: BIGINT>, severity: STRING>> NOT NULL,
   source_ips ARRAY<STRING> NOT NULL,
   user_agents ARRAY<STRING> NOT NULL,
   regions ARRAY<STRING> NOT NULL,

@@ -5,7 +5,9 @@
 -- name: alerts_last_day
 -- The last day's alerts, worst first, with what was new.
 SELECT hour, business_unit, account_id, severity, identity_type, principal,
-       transform(new_behaviors, b -> concat(b.event_source, ':', b.event_name,
+       transform(new_behaviors, b -> concat(
+         CASE WHEN coalesce(b.dimension, 'api') = 'api' THEN concat(b.event_source, ':', b.event_name)
+              ELSE concat(b.dimension, ' ', b.value) END,
          CASE WHEN b.failed THEN ' (failed)' ELSE '' END)) AS new_behaviors,
        source_ips, late, reason
 FROM tw_alerts
@@ -19,6 +21,22 @@ SELECT event_source, event_name, first_seen, last_seen, expires_at
 FROM tw_baseline
 WHERE principal = 'arn:aws:iam::111100000001:user/ci-deployer'
 ORDER BY last_seen DESC
+;
+-- name: principal_dimensions
+-- The regions, networks and clients one principal is known to use (set the principal).
+SELECT substr(event_source, 2) AS dimension, event_name AS value, first_seen, last_seen, expires_at
+FROM tw_baseline
+WHERE principal = 'arn:aws:iam::111100000001:user/ci-deployer' AND event_source LIKE '@%'
+ORDER BY dimension, last_seen DESC
+;
+-- name: rare_in_business_unit
+-- New behaviours in the last day's alerts that nobody else in the business unit had: the rarest first.
+SELECT a.hour, a.business_unit, a.principal, b.dimension,
+       coalesce(b.value, concat(b.event_source, ':', b.event_name)) AS behaviour,
+       b.prevalence.business_unit_principals AS bu_peers, b.prevalence.account_principals AS account_peers, a.severity
+FROM tw_alerts a LATERAL VIEW explode(a.new_behaviors) x AS b
+WHERE a.hour >= (SELECT max(hour) FROM tw_alerts) - INTERVAL 1 DAY AND b.prevalence IS NOT NULL
+ORDER BY bu_peers, account_peers, a.hour DESC
 ;
 -- name: alerts_per_day
 -- Alert volume per business unit, day and severity: is a policy too noisy?

@@ -106,14 +106,14 @@ public record AllowRule(
   }
 
   void validate(String key) {
+    if (!"*".equals(value) && dimension == null) {
+      throw Checks.bad(key + ".value", value, "a value needs its dimension (region, network, client)");
+    }
     if ("*".equals(account) && "*".equals(principal) && "*".equals(eventSource) && "*".equals(eventName)
         && (dimension == null || "*".equals(value))) {
       throw io.trailwatch.core.TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,
           "Cannot set %s to a rule that matches everything: give account, principal, event-source, event-name,"
               + " or dimension with value", key);
-    }
-    if (!"*".equals(value) && dimension == null) {
-      throw Checks.bad(key + ".value", value, "a value needs its dimension (region, network, client)");
     }
     if (dimension == Dimension.NETWORK && value.indexOf('/') > 0 && value.indexOf('*') < 0 && cidr(value) == null
         && value.indexOf(':') < 0) {

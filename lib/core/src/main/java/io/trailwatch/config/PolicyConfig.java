@@ -138,11 +138,7 @@ public record PolicyConfig(
       if (e.getValue() == null) {
         throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE, "Cannot set %s.identity-types.%s to an empty value", p, e.getKey());
       }
-      List<Dimension> dims = e.getValue().dimensions();
-      if (dims != null && dims.contains(null)) {
-        throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,
-            "Cannot set %s.identity-types.%s.dimensions: each must be one of api, region, network, client", p, e.getKey());
-      }
+
     }
     for (Map.Entry<String, Severity> e : sensitiveActions.entrySet()) {
       String k = e.getKey();

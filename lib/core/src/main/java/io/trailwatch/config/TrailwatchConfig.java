@@ -34,6 +34,16 @@ public record TrailwatchConfig(
     return new TrailwatchConfig(null, null, null, null, null, null, null, null, null);
   }
 
+  /** The same config with another baseline section (dimensions turned on in a demo, a test, a backtest's read). */
+  public TrailwatchConfig withBaseline(BaselineConfig b) {
+    return new TrailwatchConfig(ingest, identity, b, policy, alerts, delivery, accounts, dynamodb, maintenance);
+  }
+
+  /** The same config learning these dimensions (api is always on). */
+  public TrailwatchConfig withDimensions(java.util.List<io.trailwatch.dimensions.Dimension> dims) {
+    return withBaseline(baseline.withDimensions(dims));
+  }
+
   /** Checks every value; the first bad one is reported with its full key. */
   public void validate() {
     ingest.validate("ingest");

@@ -11,6 +11,7 @@ import io.trailwatch.policy.AlertOn;
 import io.trailwatch.policy.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.trailwatch.dimensions.Dimension;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -63,14 +64,19 @@ class ConfigLoaderTest {
         "ingest: {delivery-lag-minutes: 45, late-file-hours: 2, max-string-length: 100, max-quarantined-records-per-file: 7,",
         "  gunzip: zlib}",
         "identity: {human-role-patterns: ['Admin*']}",
-        "baseline: {retention-days: 30, warmup-days: 0}",
+        "baseline: {retention-days: 30, warmup-days: 0, dimensions: [api, region, client],",
+        "  network: {ipv4-prefix: 22, ipv6-prefix: 56}}",
         "policy:",
         "  learning-days: 3",
-        "  identity-types: {IAMUser: {alert-on: any-activity, severity: low, learning: false}}",
+        "  identity-types: {IAMUser: {alert-on: any-activity, severity: low, learning: false},",
+        "    AssumedRole: {dimensions: [api, region]}}",
+        "  dimensions: {network: {severity: high}}",
+        "  prevalence: {raise-when-new-to-business-unit: false, routine-share: 0.8, min-peers: 5}",
         "  service-linked-roles: new-behavior",
         "  many-new-behaviors: 2",
         "  sensitive-actions: {'s3.amazonaws.com:GetObject': critical}",
-        "  allow: [{account: '111122223333', principal: 'arn:*:role/scanner', reason: 'scanner'}]",
+        "  allow: [{account: '111122223333', principal: 'arn:*:role/scanner', reason: 'scanner'},",
+        "    {dimension: network, value: '198.51.100.0/22', reason: egress}]",
         "alerts: {max-context-values: 3, sample-event-ids: 2}",
         "accounts: {business-unit-from: ou-map, ou-map: {payments: [/Workloads/Payments, ou-ab12-cdef3456]},",
         "  tag-key: bu, role-arn: 'arn:aws:iam::123456789012:role/org-reader'}",
@@ -85,8 +91,18 @@ class ConfigLoaderTest {
     assertEquals(List.of("Admin*"), c.identity().humanRolePatterns());
     assertEquals(30, c.baseline().retentionDays());
     assertEquals(0, c.baseline().warmupDays());
+    assertEquals(java.util.EnumSet.of(Dimension.API, Dimension.REGION, Dimension.CLIENT),
+        c.baseline().enabledDimensions());
+    assertEquals(22, c.baseline().network().ipv4Prefix());
+    assertEquals(56, c.baseline().network().ipv6Prefix());
+    assertEquals(List.of(Dimension.API, Dimension.REGION), c.policy().forType("AssumedRole").dimensions());
+    assertEquals(Severity.HIGH, c.policy().dimensionSeverity(Dimension.NETWORK));
+    assertEquals(Severity.MEDIUM, c.policy().dimensionSeverity(Dimension.REGION), "unlisted keep their default");
+    assertEquals(new PolicyConfig.PrevalenceConfig(false, 0.8, 5), c.policy().prevalence());
+    assertTrue(c.policy().allow().get(1).matches("1", "p", Dimension.NETWORK, "@network", "198.51.101.0/24"));
     assertEquals(3, c.policy().learningDays());
     assertEquals(new TypePolicy(AlertOn.ANY_ACTIVITY, Severity.LOW, false), c.policy().forType("IAMUser"));
+    assertTrue(c.policy().forType("IAMUser").alertsOn(Dimension.CLIENT), "no list: every dimension");
     assertEquals(AlertOn.ANY_ACTIVITY, c.policy().forType("Root").alertOn(), "unlisted types keep their defaults");
     assertEquals(AlertOn.NEW_BEHAVIOR, c.policy().serviceLinkedRoles());
     assertEquals(2, c.policy().manyNewBehaviors());
@@ -126,6 +142,18 @@ class ConfigLoaderTest {
     assertBad("accounts: {role-arn: [a]}", "accounts.role-arn");
     assertBad("dynamodb: {table: 'a b'}", "dynamodb.table");
     assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("dynamodb: {tabel: x}").code());
+  }
+
+  @Test
+  void badDimensionSettingsNameTheKey() {
+    TrailwatchException e = error("baseline: {dimensions: [api, reigon]}");
+    assertEquals(ErrorCode.BAD_CONFIG_VALUE, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains("baseline.dimensions"), e.getMessage());
+    assertBad("baseline: {network: {ipv4-prefix: 40}}", "baseline.network.ipv4-prefix");
+    assertBad("policy: {dimensions: {api: {severity: high}}}", "policy.dimensions.api");
+    assertBad("policy: {prevalence: {routine-share: 0}}", "policy.prevalence.routine-share");
+    assertBad("policy: {allow: [{value: '10.0.0.0/8'}]}", "policy.allow[0].value");
+    assertBad("policy: {allow: [{dimension: network, value: '10.0.0/8'}]}", "policy.allow[0].value");
   }
 
   static void assertBad(String yaml, String key) {

@@ -64,9 +64,7 @@ public final class Backtest {
   static TrailwatchConfig readConfig(List<Variant> variants) {
     java.util.Set<io.trailwatch.dimensions.Dimension> all = new java.util.TreeSet<>();
     variants.forEach(v -> all.addAll(v.config().baseline().enabledDimensions()));
-    TrailwatchConfig c = variants.get(0).config();
-    return new TrailwatchConfig(c.ingest(), c.identity(), c.baseline().withDimensions(List.copyOf(all)), c.policy(),
-        c.alerts(), c.delivery(), c.accounts(), c.dynamodb(), c.maintenance());
+    return variants.get(0).config().withDimensions(List.copyOf(all));
   }
 
   /** Plan, read once, seed, then decide hour by hour. */

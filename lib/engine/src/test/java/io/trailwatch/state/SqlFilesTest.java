@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.Row;
@@ -102,7 +103,8 @@ class SqlFilesTest extends SparkTest {
         dir.resolve("org"));
     StateLayout layout = new StateLayout(spark, dir.resolve("state").toUri().toString());
     io.trailwatch.pipeline.PerBusinessUnit p = new io.trailwatch.pipeline.PerBusinessUnit(layout,
-        store -> new io.trailwatch.pipeline.Pipeline(spark, io.trailwatch.config.TrailwatchConfig.defaults(),
+        store -> new io.trailwatch.pipeline.Pipeline(spark, io.trailwatch.config.TrailwatchConfig.defaults()
+            .withDimensions(List.of(io.trailwatch.dimensions.Dimension.values())),
             new io.trailwatch.ingest.LocalLogPlanner(generated.logsDir()), new io.trailwatch.ingest.LocalOpener(),
             store, io.trailwatch.pipeline.Progress.SILENT));
     List<io.trailwatch.accounts.Account> accounts = io.trailwatch.accounts.Accounts.read(generated.accountsCsv());
@@ -120,7 +122,8 @@ class SqlFilesTest extends SparkTest {
     }
     Map<String, String> q = namedQueries(dir.resolve("state").toString());
     Everything state = new Everything(layout, units);
-    assertEquals(List.of("alerts_last_day", "principal_baseline", "alerts_per_day", "quarantine_by_reason",
+    assertEquals(List.of("alerts_last_day", "principal_baseline", "principal_dimensions", "rare_in_business_unit",
+        "alerts_per_day", "quarantine_by_reason",
         "run_health", "new_principals", "late_files", "new_behaviors_today", "behaviors_about_to_expire",
         "top_principals_30_days", "delivery_status"), new ArrayList<>(q.keySet()));
     org.apache.spark.sql.Dataset<Row> baseline = state.table(Tables.BASELINE);
@@ -133,6 +136,21 @@ class SqlFilesTest extends SparkTest {
     assertEquals(baseline.filter("principal = 'arn:aws:iam::111100000001:user/ci-deployer'").count(),
         rows(q.get("principal_baseline")).size());
     assertTrue(rows(q.get("principal_baseline")).size() > 0, "the CI user has a baseline");
+    // Its regions, networks and clients: exactly its rows of the other dimensions.
+    long dims = baseline.filter("principal = 'arn:aws:iam::111100000001:user/ci-deployer' AND event_source LIKE '@%'")
+        .count();
+    assertEquals(dims, rows(q.get("principal_dimensions")).size());
+    assertTrue(dims >= 3, "the CI user has a region, a network and a client: " + dims);
+    assertEquals(Set.of("region", "network", "client"), rows(q.get("principal_dimensions")).stream()
+        .map(r -> r.<String>getAs("dimension")).collect(java.util.stream.Collectors.toSet()));
+    // Every new behaviour of the incident hour's alerts whose prevalence was looked up, rarest first.
+    List<Row> rare = rows(q.get("rare_in_business_unit"));
+    assertEquals(detect.alerts().stream().flatMap(a -> a.newBehaviors().stream()).filter(b -> b.prevalence() != null)
+        .count(), rare.size());
+    assertTrue(rare.size() > 0, "the incident's new behaviours carry their prevalence");
+    for (int i = 1; i < rare.size(); i++) {
+      assertTrue(rare.get(i - 1).<Long>getAs("bu_peers") <= rare.get(i).<Long>getAs("bu_peers"), "rarest first");
+    }
     // Alerts per day and severity add up to the alerts, and the severities are the alerts'.
     List<Row> perDay = rows(q.get("alerts_per_day"));
     assertEquals(alerts.count(), perDay.stream().mapToLong(r -> r.<Long>getAs("alerts")).sum());
