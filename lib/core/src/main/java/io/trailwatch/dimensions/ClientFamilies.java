@@ -31,6 +31,21 @@ public final class ClientFamilies {
     }
   }
 
+  private static final boolean[] SEPARATORS = new boolean[128];
+
+  static {
+    for (char c = 0; c <= ' '; c++) {
+      SEPARATORS[c] = true;
+    }
+    for (char c : "\u007f()[],;".toCharArray()) {
+      SEPARATORS[c] = true;
+    }
+  }
+
+  private static final byte SEPARATOR = 1;
+  private static final byte SLASH = 2;
+  private static final byte CONTAINS_START = 4;
+
   record Rule(String family, Kind kind, String pattern) {}
 
   private final List<Rule> rules;
@@ -43,6 +58,8 @@ public final class ClientFamilies {
   private final String[] patterns;
   private final char[] firstLower;
   private final char[] firstUpper;
+  /** For each ASCII character: {@link #SEPARATOR}, {@link #SLASH}, {@link #CONTAINS_START} bits. */
+  private final byte[] charClasses = new byte[128];
 
   private ClientFamilies(List<Rule> rules) {
     this.rules = List.copyOf(rules);
@@ -51,6 +68,9 @@ public final class ClientFamilies {
     patterns = new String[n];
     firstLower = new char[n];
     firstUpper = new char[n];
+    for (char c = 0; c < 128; c++) {
+      charClasses[c] = (byte) ((isSeparator(c) ? SEPARATOR : 0) | (c == '/' ? SLASH : 0));
+    }
     List<Integer> whole = new ArrayList<>();
     List<Integer> contains = new ArrayList<>();
     List<List<Integer>> byLength = new ArrayList<>();
@@ -60,6 +80,10 @@ public final class ClientFamilies {
       patterns[i] = r.pattern();
       firstLower[i] = Character.toLowerCase(r.pattern().charAt(0));
       firstUpper[i] = Character.toUpperCase(r.pattern().charAt(0));
+      if (r.kind() == Kind.CONTAINS) {
+        charClasses[firstLower[i]] |= CONTAINS_START;
+        charClasses[firstUpper[i]] |= CONTAINS_START;
+      }
       switch (r.kind()) {
         case WHOLE, HOST_SUFFIX -> whole.add(i);
         case CONTAINS -> contains.add(i);
@@ -84,24 +108,36 @@ public final class ClientFamilies {
     return list.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private static final class Shipped {
-    static final ClientFamilies INSTANCE = load();
+  private static volatile ClientFamilies shipped;
 
-    private static ClientFamilies load() {
-      try (InputStream in = ClientFamilies.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("Cannot find classpath resource " + RESOURCE);
+  /**
+   * The table shipped in {@value #RESOURCE}, loaded once.
+   *
+   * @throws IllegalStateException if the resource is missing or has a bad line
+   */
+  public static ClientFamilies shipped() {
+    ClientFamilies table = shipped;
+    if (table == null) {
+      synchronized (ClientFamilies.class) {
+        table = shipped;
+        if (table == null) {
+          table = load();
+          shipped = table;
         }
-        return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read classpath resource " + RESOURCE, e);
       }
     }
+    return table;
   }
 
-  /** The table shipped in {@value #RESOURCE}, loaded once. */
-  public static ClientFamilies shipped() {
-    return Shipped.INSTANCE;
+  private static ClientFamilies load() {
+    try (InputStream in = ClientFamilies.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("Cannot find classpath resource " + RESOURCE);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), RESOURCE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read classpath resource " + RESOURCE, e);
+    }
   }
 
   /**
@@ -115,7 +151,8 @@ public final class ClientFamilies {
 
   private static ClientFamilies parse(String tsvText, String source) {
     List<Rule> rules = new ArrayList<>();
-    String[] lines = tsvText.split("\r?\n", -1);
+    String text = tsvText.startsWith("\uFEFF") ? tsvText.substring(1) : tsvText;
+    String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
       if (line.isBlank() || line.startsWith("#")) {
@@ -150,6 +187,9 @@ public final class ClientFamilies {
       }
       if (kind != Kind.WHOLE && firstSeparator(pattern) >= 0) {
         throw new IllegalStateException(where + ": a " + kind.word + " pattern cannot contain a separator");
+      }
+      if (kind == Kind.CONTAINS && pattern.charAt(0) >= 128) {
+        throw new IllegalStateException(where + ": a contains pattern starts with an ASCII character");
       }
       if (kind == Kind.TOKEN && pattern.indexOf('/') >= 0) {
         throw new IllegalStateException(where + ": a token pattern is a name, without '/'");
@@ -195,25 +235,41 @@ public final class ClientFamilies {
         break;
       }
     }
+    byte[] classes = charClasses;
     int tokens = 0;
     int i = from;
-    while (i < to && tokens < MAX_TOKENS) {
-      while (i < to && isSeparator(userAgent.charAt(i))) {
+    while (i < to) {
+      char c = userAgent.charAt(i);
+      if (c < 128 && (classes[c] & SEPARATOR) != 0) {
         i++;
+        continue;
       }
-      if (i == to) {
+      if (tokens == MAX_TOKENS) {
         break;
       }
+      tokens++;
       int start = i;
       int nameEnd = -1;
-      while (i < to && !isSeparator(userAgent.charAt(i))) {
-        if (nameEnd < 0 && userAgent.charAt(i) == '/') {
-          nameEnd = i;
+      while (true) {
+        int k = c < 128 ? classes[c] : 0;
+        if (k != 0) {
+          if ((k & SEPARATOR) != 0) {
+            break;
+          }
+          if ((k & SLASH) != 0 && nameEnd < 0) {
+            nameEnd = i;
+          }
+          if ((k & CONTAINS_START) != 0) {
+            // Patterns hold no separator, so a match starting inside this token ends inside it.
+            best = matchContains(userAgent, i, to, best);
+          }
         }
-        i++;
+        if (++i == to) {
+          break;
+        }
+        c = userAgent.charAt(i);
       }
-      tokens++;
-      best = matchToken(userAgent, start, nameEnd < 0 ? i : nameEnd, i, best);
+      best = matchTokenName(userAgent, start, nameEnd < 0 ? i : nameEnd, best);
     }
     return best == Integer.MAX_VALUE ? OTHER : families[best];
   }
@@ -228,8 +284,8 @@ public final class ClientFamilies {
         && isHostText(ua, from, from + head);
   }
 
-  /** The lowest rule index below {@code best} that the token [start, end) with name [start, nameEnd) matches. */
-  private int matchToken(String ua, int start, int nameEnd, int end, int best) {
+  /** The first token rule before {@code best} naming [start, nameEnd), else {@code best}. */
+  private int matchTokenName(String ua, int start, int nameEnd, int best) {
     int nameLength = nameEnd - start;
     if (nameLength < tokenRulesByLength.length) {
       for (int r : tokenRulesByLength[nameLength]) {
@@ -237,40 +293,32 @@ public final class ClientFamilies {
           break;
         }
         if (ua.regionMatches(true, start, patterns[r], 0, nameLength)) {
-          best = r;
-          break;
+          return r;
         }
-      }
-    }
-    for (int r : containsRules) {
-      if (r >= best) {
-        break;
-      }
-      if (contains(ua, start, end, r)) {
-        best = r;
-        break;
       }
     }
     return best;
   }
 
-  private boolean contains(String ua, int start, int end, int r) {
-    String p = patterns[r];
-    char lower = firstLower[r];
-    char upper = firstUpper[r];
-    int last = end - p.length();
-    for (int i = start; i <= last; i++) {
-      char c = ua.charAt(i);
-      if ((c == lower || c == upper) && ua.regionMatches(true, i + 1, p, 1, p.length() - 1)) {
-        return true;
+  /** The first contains rule before {@code best} whose pattern starts at {@code at}, else {@code best}. */
+  private int matchContains(String ua, int at, int to, int best) {
+    char c = ua.charAt(at);
+    for (int r : containsRules) {
+      if (r >= best) {
+        break;
+      }
+      String p = patterns[r];
+      if ((c == firstLower[r] || c == firstUpper[r]) && at + p.length() <= to
+          && ua.regionMatches(true, at + 1, p, 1, p.length() - 1)) {
+        return r;
       }
     }
-    return false;
+    return best;
   }
 
   /** Tokens are split on spaces, control characters, parentheses, brackets, commas and semicolons. */
   static boolean isSeparator(char c) {
-    return c <= ' ' || c == 0x7F || c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == ';';
+    return c < 128 && SEPARATORS[c];
   }
 
   /** The characters {@link String#strip} would remove that are ASCII. */
