@@ -129,7 +129,9 @@ class HecSinkTest {
   void gzipBodiesCarryTheSameEvents() {
     List<Alert> alerts = SyntheticAlerts.of(200);
     sendAllOnce(settings(hec).gzip(true).build(), alerts);
-    assertTrue(hec.requests().stream().allMatch(r -> r.gzip() && r.wireBytes() * 3 < r.bodyBytes()),
+    assertTrue(hec.requests().stream().allMatch(r -> r.gzip()), hec.requests()::toString);
+    // Batches of many alerts shrink by far more than 3x (a lone last event compresses less).
+    assertTrue(hec.requests().stream().filter(r -> r.events() > 1).allMatch(r -> r.wireBytes() * 3 < r.bodyBytes()),
         hec.requests()::toString);
   }
 
