@@ -64,7 +64,7 @@ class CommandLineEndToEndTest {
     for (String line : Files.readAllLines(alertsOut)) {
       alerts.add(JSON.readTree(line));
     }
-    for (ExpectedAlert e : org.expectedAlerts()) {
+    for (ExpectedAlert e : org.expectedAlertsFor(List.of("api"))) {
       assertTrue(alerts.stream().anyMatch(a -> a.get("principal").asText().equals(e.principal())
           && a.get("account_id").asText().equals(e.accountId())
           && hasBehaviour(a, e.eventSource(), e.eventName(), e.failed())), () -> "missing " + e + " in " + alerts);
@@ -82,7 +82,7 @@ class CommandLineEndToEndTest {
     }
 
     // One alert per expected principal, and no other.
-    Set<String> expectedPrincipals = org.expectedAlerts().stream().map(e -> e.accountId() + " " + e.principal())
+    Set<String> expectedPrincipals = org.expectedAlertsFor(List.of("api")).stream().map(e -> e.accountId() + " " + e.principal())
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(expectedPrincipals, alerts.stream().map(a -> a.get("account_id").asText() + " "
         + a.get("principal").asText()).collect(Collectors.toCollection(TreeSet::new)));

@@ -6,10 +6,12 @@ import java.util.List;
 
 /** One generated AWS account: id, business unit, log prefix, resource names and principals. */
 final class Account {
-  static final String[] REGIONS = {"us-east-1", "eu-west-1", "us-west-2"};
+  /** Regions written; ap-southeast-1 only by the region incident. */
+  static final String[] REGIONS = {"us-east-1", "eu-west-1", "us-west-2", "ap-southeast-1"};
   static final int US_EAST_1 = 0;
   static final int EU_WEST_1 = 1;
   static final int US_WEST_2 = 2;
+  static final int AP_SOUTHEAST_1 = 3;
   static final String ORG_ID = "o-exampleorg1";
 
   final int idx;
@@ -39,6 +41,7 @@ final class Account {
   Principal identityCenter;
   Principal root;
   Principal newRole;
+  Principal ops;
 
   // Resource pools (requestParameters), per region where it matters.
   final SerializedString[] buckets;

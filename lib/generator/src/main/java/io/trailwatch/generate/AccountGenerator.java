@@ -46,6 +46,8 @@ final class AccountGenerator implements Callable<AccountGenerator> {
   private long[] keys = new long[4096];
   private int n;
   private Principal[] active;
+  /** The hour being drawn (index from the start of history). */
+  private int hourIdx;
   private double[] activeCum;
 
   // Results.
@@ -88,24 +90,15 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     int dow = t.getDayOfWeek().getValue();
     SplittableRandom r = new SplittableRandom(OrgModel.mix(spec.seed(), a.idx, 1_000_000L + h));
     n = 0;
+    hourIdx = h;
     Arrays.fill(hourSessions, null);
     rw.hour(hs);
 
     // Warm-up: every principal does each of its routine calls once in its first hour of life, so that
     // later hours (the incident hour included) hold nothing routine that history has not seen.
     for (Principal p : a.principals) {
-      if (p.firstHour == h && p.apis.length > 0) {
-        for (Api api : p.apis) {
-          for (int region : p.regions) {
-            add(session(p, r, h), api, region, 300 + r.nextInt(3300), false, r);
-            if (api.global) {
-              break;
-            }
-          }
-        }
-        if (p.failApi != null) {
-          add(session(p, r, h), p.failApi, p.regions[0], 300 + r.nextInt(3300), true, r);
-        }
+      if (p.firstHour == h && !p.ownStream) {
+        warmUp(p, r, h);
       }
     }
 
@@ -161,6 +154,7 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     if (h == org.incidentHourIdx) {
       incidents(h, r);
     }
+    ownStreams(h);
 
     long recordsBefore = records;
     long duplicatesBefore = duplicates;
@@ -171,6 +165,75 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     }
     if (hod == 0) {
       digest(hs);
+    }
+  }
+
+  private void warmUp(Principal p, SplittableRandom r, int h) {
+    for (Api api : p.apis) {
+      for (int region : p.regions) {
+        add(session(p, r, h), api, region, 300 + r.nextInt(3300), false, r);
+        if (api.global) {
+          break;
+        }
+      }
+    }
+    if (p.failApi != null) {
+      add(session(p, r, h), p.failApi, p.regions[0], 300 + r.nextInt(3300), true, r);
+    }
+  }
+
+  /**
+   * Principals and incidents added after the others, each hour from a random stream of their own so that
+   * everything else is drawn as before: the ops user, and the incidents and quiet cases of the region,
+   * network and client dimensions.
+   */
+  private void ownStreams(int h) {
+    SplittableRandom x = new SplittableRandom(OrgModel.mix(spec.seed(), a.idx, 3_000_000L + h));
+    Principal ops = a.ops;
+    if (h == ops.firstHour) {
+      warmUp(ops, x, h);
+    }
+    if (x.nextDouble() < 0.6) {
+      repeat(ops, 1 + x.nextInt(4), x, h);
+    }
+    if (h != org.incidentHourIdx) {
+      return;
+    }
+    if (a.idx == org.regionAcct) {
+      // Its usual calls (the global ones are logged in us-east-1 whatever the region).
+      Api[] calls = {Api.STS_GET_CALLER_IDENTITY, Api.EC2_DESCRIBE_INSTANCES, Api.EC2_DESCRIBE_INSTANCES,
+          Api.EC2_DESCRIBE_SECURITY_GROUPS, Api.EC2_DESCRIBE_INSTANCES, Api.CFN_DESCRIBE_STACKS, Api.S3_LIST_BUCKETS,
+          Api.EC2_DESCRIBE_INSTANCES, Api.EC2_DESCRIBE_SECURITY_GROUPS, Api.EC2_DESCRIBE_INSTANCES,
+          Api.CFN_DESCRIBE_STACKS, Api.EC2_DESCRIBE_INSTANCES};
+      for (int i = 0; i < calls.length; i++) {
+        add(ops.fixed, calls[i], Account.AP_SOUTHEAST_1, 22 * 60 + 4 + i * 9, false, x);
+      }
+    }
+    if (a.idx == org.networkAcct) {
+      Api[] calls = {Api.STS_GET_CALLER_IDENTITY, Api.EC2_DESCRIBE_INSTANCES, Api.EC2_DESCRIBE_SECURITY_GROUPS,
+          Api.EC2_DESCRIBE_INSTANCES, Api.CFN_DESCRIBE_STACKS, Api.EC2_DESCRIBE_INSTANCES, Api.S3_LIST_BUCKETS,
+          Api.EC2_DESCRIBE_INSTANCES, Api.EC2_DESCRIBE_SECURITY_GROUPS, Api.EC2_DESCRIBE_INSTANCES};
+      for (int i = 0; i < calls.length; i++) {
+        add(ops.fixed, calls[i], ops.regions[i % ops.regions.length], 37 * 60 + 15 + i * 11, false, x).ip = NEW_NETWORK_IP;
+      }
+    }
+    if (a.idx == org.clientAcct) {
+      // alice's incident-hour user agent is her script's (Principal.incidentUserAgent), background calls included.
+      repeat(a.alice, 8, x, h);
+    }
+    if (a.idx == org.laptopAcct) {
+      repeat(a.bob, 4, x, h);
+    }
+    if (a.idx == org.ec2InternalAcct) {
+      long hs = startEpoch + h * 3600L;
+      for (SerializedString ip : new SerializedString[] {AWS_INTERNAL, EC2_SERVICE}) {
+        Session s = OrgModel.roleSession(a.appOrders, instanceId(x), "ASIA" + OrgModel.alnum(x, 16, true),
+            GeneratorClock.iso(hs - x.nextInt(3600)), ip.getValue());
+        for (int i = 0; i < 3; i++) {
+          Principal p = a.appOrders;
+          add(s, p.pick(x.nextDouble()), p.regions[0], 2400 + i * 300 + x.nextInt(200), false, x);
+        }
+      }
     }
   }
 
@@ -274,6 +337,10 @@ final class AccountGenerator implements Callable<AccountGenerator> {
   private static final SerializedString ATTACKER_UA =
       new SerializedString(OrgModel.ATTACKER_UA);
 
+  private static final SerializedString NEW_NETWORK_IP = new SerializedString(OrgModel.NEW_NETWORK_IP);
+  private static final SerializedString AWS_INTERNAL = new SerializedString(OrgModel.AWS_INTERNAL);
+  private static final SerializedString EC2_SERVICE = new SerializedString(OrgModel.EC2_SERVICE);
+
   private static void attacker(Ev e) {
     e.ip = ATTACKER_IP;
     e.userAgent = ATTACKER_UA;
@@ -297,14 +364,15 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     switch (p.kind) {
       case EC2_ROLE: {
         // Instances come and go: new instance ids (session names) every hour.
+        // Their calls come from the instance's private address in one of the role's two subnets, or, for
+        // calls AWS makes on the instance's behalf, from AWS Internal or ec2.amazonaws.com.
         Session[] ss = new Session[1 + r.nextInt(3)];
         for (int i = 0; i < ss.length; i++) {
-          StringBuilder id = new StringBuilder("i-0");
-          for (int k = 0; k < 16; k++) {
-            id.append("0123456789abcdef".charAt(r.nextInt(16)));
-          }
-          String ip = "10." + (16 + a.idx % 200) + "." + r.nextInt(16) + "." + (2 + r.nextInt(250));
-          ss[i] = OrgModel.roleSession(p, id.toString(), "ASIA" + OrgModel.alnum(r, 16, true),
+          String id = instanceId(r);
+          int k = r.nextInt(16);
+          int host = 2 + r.nextInt(250);
+          String ip = k < 3 ? OrgModel.AWS_INTERNAL : k < 5 ? OrgModel.EC2_SERVICE : p.subnets[k % p.subnets.length] + host;
+          ss[i] = OrgModel.roleSession(p, id, "ASIA" + OrgModel.alnum(r, 16, true),
               GeneratorClock.iso(hs - r.nextInt(3600)), ip);
         }
         return ss;
@@ -335,6 +403,14 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     }
   }
 
+  private static String instanceId(SplittableRandom r) {
+    StringBuilder id = new StringBuilder("i-0");
+    for (int k = 0; k < 16; k++) {
+      id.append("0123456789abcdef".charAt(r.nextInt(16)));
+    }
+    return id.toString();
+  }
+
   private Ev add(Session s, Api api, int region, int sec, boolean failed, SplittableRandom r) {
     if (n == pool.length) {
       pool = Arrays.copyOf(pool, n * 2);
@@ -359,7 +435,7 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     e.variant = v;
     Principal p = s.p;
     e.ip = s.ip != null ? s.ip : p.ips[p.ips.length == 1 ? 0 : (v >>> 10) % p.ips.length];
-    e.userAgent = p.userAgent;
+    e.userAgent = p.userAgentAt(hourIdx, org.incidentHourIdx);
     // Redelivery: an event of the first half-hour shows up again in the second half's file (2% of
     // them, ~1% of all events). Never into an earlier file: a file holds no event younger than itself.
     e.dup = sec < 1800 && (v >>> 20) % 50 == 0;

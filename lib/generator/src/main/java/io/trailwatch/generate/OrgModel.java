@@ -19,6 +19,16 @@ final class OrgModel {
   static final String ATTACKER_UA = "python-requests/2.31";
   static final String ALICE = "alice@example.com";
   static final String BOB = "bob@example.com";
+  static final String OPS_USER = "ops-inventory";
+  /** The network incident's address: a /24 the ops user never used. */
+  static final String NEW_NETWORK_IP = "198.51.100.77";
+  static final String NEW_NETWORK = "198.51.100.0/24";
+  /** The client incident: an SSO person's own script. */
+  static final String SCRIPT_UA = "python-requests/2.31.0";
+  /** The quiet laptop change: same aws-cli family, a version and OS never seen before. */
+  static final String NEW_LAPTOP_UA = "aws-cli/2.22.10 Python/3.12.6 Darwin/24.1.0 exe/arm64 prompt/off command/iam";
+  static final String AWS_INTERNAL = "AWS Internal";
+  static final String EC2_SERVICE = "ec2.amazonaws.com";
 
   static final String UA_JAVA = "aws-sdk-java/2.20.162 Linux/5.10.198-187.748.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.8+7-LTS"
       + " Java/17.0.8 vendor/Amazon.com_Inc. exec-env/AWS_ECS_EC2 io/sync http/Apache cfg/retry-mode/legacy";
@@ -52,6 +62,12 @@ final class OrgModel {
   final int slrAcct = 1;
   final int failedRoutineAcct = 1;
   final int identityCenterAcct = 1;
+  // Dimension incidents (region, network, client) and their quiet cases: accounts 0 and 1 exist in every org.
+  final int networkAcct = 0;
+  final int regionAcct = 1;
+  final int clientAcct = 1;
+  final int laptopAcct = 1;
+  final int ec2InternalAcct = 0;
   final int secretsAcct;
   final int crossAcct;
 
@@ -126,6 +142,8 @@ final class OrgModel {
         x.repertoire(new Api[] {Api.SQS_RECEIVE, Api.SQS_DELETE, Api.DDB_PUT_ITEM, Api.DDB_UPDATE_ITEM, Api.DDB_GET_ITEM,
             Api.S3_PUT_OBJECT, Api.KMS_DECRYPT, Api.SNS_PUBLISH}, new double[] {4, 4, 3, 2, 2, 1, 2, 1});
         x.userAgent = new SerializedString(UA_BOTO);
+        x.versions(28, UA_BOTO.replace("1.28.57", "1.28.30").replace("1.31.57", "1.31.30"),
+            UA_BOTO.replace("1.28.57", "1.28.44").replace("1.31.57", "1.31.44"));
         x.ips = ss("3.84." + (a.idx % 200) + ".17", "3.84." + (a.idx % 200) + ".141", "54.175.12." + (a.idx % 250 + 2));
         a.lambda = x;
       } else if (w == 2) {
@@ -138,6 +156,7 @@ final class OrgModel {
         x.failRate = 0.05;
         x.ips = ss("34.201.17.10", "34.201.17.11");
         x.userAgent = new SerializedString(UA_CLI);
+        x.versions(30, UA_CLI.replace("2.13.25", "2.11.27"), UA_CLI.replace("2.13.25", "2.13.10"));
         a.ci = x;
       } else {
         int j = w - 3;
@@ -191,6 +210,15 @@ final class OrgModel {
         Api.LOGS_DESCRIBE_GROUPS, Api.CFN_DESCRIBE_STACKS, Api.IAM_LIST_ROLES, Api.IAM_GET_ROLE, Api.CT_LOOKUP_EVENTS,
         Api.DDB_DESCRIBE_TABLE, Api.S3_LIST_BUCKETS}, new double[] {4, 3, 3, 1, 2, 1, 1, 1, 1, 2});
     a.bob = person(a, BOB, ssoArn, ssoRoleId, "198.51.100.23", UA_CLI + " command/iam");
+    // bob keeps his aws-cli up to date: a new version every three weeks.
+    a.bob.versions(21, (UA_CLI + " command/iam").replace("2.13.25", "2.12.4").replace("Python/3.11.5", "Python/3.11.4"),
+        (UA_CLI + " command/iam").replace("2.13.25", "2.13.5"), (UA_CLI + " command/iam").replace("2.13.25", "2.13.15"));
+    if (a.idx == laptopAcct) {
+      a.bob.incidentUserAgent = new SerializedString(NEW_LAPTOP_UA);
+    }
+    if (a.idx == clientAcct) {
+      a.alice.incidentUserAgent = new SerializedString(SCRIPT_UA);
+    }
     a.bob.repertoire(new Api[] {Api.EC2_DESCRIBE_INSTANCES, Api.IAM_LIST_USERS, Api.IAM_GET_USER, Api.IAM_CREATE_USER,
         Api.IAM_ATTACH_USER_POLICY, Api.IAM_LIST_POLICIES, Api.IAM_LIST_ROLES, Api.CT_DESCRIBE_TRAILS, Api.S3_LIST_BUCKETS},
         new double[] {2, 3, 2, 1, 1, 1, 1, 1, 1});
@@ -286,6 +314,18 @@ final class OrgModel {
       a.add(s);
       a.newRole = s;
     }
+
+    // An inventory script with a long-lived key, in every account, a few calls most hours (on top of the workload).
+    Principal ops = user(a, OPS_USER, r);
+    ops.ownStream = true;
+    ops.regions = new int[] {Account.US_EAST_1, Account.EU_WEST_1};
+    ops.ips = ss("18.210." + (a.idx % 200) + ".33", "18.210." + (a.idx % 200) + ".34");
+    ops.userAgent = new SerializedString(UA_CLI + " command/ec2.describe-instances");
+    ops.versions(14, (UA_CLI + " command/ec2.describe-instances").replace("2.13.25", "2.13.2"),
+        (UA_CLI + " command/ec2.describe-instances").replace("2.13.25", "2.13.19"));
+    ops.repertoire(new Api[] {Api.EC2_DESCRIBE_INSTANCES, Api.EC2_DESCRIBE_SECURITY_GROUPS, Api.CFN_DESCRIBE_STACKS,
+        Api.STS_GET_CALLER_IDENTITY, Api.S3_LIST_BUCKETS}, new double[] {4, 2, 1, 1, 1});
+    a.ops = a.add(ops);
   }
 
   private void randomRepertoire(Principal x, SplittableRandom r) {
@@ -313,6 +353,11 @@ final class OrgModel {
     x.roleIdS = new SerializedString("AROA" + alnum(r, 17, true));
     x.roleNameS = new SerializedString(roleName);
     x.key = x.roleArn;
+    if (kind == Kind.EC2_ROLE) {
+      // Its instances sit in two private subnets of the account's VPC.
+      String net = "10." + (16 + a.idx % 200) + ".";
+      x.subnets = new String[] {net + (x.slot * 2 % 250 + 1) + ".", net + (x.slot * 2 % 250 + 2) + "."};
+    }
     return x;
   }
 
@@ -356,10 +401,15 @@ final class OrgModel {
     for (Api api : new Api[] {Api.STS_GET_CALLER_IDENTITY, Api.IAM_LIST_USERS, Api.IAM_CREATE_ACCESS_KEY, Api.S3_LIST_BUCKETS}) {
       out.add(alert("stolen-access-key", s.ci, api, false, d1));
     }
+    // The same calls come from a network and a client the CI user never used.
+    out.add(dimension("stolen-access-key", s.ci, ExpectedAlert.NETWORK, "203.0.113.0/24", Api.STS_GET_CALLER_IDENTITY, d1));
+    out.add(dimension("stolen-access-key", s.ci, ExpectedAlert.CLIENT, "python-requests", Api.STS_GET_CALLER_IDENTITY, d1));
     Account t = accounts.get(tamperAcct);
     String d2 = "The app-orders role (a fresh EC2 session) stops and deletes the CloudTrail trail";
     out.add(alert("cloudtrail-tampering", t.appOrders, Api.CT_STOP_LOGGING, false, d2));
     out.add(alert("cloudtrail-tampering", t.appOrders, Api.CT_DELETE_TRAIL, false, d2));
+    // From the instance's own address, but with the aws-cli where the app only ever used the Java SDK.
+    out.add(dimension("cloudtrail-tampering", t.appOrders, ExpectedAlert.CLIENT, "aws-cli", Api.CT_STOP_LOGGING, d2));
     Account r = accounts.get(rootAcct);
     out.add(alert("root-console-login", r.root, Api.CONSOLE_LOGIN, false,
         "Root signs in to the console from an unknown address (any root activity alerts)"));
@@ -377,31 +427,63 @@ final class OrgModel {
         + " rewrites a bucket policy";
     out.add(alert("cross-account-new-action", c.crossAccount, Api.S3_DELETE_OBJECT, false, d6));
     out.add(alert("cross-account-new-action", c.crossAccount, Api.S3_PUT_BUCKET_POLICY, false, d6));
+
+    // One incident per dimension, each by a principal that otherwise makes only its routine calls.
+    Account g = accounts.get(regionAcct);
+    out.add(dimension("new-region", g.ops, ExpectedAlert.REGION, Account.REGIONS[Account.AP_SOUTHEAST_1],
+        Api.EC2_DESCRIBE_INSTANCES, "The " + OPS_USER + " IAM user makes its routine calls in "
+            + Account.REGIONS[Account.AP_SOUTHEAST_1] + ", a region it never used"));
+    Account w = accounts.get(networkAcct);
+    out.add(dimension("new-network", w.ops, ExpectedAlert.NETWORK, NEW_NETWORK, Api.EC2_DESCRIBE_INSTANCES,
+        "The " + OPS_USER + " IAM user makes its routine calls, with its usual aws-cli, from " + NEW_NETWORK_IP
+            + ", in a /24 it never used"));
+    Account k = accounts.get(clientAcct);
+    out.add(dimension("new-client", k.alice, ExpectedAlert.CLIENT, "python-requests", Api.EC2_DESCRIBE_INSTANCES,
+        ALICE + " makes her routine calls with " + SCRIPT_UA + " instead of the console, from her usual address"));
     return out;
   }
 
   private static ExpectedAlert alert(String name, Principal p, Api api, boolean failed, String description) {
-    return new ExpectedAlert(name, p.account.id, p.key, p.type(), api.source, api.name, failed, description);
+    return new ExpectedAlert(name, p.account.id, p.key, p.type(), ExpectedAlert.API, null, api.source, api.name, failed,
+        description);
+  }
+
+  private static ExpectedAlert dimension(String name, Principal p, String dimension, String value, Api api,
+      String description) {
+    return new ExpectedAlert(name, p.account.id, p.key, p.type(), dimension, value, api.source, api.name, false,
+        description);
   }
 
   List<ExpectedQuiet> expectedQuiet() {
     List<ExpectedQuiet> out = new ArrayList<>();
     Account a0 = accounts.get(0);
     Account a1 = accounts.get(1);
-    out.add(new ExpectedQuiet("session-churn", a0.id, a0.appOrders.key,
+    out.add(quiet("session-churn", a0.id, a0.appOrders.key,
         "app-orders runs on EC2 instances with session names never seen before, doing its routine calls"));
-    out.add(new ExpectedQuiet("session-churn", a1.id, a1.lambda.key,
+    out.add(quiet("session-churn", a1.id, a1.lambda.key,
         "The orders Lambda role with new session names, doing its routine calls"));
-    out.add(new ExpectedQuiet("learning-period", a0.id, a0.newRole.key,
+    out.add(quiet("learning-period", a0.id, a0.newRole.key,
         "etl-backfill was created 3 days before the incident hour and still does brand-new calls in it"));
-    out.add(new ExpectedQuiet("aws-service", a0.id, a0.config.key,
+    out.add(quiet("aws-service", a0.id, a0.config.key,
         "AWS Config (AWSService) calls DeliverConfigSnapshot for the first time: AWS itself is baseline-only"));
-    out.add(new ExpectedQuiet("service-linked-role", a1.id, a1.apiGateway.key,
+    out.add(quiet("service-linked-role", a1.id, a1.apiGateway.key,
         "The API Gateway service-linked role calls ec2 CreateNetworkInterface for the first time"));
-    out.add(new ExpectedQuiet("failed-only-routine", a1.id, a1.ci.key,
+    out.add(quiet("failed-only-routine", a1.id, a1.ci.key,
         "ci-deployer is denied ssm GetParameters, a call (and a failure) it has had before"));
-    out.add(new ExpectedQuiet("sso-person-routine", a0.id, a0.bob.key,
+    out.add(quiet("sso-person-routine", a0.id, a0.bob.key,
         "bob@example.com creates an IAM user and attaches a policy in the SSO admin role, as he routinely does"));
+    Account e = accounts.get(ec2InternalAcct);
+    out.add(quiet("ec2-internal-source", e.id, e.appOrders.key,
+        "app-orders sessions (new instance ids) whose calls come from " + AWS_INTERNAL + " and " + EC2_SERVICE
+            + ", as some of its sessions do all along"));
+    Account l = accounts.get(laptopAcct);
+    out.add(quiet("client-version-change", l.id, l.bob.key,
+        "bob@example.com's new laptop: aws-cli in a version and on an OS never seen before (" + NEW_LAPTOP_UA + ")"));
     return out;
+  }
+
+  /** Every quiet case must stay quiet whatever the dimensions baselined. */
+  private static ExpectedQuiet quiet(String name, String accountId, String principalPrefix, String description) {
+    return new ExpectedQuiet(name, accountId, principalPrefix, ExpectedAlert.DIMENSIONS, description);
   }
 }

@@ -66,9 +66,19 @@ final class Principal {
   Api failApi;
   double failRate;
 
+  /** The regions it works in: a small fixed set, each used all through history. */
   int[] regions = {0};
+  /** Source addresses of sessions without their own (a small fixed set, few /24s). */
   SerializedString[] ips;
+  /** EC2 roles: the private /24s of its instances, e.g. "10.16.4." (a host number is appended). */
+  String[] subnets;
+  /** The user agent of the incident hour and of the {@link #uaEpochHours} before it. */
   SerializedString userAgent;
+  /** Earlier versions of the same client, oldest first, each used for {@link #uaEpochHours} (or null). */
+  SerializedString[] olderUserAgents;
+  int uaEpochHours;
+  /** In the incident hour only: a user agent never seen before (laptop change, other tooling), or null. */
+  SerializedString incidentUserAgent;
   Schedule schedule = Schedule.ALWAYS;
   /** Share of the account's workload volume (workload principals only). */
   double weight;
@@ -76,6 +86,11 @@ final class Principal {
   int firstHour;
   /** Part of the workload budget (app roles, IAM users) rather than a few events an hour. */
   boolean workload;
+  /**
+   * Drawn from its own random stream (warm-up included), so that adding it left every other principal's
+   * events as they were.
+   */
+  boolean ownStream;
 
   Principal(Kind kind, Account account, int slot, String name) {
     this.kind = kind;
@@ -86,6 +101,26 @@ final class Principal {
 
   String type() {
     return kind.type;
+  }
+
+  /** The user agent of hour index h: versions change over history (same client family). */
+  SerializedString userAgentAt(int h, int incidentHourIdx) {
+    if (h == incidentHourIdx && incidentUserAgent != null) {
+      return incidentUserAgent;
+    }
+    if (olderUserAgents == null) {
+      return userAgent;
+    }
+    int back = (incidentHourIdx - h) / uaEpochHours;
+    return back == 0 ? userAgent : olderUserAgents[Math.max(0, olderUserAgents.length - back)];
+  }
+
+  void versions(int epochDays, String... olderOldestFirst) {
+    olderUserAgents = new SerializedString[olderOldestFirst.length];
+    for (int i = 0; i < olderOldestFirst.length; i++) {
+      olderUserAgents[i] = new SerializedString(olderOldestFirst[i]);
+    }
+    uaEpochHours = epochDays * 24;
   }
 
   void repertoire(Api[] apis, double[] weights) {

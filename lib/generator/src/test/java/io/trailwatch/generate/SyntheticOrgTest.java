@@ -329,9 +329,12 @@ class SyntheticOrgTest {
 
   @Test
   void expectedAlertsAreNewInTheIncidentHour() {
-    List<ExpectedAlert> alerts = org.expectedAlerts();
+    List<ExpectedAlert> alerts = org.expectedAlertsFor(List.of("api"));
     assertEquals(Set.of("stolen-access-key", "cloudtrail-tampering", "root-console-login", "sso-person-new-action",
         "failed-secrets-recon", "cross-account-new-action"), alerts.stream().map(ExpectedAlert::name).collect(Collectors.toSet()));
+    assertTrue(alerts.stream().allMatch(a -> a.value() == null), alerts.toString());
+    assertEquals(Set.of("api", "region", "network", "client"),
+        org.expectedAlerts().stream().map(ExpectedAlert::dimension).collect(Collectors.toSet()));
     for (ExpectedAlert a : alerts) {
       List<Rec> mine = recs.stream().filter(r -> r.account().equals(a.accountId()) && r.key().equals(a.principal())
           && r.source().equals(a.eventSource()) && r.name().equals(a.eventName())).toList();
@@ -400,10 +403,26 @@ class SyntheticOrgTest {
             && failedHistory.getOrDefault(p, Set.of()).contains(r.behaviour() + ":" + r.errorCode())), q.toString());
         case "sso-person-routine" -> assertTrue(now.stream().anyMatch(r -> r.name().equals("CreateUser"))
             && seen.contains("iam.amazonaws.com:CreateUser"), q.toString());
+        case "ec2-internal-source" -> {
+          assertTrue(now.stream().allMatch(r -> seen.contains(r.behaviour())), "only routine calls: " + q);
+          assertTrue(now.stream().anyMatch(r -> r.ip().equals("AWS Internal")
+              && !sessions.get(p).contains(r.session())), q.toString());
+          assertTrue(now.stream().anyMatch(r -> r.ip().equals("ec2.amazonaws.com")
+              && !sessions.get(p).contains(r.session())), q.toString());
+        }
+        case "client-version-change" -> {
+          assertTrue(now.stream().allMatch(r -> seen.contains(r.behaviour())), "only routine calls: " + q);
+          Set<String> oldAgents = recs.stream().filter(r -> !inIncidentHour(r) && r.principal().equals(p))
+              .map(Rec::userAgent).collect(Collectors.toSet());
+          assertTrue(now.stream().allMatch(r -> r.userAgent().startsWith("aws-cli/") && !oldAgents.contains(r.userAgent())),
+              q.toString());
+        }
         default -> throw new AssertionError("untested quiet case " + q);
       }
     }
-    assertTrue(names.containsAll(Set.of("session-churn", "learning-period", "aws-service", "service-linked-role")), names.toString());
+    assertTrue(names.containsAll(Set.of("session-churn", "learning-period", "aws-service", "service-linked-role",
+        "ec2-internal-source", "client-version-change")), names.toString());
+    assertTrue(org.expectedQuiet().stream().allMatch(q -> q.dimensions().equals(ExpectedAlert.DIMENSIONS)));
   }
 
   /** Background must not produce alerts of its own: outside the scenarios, the incident hour is all routine. */
@@ -415,7 +434,7 @@ class SyntheticOrgTest {
         history.computeIfAbsent(r.principal(), k -> new HashSet<>()).add(r.behaviour() + ":" + r.errorCode());
       }
     }
-    Set<String> alerting = org.expectedAlerts().stream().map(a -> a.accountId() + "|" + a.principal() + "|"
+    Set<String> alerting = org.expectedAlertsFor(List.of("api")).stream().map(a -> a.accountId() + "|" + a.principal() + "|"
         + a.eventSource() + ":" + a.eventName()).collect(Collectors.toSet());
     Set<String> quiet = org.expectedQuiet().stream().filter(q -> !q.name().equals("session-churn")
         && !q.name().equals("failed-only-routine") && !q.name().equals("sso-person-routine"))
@@ -466,6 +485,12 @@ class SyntheticOrgTest {
     assertEquals(org.expectedQuiet().size(), m.get("expectedQuiet").size());
     ExpectedAlert first = JSON.treeToValue(m.get("expectedAlerts").get(0), ExpectedAlert.class);
     assertEquals(org.expectedAlerts().get(0), first);
+    int lastIdx = org.expectedAlerts().size() - 1;
+    JsonNode lastJson = m.get("expectedAlerts").get(lastIdx);
+    assertEquals(org.expectedAlerts().get(lastIdx), JSON.treeToValue(lastJson, ExpectedAlert.class));
+    assertEquals("client", lastJson.get("dimension").asText());
+    assertEquals("python-requests", lastJson.get("value").asText());
+    assertTrue(m.get("expectedAlerts").get(0).get("value").isNull());
     ExpectedQuiet q = JSON.treeToValue(m.get("expectedQuiet").get(0), ExpectedQuiet.class);
     assertEquals(org.expectedQuiet().get(0), q);
   }
