@@ -44,6 +44,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "Working folder, emptied and reused (default: ${DEFAULT-VALUE})")
   Path dir = Path.of("demo");
 
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML configuration (default: the shipped demo config, every dimension on, written to DIR/trailwatch-demo.yaml)")
+  Path config;
+
   @Override
   public Integer call() throws IOException {
     prepare(dir);
@@ -54,7 +58,15 @@ final class DemoCommand implements Callable<Integer> {
     progress.step(String.format("generated %,d events in %,d files", org.events(), org.files()));
 
     List<Account> accounts = Accounts.read(org.accountsCsv());
-    TrailwatchConfig cfg = TrailwatchConfig.defaults();
+    Path configFile = config;
+    if (configFile == null) {
+      configFile = dir.resolve("trailwatch-demo.yaml");
+      try (var in = DemoCommand.class.getResourceAsStream("demo.yaml")) {
+        Files.write(configFile, in.readAllBytes());
+      }
+    }
+    TrailwatchConfig cfg = io.trailwatch.config.ConfigLoader.load(configFile);
+    progress.step("config " + configFile + ": dimensions " + cfg.baseline().enabledDimensions());
     SparkSession spark = Sparks.session("trailwatch-demo", "local[*]", 8);
     PerBusinessUnit pipeline = new PerBusinessUnit(new StateLayout(spark, dir.resolve("state").toAbsolutePath().toUri()
         .toString()), store -> new Pipeline(spark, cfg, new LocalLogPlanner(org.logsDir()), new LocalOpener(), store,
@@ -68,17 +80,17 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.print(AlertTable.render(s.alerts()));
     System.out.println();
-    boolean ok = check(org, s.alerts(), System.out);
+    boolean ok = check(org, s.alerts(), cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList(),
+        System.out);
     System.out.printf("%nalerts: %s   state: %s%n", dir.resolve("alerts.jsonl"), dir.resolve("state"));
     return ok ? 0 : 1;
   }
 
   /** Says which injected incidents were caught and whether the quiet cases stayed quiet. */
-  static boolean check(GeneratedOrg org, List<Alert> alerts, PrintStream out) {
+  static boolean check(GeneratedOrg org, List<Alert> alerts, List<String> dimensions, PrintStream out) {
     boolean ok = true;
-    out.println("Injected incidents:");
-    // The demo's detector baselines api behaviour only (eventSource + eventName).
-    List<ExpectedAlert> expected = org.expectedAlertsFor(List.of(ExpectedAlert.API));
+    out.println("Injected incidents (dimensions " + dimensions + "):");
+    List<ExpectedAlert> expected = org.expectedAlertsFor(dimensions);
     for (String name : expected.stream().map(ExpectedAlert::name).distinct().toList()) {
       List<ExpectedAlert> parts = expected.stream().filter(e -> e.name().equals(name)).toList();
       long caught = parts.stream().filter(e -> caught(e, alerts)).count();
@@ -100,8 +112,9 @@ final class DemoCommand implements Callable<Integer> {
 
   private static boolean caught(ExpectedAlert e, List<Alert> alerts) {
     return alerts.stream().anyMatch(a -> a.accountId().equals(e.accountId()) && a.principal().equals(e.principal())
-        && a.newBehaviors().stream().anyMatch(b -> b.eventSource().equals(e.eventSource())
-            && b.eventName().equals(e.eventName()) && b.failed() == e.failed()));
+        && a.newBehaviors().stream().anyMatch(b -> b.dimension().equals(e.dimension()) && (b.isApi()
+            ? b.eventSource().equals(e.eventSource()) && b.eventName().equals(e.eventName())
+            : b.value().equals(e.value())) && b.failed() == e.failed()));
   }
 
   /** Empties a folder made by an earlier demo; refuses to touch a non-empty folder that is not one. */
