@@ -76,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
       + " command, so that the JVM is fresh")
   boolean emptyHour;
 
+  @Option(names = "--dimensions", paramLabel = "LIST", split = ",",
+      description = "baseline.dimensions of the detect runs: api (always), region, network, client (default: api)")
+  List<String> dimensions = List.of("api");
+
   @Option(names = "--no-duckdb", description = "Skip DuckDB (the final line then has no ratio)")
   boolean noDuckDb;
 
@@ -102,7 +106,16 @@ final class BenchCommand implements Callable<Integer> {
     }
     Progress progress = Progress.stderr();
     BenchData data = new BenchData(dir, accounts, events, progress);
-    TrailwatchConfig cfg = TrailwatchConfig.defaults();
+    List<io.trailwatch.dimensions.Dimension> dims = new ArrayList<>();
+    for (String d : dimensions) {
+      io.trailwatch.dimensions.Dimension x = io.trailwatch.dimensions.Dimension.ofLabel(d.strip());
+      if (x == null) {
+        throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --dimensions takes api, region,"
+            + " network, client, not '%s'", d);
+      }
+      dims.add(x);
+    }
+    TrailwatchConfig cfg = TrailwatchConfig.defaults().withDimensions(dims);
     data.org();
     if (emptyHour) {
       return emptyHour(data, cfg, progress);
@@ -127,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
     out.line("machine: %d cores, %.0f GB RAM, max heap %.1f GB, %s; load before: %s", threads,
         totalMemoryGb(), Runtime.getRuntime().maxMemory() / 1e9, System.getProperty("java.vm.name") + " "
         + System.getProperty("java.version"), load());
-    out.line("input: %,d files, %.1f MB compressed, %.1f MB uncompressed (hour %s, %d accounts)", files.size(),
-        compressed / 1e6, uncompressed / 1e6, data.hour(), accounts);
+    out.line("input: %,d files, %.1f MB compressed, %.1f MB uncompressed (hour %s, %d accounts); dimensions %s",
+        files.size(), compressed / 1e6, uncompressed / 1e6, data.hour(), accounts, cfg.baseline().enabledDimensions());
 
     Double twRate = null;
     Double duckRate = null;
@@ -224,8 +237,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     if (!mergeOnly) {
-      System.out.printf(Locale.ROOT, "bench: events=%d trailwatch=%.0f ev/s duckdb=%s ev/s ratio=%s gunzip=%.1f MB/s%n",
-          n, twRate, duckRate == null ? "-" : String.format(Locale.ROOT, "%.0f", duckRate),
+      System.out.printf(Locale.ROOT, "bench: dimensions=%s events=%d trailwatch=%.0f ev/s duckdb=%s ev/s ratio=%s"
+          + " gunzip=%.1f MB/s%n", cfg.baseline().enabledDimensions().stream().map(d -> d.label())
+          .collect(java.util.stream.Collectors.joining(",")), n, twRate, duckRate == null ? "-" : String.format(Locale.ROOT, "%.0f", duckRate),
           duckRate == null ? "-" : String.format(Locale.ROOT, "%.2f", twRate / duckRate), gunzipRate);
     }
     return 0;
