@@ -285,7 +285,18 @@ public final class BacktestReport {
       }
       rows.add(row);
     }
-    b.append(details(table(head, rows))).append("</section>");
+    b.append(details(table(head, rows)));
+    List<List<String>> moved = new ArrayList<>();
+    moved.add(new ArrayList<>(List.of("raised one level: new to the business unit")));
+    moved.add(new ArrayList<>(List.of("lowered one level: routine among the account's peers")));
+    for (PolicySummary p : ps) {
+      moved.get(0).add(num(p.severityMoved().getOrDefault("raised_new_to_business_unit", 0L)));
+      moved.get(1).add(num(p.severityMoved().getOrDefault("lowered_routine_in_account", 0L)));
+    }
+    List<String> movedHead = new ArrayList<>(List.of("prevalence rule"));
+    ps.forEach(p -> movedHead.add(label(p) + " (dimensions " + String.join(", ", p.dimensions()) + ")"));
+    b.append("<p class=\"note\">Alerts whose severity prevalence moved (against the same alert without the rule).</p>")
+        .append(table(movedHead, moved)).append("</section>");
   }
 
   private static void topPrincipals(StringBuilder b, PolicySummary p, boolean named) {

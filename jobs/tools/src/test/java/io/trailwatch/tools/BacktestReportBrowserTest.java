@@ -149,7 +149,7 @@ class BacktestReportBrowserTest {
   static PolicyRun run(Variant v, List<Alert> alerts, Map<Policy.Quiet, Integer> quiet) {
     List<HourTally> hours = new ArrayList<>();
     for (int h = 0; h < 5 * 24; h++) {
-      hours.add(new HourTally(FROM.plus(Duration.ofHours(h)), 100, 1000, h % 7, 2, 0, h == 0 ? quiet : Map.of()));
+      hours.add(new HourTally(FROM.plus(Duration.ofHours(h)), 100, 1000, h % 7, 2, 0, h == 0 ? quiet : Map.of(), Map.of()));
     }
     return new PolicyRun(v, alerts.stream().sorted(java.util.Comparator.comparing(Alert::hour)).toList(), hours,
         5000, 40);

@@ -69,7 +69,8 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
   public record PolicySummary(String name, String source, PolicySettings settings, long alerts,
       Map<String, Long> bySeverity, long principalsAlerted, long newBehaviors, long candidates,
       Map<String, Long> quiet, List<Day> days, List<Cell> cells, List<TopPrincipal> topPrincipals,
-      List<TopBehavior> topBehaviors, long baselineRows, long principals) {}
+      List<TopBehavior> topBehaviors, long baselineRows, long principals, List<String> dimensions,
+      Map<String, Long> severityMoved) {}
 
   /** One day of one policy. */
   public record Day(String day, long alerts, Map<String, Long> bySeverity, long events, long newBehaviors,
@@ -137,12 +138,17 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
         c.policy().sensitiveActions().size());
     Map<LocalDate, DayAcc> byDay = new TreeMap<>();
     days.forEach(d -> byDay.put(d, new DayAcc()));
+    Map<String, Long> moved = new TreeMap<>();
+    for (Policy.Moved m : Policy.Moved.values()) {
+      moved.put(m.name().toLowerCase(java.util.Locale.ROOT), 0L);
+    }
     for (HourTally h : run.hours()) {
       DayAcc d = byDay.get(Backtest.day(h.hour()));
       d.events += h.events();
       d.newBehaviors += h.newBehaviors();
       d.candidates += h.candidates();
       h.quiet().forEach((k, v) -> d.quiet.merge(QUIET_KEYS.get(k), (long) v, Long::sum));
+      h.moved().forEach((k, v) -> moved.merge(k.name().toLowerCase(java.util.Locale.ROOT), (long) v, Long::sum));
     }
     Map<List<String>, Long> cells = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
         .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)).thenComparing(k -> k.get(3)));
@@ -176,7 +182,8 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
         .distinct().count();
     return new PolicySummary(run.variant().name(), run.variant().source(), settings, run.alerts().size(),
         bySeverity, principalsAlerted, fresh, candidates, quiet, dayRows, cellRows, topPrincipals(run.alerts()),
-        topBehaviors(run.alerts()), run.baselineRows(), run.principalRows());
+        topBehaviors(run.alerts()), run.baselineRows(), run.principalRows(),
+        c.baseline().enabledDimensions().stream().map(io.trailwatch.dimensions.Dimension::label).toList(), moved);
   }
 
   private static final class DayAcc {
@@ -233,7 +240,8 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
         if (b.known()) {
           continue;
         }
-        List<String> k = List.of(b.eventSource(), b.eventName());
+        // A value of another dimension is listed as (dimension, value): ("region", "ap-southeast-1").
+        List<String> k = b.isApi() ? List.of(b.eventSource(), b.eventName()) : List.of(b.dimension(), b.value());
         counts.computeIfAbsent(k, x -> new long[1])[0]++;
         principals.computeIfAbsent(k, x -> new HashSet<>()).add(List.of(a.accountId(), a.principal()));
         if (b.sensitivity() != null) {

@@ -63,7 +63,7 @@ final class Replay {
     alerts.addAll(decision.alerts());
     long events = seen.stream().mapToLong(HourBehavior::events).sum();
     hours.add(new HourTally(hour.start(), seen.size(), events, compared.newBehaviors(),
-        compared.candidates().size(), decision.alerts().size(), decision.quiet()));
+        compared.candidates().size(), decision.alerts().size(), decision.quiet(), decision.moved()));
   }
 
   int alertCount() {
