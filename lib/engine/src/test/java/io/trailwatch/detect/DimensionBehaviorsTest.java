@@ -58,7 +58,12 @@ class DimensionBehaviorsTest {
   }
 
   static Map<String, Long> calls(Row r) {
-    return new TreeMap<>(scala.collection.JavaConverters.mapAsJavaMap(r.<String, Long>getMap(r.fieldIndex("calls"))));
+    return new TreeMap<>(scala.collection.JavaConverters.mapAsJavaMap(r.<String, Long>getMap(at("calls"))));
+  }
+
+  /** A column's position in {@link Behaviors#CONTEXT} (the reducer's rows carry no schema). */
+  static int at(String column) {
+    return Behaviors.CONTEXT.fieldIndex(column);
   }
 
   @Test
@@ -75,13 +80,13 @@ class DimensionBehaviorsTest {
         "@region|ap-southeast-1", "@region|us-east-1", "ec2.amazonaws.com|DescribeInstances",
         "s3.amazonaws.com|GetObject", "sts.amazonaws.com|GetCallerIdentity"), new ArrayList<>(rows.keySet()));
     Row region = rows.get("@region|ap-southeast-1");
-    assertEquals(4L, region.<Long>getAs("events"));
+    assertEquals(4L, region.getLong(at("events")));
     assertEquals(Map.of("ec2.amazonaws.com:DescribeInstances", 3L, "sts.amazonaws.com:GetCallerIdentity", 1L),
         calls(region));
     assertEquals(Map.of("ec2.amazonaws.com:DescribeInstances", 3L, "sts.amazonaws.com:GetCallerIdentity", 1L),
         calls(rows.get("@network|203.0.113.0/24")), "four addresses of one /24 are one network");
-    assertEquals(5L, rows.get("@client|aws-cli").<Long>getAs("events"));
-    assertNull(rows.get("ec2.amazonaws.com|DescribeInstances").getAs("calls"), "an api behaviour is its own call");
+    assertEquals(5L, rows.get("@client|aws-cli").getLong(at("events")));
+    assertNull(rows.get("ec2.amazonaws.com|DescribeInstances").get(at("calls")), "an api behaviour is its own call");
   }
 
   @Test
