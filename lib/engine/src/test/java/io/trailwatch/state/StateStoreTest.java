@@ -50,4 +50,56 @@ class StateStoreTest extends SparkTest {
     assertEquals(java.util.Arrays.asList(Tables.RUNS_SCHEMA.fieldNames()),
         java.util.Arrays.asList(state.table(Tables.RUNS).schema().fieldNames()));
   }
+
+  /**
+   * An alerts table of the version before the dimensions: its new_behaviors lack dimension,
+   * value, calls, prevalence and severity. The fields are added (old rows read as api behaviour)
+   * and the new alerts, with a region value, are appended beside the old ones.
+   */
+  @Test
+  void alertsOfTheVersionBeforeTheDimensionsStayReadableAndTakeNewOnes() {
+    StateStore state = new StateStore(spark, dir.toUri().toString());
+    StructType oldBehavior = new StructType();
+    for (var f : Tables.NEW_BEHAVIOR.fields()) {
+      if (java.util.List.of("dimension", "value", "calls", "prevalence", "severity").contains(f.name())) {
+        break;
+      }
+      oldBehavior = oldBehavior.add(f);
+    }
+    assertEquals(9, oldBehavior.size(), "the struct as it was");
+    StructType older = new StructType();
+    for (var f : Tables.ALERTS_SCHEMA.fields()) {
+      older = older.add(f.name(), f.name().equals("new_behaviors") ? DataTypes.createArrayType(oldBehavior, true)
+          : f.dataType(), f.nullable());
+    }
+    io.delta.tables.DeltaTable.create(spark).location(state.path(Tables.ALERTS)).addColumns(older)
+        .partitionedBy("business_unit").execute();
+    Instant hour = Instant.parse("2026-11-20T14:00:00Z");
+    java.sql.Timestamp t = java.sql.Timestamp.from(hour);
+    org.apache.spark.sql.Row oldBehaviour = org.apache.spark.sql.RowFactory.create("iam.amazonaws.com", "CreateUser",
+        2L, t, t, false, false, "high", false);
+    spark.createDataFrame(java.util.List.of(org.apache.spark.sql.RowFactory.create("old-1", "bu", t, t,
+        "111122223333", "arn:aws:iam::111122223333:user/alice", "IAMUser", "high", "reason", false,
+        new Object[] {oldBehaviour}, new Object[0], new Object[0], new Object[0], new Object[0], "run-0", t)), older)
+        .write().format("delta").mode("append").save(state.path(Tables.ALERTS));
+
+    state.ensureTables();
+    io.trailwatch.alerting.NewBehavior region = new io.trailwatch.alerting.NewBehavior(null, null, 12, hour, hour,
+        false, true, null, false, "region", "ap-southeast-1",
+        java.util.List.of(new io.trailwatch.alerting.NewBehavior.Call("ec2.amazonaws.com:DescribeInstances", 12)),
+        new io.trailwatch.policy.Prevalence(0, 1, 0, 3), "medium");
+    io.trailwatch.alerting.Alert fresh = io.trailwatch.alerting.Alert.builder().alertId("new-1").hour(hour)
+        .detectHour(hour).businessUnit("bu").accountId("111122223333").principal("arn:aws:iam::111122223333:user/bob")
+        .identityType("IAMUser").severity(io.trailwatch.policy.Severity.MEDIUM).reason("1 new region")
+        .newBehaviors(java.util.List.of(region)).build();
+    state.appendAlerts(java.util.List.of(fresh), "run-1");
+
+    java.util.List<io.trailwatch.alerting.Alert> both = state.alerts(java.util.List.of("bu"), hour);
+    assertEquals(java.util.List.of("old-1", "new-1"), both.stream().map(io.trailwatch.alerting.Alert::alertId)
+        .toList());
+    io.trailwatch.alerting.NewBehavior old = both.get(0).newBehaviors().get(0);
+    assertEquals("api", old.dimension());
+    assertEquals("iam:CreateUser", old.label());
+    assertEquals(region, both.get(1).newBehaviors().get(0), "a region value round-trips through the table");
+  }
 }
