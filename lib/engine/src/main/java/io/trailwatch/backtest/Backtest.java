@@ -90,7 +90,7 @@ public final class Backtest {
     List<HourBehavior> seed = seen.seed();
     replays.forEach(r -> r.seed(seed, req.range().from()));
     BacktestResult.Seed seedTotals = new BacktestResult.Seed(seed.size(), seed.stream()
-        .mapToLong(HourBehavior::events).sum(), seed.stream().map(HourBehavior::firstTime).min(Instant::compareTo)
+        .filter(HourBehavior::isApi).mapToLong(HourBehavior::events).sum(), seed.stream().map(HourBehavior::firstTime).min(Instant::compareTo)
         .orElse(null));
     progress.step(seed.size() + " behaviours in the seed history"
         + (seedTotals.firstEvent() == null ? "" : ", from " + seedTotals.firstEvent()));

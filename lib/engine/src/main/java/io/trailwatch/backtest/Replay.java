@@ -61,7 +61,7 @@ final class Replay {
     Policy.Decision decision = policy.decide(candidates, hour, hour, history);
     memory.apply(compared);
     alerts.addAll(decision.alerts());
-    long events = seen.stream().mapToLong(HourBehavior::events).sum();
+    long events = seen.stream().filter(HourBehavior::isApi).mapToLong(HourBehavior::events).sum();
     hours.add(new HourTally(hour.start(), seen.size(), events, compared.newBehaviors(),
         compared.candidates().size(), decision.alerts().size(), decision.quiet(), decision.moved()));
   }

@@ -41,6 +41,14 @@ public record HourBehavior(
     eventIds = List.copyOf(eventIds);
   }
 
+  /**
+   * Whether this is an api behaviour (a call), not a value of another dimension: only api rows
+   * count events, since every event is also in one row of each other dimension.
+   */
+  public boolean isApi() {
+    return eventSource.isEmpty() || eventSource.charAt(0) != io.trailwatch.dimensions.Dimension.KEY_MARK;
+  }
+
   /** Whether at least one call succeeded: only then can the behaviour become normal. */
   public boolean succeeded() {
     return events > failedEvents;

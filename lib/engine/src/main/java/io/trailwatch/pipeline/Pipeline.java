@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.config.TrailwatchConfig;
@@ -399,7 +400,9 @@ public final class Pipeline {
   private record Totals(long behaviors, long events, long principals) {
     /** Of a large (cached) Dataset: one job. */
     static Totals of(Dataset<Row> seen) {
-      Row r = seen.agg(count(lit(1)).as("behaviors"), sum("events").as("events"),
+      // Events once: each is in one api row and in one row of every other dimension.
+      Row r = seen.agg(count(lit(1)).as("behaviors"), sum(when(col("event_source").startsWith(
+          String.valueOf(io.trailwatch.dimensions.Dimension.KEY_MARK)), lit(0L)).otherwise(col("events"))).as("events"),
           countDistinct(col("business_unit"), col("account_id"), col("principal")).as("principals")).first();
       Long events = r.getAs("events");
       return new Totals(r.<Long>getAs("behaviors"), events == null ? 0 : events, r.<Long>getAs("principals"));
@@ -410,7 +413,7 @@ public final class Pipeline {
       long events = 0;
       Set<List<String>> principals = new HashSet<>();
       for (HourBehavior b : behaviors) {
-        events += b.events();
+        events += b.isApi() ? b.events() : 0;
         principals.add(List.of(b.businessUnit(), b.accountId(), b.principal()));
       }
       return new Totals(behaviors.size(), events, principals.size());

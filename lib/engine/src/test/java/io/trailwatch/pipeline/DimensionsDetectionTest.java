@@ -120,6 +120,14 @@ class DimensionsDetectionTest extends SparkTest {
   }
 
   @Test
+  void theSummaryCountsEveryEventOnceWhateverTheDimensions() {
+    assertEquals(apiOnly.recordsInWindow(), allDimensions.recordsInWindow());
+    assertEquals(apiOnly.duplicatesDropped(), allDimensions.duplicatesDropped());
+    assertEquals(apiOnly.principals(), allDimensions.principals());
+    assertTrue(allDimensions.behaviors() > apiOnly.behaviors(), "values of the other dimensions are behaviours too");
+  }
+
+  @Test
   void prevalenceIsWhatTheBaselineHoldsAsOfTheHour() {
     Dataset<Row> baseline = null;
     for (String bu : allLayout.businessUnits()) {
