@@ -113,6 +113,9 @@ class DimensionsDetectionTest extends SparkTest {
         .map(ExpectedAlert::principal).collect(Collectors.toSet());
     Set<String> alerted = allDimensions.alerts().stream().map(Alert::principal).collect(Collectors.toSet());
     assertEquals(expectedPrincipals, alerted, "background principals keep their regions, networks and clients");
+    assertTrue(org.expectedQuiet().stream().map(ExpectedQuiet::name).collect(Collectors.toSet())
+        .containsAll(Set.of("ec2-internal-source", "client-version-change", "session-churn")),
+        "the EC2 role calling from AWS Internal and the SSO person's new aws-cli version are among the quiet cases");
     for (ExpectedQuiet q : org.expectedQuiet()) {
       assertTrue(allDimensions.alerts().stream().noneMatch(a -> a.accountId().equals(q.accountId())
           && a.principal().startsWith(q.principalPrefix())), q.name() + ": " + q.description());
