@@ -193,8 +193,8 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     if (h == ops.firstHour) {
       warmUp(ops, x, h);
     }
-    if (x.nextDouble() < 0.6) {
-      repeat(ops, 1 + x.nextInt(4), x, h);
+    if (x.nextDouble() < 0.5) {
+      repeat(ops, 1 + x.nextInt(3), x, h);
     }
     if (h != org.incidentHourIdx) {
       return;
