@@ -193,8 +193,8 @@ final class AccountGenerator implements Callable<AccountGenerator> {
     if (h == ops.firstHour) {
       warmUp(ops, x, h);
     }
-    if (x.nextDouble() < 0.6) {
-      repeat(ops, 1 + x.nextInt(4), x, h);
+    if (x.nextDouble() < 0.5) {
+      repeat(ops, 1 + x.nextInt(3), x, h);
     }
     if (h != org.incidentHourIdx) {
       return;
@@ -214,12 +214,13 @@ final class AccountGenerator implements Callable<AccountGenerator> {
           Api.EC2_DESCRIBE_INSTANCES, Api.CFN_DESCRIBE_STACKS, Api.EC2_DESCRIBE_INSTANCES, Api.S3_LIST_BUCKETS,
           Api.EC2_DESCRIBE_INSTANCES, Api.EC2_DESCRIBE_SECURITY_GROUPS, Api.EC2_DESCRIBE_INSTANCES};
       for (int i = 0; i < calls.length; i++) {
-        add(ops.fixed, calls[i], ops.regions[i % ops.regions.length], 37 * 60 + 15 + i * 11, false, x).ip = NEW_NETWORK_IP;
+        add(ops.fixed, calls[i], ops.regions[0], 37 * 60 + 15 + i * 11, false, x).ip = NEW_NETWORK_IP;
       }
     }
     if (a.idx == org.clientAcct) {
       // alice's incident-hour user agent is her script's (Principal.incidentUserAgent), background calls included.
-      repeat(a.alice, 8, x, h);
+      add(session(a.alice, x, h), Api.EC2_DESCRIBE_INSTANCES, a.alice.regions[0], 48 * 60 + 7, false, x);
+      repeat(a.alice, 7, x, h);
     }
     if (a.idx == org.laptopAcct) {
       repeat(a.bob, 4, x, h);
@@ -371,7 +372,8 @@ final class AccountGenerator implements Callable<AccountGenerator> {
           String id = instanceId(r);
           int k = r.nextInt(16);
           int host = 2 + r.nextInt(250);
-          String ip = k < 3 ? OrgModel.AWS_INTERNAL : k < 5 ? OrgModel.EC2_SERVICE : p.subnets[k % p.subnets.length] + host;
+          String ip = k < 3 ? OrgModel.AWS_INTERNAL
+              : k < 5 ? OrgModel.EC2_SERVICE : p.subnets[k % p.subnets.length] + host;
           ss[i] = OrgModel.roleSession(p, id, "ASIA" + OrgModel.alnum(r, 16, true),
               GeneratorClock.iso(hs - r.nextInt(3600)), ip);
         }

@@ -315,10 +315,9 @@ final class OrgModel {
       a.newRole = s;
     }
 
-    // An inventory script with a long-lived key, in every account, a few calls most hours (on top of the workload).
+    // An inventory script with a long-lived key, in every account: a call or two every other hour, on top of the workload.
     Principal ops = user(a, OPS_USER, r);
     ops.ownStream = true;
-    ops.regions = new int[] {Account.US_EAST_1, Account.EU_WEST_1};
     ops.ips = ss("18.210." + (a.idx % 200) + ".33", "18.210." + (a.idx % 200) + ".34");
     ops.userAgent = new SerializedString(UA_CLI + " command/ec2.describe-instances");
     ops.versions(14, (UA_CLI + " command/ec2.describe-instances").replace("2.13.25", "2.13.2"),
