@@ -112,7 +112,9 @@ public final class Policy {
       List<Candidate> kept = new ArrayList<>();
       if (why == null) {
         for (Candidate c : group) {
-          if (!tp.alertsOn(c.dimension()) || (alertOn != AlertOn.ANY_ACTIVITY && c.known())) {
+          // Any-activity types list their known calls too, never their known regions, networks or clients.
+          if (!tp.alertsOn(c.dimension())
+              || (c.known() && (alertOn != AlertOn.ANY_ACTIVITY || c.dimension() != Dimension.API))) {
             continue;
           }
           if (alertOn != AlertOn.ANY_ACTIVITY && c.dimension() != Dimension.API

@@ -154,6 +154,26 @@ class DimensionPolicyTest {
   }
 
   @Test
+  void rootListsItsKnownCallsButOnlyNewValues() {
+    String root = "arn:aws:iam::111122223333:root";
+    Candidate call = Candidate.builder().businessUnit("bu").accountId("111122223333").principal(root)
+        .identityType("Root").eventSource("signin.amazonaws.com").eventName("ConsoleLogin").events(1)
+        .firstTime(HOUR.start()).lastTime(HOUR.start()).known(true).build();
+    Candidate usualRegion = Candidate.builder().businessUnit("bu").accountId("111122223333").principal(root)
+        .identityType("Root").eventSource(Dimension.REGION.keySource()).eventName("us-east-1").events(1)
+        .firstTime(HOUR.start()).lastTime(HOUR.start()).known(true).calls(Map.of("signin.amazonaws.com:ConsoleLogin", 1L))
+        .build();
+    Candidate newNetwork = Candidate.builder().businessUnit("bu").accountId("111122223333").principal(root)
+        .identityType("Root").eventSource(Dimension.NETWORK.keySource()).eventName("203.0.113.0/24").events(1)
+        .firstTime(HOUR.start()).lastTime(HOUR.start()).calls(Map.of("signin.amazonaws.com:ConsoleLogin", 1L)).build();
+    Alert a = decide(PolicyConfig.defaults(), ALL, HISTORY, List.of(call, usualRegion, newNetwork)).alerts().get(0);
+    assertEquals(List.of("signin:ConsoleLogin", "network 203.0.113.0/24"),
+        a.newBehaviors().stream().map(NewBehavior::label).toList());
+    assertEquals("Root activity (alerts on any activity): signin:ConsoleLogin; 1 new network: 203.0.113.0/24 (1 call:"
+        + " signin:ConsoleLogin); sensitive up to high", a.reason());
+  }
+
+  @Test
   void fewPeersAreNotRoutine() {
     assertFalse(new Prevalence(2, 2, 2, 2).routine(0.5, 3), "2 of 2 is not enough peers to call it routine");
     assertTrue(new Prevalence(3, 3, 3, 4).routine(0.5, 3));
