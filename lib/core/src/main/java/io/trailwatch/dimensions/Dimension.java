@@ -24,8 +24,12 @@ public enum Dimension {
   /** The first character of the event_source of every non-api dimension's baseline rows. */
   public static final char KEY_MARK = '@';
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+  /** Made once: the reduction asks for it for every event. */
+  private final String keySource = KEY_MARK + label;
+
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   /** The event_source of this dimension's baseline rows ({@code @region}); not defined for {@link #API}. */
@@ -33,7 +37,7 @@ public enum Dimension {
     if (this == API) {
       throw new IllegalStateException("api behaviours are keyed by their own eventSource");
     }
-    return KEY_MARK + label();
+    return keySource;
   }
 
   /** The dimension of a baseline row or behaviour from its event_source. */
