@@ -114,11 +114,29 @@ class DynamoDbMirrorTest {
     assertEquals(Map.of(
         "pk", AttributeValue.fromS(PAY + "#arn:aws:iam::111111111111:role/AWSReservedSSO_Admin#alice"),
         "sk", AttributeValue.fromS("iam.amazonaws.com#CreateUser"),
+        "dimension", AttributeValue.fromS("api"),
         "identity_type", AttributeValue.fromS("AssumedRole"),
         "first_seen", AttributeValue.fromS("2026-10-01T08:30:00Z"),
         "last_seen", AttributeValue.fromS("2026-11-20T14:03:07Z"),
         "expires_at", AttributeValue.fromN(String.valueOf(Instant.parse("2027-02-18T14:03:08Z").getEpochSecond())),
         "business_unit", AttributeValue.fromS("payments")), got, "expires_at in epoch seconds, rounded up");
+  }
+
+  /** A value of another dimension: {@code sk} is {@code <dimension>#<value>}, and it reads back as the baseline's row. */
+  @Test
+  void dimensionValuesTakeTheirNameAsSortKeyPrefix() {
+    String table = newTable();
+    MirrorItem region = new MirrorItem("payments", PAY, CI, "IAMUser", "@region", "ap-southeast-1",
+        Instant.parse("2026-10-01T08:30:00Z"), NOW, NOW.plus(Duration.ofDays(90)));
+    MirrorItem network = new MirrorItem("payments", PAY, CI, "IAMUser", "@network", "vpce:vpce-0a1b2c3d",
+        Instant.parse("2026-10-01T08:30:00Z"), NOW, NOW.plus(Duration.ofDays(90)));
+    try (DynamoDbMirror m = mirror(table, MOTO.endpoint())) {
+      m.write(List.of(region, network));
+      Map<String, AttributeValue> got = admin.getItem(g -> g.tableName(table).key(Map.of(
+          "pk", AttributeValue.fromS(PAY + "#" + CI), "sk", AttributeValue.fromS("region#ap-southeast-1")))).item();
+      assertEquals(AttributeValue.fromS("region"), got.get("dimension"));
+      assertEquals(List.of(network, region), m.lookup(PAY, CI, NOW), "read back with the baseline's keys");
+    }
   }
 
   @Test
