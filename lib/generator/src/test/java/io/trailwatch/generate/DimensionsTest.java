@@ -84,34 +84,14 @@ class DimensionsTest {
   }
 
   private static String text(JsonNode n, String field) {
-    JsonNode v = n == null ? null : n.get(field);
-    return v == null || v.isNull() ? null : v.asText();
+    return GeneratedRecords.text(n, field);
   }
 
   private static Rec rec(JsonNode r) {
-    JsonNode id = r.get("userIdentity");
-    String type = text(id, "type");
     String acct = text(r, "recipientAccountId");
-    String session = null;
-    String key;
-    switch (type) {
-      case "Root" -> key = "arn:aws:iam::" + text(id, "accountId") + ":root";
-      case "IAMUser" -> key = text(id, "arn");
-      case "AssumedRole" -> {
-        String role = text(id.get("sessionContext").get("sessionIssuer"), "arn");
-        String pid = text(id, "principalId");
-        session = pid.substring(pid.indexOf(':') + 1);
-        key = role.substring(role.lastIndexOf('/') + 1).startsWith("AWSReservedSSO_") ? role + "#" + session : role;
-      }
-      case "FederatedUser" -> {
-        String arn = text(id, "arn");
-        key = text(id.get("sessionContext").get("sessionIssuer"), "arn") + "#" + arn.substring(arn.indexOf('/') + 1);
-      }
-      case "AWSAccount" -> key = "account:" + text(id, "accountId");
-      case "AWSService" -> key = "service:" + text(id, "invokedBy");
-      case "IdentityCenterUser" -> key = "IdentityCenterUser:" + text(id.get("onBehalfOf"), "userId");
-      default -> key = type + ":" + text(id, "userName");
-    }
+    GeneratedRecords.Keyed k = GeneratedRecords.principal(r);
+    String key = k.key();
+    String session = k.session();
     String ua = text(r, "userAgent");
     return new Rec(acct + "|" + key, key, acct, Instant.parse(text(r, "eventTime")), session,
         text(r, "eventSource") + ":" + text(r, "eventName"), text(r, "awsRegion"),
