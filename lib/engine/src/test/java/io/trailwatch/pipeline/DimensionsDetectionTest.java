@@ -53,6 +53,7 @@ class DimensionsDetectionTest extends SparkTest {
   static Hour incident;
   static RunSummary apiOnly;
   static RunSummary allDimensions;
+  static RunSummary regionTurnedOnLater;
   static StateLayout allLayout;
 
   @BeforeAll
@@ -64,14 +65,38 @@ class DimensionsDetectionTest extends SparkTest {
     apiOnly = run(TrailwatchConfig.defaults(), dir.resolve("state-api"), spec);
     allLayout = new StateLayout(spark, dir.resolve("state-all").toUri().toString());
     allDimensions = run(TrailwatchConfig.defaults().withDimensions(ALL), dir.resolve("state-all"), spec);
+    regionTurnedOnLater = run(TrailwatchConfig.defaults(),
+        TrailwatchConfig.defaults().withDimensions(List.of(Dimension.API, Dimension.REGION)),
+        dir.resolve("state-later"), spec);
   }
 
   static RunSummary run(TrailwatchConfig cfg, Path state, GeneratorSpec spec) {
-    PerBusinessUnit p = new PerBusinessUnit(new StateLayout(spark, state.toUri().toString()),
-        store -> new Pipeline(spark, cfg, new LocalLogPlanner(org.logsDir()), new LocalOpener(), store,
-            Progress.SILENT));
-    p.buildBaseline(new Window(spec.start(), incident.start()), accounts);
-    return p.detect(incident, accounts);
+    return run(cfg, cfg, state, spec);
+  }
+
+  /** A baseline built under {@code built}, then the incident hour detected under {@code detected}. */
+  static RunSummary run(TrailwatchConfig built, TrailwatchConfig detected, Path state, GeneratorSpec spec) {
+    StateLayout layout = new StateLayout(spark, state.toUri().toString());
+    new PerBusinessUnit(layout, store -> new Pipeline(spark, built, new LocalLogPlanner(org.logsDir()),
+        new LocalOpener(), store, Progress.SILENT)).buildBaseline(new Window(spec.start(), incident.start()), accounts);
+    return new PerBusinessUnit(layout, store -> new Pipeline(spark, detected, new LocalLogPlanner(org.logsDir()),
+        new LocalOpener(), store, Progress.SILENT)).detect(incident, accounts);
+  }
+
+  /**
+   * Region turned on after 90 days of api-only history: every principal's region is new to the
+   * baseline, but the region dimension has no history yet, so it warms up instead of alerting;
+   * api behaviour alerts exactly as before, and no rebuild was needed.
+   */
+  @Test
+  void aDimensionTurnedOnLaterWarmsUpOnItsOwn() {
+    assertTrue(regionTurnedOnLater.alerts().stream().flatMap(a -> a.newBehaviors().stream())
+        .noneMatch(b -> b.dimension().equals("region") && !b.known()), "no new region alerts while region warms up");
+    assertEquals(apiOnly.alerts().stream().map(Alert::alertId).sorted().toList(),
+        regionTurnedOnLater.alerts().stream().map(Alert::alertId).sorted().toList(), "api alerts as with api only");
+    assertTrue(regionTurnedOnLater.quiet().getOrDefault(io.trailwatch.policy.Policy.Quiet.WARMUP, 0) > 0,
+        "principals with only a new region are kept quiet by the warm-up: " + regionTurnedOnLater.quiet());
+    assertTrue(regionTurnedOnLater.newBehaviors() > apiOnly.newBehaviors(), "the regions are being learned");
   }
 
   static Set<String> newDimensions(RunSummary s, ExpectedAlert e) {
