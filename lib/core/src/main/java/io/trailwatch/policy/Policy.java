@@ -117,8 +117,8 @@ public final class Policy {
               || (c.known() && (alertOn != AlertOn.ANY_ACTIVITY || c.dimension() != Dimension.API))) {
             continue;
           }
-          if (alertOn != AlertOn.ANY_ACTIVITY && c.dimension() != Dimension.API
-              && warmingUp(history.start(c.businessUnit(), c.dimension()), hour)) {
+          // A dimension still warming up has no values to tell new from: not even Root lists them.
+          if (c.dimension() != Dimension.API && warmingUp(history.start(c.businessUnit(), c.dimension()), hour)) {
             warming = true;
             continue;
           }
