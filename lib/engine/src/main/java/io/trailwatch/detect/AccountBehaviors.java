@@ -107,6 +107,9 @@ public final class AccountBehaviors implements AccountReducer<Row> {
     final String call;
     /** A dimension value's calls and their counts; null for an api behaviour. */
     final SmallestCounts calls;
+    /** An api behaviour's last raw value per dimension, and that value's aggregates. */
+    String[] lastRaw;
+    Acc[] lastValue;
 
     Acc(int maxValues, int sampleEventIds, String call, boolean dimension) {
       this.call = call;
@@ -146,16 +149,44 @@ public final class AccountBehaviors implements AccountReducer<Row> {
       return;
     }
     String call = a.call;
-    for (Dimension d : extra) {
-      String value = dimensions.value(d, e);
-      Acc v = behaviors.get(probe.set(e.principal, e.identityType, d.keySource(), value));
-      if (v == null) {
-        v = new Acc(maxValues, sampleEventIds, null, true);
-        behaviors.put(probe.copy(), v);
+    if (a.lastRaw == null) {
+      a.lastRaw = new String[extra.size()];
+      a.lastValue = new Acc[extra.size()];
+    }
+    for (int i = 0; i < extra.size(); i++) {
+      Dimension d = extra.get(i);
+      String raw = raw(d, e);
+      Acc v;
+      // Calls of one behaviour mostly repeat the same region, address and user agent (one String
+      // each from the parser): the value's aggregates are found without normalising or hashing.
+      if (raw != null && raw == a.lastRaw[i]) {
+        v = a.lastValue[i];
+      } else {
+        String value = dimensions.value(d, e);
+        v = behaviors.get(probe.set(e.principal, e.identityType, d.keySource(), value));
+        if (v == null) {
+          v = new Acc(maxValues, sampleEventIds, null, true);
+          behaviors.put(probe.copy(), v);
+        }
+        a.lastRaw[i] = raw;
+        a.lastValue[i] = v;
       }
       update(v, e);
       v.calls.add(call);
     }
+  }
+
+  /**
+   * The raw field a dimension's value comes from, or null when the value depends on more than
+   * one field (a call through a VPC endpoint): then it is always normalised.
+   */
+  private static String raw(Dimension d, ParsedEvent e) {
+    return switch (d) {
+      case REGION -> e.awsRegion;
+      case NETWORK -> e.vpcEndpointId == null ? e.sourceIp : null;
+      case CLIENT -> e.userAgent;
+      case API -> null;
+    };
   }
 
   private static void update(Acc a, ParsedEvent e) {
