@@ -114,6 +114,7 @@ class DynamoDbMirrorTest {
     assertEquals(Map.of(
         "pk", AttributeValue.fromS(PAY + "#arn:aws:iam::111111111111:role/AWSReservedSSO_Admin#alice"),
         "sk", AttributeValue.fromS("iam.amazonaws.com#CreateUser"),
+        "dimension", AttributeValue.fromS("api"),
         "identity_type", AttributeValue.fromS("AssumedRole"),
         "first_seen", AttributeValue.fromS("2026-10-01T08:30:00Z"),
         "last_seen", AttributeValue.fromS("2026-11-20T14:03:07Z"),
@@ -155,6 +156,24 @@ class DynamoDbMirrorTest {
       MirrorItem later = item(CI, "Call0", NOW.plus(Duration.ofDays(2)));
       m.write(List.of(rows.get(0), later));
       assertEquals(List.of(later), m.lookup(PAY, CI, NOW).stream().filter(x -> x.eventName().equals("Call0")).toList());
+    }
+  }
+
+  @Test
+  void deletingKeysRemovesTheirItemsOnlyAndAgainChangesNothing() {
+    String table = newTable();
+    List<MirrorItem> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      rows.add(item(CI, "Call" + i, NOW.minusSeconds(i)));
+    }
+    List<MirrorItem.Key> gone = rows.subList(0, 27).stream().map(MirrorItem::key).toList();
+    try (DynamoDbMirror m = mirror(table, MOTO.endpoint())) {
+      m.write(rows);
+      assertEquals(new MirrorWrite(27, 2, 0), m.delete(gone), "25 + 2");
+      assertEquals(rows.subList(27, 30).stream().sorted(DynamoDbMirror.BY_KEY).toList(), m.scan("payments"));
+      m.delete(gone);
+      assertEquals(3, m.scan("payments").size(), "deleting again changes nothing");
+      assertEquals(MirrorWrite.NONE, m.delete(List.of()));
     }
   }
 

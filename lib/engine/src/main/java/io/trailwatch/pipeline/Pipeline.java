@@ -388,12 +388,12 @@ public final class Pipeline {
     }
     List<Part> parts = results.stream().map(ChunkResult::part).toList();
     List<QuarantineEntry> rejected = results.stream().flatMap(r -> r.rejected().stream()).toList();
-    String runId = results.isEmpty() ? build.id() : String.join(",", results.stream().map(ChunkResult::runId).toList());
-    return summarize(runId, "baseline", accounts, window, rejected, parts, List.of(), started);
+    // The build's id: the runs table holds one row per chunk, each naming it in build.
+    return summarize(build.id(), "baseline", accounts, window, rejected, parts, List.of(), started);
   }
 
   /** What one chunk of a build read, and what planning rejected for it (counted in the build's summary). */
-  private record ChunkResult(String runId, Part part, List<QuarantineEntry> rejected) {}
+  private record ChunkResult(Part part, List<QuarantineEntry> rejected) {}
 
   /**
    * One chunk of a build: plan, read (kept in Spark: history is large), compare and merge (or,
@@ -427,7 +427,7 @@ public final class Pipeline {
           started);
       state.recordQuarantine(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
       state.recordRun(summary, started, VERSION, build.id());
-      return new ChunkResult(runId, part, plan.rejected());
+      return new ChunkResult(part, plan.rejected());
     } finally {
       seen.unpersist();
     }
@@ -439,7 +439,7 @@ public final class Pipeline {
     if (replace) {
       List<String> ids = accounts.stream().map(Account::id).toList();
       state.baseline().replace(seen, bus, ids, cfg.baseline().retentionDays());
-      mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
+      mirroring().ifPresent(m -> m.afterReplace(bus, mirrorFrom));
       state.principals().replace(Behaviors.principals(seen), bus, ids);
     } else {
       state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
