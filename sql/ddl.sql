@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/runs` (
   alerts BIGINT NOT NULL,
   seconds DOUBLE NOT NULL,
   version STRING NOT NULL,
-  accounts MAP<STRING, BIGINT>
+  accounts MAP<STRING, BIGINT>,
+  build STRING
 ) USING DELTA;
 
 -- Input that could not be used, and why (record_index -1: the whole file, or its rest).

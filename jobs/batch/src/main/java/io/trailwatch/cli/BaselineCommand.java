@@ -22,9 +22,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "baseline", mixinStandardHelpOptions = true,
-    description = {"Build (or extend) the baseline from all events in [--from, --to), in one pass. No alerts.",
+    description = {"Build (or extend) the baseline from all events in [--from, --to), in chunks of whole days, each"
+        + " recorded when merged: run again after a crash, the same build skips the chunks done. No alerts.",
         "With --bu or --account, rebuild: the baseline and principals rows of those accounts are replaced by what"
-            + " [--from, --to) holds (one commit per table); other accounts' rows are not touched."})
+            + " [--from, --to) holds (the first chunk replaces them, the others merge); other accounts' rows are not"
+            + " touched."})
 final class BaselineCommand implements Callable<Integer> {
   @Mixin Options where;
 
@@ -39,6 +41,10 @@ final class BaselineCommand implements Callable<Integer> {
 
   @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DDTHH", description = "End hour (UTC), exclusive")
   String to;
+
+  @Option(names = "--chunk-days", paramLabel = "N", description = "Read and merge N whole days at a time (1-3650;"
+      + " default: baseline.build-chunk-days, 7)")
+  Integer chunkDays;
 
   @Option(names = "--summary-out", paramLabel = "FILE", description = "Write the run summary here as JSON")
   Path summaryOut;
@@ -56,7 +62,7 @@ final class BaselineCommand implements Callable<Integer> {
       throw TrailwatchException.of(ErrorCode.BAD_RANGE, "Cannot build a baseline from %s to %s: --from must be before --to",
           from, to);
     }
-    TrailwatchConfig cfg = where.loadConfig();
+    TrailwatchConfig cfg = withChunkDays(where.loadConfig());
     boolean rebuild = bu != null || accountIds != null;
     List<Account> accounts = rebuild ? chosen(where.accountList()) : where.loadAccounts();
     where.planner();
@@ -67,6 +73,18 @@ final class BaselineCommand implements Callable<Integer> {
     Output.print(s, System.out);
     Output.writeSummary(summaryOut, s);
     return 0;
+  }
+
+  /** The config with --chunk-days, when given, as baseline.build-chunk-days. */
+  private TrailwatchConfig withChunkDays(TrailwatchConfig cfg) {
+    if (chunkDays == null) {
+      return cfg;
+    }
+    if (chunkDays < 1 || chunkDays > 3650) {
+      throw TrailwatchException.of(ErrorCode.BAD_BASELINE_OPTION, "Cannot set --chunk-days to %d: must be 1-3650",
+          chunkDays);
+    }
+    return cfg.withBaseline(cfg.baseline().withBuildChunkDays(chunkDays));
   }
 
   /** The accounts of --bu (all when absent), narrowed to the --account ids; an id not among them is a user error. */

@@ -152,6 +152,26 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
     return done;
   }
 
+  /** Deletes the items of these keys, 25 a call, retrying unprocessed ones as {@link #write} does. */
+  @Override
+  public MirrorWrite delete(List<MirrorItem.Key> keys) {
+    List<WriteRequest> deletes = new java.util.LinkedHashSet<>(keys).stream()
+        .map(k -> WriteRequest.builder().deleteRequest(d -> d.key(key(k))).build()).toList();
+    MirrorWrite done = MirrorWrite.NONE;
+    for (int from = 0; from < deletes.size(); from += BATCH) {
+      done = done.plus(writeBatch(deletes.subList(from, Math.min(deletes.size(), from + BATCH))));
+    }
+    return done;
+  }
+
+  /** The primary key of a row's item. */
+  static Map<String, AttributeValue> key(MirrorItem.Key k) {
+    Map<String, AttributeValue> m = new LinkedHashMap<>();
+    m.put(PK, s(k.accountId() + "#" + k.principal()));
+    m.put(SK, s(sortKey(k.eventSource(), k.eventName())));
+    return m;
+  }
+
   private MirrorWrite writeBatch(List<WriteRequest> batch) {
     List<WriteRequest> pending = batch;
     int requests = 0;
@@ -242,9 +262,7 @@ public final class DynamoDbMirror implements BaselineMirror, AutoCloseable {
 
   /** The item of a row (docs/dynamodb.md). */
   static Map<String, AttributeValue> item(MirrorItem i) {
-    Map<String, AttributeValue> m = new LinkedHashMap<>();
-    m.put(PK, s(i.accountId() + "#" + i.principal()));
-    m.put(SK, s(sortKey(i.eventSource(), i.eventName())));
+    Map<String, AttributeValue> m = new LinkedHashMap<>(key(i.key()));
     m.put(DIMENSION, s(Dimension.ofKeySource(i.eventSource()).label()));
     m.put(IDENTITY_TYPE, s(i.identityType()));
     m.put(FIRST_SEEN, s(i.firstSeen().toString()));

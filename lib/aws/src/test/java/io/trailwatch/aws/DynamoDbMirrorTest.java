@@ -177,6 +177,24 @@ class DynamoDbMirrorTest {
   }
 
   @Test
+  void deletingKeysRemovesTheirItemsOnlyAndAgainChangesNothing() {
+    String table = newTable();
+    List<MirrorItem> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      rows.add(item(CI, "Call" + i, NOW.minusSeconds(i)));
+    }
+    List<MirrorItem.Key> gone = rows.subList(0, 27).stream().map(MirrorItem::key).toList();
+    try (DynamoDbMirror m = mirror(table, MOTO.endpoint())) {
+      m.write(rows);
+      assertEquals(new MirrorWrite(27, 2, 0), m.delete(gone), "25 + 2");
+      assertEquals(rows.subList(27, 30).stream().sorted(DynamoDbMirror.BY_KEY).toList(), m.scan("payments"));
+      m.delete(gone);
+      assertEquals(3, m.scan("payments").size(), "deleting again changes nothing");
+      assertEquals(MirrorWrite.NONE, m.delete(List.of()));
+    }
+  }
+
+  @Test
   void marksRecordHowFarTheMirrorFollowed() {
     String table = newTable();
     try (DynamoDbMirror m = mirror(table, MOTO.endpoint())) {

@@ -16,17 +16,23 @@ public record BaselineConfig(
     /** What each principal's baseline remembers: api (always), region, network, client. */
     @JsonProperty("dimensions") List<Dimension> dimensions,
     /** How a call's source becomes its network. */
-    @JsonProperty("network") NetworkConfig network) implements Serializable {
+    @JsonProperty("network") NetworkConfig network,
+    /**
+     * A baseline build reads and merges its range this many whole days at a time, and records
+     * each chunk as done: a build that stops resumes at the first chunk not done.
+     */
+    @JsonProperty("build-chunk-days") Integer buildChunkDays) implements Serializable {
 
   public BaselineConfig {
     retentionDays = Checks.orDefault(retentionDays, 90);
     warmupDays = Checks.orDefault(warmupDays, 7);
     dimensions = dimensions == null ? List.of(Dimension.API) : List.copyOf(dimensions);
     network = network == null ? NetworkConfig.defaults() : network;
+    buildChunkDays = Checks.orDefault(buildChunkDays, 7);
   }
 
   public static BaselineConfig defaults() {
-    return new BaselineConfig(null, null, null, null);
+    return new BaselineConfig(null, null, null, null, null);
   }
 
   /** The dimensions learned and compared: {@link #dimensions} with api, which is always on. */
@@ -38,7 +44,12 @@ public record BaselineConfig(
 
   /** The same config with these dimensions (a demo, a test, a backtest variant). */
   public BaselineConfig withDimensions(List<Dimension> dims) {
-    return new BaselineConfig(retentionDays, warmupDays, dims, network);
+    return new BaselineConfig(retentionDays, warmupDays, dims, network, buildChunkDays);
+  }
+
+  /** The same config with baseline builds in chunks of this many days ({@code baseline --chunk-days}). */
+  public BaselineConfig withBuildChunkDays(int days) {
+    return new BaselineConfig(retentionDays, warmupDays, dimensions, network, days);
   }
 
   void validate(String p) {
@@ -51,6 +62,8 @@ public record BaselineConfig(
       }
     }
     network.validate(p + ".network");
+    Checks.atLeast(p + ".build-chunk-days", buildChunkDays, 1);
+    Checks.atMost(p + ".build-chunk-days", buildChunkDays, 3650);
   }
 
   /** The prefix lengths that turn a source address into its network. */

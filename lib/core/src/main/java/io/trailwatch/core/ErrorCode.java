@@ -65,6 +65,8 @@ public enum ErrorCode {
   DEMO_DIR_NOT_EMPTY(Kind.USER),
   DUCKDB_MISSING(Kind.USER),
   NO_ENDPOINT(Kind.USER),
+  /** baseline: --chunk-days out of range. */
+  BAD_BASELINE_OPTION(Kind.USER),
   /** A backtest's --from/--to/--seed-days or --report is wrong. */
   BAD_BACKTEST_OPTION(Kind.USER),
   /** A backtest's --out is a non-empty folder that an earlier backtest did not make. */

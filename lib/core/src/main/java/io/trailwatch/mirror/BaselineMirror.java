@@ -10,13 +10,20 @@ import java.util.Optional;
  *
  * <p>A run of business unit {@code bu} that mirrors: {@link #markPending}{@code (bu, version before
  * its MERGE)}, the baseline MERGE, {@link #write} of the rows the MERGE changed (filtered by
- * {@link MirrorRule}), {@link #markMirrored}{@code (bu, version after)}. A crash between the Delta
+ * {@link MirrorRule}) and {@link #delete} of those it deleted, {@link #markMirrored}{@code (bu,
+ * version after)}. A crash between the Delta
  * commit and the end of the write leaves the mark pending, and the next run first mirrors every
  * change since that version ({@code io.trailwatch.baseline.MirrorSync}).
  */
 public interface BaselineMirror {
   /** Writes (inserts or replaces) every item; writing the same items again changes nothing. */
   MirrorWrite write(List<MirrorItem> items);
+
+  /**
+   * Deletes the items of rows the baseline no longer holds (a rebuild deleted them); deleting a
+   * key the mirror does not hold, or deleting it again, changes nothing.
+   */
+  MirrorWrite delete(List<MirrorItem.Key> keys);
 
   /**
    * The behaviours known for a principal in an account at {@code now}, by event source and name.

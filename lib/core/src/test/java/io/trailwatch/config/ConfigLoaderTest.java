@@ -34,6 +34,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("AWSReservedSSO_*"), c.identity().humanRolePatterns());
     assertEquals(90, c.baseline().retentionDays());
     assertEquals(7, c.baseline().warmupDays());
+    assertEquals(7, c.baseline().buildChunkDays());
     assertEquals(14, c.policy().learningDays());
     assertEquals(AlertOn.ANY_ACTIVITY, c.policy().forType("Root").alertOn());
     assertEquals(false, c.policy().forType("Root").learning());
@@ -65,7 +66,7 @@ class ConfigLoaderTest {
         "  gunzip: zlib}",
         "identity: {human-role-patterns: ['Admin*']}",
         "baseline: {retention-days: 30, warmup-days: 0, dimensions: [api, region, client],",
-        "  network: {ipv4-prefix: 22, ipv6-prefix: 56}}",
+        "  network: {ipv4-prefix: 22, ipv6-prefix: 56}, build-chunk-days: 3}",
         "policy:",
         "  learning-days: 3",
         "  identity-types: {IAMUser: {alert-on: any-activity, severity: low, learning: false},",
@@ -95,6 +96,7 @@ class ConfigLoaderTest {
         c.baseline().enabledDimensions());
     assertEquals(22, c.baseline().network().ipv4Prefix());
     assertEquals(56, c.baseline().network().ipv6Prefix());
+    assertEquals(3, c.baseline().buildChunkDays());
     assertEquals(List.of(Dimension.API, Dimension.REGION), c.policy().forType("AssumedRole").dimensions());
     assertEquals(Severity.HIGH, c.policy().dimensionSeverity(Dimension.NETWORK));
     assertEquals(Severity.MEDIUM, c.policy().dimensionSeverity(Dimension.REGION), "unlisted keep their default");
@@ -180,6 +182,7 @@ class ConfigLoaderTest {
         .contains("policy.identity-types.Robot"));
     assertTrue(error("policy:\n  service-linked-roles: sometimes\n").getMessage().contains("policy.service-linked-roles"));
     assertTrue(error("baseline:\n  retention-days: lots\n").getMessage().contains("baseline.retention-days"));
+    assertTrue(error("baseline:\n  build-chunk-days: 0\n").getMessage().contains("baseline.build-chunk-days"));
     assertTrue(error("ingest:\n  gunzip: fast\n").getMessage().contains("ingest.gunzip"));
     assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
     assertEquals(ErrorCode.BAD_CONFIG_SYNTAX, error("policy:\n  a: b\n   - c: [\n").code());

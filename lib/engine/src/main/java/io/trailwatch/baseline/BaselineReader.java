@@ -75,6 +75,34 @@ public final class BaselineReader {
   }
 
   /**
+   * The keys of the rows of a business unit that the table held at {@code version} and holds no
+   * more: what the runs since then deleted (a rebuild; maintain's deletes of long-expired rows). When
+   * that version cannot be read any more, none: the mirror's items of such rows expire by their TTL.
+   */
+  public List<MirrorItem.Key> removedSince(String bu, long version) {
+    requireTable();
+    Dataset<Row> now = keys(store.of(Tables.BASELINE, List.of(bu)));
+    Dataset<Row> then;
+    try {
+      then = keys(spark.read().format("delta").option("versionAsOf", version).load(path())
+          .filter(col("business_unit").equalTo(bu)));
+      then.schema();
+    } catch (RuntimeException unreadable) {
+      return List.of();
+    }
+    return then.except(now).collectAsList().stream()
+        .map(r -> new MirrorItem.Key(r.getAs("account_id"), r.getAs("principal"), r.getAs("event_source"),
+            r.getAs("event_name")))
+        .sorted(java.util.Comparator.comparing(MirrorItem.Key::accountId).thenComparing(MirrorItem.Key::principal)
+            .thenComparing(MirrorItem.Key::eventSource).thenComparing(MirrorItem.Key::eventName))
+        .toList();
+  }
+
+  private static Dataset<Row> keys(Dataset<Row> d) {
+    return d.select("account_id", "principal", "event_source", "event_name");
+  }
+
+  /**
    * A principal's unexpired behaviours at {@code now}, in one account or (null) every account,
    * by key.
    */

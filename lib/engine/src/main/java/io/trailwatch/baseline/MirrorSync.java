@@ -12,7 +12,7 @@ import java.util.Optional;
  * mark that is not pending means the last run mirrored all it changed: nothing to do (other
  * business units' commits move the table version, not this unit's rows). A pending mark means a
  * run stopped between its Delta commit and the end of its mirror write: every row changed since
- * the marked version is written again. No mark means a new mirror: the whole business unit is
+ * the marked version is written again, and the items of rows deleted since then are deleted. No mark means a new mirror: the whole business unit is
  * copied once.
  */
 public final class MirrorSync {
@@ -27,6 +27,9 @@ public final class MirrorSync {
     long version = delta.version();
     List<MirrorItem> rows = mark.isEmpty() ? delta.businessUnit(bu) : delta.changedSince(bu, mark.get().version());
     MirrorWrite done = mirror.write(rows);
+    if (mark.isPresent()) {
+      done = done.plus(mirror.delete(delta.removedSince(bu, mark.get().version())));
+    }
     mirror.markMirrored(bu, version);
     return done;
   }

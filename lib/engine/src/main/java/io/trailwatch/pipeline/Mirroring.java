@@ -38,17 +38,38 @@ final class Mirroring {
     return version;
   }
 
-  /** After the baseline MERGE: writes the rows it changed since {@code versionBefore}, and marks them mirrored. */
+  /**
+   * After a baseline MERGE that inserts and updates only (an hour, a build's chunk): writes the
+   * rows it changed since {@code versionBefore}, and marks them mirrored.
+   */
   MirrorWrite after(List<String> businessUnits, long versionBefore) {
+    return after(businessUnits, versionBefore, false);
+  }
+
+  /**
+   * After a baseline MERGE that also deletes (a rebuild's replace): {@link #after}, and the items
+   * of the rows it deleted are deleted (else they would linger until their TTL).
+   */
+  MirrorWrite afterReplace(List<String> businessUnits, long versionBefore) {
+    return after(businessUnits, versionBefore, true);
+  }
+
+  private MirrorWrite after(List<String> businessUnits, long versionBefore, boolean deletes) {
     MirrorWrite written = MirrorWrite.NONE;
+    MirrorWrite deleted = MirrorWrite.NONE;
     for (String bu : businessUnits) {
       List<MirrorItem> changed = delta.changedSince(bu, versionBefore);
       written = written.plus(mirror.write(changed));
+      List<MirrorItem.Key> removed = deletes ? delta.removedSince(bu, versionBefore) : List.of();
+      if (!removed.isEmpty()) {
+        deleted = deleted.plus(mirror.delete(removed));
+      }
     }
     long version = delta.version();
     businessUnits.forEach(bu -> mirror.markMirrored(bu, version));
     progress.step("mirror: " + written.items() + " items in " + written.requests() + " requests ("
-        + written.retried() + " retried)");
-    return written;
+        + written.retried() + " retried)" + (deleted.items() == 0 ? "" : ", " + deleted.items() + " deleted in "
+        + deleted.requests() + " requests (" + deleted.retried() + " retried)"));
+    return written.plus(deleted);
   }
 }

@@ -329,16 +329,34 @@ public final class Pipeline {
   /** One event hour of a detect run: what was read, compared and decided. */
   record HourResult(Hour eventHour, HourRead seen, Comparison compared, Policy.Decision decision) {}
 
-  /** Builds (or extends) the baseline from every event in [from, to), in one pass. */
+  /**
+   * Builds (or extends) the baseline from every event in [from, to), in chunks of
+   * {@code baseline.build-chunk-days} whole days ({@link BaselineBuild}): each chunk is read,
+   * compared with the state and merged (baseline and principals), then recorded in the run
+   * ledger. Run again after a crash, the same build skips the chunks it recorded and reads the
+   * rest; a chunk merged but not recorded is merged again, which changes nothing (the MERGE
+   * writes a row only when it moves first_seen back, last_seen on by a day or more, or restarts
+   * an expired behaviour).
+   *
+   * <p>The result is the one pass over the whole range's, with the same keys, identity types and
+   * first_seen, except {@code last_seen} (and {@code expires_at} with it): a later chunk moves a
+   * row's last_seen only when it is {@link io.trailwatch.state.BaselineTable#REFRESH_PERIOD} (a
+   * day) or more past the stored one, as an hourly run does, so it may lag the last sighting by
+   * less than a day ({@code 0 <= last sighting - last_seen < 1 day}). And a behaviour not seen for
+   * longer than the retention between two chunks restarts from its new sighting, as in hourly
+   * runs, where one pass would have kept its first sighting.
+   */
   public RunSummary buildBaseline(Window window, List<Account> accounts) {
     return buildBaseline(window, accounts, false);
   }
 
   /**
-   * Rebuilds the baseline and principals rows of these accounts from every event in [from, to):
-   * each table's rows of the accounts are replaced in one commit (what the range holds, as a
-   * build on an empty state makes it; the rest of their rows deleted). Other accounts' rows, in
-   * their business units too, are not touched.
+   * Rebuilds the baseline and principals rows of these accounts from every event in [from, to),
+   * in chunks as {@link #buildBaseline} does: the first chunk replaces each table's rows of the
+   * accounts in one commit (what that chunk holds, as a build on an empty state makes it; the
+   * rest of their rows deleted), the later ones merge into them. Other accounts' rows, in their
+   * business units too, are not touched. A rebuild that stops resumes as a build does; its first
+   * chunk, once recorded, is never replaced again by that rebuild.
    */
   public RunSummary rebuildBaseline(Window window, List<Account> accounts) {
     return buildBaseline(window, accounts, true);
@@ -348,17 +366,48 @@ public final class Pipeline {
     return state.guarded(() -> buildBaselineChecked(window, accounts, replace));
   }
 
-  /** The stages of a baseline build: plan, read (kept in Spark: history is large), compare and merge, record. */
+  /** The stages of a baseline build: cut into chunks, skip those done, build each of the others, add up. */
   private RunSummary buildBaselineChecked(Window window, List<Account> accounts, boolean replace) {
     Instant started = clock.instant();
-    String runId = runId("baseline", started);
     List<String> bus = businessUnits(accounts);
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     state.ensureTables();
+    BaselineBuild build = BaselineBuild.of(window, accounts, replace, cfg.baseline().buildChunkDays());
+    Map<BaselineBuild.Chunk, String> done = build.done(state.buildChunks(build.id()));
+    progress.step("baseline " + build.id() + ": " + build.chunks().size() + " chunks of up to "
+        + cfg.baseline().buildChunkDays() + " days, " + window.from() + " .. " + window.to()
+        + (done.isEmpty() ? "" : ", " + done.size() + " done already"));
+    List<ChunkResult> results = new ArrayList<>();
+    for (BaselineBuild.Chunk c : build.chunks()) {
+      String by = done.get(c);
+      if (by != null) {
+        progress.step(c.describe() + " already built (run " + by + "), skipped");
+        continue;
+      }
+      results.add(buildChunk(build, c, accounts, bus, replace && c.index() == 0));
+    }
+    List<Part> parts = results.stream().map(ChunkResult::part).toList();
+    List<QuarantineEntry> rejected = results.stream().flatMap(r -> r.rejected().stream()).toList();
+    // The build's id: the runs table holds one row per chunk, each naming it in build.
+    return summarize(build.id(), "baseline", accounts, window, rejected, parts, List.of(), started);
+  }
 
+  /** What one chunk of a build read, and what planning rejected for it (counted in the build's summary). */
+  private record ChunkResult(Part part, List<QuarantineEntry> rejected) {}
+
+  /**
+   * One chunk of a build: plan, read (kept in Spark: history is large), compare and merge (or,
+   * for a rebuild's first chunk, replace), then record it as a completed baseline run of the
+   * chunk's window, last: a chunk counts as done only once both tables hold it.
+   */
+  private ChunkResult buildChunk(BaselineBuild build, BaselineBuild.Chunk chunk, List<Account> accounts,
+      List<String> bus, boolean replace) {
+    Instant started = clock.instant();
+    String runId = runId("baseline", started);
+    Window window = chunk.window();
     LogPlanner.Plan plan = planner.plan(accounts, window.from(), window.to().plus(deliveryLag()));
-    progress.step("planned " + plan.files().size() + " files for " + accounts.size() + " accounts, "
-        + window.from() + " .. " + window.to());
+    progress.step(chunk.describe() + ": planned " + plan.files().size() + " files for " + accounts.size()
+        + " accounts, " + window.from() + " .. " + window.to());
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, parserSettings(), opener);
     // History is large (every behaviour of every day): it stays in Spark, cached, not collected.
     Dataset<Row> seen = Behaviors.counted(read, DimensionValues.of(cfg.baseline())).cache();
@@ -368,31 +417,34 @@ public final class Pipeline {
         totals = Totals.of(seen);
       }
       CloudTrailReader.ReadStats stats = read.stats();
-      progress.step("read " + stats.records() + " records (" + stats.inWindow() + " in range), "
+      progress.step(chunk.describe() + ": read " + stats.records() + " records (" + stats.inWindow() + " in range), "
           + totals.behaviors() + " behaviours");
-
-      long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
-      if (replace) {
-        List<String> ids = accounts.stream().map(Account::id).toList();
-        state.baseline().replace(seen, bus, ids, cfg.baseline().retentionDays());
-        mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
-        state.principals().replace(Behaviors.principals(seen), bus, ids);
-        progress.step("baseline and principals of " + ids.size() + " accounts replaced");
-      } else {
-        state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
-        mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
-        state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
-        progress.step("baseline merged");
-      }
-
-      Part all = new Part(stats, totals, 0, Map.of(), Map.of());
-      RunSummary summary = summarize(runId, "baseline", accounts, window, plan.rejected(), List.of(all), List.of(),
+      merge(seen, accounts, bus, replace);
+      progress.step(chunk.describe() + (replace ? ": baseline and principals of " + accounts.size()
+          + " accounts replaced" : ": baseline merged"));
+      Part part = new Part(stats, totals, 0, Map.of(), Map.of());
+      RunSummary summary = summarize(runId, "baseline", accounts, window, plan.rejected(), List.of(part), List.of(),
           started);
       state.recordQuarantine(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
-      recordRun(summary, started);
-      return summary;
+      state.recordRun(summary, started, VERSION, build.id());
+      return new ChunkResult(part, plan.rejected());
     } finally {
       seen.unpersist();
+    }
+  }
+
+  /** A chunk's behaviours into both tables: merged, or replacing the accounts' rows (a rebuild's first chunk). */
+  private void merge(Dataset<Row> seen, List<Account> accounts, List<String> bus, boolean replace) {
+    long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
+    if (replace) {
+      List<String> ids = accounts.stream().map(Account::id).toList();
+      state.baseline().replace(seen, bus, ids, cfg.baseline().retentionDays());
+      mirroring().ifPresent(m -> m.afterReplace(bus, mirrorFrom));
+      state.principals().replace(Behaviors.principals(seen), bus, ids);
+    } else {
+      state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
+      mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
+      state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
     }
   }
 

@@ -399,11 +399,34 @@ public final class StateStore {
     return out;
   }
 
+  /** A completed chunk of a baseline build, as the run ledger holds it. */
+  public record BuildChunk(String runId, Instant from, Instant to, Instant finishedAt) {}
+
+  /** The chunks of baseline build {@code build} that completed runs recorded, in the order they finished. */
+  public List<BuildChunk> buildChunks(String build) {
+    List<BuildChunk> out = new ArrayList<>();
+    for (Row r : table(Tables.RUNS).filter(col("build").equalTo(build).and(col("status").equalTo("completed")))
+        .select("run_id", "window_from", "window_to", "finished_at").collectAsList()) {
+      out.add(new BuildChunk(r.getAs("run_id"), r.<Timestamp>getAs("window_from").toInstant(),
+          r.<Timestamp>getAs("window_to").toInstant(), r.<Timestamp>getAs("finished_at").toInstant()));
+    }
+    out.sort(java.util.Comparator.comparing(BuildChunk::finishedAt).thenComparing(BuildChunk::from));
+    return out;
+  }
+
   /**
    * Appends a completed run to the run ledger (a blind append: never conflicts with another job).
    * Written last by a run: an hour counts as detected only once everything else is stored.
    */
   public void recordRun(io.trailwatch.core.RunSummary s, Instant started, String version) {
+    recordRun(s, started, version, null);
+  }
+
+  /**
+   * {@link #recordRun} of one chunk of a baseline build: the row names the build ({@code build}),
+   * so that a rerun of the same build finds the chunks already done ({@link #buildChunks}).
+   */
+  public void recordRun(io.trailwatch.core.RunSummary s, Instant started, String version, String build) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("run_id", s.runId());
     v.put("command", s.command());
@@ -425,6 +448,7 @@ public final class StateStore {
     v.put("version", version);
     v.put("accounts", s.accountsPerBusinessUnit().isEmpty() ? null
         : scala.collection.JavaConverters.mapAsScalaMap(new java.util.TreeMap<>(s.accountsPerBusinessUnit())));
+    v.put("build", build);
     append(Tables.RUNS, List.of(Tables.RUNS_TABLE.row(v)), Tables.RUNS_SCHEMA);
   }
 

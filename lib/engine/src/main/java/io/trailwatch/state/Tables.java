@@ -92,7 +92,9 @@ public final class Tables {
       .add("seconds", DataTypes.DoubleType, false)
       .add("version", DataTypes.StringType, false)
       // Accounts the run covered, per business unit (null in runs of versions before it).
-      .add("accounts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), true);
+      .add("accounts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), true)
+      // The baseline build a chunk run belongs to (null in other runs, and in runs of versions before it).
+      .add("build", DataTypes.StringType, true);
 
   public static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("business_unit", DataTypes.StringType, false)

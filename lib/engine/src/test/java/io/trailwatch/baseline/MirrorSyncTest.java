@@ -149,6 +149,45 @@ class MirrorSyncTest extends SparkTest {
     assertEquals(Optional.of(new MirrorMark(delta.version(), false)), mirror.mark("payments"));
   }
 
+  /**
+   * A rebuild of payments over its last day deletes the rows only seen before it: with a mirror,
+   * their items are deleted too (not left to their TTL), and the mirror equals the baseline. A
+   * rebuild that stopped after its Delta commit is levelled by the next run, deletions included.
+   */
+  @Test
+  void aRebuildDeletesTheItemsOfTheRowsItDeleted() throws Exception {
+    for (int d = 5; d >= 2; d--) {
+      log(PAY, H.start().minus(Duration.ofDays(d)), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
+    }
+    log(PAY, H.start().minus(Duration.ofDays(3)), iamUser(PAY, "ci"), "iam.amazonaws.com", "ListUsers");
+    log(PAY, H.start().minus(Duration.ofHours(5)), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
+    log(PLAT, H.start().minus(Duration.ofDays(3)), iamUser(PLAT, "deploy"), "ecs.amazonaws.com", "UpdateService");
+    RecordingMirror mirror = new RecordingMirror();
+    Pipeline mirrored = Pipeline.builder(spark).logs(new LocalLogPlanner(logs), new LocalOpener()).state(state)
+        .mirror(mirror).build();
+    mirrored.buildBaseline(new Window(H.start().minus(Duration.ofDays(6)), H.start()), ACCOUNTS);
+    assertEquals(2, byKey(delta.businessUnit("payments")).size());
+    assertEquals(3, mirror.items().size(), "both business units");
+
+    long beforeRebuild = delta.version();
+    List<MirrorItem> beforeRows = delta.businessUnit("payments");
+    mirrored.rebuildBaseline(new Window(H.start().minus(Duration.ofDays(1)), H.start()), ACCOUNTS.subList(0, 1));
+    MirrorItem.Key listUsers = new MirrorItem.Key(PAY, CI, "iam.amazonaws.com", "ListUsers");
+    assertEquals(List.of(List.of(listUsers)), mirror.deletes());
+    Map<MirrorItem.Key, MirrorItem> expected = new java.util.HashMap<>(byKey(delta.businessUnit("payments")));
+    expected.putAll(byKey(delta.businessUnit("platform")));
+    assertEquals(expected, mirror.items());
+
+    // The same rebuild stopping after its commit, before its mirror write: the mark stays pending
+    // at the version before, the mirror still holds the old rows, and the next level deletes too.
+    RecordingMirror stopped = new RecordingMirror();
+    stopped.write(beforeRows);
+    stopped.markPending("payments", beforeRebuild);
+    MirrorSync.level(delta, stopped, "payments");
+    assertEquals(byKey(delta.businessUnit("payments")), stopped.items());
+    assertEquals(List.of(List.of(listUsers)), stopped.deletes());
+  }
+
   @Test
   void lookupReadsUnexpiredBehavioursOfAPrincipal() throws Exception {
     history();

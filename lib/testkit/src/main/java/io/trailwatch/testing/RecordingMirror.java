@@ -17,12 +17,20 @@ public final class RecordingMirror implements BaselineMirror {
   private final Map<MirrorItem.Key, MirrorItem> items = new LinkedHashMap<>();
   private final Map<String, MirrorMark> marks = new LinkedHashMap<>();
   private final List<List<MirrorItem>> writes = new ArrayList<>();
+  private final List<List<MirrorItem.Key>> deletes = new ArrayList<>();
 
   @Override
   public synchronized MirrorWrite write(List<MirrorItem> batch) {
     writes.add(List.copyOf(batch));
     batch.forEach(i -> items.put(i.key(), i));
     return new MirrorWrite(batch.size(), batch.isEmpty() ? 0 : 1, 0);
+  }
+
+  @Override
+  public synchronized MirrorWrite delete(List<MirrorItem.Key> keys) {
+    deletes.add(List.copyOf(keys));
+    keys.forEach(items::remove);
+    return new MirrorWrite(keys.size(), keys.isEmpty() ? 0 : 1, 0);
   }
 
   @Override
@@ -51,6 +59,11 @@ public final class RecordingMirror implements BaselineMirror {
   /** Every row held, expired ones included. */
   public synchronized Map<MirrorItem.Key, MirrorItem> items() {
     return Map.copyOf(items);
+  }
+
+  /** The keys passed to {@link #delete}, call by call, in order. */
+  public synchronized List<List<MirrorItem.Key>> deletes() {
+    return List.copyOf(deletes);
   }
 
   /** The batches passed to {@link #write}, in order. */
