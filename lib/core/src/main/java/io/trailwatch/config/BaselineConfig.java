@@ -28,7 +28,7 @@ public record BaselineConfig(
     warmupDays = Checks.orDefault(warmupDays, 7);
     dimensions = dimensions == null ? List.of(Dimension.API) : List.copyOf(dimensions);
     network = network == null ? NetworkConfig.defaults() : network;
-    buildChunkDays = Checks.orDefault(buildChunkDays, 7);
+    buildChunkDays = Checks.orDefault(buildChunkDays, 30);
   }
 
   public static BaselineConfig defaults() {

@@ -34,7 +34,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("AWSReservedSSO_*"), c.identity().humanRolePatterns());
     assertEquals(90, c.baseline().retentionDays());
     assertEquals(7, c.baseline().warmupDays());
-    assertEquals(7, c.baseline().buildChunkDays());
+    assertEquals(30, c.baseline().buildChunkDays());
     assertEquals(14, c.policy().learningDays());
     assertEquals(AlertOn.ANY_ACTIVITY, c.policy().forType("Root").alertOn());
     assertEquals(false, c.policy().forType("Root").learning());

@@ -159,11 +159,11 @@ class SqlFilesTest extends SparkTest {
     // Nothing was quarantined in the generated logs; two runs, baseline and detect.
     assertEquals(state.table(Tables.QUARANTINE).count(), rows(q.get("quarantine_by_reason")).stream()
         .mapToLong(r -> r.<Long>getAs("entries")).sum());
-    // Per business unit, in its BU's run ledger: a baseline run per chunk (21 days in chunks of 7,
-    // the last an hour short: three), and a detect run.
+    // Per business unit, in its BU's run ledger: a baseline run per chunk (21 days, chunks of 30
+    // days: one), and a detect run.
     List<Row> runs = rows(q.get("run_health"));
-    assertEquals(4L * units.size(), runs.size());
-    assertEquals(3L * units.size(), runs.stream().filter(r -> r.<String>getAs("command").equals("baseline")).count());
+    assertEquals(2L * units.size(), runs.size());
+    assertEquals(1L * units.size(), runs.stream().filter(r -> r.<String>getAs("command").equals("baseline")).count());
     assertEquals(List.of("baseline", "detect"), sorted(runs.stream().map(r -> r.<String>getAs("command"))
         .distinct().toList()));
     assertEquals(units, sorted(runs.stream().map(r -> r.<String>getList(r.fieldIndex("business_units")).get(0))
