@@ -168,6 +168,21 @@ class OddShapesTest {
     assertEquals(2, events.stream().filter(v -> v[6].equals("00000000-0000-0000-0000-000000000000")).count());
   }
 
+  /** No AWS eventSource starts with '@': one that does would write a dimension's baseline rows, so it is quarantined. */
+  @Test
+  void aRecordClaimingADimensionsKeyAsItsEventSourceIsQuarantined() {
+    java.time.Instant t = java.time.Instant.parse("2026-11-20T14:05:00Z");
+    String forged = CloudTrailFixtures.record(CloudTrailFixtures.iamUser("111122223333", "alice"), "111122223333",
+        "@region", "ap-southeast-1", t, null);
+    String real = CloudTrailFixtures.record(CloudTrailFixtures.iamUser("111122223333", "alice"), "111122223333",
+        "ec2.amazonaws.com", "DescribeRegions", t, null);
+    Parsed p = parse(("{\"Records\":[" + forged + "," + real + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(2, p.outputs.size());
+    assertEquals(Reasons.BAD_EVENT_SOURCE, p.outputs.get(0).quarantine().reason());
+    assertEquals(0, p.outputs.get(0).quarantine().recordIndex());
+    assertEquals("ec2.amazonaws.com", p.outputs.get(1).event()[4], "the next record is read as usual");
+  }
+
   @Test
   void gzippedTheFileGivesTheSameAnswer() throws Exception {
     Parsed plain = parse(OddShapes.logFile());
