@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.trailwatch.bench.BenchData;
 import io.trailwatch.bench.DuckDbRun;
+import io.trailwatch.bench.FreshJvm;
 import io.trailwatch.bench.GzipFloor;
 import io.trailwatch.bench.HeapPeak;
 import io.trailwatch.bench.JobLog;
@@ -76,6 +77,19 @@ final class BenchCommand implements Callable<Integer> {
       + " command, so that the JVM is fresh")
   boolean emptyHour;
 
+  @Option(names = "--large-hour", description = "Only one detect of the large hour, in this fresh JVM, on a copy of"
+      + " the detect state; prints its wall and CPU and this JVM's (what --fresh-jvm runs in each child)")
+  boolean largeHour;
+
+  @Option(names = "--duckdb-only", description = "Only DuckDB on the large hour's files, in this fresh JVM (what"
+      + " --fresh-jvm runs in each child)")
+  boolean duckDbOnly;
+
+  @Option(names = "--fresh-jvm", description = "What a scheduled job costs: the empty hour, the large hour and"
+      + " DuckDB each in a new JVM started with this JVM's options, --runs times each, timed from process start to"
+      + " exit (JVM and Spark start included); prints wall and CPU of each and their medians")
+  boolean freshJvm;
+
   @Option(names = "--dimensions", paramLabel = "LIST", split = ",",
       description = "baseline.dimensions of the detect runs: api (always), region, network, client (default: api)")
   List<String> dimensions = List.of("api");
@@ -119,6 +133,19 @@ final class BenchCommand implements Callable<Integer> {
     data.org();
     if (emptyHour) {
       return emptyHour(data, cfg, progress);
+    }
+    if (largeHour) {
+      return largeHour(data, cfg, progress);
+    }
+    if (duckDbOnly) {
+      List<Path> files = GzipFloor.paths(data.files(cfg).stream().map(LogFile::uri).toList());
+      DuckDbRun.Result d = DuckDbRun.run(files, threads);
+      System.out.println(String.format(Locale.ROOT, "duckdb %s: %,d records, %,d distinct tuples in %.2fs; %s",
+          d.version(), d.records(), d.tuples(), d.seconds(), FreshJvm.processLine()));
+      return 0;
+    }
+    if (freshJvm) {
+      return freshJvm(data, cfg, progress);
     }
     List<LogFile> planned = data.files(cfg);
     List<Path> files = GzipFloor.paths(planned.stream().map(LogFile::uri).toList());
@@ -271,9 +298,81 @@ final class BenchCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t1) / 1e9;
     double cpu = (cpuNanos() - c1) / 1e9;
     System.out.println(String.format(Locale.ROOT, "empty hour %s (%d files read), %s JVM: detect %.2fs wall, %.1fs CPU;"
-        + " Spark session start before it %.2fs wall, %.1fs CPU; JVM up %.1fs in all; load %s", hour,
+        + " Spark session start before it %.2fs wall, %.1fs CPU; load %s; %s", hour,
         s.filesRead(), fresh ? "fresh" : "not a fresh (the state was built first in this)", seconds, cpu,
-        sessionSeconds, sessionCpu, ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, loadBefore));
+        sessionSeconds, sessionCpu, loadBefore, FreshJvm.processLine()));
+    return 0;
+  }
+
+  /** One detect of the large hour in this (fresh) JVM, on a copy of the detect state: a scheduled job's work. */
+  private int largeHour(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException {
+    boolean fresh = Files.exists(data.stateTemplate(baselineRows));
+    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
+    Path template = data.state(spark, cfg, baselineRows);
+    Path stateDir = scratch("large-hour-state");
+    BenchData.copy(template, stateDir);
+    Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
+        new StateStore(spark, stateDir.toUri().toString()), progress);
+    long c1 = cpuNanos();
+    long t1 = System.nanoTime();
+    RunSummary s = p.detect(data.hour(), data.accountList());
+    System.out.println(String.format(Locale.ROOT, "large hour %s (%,d files, %,d records, %,d behaviours, %d alerts),"
+        + " %s JVM: detect %.2fs wall, %.1fs CPU; %s", data.hour(), s.filesRead(), s.recordsRead(), s.behaviors(),
+        s.alerts().size(), fresh ? "fresh" : "not a fresh (the state was built first in this)",
+        (System.nanoTime() - t1) / 1e9, (cpuNanos() - c1) / 1e9, FreshJvm.processLine()));
+    return 0;
+  }
+
+  /**
+   * The empty hour, the large hour and DuckDB, each in a new JVM (child processes of this one,
+   * with its options and class path), as each scheduled job starts. Inputs and the state template
+   * are made first, here, so that no child builds anything.
+   */
+  private int freshJvm(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException,
+      InterruptedException {
+    List<LogFile> planned = data.files(cfg);
+    if (!Files.exists(data.stateTemplate(baselineRows))) {
+      SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
+      data.state(spark, cfg, baselineRows);
+      spark.stop();
+    }
+    List<Path> files = GzipFloor.paths(planned.stream().map(LogFile::uri).toList());
+    progress.step("warming the page cache with every file (all contestants read warm)");
+    GzipFloor.warm(files);
+    PrintLines out = new PrintLines();
+    out.line("machine: %d cores, %.0f GB RAM, %s; JVM options %s; load before: %s", threads, totalMemoryGb(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), FreshJvm.options(), load());
+    out.line("input: %,d files, %.1f MB compressed (hour %s, %d accounts); state template of %,d baseline rows;"
+        + " dimensions %s", files.size(), planned.stream().mapToLong(LogFile::size).sum() / 1e6, data.hour(), accounts,
+        baselineRows, cfg.baseline().enabledDimensions());
+    List<String> common = new ArrayList<>(List.of("bench", "--dir", dir.toString(), "--events", String.valueOf(events),
+        "--accounts", String.valueOf(accounts), "--baseline-rows", String.valueOf(baselineRows), "--threads",
+        String.valueOf(threads), "--dimensions", String.join(",", dimensions)));
+    List<FreshJvm.Kind> kinds = new ArrayList<>(List.of(FreshJvm.Kind.EMPTY_HOUR, FreshJvm.Kind.LARGE_HOUR));
+    if (!noDuckDb) {
+      kinds.add(FreshJvm.Kind.DUCKDB);
+    }
+    java.util.Map<FreshJvm.Kind, List<FreshJvm.Result>> all = new java.util.EnumMap<>(FreshJvm.Kind.class);
+    for (int i = 1; i <= runs; i++) {
+      for (FreshJvm.Kind k : kinds) {
+        String loadBefore = load();
+        FreshJvm.Result r = FreshJvm.run(common, k);
+        all.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+        out.line("%s run %d: %.2fs wall, %.1fs CPU (process); load %s; child: %s", k.label(), i, r.wall(), r.cpu(),
+            loadBefore, r.line());
+      }
+    }
+    StringBuilder last = new StringBuilder("bench fresh-jvm:");
+    for (FreshJvm.Kind k : kinds) {
+      out.line("%s, median of %d: %.2fs wall, %.1fs CPU", k.label(), runs, FreshJvm.median(all.get(k), true),
+          FreshJvm.median(all.get(k), false));
+      last.append(String.format(Locale.ROOT, " %s=%.2fs", k.key(), FreshJvm.median(all.get(k), true)));
+    }
+    if (all.containsKey(FreshJvm.Kind.DUCKDB)) {
+      last.append(String.format(Locale.ROOT, " large/duckdb=%.2f", FreshJvm.median(all.get(FreshJvm.Kind.LARGE_HOUR),
+          true) / FreshJvm.median(all.get(FreshJvm.Kind.DUCKDB), true)));
+    }
+    System.out.println(last);
     return 0;
   }
 

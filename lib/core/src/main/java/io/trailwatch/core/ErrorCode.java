@@ -91,6 +91,8 @@ public enum ErrorCode {
   /** Another job committed to the same table at the same time, and retrying did not help. */
   STATE_COMMIT_CONFLICT(Kind.EXTERNAL),
   BENCH_FILL_FAILED(Kind.EXTERNAL),
+  /** A benchmark step run in its own JVM (bench --fresh-jvm) failed or printed no result. */
+  BENCH_CHILD_FAILED(Kind.EXTERNAL),
   ORGANIZATIONS_FAILED(Kind.EXTERNAL),
   ORGANIZATIONS_ACCESS_DENIED(Kind.EXTERNAL),
   ASSUME_ROLE_FAILED(Kind.EXTERNAL),

@@ -57,14 +57,28 @@ final class Overlap implements AutoCloseable {
         () -> state.ingested(businessUnits, lateFrom, hour.end())));
     detected = track(background.after(tables.get(Tables.RUNS),
         () -> state.detectedHours(businessUnits, lateFrom, hour.start())));
-    history = track(background.after(tables.get(Tables.PRINCIPALS),
-        () -> state.historyStart(businessUnits, hour.start())));
-    dimensionStarts = track(background.after(tables.get(Tables.BASELINE),
-        () -> state.baseline().dimensionStarts(businessUnits, dimensions, hour.start())));
+    // What only behaviours need (history for the policy, the compared tables' snapshots and file
+    // lists) is loaded once the logs list some file: an hour without files costs none of it.
+    history = track(background.after(tables.get(Tables.PRINCIPALS), () -> someFile()
+        ? state.historyStart(businessUnits, hour.start()) : Map.of()));
+    dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
+        ? state.baseline().dimensionStarts(businessUnits, dimensions, hour.start()) : Map.of()));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts(businessUnits, hour.start())));
-    // Snapshots and file lists of the two compared tables, loaded while the files are read.
-    track(background.after(tables.get(Tables.BASELINE), () -> state.prepare(Tables.BASELINE, businessUnits)));
-    track(background.after(tables.get(Tables.PRINCIPALS), () -> state.prepare(Tables.PRINCIPALS, businessUnits)));
+    track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(state, Tables.BASELINE, businessUnits)));
+    track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(state, Tables.PRINCIPALS,
+        businessUnits)));
+  }
+
+  /** Whether the listing found any file (of the hour, or late): waits for the listing. */
+  private boolean someFile() {
+    return !get(plan).files().isEmpty();
+  }
+
+  private Void prepareIfFiles(StateStore state, String table, List<String> businessUnits) {
+    if (someFile()) {
+      state.prepare(table, businessUnits);
+    }
+    return null;
   }
 
   LogPlanner.Plan plan() {

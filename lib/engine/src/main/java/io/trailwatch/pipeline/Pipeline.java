@@ -278,6 +278,10 @@ public final class Pipeline {
 
   /** Stage 2: one event hour's files, read in Spark tasks that reduce them to behaviour rows. */
   private HourRead read(Hour eventHour, List<LogFile> files) {
+    if (files.isEmpty()) {
+      // Nothing to read (a quiet hour of a small BU): no Spark job, no broadcast, no plan.
+      return new HourRead(files, List.of(), new CloudTrailReader.ReadStats(0, 0, 0, 0, 0, 0, List.of()));
+    }
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
     List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
         () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(),

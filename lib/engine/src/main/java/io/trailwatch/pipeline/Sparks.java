@@ -32,30 +32,20 @@ public final class Sparks {
 
   /**
    * A session for {@code master} (e.g. {@code local[*]}); on a cluster, pass null to keep what
-   * spark-submit set. Shuffle partitions stay small: an hour reduces to few rows early.
+   * spark-submit set. Shuffle partitions stay small: an hour reduces to few rows early. The
+   * tunable settings below are defaults: a {@code spark.*} system property of the same key (a
+   * {@code --conf} of spark-submit, or {@code -D} in {@code TRAILWATCH_JAVA_OPTS}) wins.
    */
   public static SparkSession session(String appName, String master, int shufflePartitions) {
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
-        .config("spark.sql.adaptive.enabled", "true")
-        // A detect run generates about 200 classes; Spark keeps 100 by default, so a driver that
-        // runs again (tests, bench, a long-lived session) compiled them all again every run.
-        .config("spark.sql.codegen.cache.maxEntries", "1000")
-        // Bounded-set aggregators keep small objects per group: stay hash-based for many groups.
-        .config("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000")
-        // The hour's read runs beside the run's small Delta jobs (ledgers, snapshots): with FAIR
-        // scheduling and the read in its own pool, they take the next free slot instead of
-        // queueing behind every task of the read.
-        .config("spark.scheduler.mode", "FAIR")
         .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.databricks.delta.snapshotPartitions", "1")
-        // The MERGE source is already small and grouped: no extra shuffle before writing.
-        .config("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false")
-        .config("spark.databricks.delta.stats.skipping", "true");
+        .config("spark.ui.showConsoleProgress", "false");
+    for (java.util.Map.Entry<String, String> t : tunables(shufflePartitions, System.getProperties()).entrySet()) {
+      b = b.config(t.getKey(), t.getValue());
+    }
     localFileSystem(master != null ? master : new SparkConf().get("spark.master", "")).forEach(b::config);
     if (master != null) {
       b = b.master(master)
@@ -65,6 +55,29 @@ public final class Sparks {
           .config("spark.driver.bindAddress", "127.0.0.1");
     }
     return b.getOrCreate();
+  }
+
+  /** The settings a user may override (see {@link #session}): trailwatch's values, or those {@code set} holds. */
+  static java.util.Map<String, String> tunables(int shufflePartitions, java.util.Properties set) {
+    java.util.Map<String, String> t = new java.util.LinkedHashMap<>();
+    t.put("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions));
+    t.put("spark.sql.adaptive.enabled", "true");
+    // A detect run generates about 200 classes; Spark keeps 100 by default, so a driver that
+    // runs again (tests, bench, a long-lived session) compiled them all again every run.
+    t.put("spark.sql.codegen.cache.maxEntries", "1000");
+    // Bounded-set aggregators keep small objects per group: stay hash-based for many groups.
+    t.put("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "1000000");
+    // The hour's read runs beside the run's small Delta jobs (ledgers, snapshots): with FAIR
+    // scheduling and the read in its own pool, they take the next free slot instead of
+    // queueing behind every task of the read.
+    t.put("spark.scheduler.mode", "FAIR");
+    // A state table's log is small: its snapshot is rebuilt in one task, not Delta's 50.
+    t.put("spark.databricks.delta.snapshotPartitions", "1");
+    // The MERGE source is already small and grouped: no extra shuffle before writing.
+    t.put("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false");
+    t.put("spark.databricks.delta.stats.skipping", "true");
+    t.replaceAll((k, v) -> set.getProperty(k, v));
+    return t;
   }
 
   /**

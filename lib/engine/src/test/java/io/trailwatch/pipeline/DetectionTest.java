@@ -190,6 +190,50 @@ class DetectionTest extends SparkTest {
     assertEquals(before[3], after[3], "principal rows");
   }
 
+  /** An hour whose logs list no file at all (a quiet BU): a completed run, and a file delivered late for it is read later. */
+  @Test
+  void anHourWithoutFilesIsDetectedWithoutAReadAndItsLateFileIsReadByALaterRun() throws Exception {
+    history();
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+    long[] before = counts();
+    List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+        String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+        if (d != null && d.startsWith(Sparks.READ_DESCRIPTION)) {
+          reads.add(d);
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    RunSummary empty;
+    try {
+      empty = p.detect(H, ACCOUNTS);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertEquals(0, empty.filesRead());
+    assertEquals(List.of(), empty.alerts());
+    assertEquals(List.of(), reads, "no file listed: nothing is read");
+    assertEquals(Set.of("payments", "platform"), state.detectedHours(List.of("payments", "platform"), H.start(),
+        H.end()).get(H.start()), "the hour counts as detected for both business units");
+    assertEquals(before[0], counts()[0], "baseline rows");
+    assertEquals(before[3], counts()[3], "principal rows");
+
+    // A file named in that hour's window, delivered after its run: the next hour's run reads it as late.
+    Instant t = H.start().plus(Duration.ofMinutes(40));
+    log(PAY, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com",
+        "CreateAccessKey", t));
+    RunSummary later = p.detect(H.plusHours(1), ACCOUNTS);
+    Alert a = only(later.alerts(), CI);
+    assertTrue(a.late(), "read for the hour already detected, so flagged late");
+    assertEquals(H.start(), a.hour());
+    assertEquals(Set.of("CreateAccessKey"), names(a));
+  }
+
   @Test
   void aFileDeliveredAfterItsHoursRunIsReadByTheNextRunAndFlaggedLate() throws Exception {
     history();

@@ -26,4 +26,16 @@ class SparksTest {
       assertEquals(Map.of(), Sparks.localFileSystem(master), master);
     }
   }
+
+  @Test
+  void aSettingGivenOnTheCommandLineWinsOverTrailwatchsDefault() {
+    java.util.Properties set = new java.util.Properties();
+    assertEquals("1", Sparks.tunables(8, set).get("spark.databricks.delta.snapshotPartitions"));
+    assertEquals("8", Sparks.tunables(8, set).get("spark.sql.shuffle.partitions"));
+    set.setProperty("spark.databricks.delta.snapshotPartitions", "50");
+    set.setProperty("spark.sql.shuffle.partitions", "200");
+    assertEquals("50", Sparks.tunables(8, set).get("spark.databricks.delta.snapshotPartitions"));
+    assertEquals("200", Sparks.tunables(8, set).get("spark.sql.shuffle.partitions"));
+    assertEquals("FAIR", Sparks.tunables(8, set).get("spark.scheduler.mode"), "what is not given keeps its default");
+  }
 }
