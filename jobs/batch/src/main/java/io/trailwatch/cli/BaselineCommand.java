@@ -43,7 +43,7 @@ final class BaselineCommand implements Callable<Integer> {
   String to;
 
   @Option(names = "--chunk-days", paramLabel = "N", description = "Read and merge N whole days at a time (1-3650;"
-      + " default: baseline.build-chunk-days, 7)")
+      + " default: baseline.build-chunk-days, 30)")
   Integer chunkDays;
 
   @Option(names = "--summary-out", paramLabel = "FILE", description = "Write the run summary here as JSON")
