@@ -284,13 +284,9 @@ final class BenchCommand implements Callable<Integer> {
     SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
     double sessionSeconds = (System.nanoTime() - s0) / 1e9;
     double sessionCpu = (cpuNanos() - c0) / 1e9;
-    Path template = data.state(spark, cfg, baselineRows);
-    Path stateDir = scratch("empty-hour-state");
-    BenchData.copy(template, stateDir);
     // Half a day after the bench hour: no file is named in it, nor in the late-file hours before it.
     io.trailwatch.core.Hour hour = data.hour().plusHours(12);
-    Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
-        new StateStore(spark, stateDir.toUri().toString()), progress);
+    Pipeline p = onCopyOfState(spark, data, cfg, "empty-hour-state", progress);
     String loadBefore = load();
     long c1 = cpuNanos();
     long t1 = System.nanoTime();
@@ -304,15 +300,20 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A pipeline on the bench's logs and on a fresh copy of its detect state (made first if missing). */
+  private Pipeline onCopyOfState(SparkSession spark, BenchData data, TrailwatchConfig cfg, String name,
+      Progress progress) throws IOException {
+    Path stateDir = scratch(name);
+    BenchData.copy(data.state(spark, cfg, baselineRows), stateDir);
+    return new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
+        new StateStore(spark, stateDir.toUri().toString()), progress);
+  }
+
   /** One detect of the large hour in this (fresh) JVM, on a copy of the detect state: a scheduled job's work. */
   private int largeHour(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException {
     boolean fresh = Files.exists(data.stateTemplate(baselineRows));
     SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
-    Path template = data.state(spark, cfg, baselineRows);
-    Path stateDir = scratch("large-hour-state");
-    BenchData.copy(template, stateDir);
-    Pipeline p = new Pipeline(spark, cfg, new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(),
-        new StateStore(spark, stateDir.toUri().toString()), progress);
+    Pipeline p = onCopyOfState(spark, data, cfg, "large-hour-state", progress);
     long c1 = cpuNanos();
     long t1 = System.nanoTime();
     RunSummary s = p.detect(data.hour(), data.accountList());
