@@ -48,7 +48,7 @@ class ConfigLoaderTest {
     assertEquals("business-unit", c.accounts().tagKey());
     assertEquals(null, c.accounts().roleArn());
     assertEquals(null, c.dynamodb().table());
-    assertEquals(new MaintenanceConfig(7, 168, true, 30, 10, 64), c.maintenance());
+    assertEquals(new MaintenanceConfig(7, 168, true, 30, 50, 64), c.maintenance());
     assertEquals(c, ConfigLoader.parse("", "empty"));
     assertEquals(c, ConfigLoader.load(null));
   }

@@ -76,6 +76,13 @@ public final class Sparks {
     // The MERGE source is already small and grouped: no extra shuffle before writing.
     t.put("spark.databricks.delta.merge.repartitionBeforeWrite.enabled", "false");
     t.put("spark.databricks.delta.stats.skipping", "true");
+    // Interpreted, not generated code: a run plans each of its ~15 queries once, mostly on small
+    // tables, and compiling generated Java for each (Janino, on C1 code) cost more than it saved.
+    // Measured in fresh JVMs (docs/fixed-cost.md): empty hour 10.4 s to 5.7 s, the 2 M-event hour
+    // 29.1 s to 27.5 s, a 5-day baseline 32.4 s to 29.5 s. The hour's heavy work is trailwatch's
+    // own parser and object-hash aggregation, which never used whole-stage code generation.
+    t.put("spark.sql.codegen.wholeStage", "false");
+    t.put("spark.sql.codegen.factoryMode", "NO_CODEGEN");
     t.replaceAll((k, v) -> set.getProperty(k, v));
     return t;
   }

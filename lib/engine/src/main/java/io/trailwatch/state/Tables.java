@@ -147,7 +147,10 @@ public final class Tables {
    * writes only those rows again, instead of rewriting every file it touches). In a state, each
    * BU has its own copy of every table ({@link StateLayout}).
    */
-  private static final java.util.Map<String, String> MERGED = java.util.Map.of("delta.enableDeletionVectors", "true");
+  private static final String CHECKPOINTS = String.valueOf(
+      io.trailwatch.config.MaintenanceConfig.DEFAULT_CHECKPOINT_INTERVAL);
+  private static final java.util.Map<String, String> MERGED = java.util.Map.of("delta.enableDeletionVectors", "true",
+      "delta.checkpointInterval", CHECKPOINTS);
   private static final java.util.List<String> BY_BU = java.util.List.of("business_unit");
 
   public static final TableDef BASELINE_TABLE = new TableDef(BASELINE, BASELINE_SCHEMA, BY_BU, MERGED);
@@ -155,7 +158,7 @@ public final class Tables {
   public static final TableDef ALERTS_TABLE = new TableDef(ALERTS, ALERTS_SCHEMA, BY_BU, MERGED);
   /** One row per run, whatever its business units: append-only. */
   public static final TableDef RUNS_TABLE = new TableDef(RUNS, RUNS_SCHEMA, java.util.List.of(),
-      java.util.Map.of());
+      java.util.Map.of("delta.checkpointInterval", CHECKPOINTS));
   public static final TableDef QUARANTINE_TABLE = new TableDef(QUARANTINE, QUARANTINE_SCHEMA, BY_BU, MERGED);
   public static final TableDef INGESTED_FILES_TABLE = new TableDef(INGESTED_FILES, INGESTED_FILES_SCHEMA, BY_BU,
       MERGED);

@@ -37,5 +37,8 @@ class SparksTest {
     assertEquals("50", Sparks.tunables(8, set).get("spark.databricks.delta.snapshotPartitions"));
     assertEquals("200", Sparks.tunables(8, set).get("spark.sql.shuffle.partitions"));
     assertEquals("FAIR", Sparks.tunables(8, set).get("spark.scheduler.mode"), "what is not given keeps its default");
+    assertEquals("false", Sparks.tunables(8, set).get("spark.sql.codegen.wholeStage"));
+    set.setProperty("spark.sql.codegen.wholeStage", "true");
+    assertEquals("true", Sparks.tunables(8, set).get("spark.sql.codegen.wholeStage"), "generated code, if asked for");
   }
 }

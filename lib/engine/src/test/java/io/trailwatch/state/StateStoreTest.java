@@ -16,6 +16,26 @@ import org.junit.jupiter.api.io.TempDir;
 class StateStoreTest extends SparkTest {
   @TempDir Path dir;
 
+  /**
+   * The tables of a new state checkpoint every 50 commits, not Delta's 10: eleven commits (a
+   * BU's hourly runs of half a day) leave no checkpoint for an hourly run to write; the daily
+   * maintain writes them (MaintenanceTest).
+   */
+  @Test
+  void aNewStatesTablesLeaveCheckpointsToMaintainForDaysOfHourlyCommits() throws Exception {
+    StateStore state = new StateStore(spark, dir.toUri().toString());
+    state.ensureTables();
+    for (String table : Tables.ALL) {
+      for (int i = 1; i <= 11; i++) {
+        spark.sql("ALTER TABLE delta.`" + state.path(table) + "` SET TBLPROPERTIES ('trailwatch.test'='" + i + "')");
+      }
+      try (var files = java.nio.file.Files.list(Path.of(java.net.URI.create(state.path(table))).resolve("_delta_log"))) {
+        assertEquals(java.util.List.of(), files.map(f -> f.getFileName().toString())
+            .filter(n -> n.contains("checkpoint")).toList(), table + " after 12 commits");
+      }
+    }
+  }
+
   /** A state root made by another version: the run stops before reading logs, naming the table and columns. */
   @Test
   void tablesWithoutTheColumnsOfThisVersionAreRefusedByName() {
