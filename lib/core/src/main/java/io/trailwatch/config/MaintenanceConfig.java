@@ -26,7 +26,7 @@ public record MaintenanceConfig(
   /**
    * Commits between two Delta checkpoints, for the tables a new state gets and the default of
    * {@code checkpoint-interval}. A checkpoint written by an hourly run costs it about 1 s wall and
-   * 1.6 s CPU per table, while replaying nine JSON commits instead of a checkpoint costs nothing
+   * 1.6 s CPU per table, while replaying ten JSON commits instead of a checkpoint costs nothing
    * measurable (docs/fixed-cost.md). At 50, a BU's hourly runs (24 commits a table a day at most)
    * leave checkpoints to the daily {@code maintain}, which writes one of each table's last version.
    */
