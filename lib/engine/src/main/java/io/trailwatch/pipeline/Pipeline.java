@@ -1,5 +1,6 @@
 package io.trailwatch.pipeline;
 
+
 import io.trailwatch.core.RunSummary;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -15,12 +16,11 @@ import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.mirror.BaselineMirror;
 import io.trailwatch.delivery.Delivery;
 import io.trailwatch.core.Hour;
+import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.DimensionValues;
-import io.trailwatch.detect.Peers;
-import io.trailwatch.policy.Candidate;
-import io.trailwatch.policy.History;
+import io.trailwatch.detect.HourDecision;
 import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.detect.Behaviors;
 import io.trailwatch.accounts.Account;
@@ -30,10 +30,8 @@ import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.ParserSettings;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.state.StateStore;
-import io.trailwatch.state.Stored;
 import io.trailwatch.state.Tables;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,26 +197,20 @@ public final class Pipeline {
     List<String> bus = businessUnits(accounts);
     Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
-    try (Overlap overlap = new Overlap(spark.sparkContext(), state, bus, cfg.baseline().enabledDimensions(), hour,
-        lateFrom,
-        () -> planner.plan(accounts, lateFrom, hour.end().plus(deliveryLag())),
-        plan -> FileSelection.filesOf(plan, hour, deliveryLag()), files -> read(hour, files))) {
+    Overlap.Scope scope = new Overlap.Scope(accounts, bus, hour, lateFrom, deliveryLag(),
+        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays());
+    try (Overlap overlap = new Overlap(spark.sparkContext(), state, planner, reader(), scope)) {
       FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
           overlap.detectedHours(), deliveryLag());
       progress.step("hour " + hour + ": " + files.describe());
       List<HourResult> hours = new ArrayList<>();
       for (Map.Entry<Hour, List<LogFile>> e : files.byEventHour().entrySet()) {
-        Hour h = e.getKey();
-        HourRead seen = h.equals(hour) ? overlap.readOwnHour(e.getValue(), f -> read(h, f)) : read(h, e.getValue());
-        overlap.tablesReady();
-        Comparison compared = compare(seen, bus, hour, overlap);
-        History history = overlap.history();
-        List<Candidate> candidates = withPrevalence(compared.candidates(), bus, h, hour, history, overlap);
-        Policy.Decision decision = decide(seen, compared, candidates, h, hour, history);
-        hours.add(new HourResult(h, seen, compared, decision));
+        HourRead seen = overlap.read(e.getKey(), e.getValue());
+        HourDecision.Result decided = decision().decide(seen.behaviors(), e.getKey(), hour, overlap);
+        hours.add(report(new HourResult(e.getKey(), seen, decided.compared(), decided.decision()), hour));
       }
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
-      List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap);
+      List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap.recordedAlerts(), overlap::sideBySide);
       mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
@@ -252,11 +244,10 @@ public final class Pipeline {
    * (recorded earlier by a first run of the hour, and new).
    */
   private List<Alert> commit(String runId, Hour hour, List<String> bus, FileSelection files, List<HourResult> hours,
-      Overlap overlap) {
-    List<Alert> earlier = overlap.recordedAlerts();
+      List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide) {
     List<Alert> fresh = notRecorded(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList(), earlier);
     List<QuarantineEntry> quarantine = quarantine(files.rejected(), hours);
-    overlap.sideBySide(List.of(
+    sideBySide.accept(List.of(
         () -> state.appendAlerts(fresh, runId),
         () -> hours.forEach(x -> state.baseline().merge(x.compared().behaviorWrites(), bus,
             cfg.baseline().retentionDays())),
@@ -268,66 +259,26 @@ public final class Pipeline {
     return alerts;
   }
 
-  /** Stage 2's value: one event hour's files, read and reduced to behaviours (collected: few rows). */
-  record HourRead(List<LogFile> files, List<HourBehavior> behaviors, CloudTrailReader.ReadStats stats) {
-    HourRead {
-      files = List.copyOf(files);
-      behaviors = List.copyOf(behaviors);
-    }
+  /** Stage 2: reads an event hour's files ({@link HourReader}). */
+  private HourReader reader() {
+    return new HourReader(spark, cfg, opener);
   }
 
-  /** Stage 2: one event hour's files, read in Spark tasks that reduce them to behaviour rows. */
-  private HourRead read(Hour eventHour, List<LogFile> files) {
-    if (files.isEmpty()) {
-      // Nothing to read (a quiet hour of a small BU): no Spark job, no broadcast, no plan.
-      return new HourRead(files, List.of(), new CloudTrailReader.ReadStats(0, 0, 0, 0, 0, 0, List.of()));
-    }
-    CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), parserSettings(), opener);
-    List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
-        () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(),
-            DimensionValues.of(cfg.baseline())).collectAsList());
-    return new HourRead(files, behaviors.stream().map(HourBehavior::fromRow).toList(), read.stats());
+  /** Stages 3 to 5: compare, prevalence and the policy's decision, as a backtest decides ({@link HourDecision}). */
+  private HourDecision decision() {
+    return HourDecision.of(cfg);
   }
 
-  /**
-   * Stage 3: the hour's behaviours and principals against the state as of the detect hour. The
-   * stored rows of the hour's keys are fetched (both tables at once) and compared on the driver.
-   */
-  private Comparison compare(HourRead seen, List<String> bus, Hour detectHour, Overlap overlap) {
-    Overlap.Both<List<Stored.Behavior>, List<Stored.Principal>> stored = overlap.both(
-        () -> state.baseline().stored(bus, Comparison.behaviorKeys(seen.behaviors())),
-        () -> state.principals().stored(bus, Comparison.principalKeys(seen.behaviors())));
-    return Comparison.of(seen.behaviors(), stored.first(), stored.second(), detectHour.start(), anyActivityTypes());
-  }
-
-  /**
-   * Stage 4: how common each new behaviour of the principals that will alert is among their
-   * peers in the baseline (the account's and the business unit's principals), looked up only
-   * when some principal alerts: prevalence moves severity, never whether an alert is made.
-   */
-  private List<Candidate> withPrevalence(List<Candidate> candidates, List<String> bus, Hour eventHour, Hour detectHour,
-      History history, Overlap overlap) {
-    Set<List<String>> alerting = policy().alerting(candidates, eventHour, detectHour, history);
-    List<Peers.Key> wanted = Peers.wanted(candidates, alerting);
-    if (wanted.isEmpty()) {
-      return candidates;
-    }
-    Overlap.Both<List<Peers.Holders>, List<Peers.TypeCount>> peers = overlap.both(
-        () -> state.baseline().holders(bus, wanted, detectHour.start()),
-        () -> state.principals().countsByType(bus, detectHour.start(), cfg.baseline().retentionDays()));
-    return Peers.withPrevalence(candidates, wanted, peers.first(), peers.second());
-  }
-
-  /** Stage 5: the policy's alerts for one event hour, from what was new (or, for some types, anything). */
-  private Policy.Decision decide(HourRead seen, Comparison compared, List<Candidate> candidates, Hour eventHour,
-      Hour detectHour, History history) {
-    Policy.Decision decision = policy().decide(candidates, eventHour, detectHour, history);
-    progress.step((eventHour.equals(detectHour) ? "" : "late files for " + eventHour + ": ") + seen.files().size()
-        + " files, " + seen.stats().records() + " records (" + seen.stats().inWindow() + " in the hour), "
-        + seen.behaviors().size() + " behaviours, " + compared.newBehaviors() + " new, "
+  /** What an event hour came to, on the progress line. */
+  private HourResult report(HourResult h, Hour detectHour) {
+    HourRead seen = h.seen();
+    Policy.Decision decision = h.decision();
+    progress.step((h.eventHour().equals(detectHour) ? "" : "late files for " + h.eventHour() + ": ")
+        + seen.files().size() + " files, " + seen.stats().records() + " records (" + seen.stats().inWindow()
+        + " in the hour), " + seen.behaviors().size() + " behaviours, " + h.compared().newBehaviors() + " new, "
         + decision.alerts().size() + " alerts" + (decision.quiet().isEmpty() ? "" : ", quiet " + decision.quiet())
         + (decision.moved().isEmpty() ? "" : ", severity moved " + decision.moved()));
-    return decision;
+    return h;
   }
 
   /** One event hour of a detect run: what was read, compared and decided. */
@@ -344,7 +295,7 @@ public final class Pipeline {
    *
    * <p>The result is the one pass over the whole range's, with the same keys, identity types and
    * first_seen, except {@code last_seen} (and {@code expires_at} with it): a later chunk moves a
-   * row's last_seen only when it is {@link io.trailwatch.state.BaselineTable#REFRESH_PERIOD} (a
+   * row's last_seen only when it is {@link io.trailwatch.detect.BaselineRule#REFRESH_PERIOD} (a
    * day) or more past the stored one, as an hourly run does, so it may lag the last sighting by
    * less than a day ({@code 0 <= last sighting - last_seen < 1 day}). And a behaviour not seen for
    * longer than the retention between two chunks restarts from its new sighting, as in hourly
@@ -467,10 +418,10 @@ public final class Pipeline {
     /** Of an hour's behaviours. */
     static Totals of(List<HourBehavior> behaviors) {
       long events = 0;
-      Set<List<String>> principals = new HashSet<>();
+      Set<PrincipalKey> principals = new HashSet<>();
       for (HourBehavior b : behaviors) {
         events += b.isApi() ? b.events() : 0;
-        principals.add(List.of(b.businessUnit(), b.accountId(), b.principal()));
+        principals.add(new PrincipalKey(b.businessUnit(), b.accountId(), b.principal()));
       }
       return new Totals(behaviors.size(), events, principals.size());
     }
@@ -532,14 +483,6 @@ public final class Pipeline {
   /** Stage 6, the last: the run ledger's row. An hour counts as detected only once everything else is stored. */
   private void recordRun(RunSummary s, Instant started) {
     state.recordRun(s, started, VERSION);
-  }
-
-  private Policy policy() {
-    return Policy.of(cfg);
-  }
-
-  private Set<String> anyActivityTypes() {
-    return Policy.anyActivityTypes(cfg.policy());
   }
 
   private ParserSettings parserSettings() {

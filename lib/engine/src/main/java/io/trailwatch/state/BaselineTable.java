@@ -1,14 +1,18 @@
 package io.trailwatch.state;
 
+import io.trailwatch.detect.Stored;
+
+import io.trailwatch.core.BehaviorKey;
+
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
+import io.trailwatch.detect.BaselineRule;
 import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +32,6 @@ import org.apache.spark.sql.types.StructType;
  * build compares and merges a whole range inside Spark ({@link #compare}, {@link #mergeComputed}).
  */
 public final class BaselineTable {
-  /**
-   * {@code last_seen} moves at most once a day: expiry stays exact to a day, while an hour of
-   * routine behaviour rewrites no baseline file at all.
-   */
-  public static final Duration REFRESH_PERIOD = Duration.ofDays(1);
-  /** {@link #REFRESH_PERIOD} in SQL. */
-  public static final String REFRESH = "INTERVAL 1 DAYS";
-
   /** The stored row's {@code last_seen} as {@link #compare} found it (null: no stored row). */
   public static final String STORED_LAST_SEEN = "stored_last_seen";
   /** The stored row's {@code first_seen} as {@link #compare} found it (null: no stored row). */
@@ -56,10 +52,12 @@ public final class BaselineTable {
 
   private final SparkSession spark;
   private final String path;
+  private final CommitFence fence;
 
-  BaselineTable(SparkSession spark, String path) {
+  BaselineTable(SparkSession spark, String path, CommitFence fence) {
     this.spark = spark;
     this.path = path;
+    this.fence = fence;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -72,12 +70,12 @@ public final class BaselineTable {
    * filter the business units' rows as they are scanned, so the baseline is never shuffled and no
    * task carries the hour's rows; the few matches come back to the driver.
    */
-  public List<Stored.Behavior> stored(List<String> businessUnits, List<Stored.BehaviorKey> keys) {
+  public List<Stored.Behavior> stored(List<String> businessUnits, List<BehaviorKey> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
-    for (Stored.BehaviorKey k : keys) {
+    for (BehaviorKey k : keys) {
       keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
           k.eventSource(), k.eventName()));
     }
@@ -85,7 +83,7 @@ public final class BaselineTable {
     List<Stored.Behavior> out = new ArrayList<>();
     for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "event_source", "event_name",
         "first_seen", "last_seen", "expires_at").join(wanted, scala(KEY), "left_semi").collectAsList()) {
-      out.add(new Stored.Behavior(new Stored.BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
+      out.add(new Stored.Behavior(new BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal"), r.getAs("event_source"), r.getAs("event_name")),
           r.<Timestamp>getAs("first_seen").toInstant(), r.<Timestamp>getAs("last_seen").toInstant(),
           r.<Timestamp>getAs("expires_at").toInstant()));
@@ -157,7 +155,7 @@ public final class BaselineTable {
     List<Row> rows = new ArrayList<>(writes.size());
     List<Long> storedHours = new ArrayList<>();
     for (Stored.BehaviorWrite w : writes) {
-      Stored.BehaviorKey k = w.key();
+      BehaviorKey k = w.key();
       rows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
           w.identityType(), k.eventSource(), k.eventName(), Timestamp.from(w.firstOkTime()),
           Timestamp.from(w.lastOkTime())));
@@ -184,22 +182,13 @@ public final class BaselineTable {
 
   /** A behaviour that had expired starts again from its new first sighting. */
   private void execute(Dataset<Row> src, String ranges, List<String> businessUnits, int retentionDays) {
-    String keep = "INTERVAL " + retentionDays + " DAYS";
-    Map<String, String> restart = new LinkedHashMap<>();
-    restart.put("identity_type", "s.identity_type");
-    restart.put("first_seen", "s.first_ok_time");
-    restart.put("last_seen", "s.last_ok_time");
-    restart.put("expires_at", "s.last_ok_time + " + keep);
-    Map<String, String> refresh = new LinkedHashMap<>();
-    refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
-    refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
-    refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
+    BaselineRule rule = BaselineRule.behaviors(retentionDays);
+    fence.check(Tables.BASELINE);
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + SAME_KEY)
-        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
-        .whenMatched("s.last_ok_time >= t.last_seen + " + REFRESH + " OR s.first_ok_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(inserted(keep))
+        .whenMatched(rule.restartCondition()).updateExpr(rule.restartSet())
+        .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
+        .whenNotMatched().insertExpr(inserted(rule))
         .execute();
   }
 
@@ -207,16 +196,14 @@ public final class BaselineTable {
       + " AND t.principal = s.principal AND t.event_source = s.event_source AND t.event_name = s.event_name";
 
   /** A new row from a write: first and last seen are its first and last successful call. */
-  private static Map<String, String> inserted(String keep) {
+  private static Map<String, String> inserted(BaselineRule rule) {
     Map<String, String> insert = new LinkedHashMap<>();
     for (String c : WRITE_SCHEMA.fieldNames()) {
       if (!c.endsWith("_ok_time")) {
         insert.put(c, "s." + c);
       }
     }
-    insert.put("first_seen", "s.first_ok_time");
-    insert.put("last_seen", "s.last_ok_time");
-    insert.put("expires_at", "s.last_ok_time + " + keep);
+    insert.putAll(rule.insertedTimes());
     return insert;
   }
 
@@ -228,19 +215,20 @@ public final class BaselineTable {
    */
   public void replace(Dataset<Row> behaviors, List<String> businessUnits, List<String> accountIds,
       int retentionDays) {
-    String keep = "INTERVAL " + retentionDays + " DAYS";
+    BaselineRule rule = BaselineRule.behaviors(retentionDays);
     String scope = StateStore.inList("t", businessUnits) + " AND " + accountsIn("t", accountIds);
     String[] columns = WRITE_SCHEMA.fieldNames();
     Dataset<Row> src = behaviors.where(col("events").gt(col("failed_events")))
         .selectExpr(columns);
-    Map<String, String> set = new LinkedHashMap<>(inserted(keep));
+    Map<String, String> set = new LinkedHashMap<>(inserted(rule));
     for (String k : KEY) {
       set.remove(k);
     }
+    fence.check(Tables.BASELINE);
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)
-        .whenNotMatched().insertExpr(inserted(keep))
+        .whenNotMatched().insertExpr(inserted(rule))
         .whenNotMatchedBySource(scope).delete()
         .execute();
   }
@@ -249,27 +237,6 @@ public final class BaselineTable {
   static String accountsIn(String alias, List<String> accountIds) {
     return alias + ".account_id IN (" + String.join(", ", accountIds.stream().map(a -> "'" + a.replace("'", "''")
         + "'").toList()) + ")";
-  }
-
-  /**
-   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java: the
-   * same three rules as its SQL ({@code execute}), for a replay that keeps the baseline in memory
-   * (a backtest). A row that had expired restarts from the write; a write that moves last_seen by
-   * {@link #REFRESH_PERIOD} or more, or is earlier than first_seen, refreshes it; any other write
-   * leaves it as it is.
-   */
-  public static Stored.Behavior merged(Stored.Behavior stored, Stored.BehaviorWrite w, int retentionDays) {
-    Duration keep = Duration.ofDays(retentionDays);
-    if (stored == null || !stored.expiresAt().isAfter(w.firstOkTime())) {
-      return new Stored.Behavior(w.key(), w.firstOkTime(), w.lastOkTime(), w.lastOkTime().plus(keep));
-    }
-    if (!w.lastOkTime().isBefore(stored.lastSeen().plus(REFRESH_PERIOD))
-        || w.firstOkTime().isBefore(stored.firstSeen())) {
-      Instant last = w.lastOkTime().isAfter(stored.lastSeen()) ? w.lastOkTime() : stored.lastSeen();
-      Instant first = w.firstOkTime().isBefore(stored.firstSeen()) ? w.firstOkTime() : stored.firstSeen();
-      return new Stored.Behavior(w.key(), first, last, last.plus(keep));
-    }
-    return stored;
   }
 
   /**
@@ -330,17 +297,14 @@ public final class BaselineTable {
     for (String k : key) {
       cols.add(col(k));
     }
-    Column expires = behaviours ? col("s_expires_at") : lit(null).cast("timestamp");
     cols.add(col("first_seen").as("s_first_seen"));
     cols.add(col("last_seen").as("s_last_seen"));
     cols.add(behaviours ? col("expires_at").as("s_expires_at") : lit(null).cast("timestamp").as("s_expires_at"));
     Column first = col(behaviours ? "first_ok_time" : "first_time");
     Column last = col(behaviours ? "last_ok_time" : "last_time");
-    Column stale = col("s_first_seen").isNull()
-        .or(expires.isNotNull().and(expires.leq(first)))
-        .or(last.geq(expr("s_last_seen + " + REFRESH)))
-        .or(first.lt(col("s_first_seen")));
-    Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true);
+    Column stale = BaselineRule.changes(col("s_first_seen"), col("s_last_seen"),
+        behaviours ? col("s_expires_at") : null, first, last);
+    Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true); // BaselineRule.writable
     List<Column> keyCols = new ArrayList<>();
     for (String k : key) {
       keyCols.add(col(k));

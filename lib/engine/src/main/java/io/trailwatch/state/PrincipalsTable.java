@@ -1,9 +1,14 @@
 package io.trailwatch.state;
 
+import io.trailwatch.detect.Stored;
+
+import io.trailwatch.core.PrincipalKey;
+
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import io.trailwatch.detect.BaselineRule;
 import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -30,10 +35,12 @@ public final class PrincipalsTable {
 
   private final SparkSession spark;
   private final String path;
+  private final CommitFence fence;
 
-  PrincipalsTable(SparkSession spark, String path) {
+  PrincipalsTable(SparkSession spark, String path, CommitFence fence) {
     this.spark = spark;
     this.path = path;
+    this.fence = fence;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -42,19 +49,19 @@ public final class PrincipalsTable {
   }
 
   /** The stored rows of {@code keys}, found as {@link BaselineTable#stored} finds behaviours. */
-  public List<Stored.Principal> stored(List<String> businessUnits, List<Stored.PrincipalKey> keys) {
+  public List<Stored.Principal> stored(List<String> businessUnits, List<PrincipalKey> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
-    for (Stored.PrincipalKey k : keys) {
+    for (PrincipalKey k : keys) {
       keyRows.add(RowFactory.create(k.businessUnit(), k.accountId(), k.principal()));
     }
     Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
     List<Stored.Principal> out = new ArrayList<>();
     for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "first_seen", "last_seen")
         .join(wanted, BaselineTable.scala(KEY), "left_semi").collectAsList()) {
-      out.add(new Stored.Principal(new Stored.PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
+      out.add(new Stored.Principal(new PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal")), r.<Timestamp>getAs("first_seen").toInstant(),
           r.<Timestamp>getAs("last_seen").toInstant()));
     }
@@ -90,31 +97,13 @@ public final class PrincipalsTable {
     mergeComputed(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits);
   }
 
-  /**
-   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java (the
-   * rules of {@link #mergeComputed}), for a replay that keeps the principals in memory.
-   */
-  public static Stored.Principal merged(Stored.Principal stored, Stored.PrincipalWrite w) {
-    if (stored == null) {
-      return new Stored.Principal(w.key(), w.firstTime(), w.lastTime());
-    }
-    if (!w.lastTime().isBefore(stored.lastSeen().plus(BaselineTable.REFRESH_PERIOD))
-        || w.firstTime().isBefore(stored.firstSeen())) {
-      return new Stored.Principal(w.key(), w.firstTime().isBefore(stored.firstSeen()) ? w.firstTime()
-          : stored.firstSeen(), w.lastTime().isAfter(stored.lastSeen()) ? w.lastTime() : stored.lastSeen());
-    }
-    return stored;
-  }
-
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
-    Map<String, String> refresh = new LinkedHashMap<>();
-    refresh.put("first_seen", "least(t.first_seen, s.first_time)");
-    refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
+    BaselineRule rule = BaselineRule.principals();
+    fence.check(Tables.PRINCIPALS);
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), StateStore.inList("t", businessUnits) + SAME_KEY)
-        .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
-        .updateExpr(refresh)
+        .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted())
         .execute();
   }
@@ -128,8 +117,7 @@ public final class PrincipalsTable {
     insert.put("account_id", "s.account_id");
     insert.put("principal", "s.principal");
     insert.put("identity_type", "s.identity_type");
-    insert.put("first_seen", "s.first_time");
-    insert.put("last_seen", "s.last_time");
+    insert.putAll(BaselineRule.principals().insertedTimes());
     return insert;
   }
 
@@ -143,6 +131,7 @@ public final class PrincipalsTable {
     for (String k : KEY) {
       set.remove(k);
     }
+    fence.check(Tables.PRINCIPALS);
     DeltaTable.forPath(spark, path).as("t")
         .merge(principals.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)
