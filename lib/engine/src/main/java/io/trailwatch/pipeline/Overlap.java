@@ -68,16 +68,16 @@ final class Overlap implements StateView, AutoCloseable {
     ahead = ReadAhead.start(spark, background, track(background.after(plan,
         () -> FileSelection.filesOf(get(plan), hour, scope.deliveryLag()))), files -> reader.read(hour, files));
     ingested = track(background.after(tables.get(Tables.INGESTED_FILES),
-        () -> state.ingested(bus, scope.lateFrom(), hour.end())));
+        () -> state.ingestedFiles().rows(bus, scope.lateFrom(), hour.end())));
     detected = track(background.after(tables.get(Tables.RUNS),
-        () -> state.detectedHours(bus, scope.lateFrom(), hour.start())));
+        () -> state.runs().detectedHours(bus, scope.lateFrom(), hour.start())));
     // What only behaviours need (history for the policy, the compared tables' snapshots and file
     // lists) is loaded once the logs list some file: an hour without files costs none of it.
     history = track(background.after(tables.get(Tables.PRINCIPALS), () -> someFile()
-        ? state.historyStart(bus, hour.start()) : Map.of()));
+        ? state.principals().historyStart(bus, hour.start()) : Map.of()));
     dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
         ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
-    recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts(bus, hour.start())));
+    recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
     track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }

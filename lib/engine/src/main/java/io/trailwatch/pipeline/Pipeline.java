@@ -1,13 +1,11 @@
 package io.trailwatch.pipeline;
 
+import static io.trailwatch.pipeline.RunParts.businessUnits;
+import static io.trailwatch.pipeline.RunParts.runId;
+import static io.trailwatch.pipeline.RunParts.summarize;
+
 
 import io.trailwatch.core.RunSummary;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.config.TrailwatchConfig;
@@ -16,13 +14,10 @@ import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.mirror.BaselineMirror;
 import io.trailwatch.delivery.Delivery;
 import io.trailwatch.core.Hour;
-import io.trailwatch.core.PrincipalKey;
+import io.trailwatch.core.RunKind;
 import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
-import io.trailwatch.detect.DimensionValues;
 import io.trailwatch.detect.HourDecision;
-import io.trailwatch.detect.HourBehavior;
-import io.trailwatch.detect.Behaviors;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.ingest.CloudTrailReader;
 import io.trailwatch.ingest.LogFile;
@@ -32,24 +27,16 @@ import io.trailwatch.ingest.ParserSettings;
 import io.trailwatch.ingest.QuarantineEntry;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.state.StateStore;
-import io.trailwatch.state.Tables;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Collectors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The two runs of trailwatch, top to bottom: {@link #detect} one hour, and {@link #buildBaseline}
@@ -193,7 +180,7 @@ public final class Pipeline {
    */
   private RunSummary detectChecked(Hour hour, List<Account> accounts) {
     Instant started = clock.instant();
-    String runId = runId("detect", started);
+    String runId = runId(RunKind.DETECT, started);
     List<String> bus = businessUnits(accounts);
     Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
@@ -215,8 +202,8 @@ public final class Pipeline {
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
           Duration.ofDays(cfg.delivery().lookbackDays())));
-      RunSummary summary = summarize(runId, "detect", accounts, Window.of(hour), files.rejected(),
-          hours.stream().map(Part::of).toList(), alerts, started).withDelivery(delivery);
+      RunSummary summary = summarize(runId, RunKind.DETECT, accounts, Window.of(hour), files.rejected(),
+          hours.stream().map(HourResult::part).toList(), alerts, started, clock).withDelivery(delivery);
       recordRun(summary, started);
       return summary;
     }
@@ -246,14 +233,15 @@ public final class Pipeline {
   private List<Alert> commit(String runId, Hour hour, List<String> bus, FileSelection files, List<HourResult> hours,
       List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide) {
     List<Alert> fresh = notRecorded(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList(), earlier);
-    List<QuarantineEntry> quarantine = quarantine(files.rejected(), hours);
+    List<QuarantineEntry> quarantine = RunParts.quarantine(files.rejected(),
+        hours.stream().map(h -> h.seen().stats()).toList());
     sideBySide.accept(List.of(
-        () -> state.appendAlerts(fresh, runId),
+        () -> state.alerts().append(fresh, runId),
         () -> hours.forEach(x -> state.baseline().merge(x.compared().behaviorWrites(), bus,
             cfg.baseline().retentionDays())),
         () -> hours.forEach(x -> state.principals().merge(x.compared().principalWrites(), bus)),
-        () -> state.appendIngested(files.toRecord(), runId),
-        () -> state.recordQuarantine(quarantine, bus, runId, hour.start())));
+        () -> state.ingestedFiles().append(files.toRecord(), runId),
+        () -> state.quarantine().record(quarantine, bus, runId, hour.start())));
     List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
     progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
     return alerts;
@@ -282,7 +270,13 @@ public final class Pipeline {
   }
 
   /** One event hour of a detect run: what was read, compared and decided. */
-  record HourResult(Hour eventHour, HourRead seen, Comparison compared, Policy.Decision decision) {}
+  record HourResult(Hour eventHour, HourRead seen, Comparison compared, Policy.Decision decision) {
+    /** What the event hour adds to the run's summary. */
+    RunParts.Part part() {
+      return new RunParts.Part(seen.stats(), RunParts.Totals.of(seen.behaviors()), compared.newBehaviors(),
+          decision.quiet(), decision.moved());
+    }
+  }
 
   /**
    * Builds (or extends) the baseline from every event in [from, to), in chunks of
@@ -318,171 +312,13 @@ public final class Pipeline {
   }
 
   private RunSummary buildBaseline(Window window, List<Account> accounts, boolean replace) {
-    return state.guarded(() -> buildBaselineChecked(window, accounts, replace));
-  }
-
-  /** The stages of a baseline build: cut into chunks, skip those done, build each of the others, add up. */
-  private RunSummary buildBaselineChecked(Window window, List<Account> accounts, boolean replace) {
-    Instant started = clock.instant();
-    List<String> bus = businessUnits(accounts);
-    progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
-    state.ensureTables();
-    BaselineBuild build = BaselineBuild.of(window, accounts, replace, cfg.baseline().buildChunkDays());
-    Map<BaselineBuild.Chunk, String> done = build.done(state.buildChunks(build.id()));
-    progress.step("baseline " + build.id() + ": " + build.chunks().size() + " chunks of up to "
-        + cfg.baseline().buildChunkDays() + " days, " + window.from() + " .. " + window.to()
-        + (done.isEmpty() ? "" : ", " + done.size() + " done already"));
-    List<ChunkResult> results = new ArrayList<>();
-    for (BaselineBuild.Chunk c : build.chunks()) {
-      String by = done.get(c);
-      if (by != null) {
-        progress.step(c.describe() + " already built (run " + by + "), skipped");
-        continue;
-      }
-      results.add(buildChunk(build, c, accounts, bus, replace && c.index() == 0));
-    }
-    List<Part> parts = results.stream().map(ChunkResult::part).toList();
-    List<QuarantineEntry> rejected = results.stream().flatMap(r -> r.rejected().stream()).toList();
-    // The build's id: the runs table holds one row per chunk, each naming it in build.
-    return summarize(build.id(), "baseline", accounts, window, rejected, parts, List.of(), started);
-  }
-
-  /** What one chunk of a build read, and what planning rejected for it (counted in the build's summary). */
-  private record ChunkResult(Part part, List<QuarantineEntry> rejected) {}
-
-  /**
-   * One chunk of a build: plan, read (kept in Spark: history is large), compare and merge (or,
-   * for a rebuild's first chunk, replace), then record it as a completed baseline run of the
-   * chunk's window, last: a chunk counts as done only once both tables hold it.
-   */
-  private ChunkResult buildChunk(BaselineBuild build, BaselineBuild.Chunk chunk, List<Account> accounts,
-      List<String> bus, boolean replace) {
-    Instant started = clock.instant();
-    String runId = runId("baseline", started);
-    Window window = chunk.window();
-    LogPlanner.Plan plan = planner.plan(accounts, window.from(), window.to().plus(deliveryLag()));
-    progress.step(chunk.describe() + ": planned " + plan.files().size() + " files for " + accounts.size()
-        + " accounts, " + window.from() + " .. " + window.to());
-    CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, parserSettings(), opener);
-    // History is large (every behaviour of every day): it stays in Spark, cached, not collected.
-    Dataset<Row> seen = Behaviors.counted(read, DimensionValues.of(cfg.baseline())).cache();
-    try {
-      Totals totals;
-      try (ReadProgress p = ReadProgress.start(read, plan.files().size(), window, progress, Duration.ofSeconds(15))) {
-        totals = Totals.of(seen);
-      }
-      CloudTrailReader.ReadStats stats = read.stats();
-      progress.step(chunk.describe() + ": read " + stats.records() + " records (" + stats.inWindow() + " in range), "
-          + totals.behaviors() + " behaviours");
-      merge(seen, accounts, bus, replace);
-      progress.step(chunk.describe() + (replace ? ": baseline and principals of " + accounts.size()
-          + " accounts replaced" : ": baseline merged"));
-      Part part = new Part(stats, totals, 0, Map.of(), Map.of());
-      RunSummary summary = summarize(runId, "baseline", accounts, window, plan.rejected(), List.of(part), List.of(),
-          started);
-      state.recordQuarantine(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
-      state.recordRun(summary, started, VERSION, build.id());
-      return new ChunkResult(part, plan.rejected());
-    } finally {
-      seen.unpersist();
-    }
-  }
-
-  /** A chunk's behaviours into both tables: merged, or replacing the accounts' rows (a rebuild's first chunk). */
-  private void merge(Dataset<Row> seen, List<Account> accounts, List<String> bus, boolean replace) {
-    long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
-    if (replace) {
-      List<String> ids = accounts.stream().map(Account::id).toList();
-      state.baseline().replace(seen, bus, ids, cfg.baseline().retentionDays());
-      mirroring().ifPresent(m -> m.afterReplace(bus, mirrorFrom));
-      state.principals().replace(Behaviors.principals(seen), bus, ids);
-    } else {
-      state.baseline().mergeComputed(state.baseline().compare(seen, bus), bus, cfg.baseline().retentionDays());
-      mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
-      state.principals().mergeComputed(state.principals().compare(Behaviors.principals(seen), bus), bus);
-    }
-  }
-
-  /** Sizes of an hour's (or range's) behaviours. */
-  private record Totals(long behaviors, long events, long principals) {
-    /** Of a large (cached) Dataset: one job. */
-    static Totals of(Dataset<Row> seen) {
-      // Events once: each is in one api row and in one row of every other dimension.
-      Row r = seen.agg(count(lit(1)).as("behaviors"), sum(when(col("event_source").startsWith(
-          String.valueOf(io.trailwatch.dimensions.Dimension.KEY_MARK)), lit(0L)).otherwise(col("events"))).as("events"),
-          countDistinct(col("business_unit"), col("account_id"), col("principal")).as("principals")).first();
-      Long events = r.getAs("events");
-      return new Totals(r.<Long>getAs("behaviors"), events == null ? 0 : events, r.<Long>getAs("principals"));
-    }
-
-    /** Of an hour's behaviours. */
-    static Totals of(List<HourBehavior> behaviors) {
-      long events = 0;
-      Set<PrincipalKey> principals = new HashSet<>();
-      for (HourBehavior b : behaviors) {
-        events += b.isApi() ? b.events() : 0;
-        principals.add(new PrincipalKey(b.businessUnit(), b.accountId(), b.principal()));
-      }
-      return new Totals(behaviors.size(), events, principals.size());
-    }
-  }
-
-  /** What one read (an event hour of a detect run, or a baseline's range) adds to the run's summary. */
-  private record Part(CloudTrailReader.ReadStats stats, Totals totals, long newBehaviors,
-      Map<Policy.Quiet, Integer> quiet, Map<Policy.Moved, Integer> moved) {
-    static Part of(HourResult h) {
-      return new Part(h.seen().stats(), Totals.of(h.seen().behaviors()), h.compared().newBehaviors(),
-          h.decision().quiet(), h.decision().moved());
-    }
-  }
-
-  private RunSummary summarize(String runId, String command, List<Account> accounts, Window window,
-      List<QuarantineEntry> rejected, List<Part> parts, List<Alert> alerts, Instant started) {
-    List<String> bus = businessUnits(accounts);
-    long files = 0, fileErrors = rejected.size(), bytes = 0, records = 0, inWindow = 0, bad = 0, kept = 0;
-    long principals = 0, behaviors = 0, fresh = 0;
-    Map<Policy.Quiet, Integer> quiet = new java.util.EnumMap<>(Policy.Quiet.class);
-    Map<Policy.Moved, Integer> moved = new java.util.EnumMap<>(Policy.Moved.class);
-    for (Part x : parts) {
-      CloudTrailReader.ReadStats st = x.stats();
-      files += st.files();
-      fileErrors += st.quarantinedFiles();
-      bytes += st.bytes();
-      records += st.records();
-      inWindow += st.inWindow();
-      bad += st.quarantinedRecords();
-      kept += x.totals().events();
-      principals += x.totals().principals();
-      behaviors += x.totals().behaviors();
-      fresh += x.newBehaviors();
-      x.quiet().forEach((k, v) -> quiet.merge(k, v, Integer::sum));
-      x.moved().forEach((k, v) -> moved.merge(k, v, Integer::sum));
-    }
-    return RunSummary.builder().runId(runId).command(command).businessUnits(bus).window(window)
-        .filesRead(files).filesQuarantined(fileErrors).bytesRead(bytes).recordsRead(records)
-        .recordsInWindow(inWindow).recordsQuarantined(bad).duplicatesDropped(inWindow - kept)
-        .principals(principals).behaviors(behaviors).newBehaviors(fresh).alerts(alerts).quiet(quiet)
-        .severityMoved(moved)
-        .accountsPerBusinessUnit(accounts.stream().collect(Collectors.groupingBy(Account::businessUnit,
-            Collectors.counting())))
-        .seconds(Duration.between(started, clock.instant()).toNanos() / 1e9).build();
-  }
-
-  /** What planning rejected and what each read quarantined. */
-  private static List<QuarantineEntry> quarantine(List<QuarantineEntry> rejected,
-      List<CloudTrailReader.ReadStats> reads) {
-    List<QuarantineEntry> all = new ArrayList<>(rejected);
-    reads.forEach(x -> all.addAll(x.quarantine()));
-    return all;
-  }
-
-  private static List<QuarantineEntry> quarantine(List<QuarantineEntry> rejected, Collection<HourResult> hours) {
-    return quarantine(rejected, hours.stream().map(h -> h.seen().stats()).toList());
+    BaselineBuilder builder = new BaselineBuilder(spark, cfg, planner, opener, state, progress, clock, mirroring());
+    return state.guarded(() -> builder.build(window, accounts, replace));
   }
 
   /** Stage 6, the last: the run ledger's row. An hour counts as detected only once everything else is stored. */
   private void recordRun(RunSummary s, Instant started) {
-    state.recordRun(s, started, VERSION);
+    state.runs().record(s, started, VERSION, null);
   }
 
   private ParserSettings parserSettings() {
@@ -493,13 +329,4 @@ public final class Pipeline {
     return Duration.ofMinutes(cfg.ingest().deliveryLagMinutes());
   }
 
-  private static List<String> businessUnits(List<Account> accounts) {
-    return accounts.stream().map(Account::businessUnit).distinct().sorted().toList();
-  }
-
-  /** {@code detect-20261120T140312.345Z-1a2b3c4d}: when the run started (from the clock), and a random part. */
-  private static String runId(String command, Instant started) {
-    return command + "-" + started.toString().replace(":", "").replace("-", "") + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
-  }
 }

@@ -52,12 +52,12 @@ public final class BaselineTable {
 
   private final SparkSession spark;
   private final String path;
-  private final CommitFence fence;
+  private final TableHandle table;
 
-  BaselineTable(SparkSession spark, String path, CommitFence fence) {
-    this.spark = spark;
-    this.path = path;
-    this.fence = fence;
+  BaselineTable(TableHandle table) {
+    this.spark = table.spark();
+    this.path = table.path();
+    this.table = table;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -76,13 +76,12 @@ public final class BaselineTable {
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
     for (BehaviorKey k : keys) {
-      keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
-          k.eventSource(), k.eventName()));
+      keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
     }
     Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
     List<Stored.Behavior> out = new ArrayList<>();
     for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "event_source", "event_name",
-        "first_seen", "last_seen", "expires_at").join(wanted, scala(KEY), "left_semi").collectAsList()) {
+        "first_seen", "last_seen", "expires_at").join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
       out.add(new Stored.Behavior(new BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal"), r.getAs("event_source"), r.getAs("event_name")),
           r.<Timestamp>getAs("first_seen").toInstant(), r.<Timestamp>getAs("last_seen").toInstant(),
@@ -102,16 +101,18 @@ public final class BaselineTable {
       return List.of();
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
-    for (io.trailwatch.detect.Peers.Key k : keys) {
-      keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.eventSource(), k.eventName()));
-    }
     String[] key = {"business_unit", "event_source", "event_name"};
-    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, EventSchema.select(EventSchema.BEHAVIOR, key)));
+    StructType keySchema = EventSchema.select(EventSchema.BEHAVIOR, key);
+    for (io.trailwatch.detect.Peers.Key k : keys) {
+      keyRows.add(TableDef.row(keySchema, Map.of("business_unit", k.businessUnit(), "event_source", k.eventSource(),
+          "event_name", k.eventName())));
+    }
+    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, keySchema));
     Timestamp at = Timestamp.from(asOf);
     List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>();
     for (Row r : of(businessUnits).filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
         .select("business_unit", "account_id", "identity_type", "event_source", "event_name")
-        .join(wanted, scala(key), "left_semi")
+        .join(wanted, Sql.scala(key), "left_semi")
         .groupBy("business_unit", "account_id", "identity_type", "event_source", "event_name").count()
         .collectAsList()) {
       out.add(new io.trailwatch.detect.Peers.Holders(r.getAs("business_unit"), r.getAs("account_id"),
@@ -143,6 +144,17 @@ public final class BaselineTable {
     return out;
   }
 
+  /** A key's columns by name. */
+  private static Map<String, Object> keyValues(BehaviorKey k) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("business_unit", k.businessUnit());
+    v.put("account_id", k.accountId());
+    v.put("principal", k.principal());
+    v.put("event_source", k.eventSource());
+    v.put("event_name", k.eventName());
+    return v;
+  }
+
   /**
    * Inserts new behaviours and refreshes known ones, from the rows an hour's comparison found to
    * change something; nothing to write, no commit. Reads only the baseline files whose last_seen
@@ -155,10 +167,11 @@ public final class BaselineTable {
     List<Row> rows = new ArrayList<>(writes.size());
     List<Long> storedHours = new ArrayList<>();
     for (Stored.BehaviorWrite w : writes) {
-      BehaviorKey k = w.key();
-      rows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
-          w.identityType(), k.eventSource(), k.eventName(), Timestamp.from(w.firstOkTime()),
-          Timestamp.from(w.lastOkTime())));
+      Map<String, Object> v = keyValues(w.key());
+      v.put("identity_type", w.identityType());
+      v.put("first_ok_time", Timestamp.from(w.firstOkTime()));
+      v.put("last_ok_time", Timestamp.from(w.lastOkTime()));
+      rows.add(TableDef.row(WRITE_SCHEMA, v));
       if (w.storedLastSeen() != null) {
         storedHours.add(Math.floorDiv(w.storedLastSeen().getEpochSecond(), 3600));
       }
@@ -183,9 +196,9 @@ public final class BaselineTable {
   /** A behaviour that had expired starts again from its new first sighting. */
   private void execute(Dataset<Row> src, String ranges, List<String> businessUnits, int retentionDays) {
     BaselineRule rule = BaselineRule.behaviors(retentionDays);
-    fence.check(Tables.BASELINE);
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + SAME_KEY)
+        .merge(src.as("s"), Sql.inList("t", businessUnits) + ranges + SAME_KEY)
         .whenMatched(rule.restartCondition()).updateExpr(rule.restartSet())
         .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted(rule))
@@ -216,7 +229,7 @@ public final class BaselineTable {
   public void replace(Dataset<Row> behaviors, List<String> businessUnits, List<String> accountIds,
       int retentionDays) {
     BaselineRule rule = BaselineRule.behaviors(retentionDays);
-    String scope = StateStore.inList("t", businessUnits) + " AND " + accountsIn("t", accountIds);
+    String scope = Sql.inList("t", businessUnits) + " AND " + Sql.accountsIn("t", accountIds);
     String[] columns = WRITE_SCHEMA.fieldNames();
     Dataset<Row> src = behaviors.where(col("events").gt(col("failed_events")))
         .selectExpr(columns);
@@ -224,19 +237,13 @@ public final class BaselineTable {
     for (String k : KEY) {
       set.remove(k);
     }
-    fence.check(Tables.BASELINE);
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)
         .whenNotMatched().insertExpr(inserted(rule))
         .whenNotMatchedBySource(scope).delete()
         .execute();
-  }
-
-  /** Account ids in a MERGE condition (ids are twelve digits: {@code Accounts} checks them). */
-  static String accountsIn(String alias, List<String> accountIds) {
-    return alias + ".account_id IN (" + String.join(", ", accountIds.stream().map(a -> "'" + a.replace("'", "''")
-        + "'").toList()) + ")";
   }
 
   /**
@@ -310,16 +317,12 @@ public final class BaselineTable {
       keyCols.add(col(k));
     }
     Dataset<Row> hit = stored.select(cols.toArray(new Column[0]))
-        .join(broadcast(rows.select(keyCols.toArray(new Column[0]))), scala(key), "left_semi");
-    return rows.join(hit, scala(key), "left")
+        .join(broadcast(rows.select(keyCols.toArray(new Column[0]))), Sql.scala(key), "left_semi");
+    return rows.join(hit, Sql.scala(key), "left")
         .withColumn("needs_write", writable.and(stale))
         .withColumnRenamed("s_last_seen", STORED_LAST_SEEN)
         .withColumnRenamed("s_first_seen", STORED_FIRST_SEEN)
         .drop("s_expires_at")
         .filter(col("needs_write"));
-  }
-
-  static scala.collection.Seq<String> scala(String[] cols) {
-    return scala.collection.JavaConverters.asScalaBuffer(List.of(cols)).toSeq();
   }
 }

@@ -223,13 +223,7 @@ public final class Maintenance {
    */
   private long expire(List<String> units, int graceDays) {
     Instant now = clock.instant();
-    Map<String, Instant> lastRun = new TreeMap<>();
-    for (Row r : state.table(Tables.RUNS).where(col("status").equalTo("completed"))
-        .select(explode(col("business_units")).as("bu"), col("window_to"))
-        .where(col("bu").isin((Object[]) units.toArray(new String[0])))
-        .groupBy("bu").agg(max("window_to").as("last")).collectAsList()) {
-      lastRun.put(r.getAs("bu"), r.<Timestamp>getAs("last").toInstant());
-    }
+    Map<String, Instant> lastRun = state.runs().lastCompleted(units);
     long removed = 0;
     for (Map.Entry<String, Instant> e : lastRun.entrySet()) {
       Instant reference = e.getValue().isBefore(now) ? e.getValue() : now;

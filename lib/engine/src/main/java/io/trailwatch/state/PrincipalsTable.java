@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -35,12 +34,12 @@ public final class PrincipalsTable {
 
   private final SparkSession spark;
   private final String path;
-  private final CommitFence fence;
+  private final TableHandle table;
 
-  PrincipalsTable(SparkSession spark, String path, CommitFence fence) {
-    this.spark = spark;
-    this.path = path;
-    this.fence = fence;
+  PrincipalsTable(TableHandle table) {
+    this.spark = table.spark();
+    this.path = table.path();
+    this.table = table;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -55,12 +54,12 @@ public final class PrincipalsTable {
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
     for (PrincipalKey k : keys) {
-      keyRows.add(RowFactory.create(k.businessUnit(), k.accountId(), k.principal()));
+      keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
     }
     Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
     List<Stored.Principal> out = new ArrayList<>();
     for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "first_seen", "last_seen")
-        .join(wanted, BaselineTable.scala(KEY), "left_semi").collectAsList()) {
+        .join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
       out.add(new Stored.Principal(new PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal")), r.<Timestamp>getAs("first_seen").toInstant(),
           r.<Timestamp>getAs("last_seen").toInstant()));
@@ -84,6 +83,14 @@ public final class PrincipalsTable {
     return out;
   }
 
+  private static Map<String, Object> keyValues(PrincipalKey k) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("business_unit", k.businessUnit());
+    v.put("account_id", k.accountId());
+    v.put("principal", k.principal());
+    return v;
+  }
+
   /** Inserts new principals and refreshes known ones; nothing to write, no commit. */
   public void merge(List<Stored.PrincipalWrite> writes, List<String> businessUnits) {
     if (writes.isEmpty()) {
@@ -91,8 +98,11 @@ public final class PrincipalsTable {
     }
     List<Row> rows = new ArrayList<>(writes.size());
     for (Stored.PrincipalWrite w : writes) {
-      rows.add(RowFactory.create(w.key().businessUnit(), w.key().accountId(), w.key().principal(), w.identityType(),
-          Timestamp.from(w.firstTime()), Timestamp.from(w.lastTime())));
+      Map<String, Object> v = keyValues(w.key());
+      v.put("identity_type", w.identityType());
+      v.put("first_time", Timestamp.from(w.firstTime()));
+      v.put("last_time", Timestamp.from(w.lastTime()));
+      rows.add(TableDef.row(WRITE_SCHEMA, v));
     }
     mergeComputed(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits);
   }
@@ -100,9 +110,9 @@ public final class PrincipalsTable {
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
     BaselineRule rule = BaselineRule.principals();
-    fence.check(Tables.PRINCIPALS);
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + SAME_KEY)
+        .merge(src.as("s"), Sql.inList("t", businessUnits) + SAME_KEY)
         .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted())
         .execute();
@@ -126,18 +136,28 @@ public final class PrincipalsTable {
    * in one commit, as {@link BaselineTable#replace} does the baseline's.
    */
   public void replace(Dataset<Row> principals, List<String> businessUnits, List<String> accountIds) {
-    String scope = StateStore.inList("t", businessUnits) + " AND " + BaselineTable.accountsIn("t", accountIds);
+    String scope = Sql.inList("t", businessUnits) + " AND " + Sql.accountsIn("t", accountIds);
     Map<String, String> set = new LinkedHashMap<>(inserted());
     for (String k : KEY) {
       set.remove(k);
     }
-    fence.check(Tables.PRINCIPALS);
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
         .merge(principals.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)
         .whenNotMatched().insertExpr(inserted())
         .whenNotMatchedBySource(scope).delete()
         .execute();
+  }
+
+  /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */
+  public Map<String, Instant> historyStart(List<String> businessUnits, Instant asOf) {
+    Map<String, Instant> out = new java.util.HashMap<>();
+    for (Row r : of(businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf))).groupBy("business_unit")
+        .agg(org.apache.spark.sql.functions.min("first_seen").as("first")).collectAsList()) {
+      out.put(r.getAs("business_unit"), r.<Timestamp>getAs("first").toInstant());
+    }
+    return out;
   }
 
   /** A range's principals compared with the stored ones inside Spark (a baseline build): the rows that need a write. */

@@ -104,6 +104,29 @@ class BacktestTest extends SparkTest {
         () -> "quiet: " + quiet);
   }
 
+  /**
+   * Replay and the hourly run call the same decision ({@code HourDecision}): the generated org's
+   * incident hour, after a baseline of the day before, gives the same alerts through both, every
+   * field of every alert equal.
+   */
+  @Test
+  void oneGeneratedHourGivesTheSameAlertsFieldByFieldThroughReplayAndPipeline() throws Exception {
+    Window hour = new Window(range.to().minus(Duration.ofHours(1)), range.to());
+    Instant seed = hour.from().minus(Duration.ofDays(1));
+    List<Alert> expected = hourly(org.logsDir(), accounts, BUSY, hour, seed).get(0).alerts();
+    List<Alert> got = backtest(org.logsDir(), accounts, List.of(new Variant("busy", "busy.yaml", BUSY)), hour, seed)
+        .runs().get(0).alerts();
+
+    assertTrue(expected.size() >= 2, () -> "alerts of the incident hour: " + expected);
+    assertEquals(expected.size(), got.size());
+    for (int i = 0; i < expected.size(); i++) {
+      for (java.lang.reflect.RecordComponent c : Alert.class.getRecordComponents()) {
+        assertEquals(c.getAccessor().invoke(expected.get(i)), c.getAccessor().invoke(got.get(i)),
+            expected.get(i).principal() + ": " + c.getName());
+      }
+    }
+  }
+
   @Test
   void anEventCountsOnlyForAnHourWhoseRunReadsItsFile() throws Exception {
     String acct = "111111111111";

@@ -117,7 +117,7 @@ class StateStoreTest extends SparkTest {
         .detectHour(hour).businessUnit("bu").accountId("111122223333").principal("arn:aws:iam::111122223333:user/bob")
         .identityType("IAMUser").severity(io.trailwatch.policy.Severity.MEDIUM).reason("1 new region")
         .newBehaviors(java.util.List.of(region)).build();
-    state.appendAlerts(java.util.List.of(fresh), "run-1");
+    state.alerts().append(java.util.List.of(fresh), "run-1");
 
     java.util.List<io.trailwatch.alerting.Alert> both = state.alerts(java.util.List.of("bu"), hour);
     assertEquals(java.util.List.of("old-1", "new-1"), both.stream().map(io.trailwatch.alerting.Alert::alertId)
