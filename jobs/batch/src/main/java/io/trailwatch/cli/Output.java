@@ -24,7 +24,7 @@ public final class Output {
         s.recordsRead(), s.recordsInWindow(), s.recordsQuarantined(), s.duplicatesDropped());
     out.printf("  principals          %,d%n", s.principals());
     out.printf("  behaviours          %,d (%,d new)%n", s.behaviors(), s.newBehaviors());
-    if (s.command().equals("detect")) {
+    if (s.command().equals(io.trailwatch.core.RunKind.DETECT.label())) {
       out.printf("  alerts              %,d%s%n", s.alerts().size(), s.quiet().isEmpty() ? ""
           : "  (quiet principals: " + s.quiet() + ")");
     }

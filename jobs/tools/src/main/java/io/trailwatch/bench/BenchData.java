@@ -233,6 +233,7 @@ public final class BenchData {
     // As hourly MERGEs leave a table (each hour writes the rows it refreshed or added), and as
     // OPTIMIZE ZORDER BY (last_seen) keeps it: rows in last_seen order within a business unit,
     // files of 250,000 rows (about 8 MB).
+    state.beforeCommit(Tables.BASELINE);
     baseline.repartition(col("business_unit")).sortWithinPartitions(col("last_seen"), col("account_id"),
         col("principal")).write().format("delta").mode("append").option("maxRecordsPerFile", 250_000)
         .save(state.path(Tables.BASELINE));
@@ -240,6 +241,7 @@ public final class BenchData {
         .agg(functions.max("identity_type").as("identity_type"),
             functions.min("first_seen").as("first_seen"),
             functions.max("last_seen").as("last_seen"));
+    state.beforeCommit(Tables.PRINCIPALS);
     principals.repartition(col("business_unit")).write().format("delta").mode("append")
         .save(state.path(Tables.PRINCIPALS));
     Files.writeString(dir.resolve(DONE), "");

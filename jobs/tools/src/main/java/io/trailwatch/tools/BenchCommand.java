@@ -1,5 +1,7 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.detect.Stored;
+
 import io.trailwatch.core.ErrorCode;
 import static org.apache.spark.sql.functions.col;
 
@@ -13,7 +15,6 @@ import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
-import io.trailwatch.state.Stored;
 import io.trailwatch.detect.Behaviors;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;

@@ -38,6 +38,11 @@ public record Alert(
     eventIds = List.copyOf(eventIds);
   }
 
+  /** Whose alert this is. */
+  public io.trailwatch.core.PrincipalKey principalKey() {
+    return new io.trailwatch.core.PrincipalKey(businessUnit, accountId, principal);
+  }
+
   /**
    * The same principal in the same hour, found by the same run, always gets the same id, so reruns
    * add nothing new. A late finding (by a later run) is a separate alert with its own id.

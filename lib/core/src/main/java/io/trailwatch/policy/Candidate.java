@@ -35,6 +35,11 @@ public record Candidate(
     calls = calls == null ? Map.of() : Map.copyOf(calls);
   }
 
+  /** Whose behaviour this is. */
+  public io.trailwatch.core.PrincipalKey principalKey() {
+    return new io.trailwatch.core.PrincipalKey(businessUnit, accountId, principal);
+  }
+
   /** The dimension of this behaviour (its event_source tells). */
   public Dimension dimension() {
     return Dimension.ofKeySource(eventSource);

@@ -1,5 +1,7 @@
 package io.trailwatch.policy;
 
+import io.trailwatch.core.PrincipalKey;
+
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.alerting.NewBehavior;
 import io.trailwatch.config.AllowRule;
@@ -91,12 +93,10 @@ public final class Policy {
    * @param detectHour the hourly run deciding; later than {@code hour} for files delivered late
    */
   public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
-    Map<List<String>, List<Candidate>> byPrincipal = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
-        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+    Map<PrincipalKey, List<Candidate>> byPrincipal = new TreeMap<>();
     for (Candidate c : candidates) {
       if (dimensions.contains(c.dimension())) {
-        byPrincipal.computeIfAbsent(List.of(c.businessUnit(), c.accountId(), c.principal()), k -> new ArrayList<>())
-            .add(c);
+        byPrincipal.computeIfAbsent(c.principalKey(), k -> new ArrayList<>()).add(c);
       }
     }
     List<Alert> alerts = new ArrayList<>();
@@ -152,10 +152,10 @@ public final class Policy {
    * The principals whose candidates would alert (before prevalence, which only moves severity):
    * the ones worth looking prevalence up for.
    */
-  public Set<List<String>> alerting(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
-    Set<List<String>> out = new java.util.HashSet<>();
+  public Set<PrincipalKey> alerting(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
+    Set<PrincipalKey> out = new java.util.HashSet<>();
     for (Alert a : decide(candidates, hour, detectHour, history).alerts()) {
-      out.add(List.of(a.businessUnit(), a.accountId(), a.principal()));
+      out.add(a.principalKey());
     }
     return out;
   }

@@ -36,7 +36,7 @@ public final class BacktestOutputs {
       List<Alert> alerts = result.runs().get(i).alerts();
       store.guarded(() -> {
         store.ensureTable(Tables.ALERTS);
-        store.appendAlerts(alerts, runId);
+        store.alerts().append(alerts, runId);
         return null;
       });
       written.add(dir.resolve(Tables.ALERTS));

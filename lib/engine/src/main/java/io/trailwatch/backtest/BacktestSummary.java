@@ -150,13 +150,13 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
       h.quiet().forEach((k, v) -> d.quiet.merge(QUIET_KEYS.get(k), (long) v, Long::sum));
       h.moved().forEach((k, v) -> moved.merge(k.name().toLowerCase(java.util.Locale.ROOT), (long) v, Long::sum));
     }
-    Map<List<String>, Long> cells = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
-        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)).thenComparing(k -> k.get(3)));
+    Map<CellKey, Long> cells = new TreeMap<>(Comparator.comparing(CellKey::day).thenComparing(CellKey::businessUnit)
+        .thenComparing(CellKey::identityType).thenComparing(CellKey::severity));
     for (Alert a : run.alerts()) {
       DayAcc d = byDay.get(Backtest.day(a.hour()));
       d.alerts++;
       d.bySeverity.merge(a.severity().label(), 1L, Long::sum);
-      cells.merge(List.of(Backtest.day(a.hour()).toString(), a.businessUnit(), a.identityType(),
+      cells.merge(new CellKey(Backtest.day(a.hour()).toString(), a.businessUnit(), a.identityType(),
           a.severity().label()), 1L, Long::sum);
     }
     List<Day> dayRows = new ArrayList<>();
@@ -177,14 +177,19 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
       candidates += d.candidates;
     }
     List<Cell> cellRows = new ArrayList<>();
-    cells.forEach((k, v) -> cellRows.add(new Cell(k.get(0), k.get(1), k.get(2), k.get(3), v)));
-    long principalsAlerted = run.alerts().stream().map(a -> List.of(a.businessUnit(), a.accountId(), a.principal()))
-        .distinct().count();
+    cells.forEach((k, v) -> cellRows.add(new Cell(k.day(), k.businessUnit(), k.identityType(), k.severity(), v)));
+    long principalsAlerted = run.alerts().stream().map(Alert::principalKey).distinct().count();
     return new PolicySummary(run.variant().name(), run.variant().source(), settings, run.alerts().size(),
         bySeverity, principalsAlerted, fresh, candidates, quiet, dayRows, cellRows, topPrincipals(run.alerts()),
         topBehaviors(run.alerts()), run.baselineRows(), run.principalRows(),
         c.baseline().enabledDimensions().stream().map(io.trailwatch.dimensions.Dimension::label).toList(), moved);
   }
+
+  /** The alerts of one day, business unit, identity type and severity: a cell of the report's table. */
+  private record CellKey(String day, String businessUnit, String identityType, String severity) {}
+
+  /** A behaviour as the report lists it: (event source, event name), or (dimension, value). */
+  private record BehaviorName(String first, String second) {}
 
   private static final class DayAcc {
     long alerts;
@@ -211,9 +216,9 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
   }
 
   static List<TopPrincipal> topPrincipals(List<Alert> alerts) {
-    Map<List<String>, List<Alert>> by = new HashMap<>();
+    Map<io.trailwatch.core.PrincipalKey, List<Alert>> by = new HashMap<>();
     for (Alert a : alerts) {
-      by.computeIfAbsent(List.of(a.businessUnit(), a.accountId(), a.principal()), k -> new ArrayList<>()).add(a);
+      by.computeIfAbsent(a.principalKey(), k -> new ArrayList<>()).add(a);
     }
     List<TopPrincipal> out = new ArrayList<>();
     for (List<Alert> as : by.values()) {
@@ -232,25 +237,27 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
   }
 
   static List<TopBehavior> topBehaviors(List<Alert> alerts) {
-    Map<List<String>, long[]> counts = new HashMap<>();
-    Map<List<String>, Set<List<String>>> principals = new HashMap<>();
-    Map<List<String>, String> sensitivity = new HashMap<>();
+    Map<BehaviorName, long[]> counts = new HashMap<>();
+    Map<BehaviorName, Set<io.trailwatch.core.PrincipalKey>> principals = new HashMap<>();
+    Map<BehaviorName, String> sensitivity = new HashMap<>();
     for (Alert a : alerts) {
       for (NewBehavior b : a.newBehaviors()) {
         if (b.known()) {
           continue;
         }
         // A value of another dimension is listed as (dimension, value): ("region", "ap-southeast-1").
-        List<String> k = b.isApi() ? List.of(b.eventSource(), b.eventName()) : List.of(b.dimension(), b.value());
+        BehaviorName k = b.isApi() ? new BehaviorName(b.eventSource(), b.eventName())
+            : new BehaviorName(b.dimension(), b.value());
         counts.computeIfAbsent(k, x -> new long[1])[0]++;
-        principals.computeIfAbsent(k, x -> new HashSet<>()).add(List.of(a.accountId(), a.principal()));
+        // An account belongs to one business unit: the same as counting (account, principal).
+        principals.computeIfAbsent(k, x -> new HashSet<>()).add(a.principalKey());
         if (b.sensitivity() != null) {
           sensitivity.put(k, b.sensitivity());
         }
       }
     }
     List<TopBehavior> out = new ArrayList<>();
-    counts.forEach((k, n) -> out.add(new TopBehavior(k.get(0), k.get(1), n[0], principals.get(k).size(),
+    counts.forEach((k, n) -> out.add(new TopBehavior(k.first(), k.second(), n[0], principals.get(k).size(),
         sensitivity.get(k))));
     out.sort(Comparator.comparingLong(TopBehavior::alerts).reversed().thenComparing(TopBehavior::eventSource)
         .thenComparing(TopBehavior::eventName));

@@ -4,10 +4,8 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.Hour;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
-import io.trailwatch.detect.Peers;
+import io.trailwatch.detect.HourDecision;
 import io.trailwatch.dimensions.Dimension;
-import io.trailwatch.policy.Candidate;
-import io.trailwatch.policy.History;
 import io.trailwatch.policy.Policy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,13 +14,13 @@ import java.util.Set;
 
 /**
  * One variant's hourly decisions over a backtest, on its own in-memory state: each hour is
- * compared ({@link Comparison#of}, as of the hour's start), decided ({@link Policy#decide}) and
- * its writes applied, exactly the steps of an hourly run without the tables.
+ * decided by the hourly run's own {@link HourDecision} (as of the hour's start) and its writes
+ * applied, exactly the steps of an hourly run without the tables.
  */
 final class Replay {
   private final Variant variant;
   private final MemoryState memory;
-  private final Policy policy;
+  private final HourDecision decision;
   private final Set<String> anyActivity;
   private final Set<Dimension> dimensions;
   private final List<Alert> alerts = new ArrayList<>();
@@ -31,7 +29,7 @@ final class Replay {
   Replay(Variant variant) {
     this.variant = variant;
     this.memory = new MemoryState(variant.config().baseline().retentionDays());
-    this.policy = Policy.of(variant.config());
+    this.decision = HourDecision.of(variant.config());
     this.anyActivity = Policy.anyActivityTypes(variant.config().policy());
     this.dimensions = variant.config().baseline().enabledDimensions();
   }
@@ -46,24 +44,16 @@ final class Replay {
     memory.apply(Comparison.of(own(seed), List.of(), List.of(), firstHour, anyActivity));
   }
 
-  /** One hour, in order: compared with the state as of its start, decided, then merged into it. */
+  /** One hour, in order: decided against the state as of its start ({@link HourDecision}), then merged into it. */
   void hour(Hour hour, List<HourBehavior> all) {
     List<HourBehavior> seen = own(all);
-    Comparison compared = Comparison.of(seen, memory.behaviors(Comparison.behaviorKeys(seen)),
-        memory.principals(Comparison.principalKeys(seen)), hour.start(), anyActivity);
-    History history = memory.history();
-    List<Candidate> candidates = compared.candidates();
-    List<Peers.Key> wanted = Peers.wanted(candidates, policy.alerting(candidates, hour, hour, history));
-    if (!wanted.isEmpty()) {
-      candidates = Peers.withPrevalence(candidates, wanted, memory.holders(wanted, hour.start()),
-          memory.countsByType(hour.start()));
-    }
-    Policy.Decision decision = policy.decide(candidates, hour, hour, history);
-    memory.apply(compared);
-    alerts.addAll(decision.alerts());
+    HourDecision.Result r = decision.decide(seen, hour, hour, memory.asOf(hour));
+    Policy.Decision decided = r.decision();
+    memory.apply(r.compared());
+    alerts.addAll(decided.alerts());
     long events = seen.stream().filter(HourBehavior::isApi).mapToLong(HourBehavior::events).sum();
-    hours.add(new HourTally(hour.start(), seen.size(), events, compared.newBehaviors(),
-        compared.candidates().size(), decision.alerts().size(), decision.quiet(), decision.moved()));
+    hours.add(new HourTally(hour.start(), seen.size(), events, r.compared().newBehaviors(),
+        r.compared().candidates().size(), decided.alerts().size(), decided.quiet(), decided.moved()));
   }
 
   int alertCount() {

@@ -1,8 +1,9 @@
 package io.trailwatch.detect;
 
+import io.trailwatch.core.BehaviorKey;
+import io.trailwatch.core.PrincipalKey;
+
 import io.trailwatch.policy.Candidate;
-import io.trailwatch.state.BaselineTable;
-import io.trailwatch.state.Stored;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.Set;
  * An hour's behaviours against the state <em>as it was</em> at the start of the detect hour: rows
  * first seen at or after that time do not count, so a rerun of the hour (after its merge) finds
  * the same new behaviour and makes the same alerts. Plain Java on the driver, over the hour's
- * rows and the stored rows of their keys ({@link BaselineTable#stored}).
+ * rows and the stored rows of their keys, by the one {@link BaselineRule}.
  *
  * @param candidates what the policy decides on: new behaviour, and every behaviour of types that alert on any activity
  * @param behaviorWrites the baseline rows the MERGE inserts or refreshes
@@ -32,11 +33,11 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
   }
 
   /** The keys whose stored rows {@link #of} needs. */
-  public static List<Stored.BehaviorKey> behaviorKeys(List<HourBehavior> hour) {
+  public static List<BehaviorKey> behaviorKeys(List<HourBehavior> hour) {
     return hour.stream().map(Comparison::key).distinct().toList();
   }
 
-  public static List<Stored.PrincipalKey> principalKeys(List<HourBehavior> hour) {
+  public static List<PrincipalKey> principalKeys(List<HourBehavior> hour) {
     return hour.stream().map(Comparison::principalKey).distinct().toList();
   }
 
@@ -46,9 +47,9 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
    */
   public static Comparison of(List<HourBehavior> hour, List<Stored.Behavior> storedBehaviors,
       List<Stored.Principal> storedPrincipals, Instant asOf, Set<String> anyActivityTypes) {
-    Map<Stored.BehaviorKey, Stored.Behavior> stored = new HashMap<>();
+    Map<BehaviorKey, Stored.Behavior> stored = new HashMap<>();
     storedBehaviors.forEach(b -> stored.put(b.key(), b));
-    Map<Stored.PrincipalKey, Stored.Principal> principals = new HashMap<>();
+    Map<PrincipalKey, Stored.Principal> principals = new HashMap<>();
     storedPrincipals.forEach(p -> principals.put(p.key(), p));
 
     List<Candidate> candidates = new ArrayList<>();
@@ -56,12 +57,11 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
     long fresh = 0;
     for (HourBehavior b : hour) {
       Stored.Behavior s = stored.get(key(b));
-      boolean known = known(s == null ? null : s.firstSeen(), s == null ? null : s.expiresAt(), asOf);
+      boolean known = BaselineRule.known(s == null ? null : s.firstSeen(), s == null ? null : s.expiresAt(), asOf);
       if (!known) {
         fresh++;
       }
-      if (b.succeeded() && stale(s == null ? null : s.firstSeen(), s == null ? null : s.lastSeen(),
-          s == null ? null : s.expiresAt(), b.firstOkTime(), b.lastOkTime())) {
+      if (b.succeeded() && BaselineRule.changes(s == null ? null : s.times(), b.firstOkTime(), b.lastOkTime())) {
         behaviorWrites.add(new Stored.BehaviorWrite(key(b), b.identityType(), b.firstOkTime(), b.lastOkTime(),
             s == null ? null : s.lastSeen()));
       }
@@ -77,32 +77,14 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
       }
     }
     List<Stored.PrincipalWrite> principalWrites = new ArrayList<>();
-    for (Map.Entry<Stored.PrincipalKey, Seen> e : principalsOf(hour).entrySet()) {
+    for (Map.Entry<PrincipalKey, Seen> e : principalsOf(hour).entrySet()) {
       Stored.Principal p = principals.get(e.getKey());
       Seen seen = e.getValue();
-      if (stale(p == null ? null : p.firstSeen(), p == null ? null : p.lastSeen(), null, seen.first, seen.last)) {
+      if (BaselineRule.changes(p == null ? null : p.times(), seen.first, seen.last)) {
         principalWrites.add(new Stored.PrincipalWrite(e.getKey(), seen.identityType, seen.first, seen.last));
       }
     }
     return new Comparison(candidates, behaviorWrites, principalWrites, fresh);
-  }
-
-  /** Stored, first seen before {@code asOf}, and not expired then. */
-  static boolean known(Instant storedFirstSeen, Instant storedExpiresAt, Instant asOf) {
-    return storedFirstSeen != null && storedFirstSeen.isBefore(asOf)
-        && (storedExpiresAt == null || storedExpiresAt.isAfter(asOf));
-  }
-
-  /**
-   * Whether the MERGE would change the stored row: there is none, it expired before this first
-   * sighting, last_seen would move by {@link BaselineTable#REFRESH_PERIOD} or more, or this
-   * sighting is earlier than the stored first one.
-   */
-  static boolean stale(Instant storedFirst, Instant storedLast, Instant storedExpires, Instant first, Instant last) {
-    return storedFirst == null
-        || (storedExpires != null && !storedExpires.isAfter(first))
-        || !last.isBefore(storedLast.plus(BaselineTable.REFRESH_PERIOD))
-        || first.isBefore(storedFirst);
   }
 
   /** A principal's first and last event of the hour (failed calls included: the principal exists) and its type. */
@@ -112,8 +94,8 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
     String identityType;
   }
 
-  private static Map<Stored.PrincipalKey, Seen> principalsOf(List<HourBehavior> hour) {
-    Map<Stored.PrincipalKey, Seen> out = new LinkedHashMap<>();
+  private static Map<PrincipalKey, Seen> principalsOf(List<HourBehavior> hour) {
+    Map<PrincipalKey, Seen> out = new LinkedHashMap<>();
     for (HourBehavior b : hour) {
       Seen s = out.computeIfAbsent(principalKey(b), k -> new Seen());
       s.first = s.first == null || b.firstTime().isBefore(s.first) ? b.firstTime() : s.first;
@@ -125,11 +107,11 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
     return out;
   }
 
-  static Stored.BehaviorKey key(HourBehavior b) {
-    return new Stored.BehaviorKey(b.businessUnit(), b.accountId(), b.principal(), b.eventSource(), b.eventName());
+  static BehaviorKey key(HourBehavior b) {
+    return new BehaviorKey(b.businessUnit(), b.accountId(), b.principal(), b.eventSource(), b.eventName());
   }
 
-  static Stored.PrincipalKey principalKey(HourBehavior b) {
-    return new Stored.PrincipalKey(b.businessUnit(), b.accountId(), b.principal());
+  static PrincipalKey principalKey(HourBehavior b) {
+    return new PrincipalKey(b.businessUnit(), b.accountId(), b.principal());
   }
 }

@@ -51,7 +51,7 @@ public record HourBehavior(
 
   /** Whether at least one call succeeded: only then can the behaviour become normal. */
   public boolean succeeded() {
-    return events > failedEvents;
+    return BaselineRule.writable(events, failedEvents);
   }
 
   /** A {@link Behaviors#CONTEXT} row, read by column name. */

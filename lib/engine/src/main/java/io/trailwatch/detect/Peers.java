@@ -1,5 +1,6 @@
 package io.trailwatch.detect;
 
+import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.Prevalence;
 import java.util.ArrayList;
@@ -27,13 +28,16 @@ public final class Peers {
   /** A behaviour of a business unit, as prevalence is looked up: (business unit, eventSource, eventName). */
   public record Key(String businessUnit, String eventSource, String eventName) {}
 
+  /** An identity type in one account: what {@link TypeCount} counts. */
+  public record AccountType(String businessUnit, String accountId, String identityType) {}
+
   private Peers() {}
 
   /** The behaviours whose prevalence matters: the new ones of principals that alert. */
-  public static List<Key> wanted(List<Candidate> candidates, Set<List<String>> alerting) {
+  public static List<Key> wanted(List<Candidate> candidates, Set<PrincipalKey> alerting) {
     Set<Key> out = new LinkedHashSet<>();
     for (Candidate c : candidates) {
-      if (!c.known() && alerting.contains(List.of(c.businessUnit(), c.accountId(), c.principal()))) {
+      if (!c.known() && alerting.contains(c.principalKey())) {
         out.add(new Key(c.businessUnit(), c.eventSource(), c.eventName()));
       }
     }
@@ -48,9 +52,9 @@ public final class Peers {
     for (Holders h : holders) {
       byKey.computeIfAbsent(new Key(h.businessUnit(), h.eventSource(), h.eventName()), k -> new ArrayList<>()).add(h);
     }
-    Map<List<String>, Long> types = new HashMap<>();
+    Map<AccountType, Long> types = new HashMap<>();
     for (TypeCount t : typeCounts) {
-      types.merge(List.of(t.businessUnit(), t.accountId(), t.identityType()), t.principals(), Long::sum);
+      types.merge(new AccountType(t.businessUnit(), t.accountId(), t.identityType()), t.principals(), Long::sum);
     }
     List<Candidate> out = new ArrayList<>(candidates.size());
     for (Candidate c : candidates) {
@@ -71,7 +75,7 @@ public final class Peers {
           }
         }
       }
-      long typeTotal = types.getOrDefault(List.of(c.businessUnit(), c.accountId(), c.identityType()), 0L);
+      long typeTotal = types.getOrDefault(new AccountType(c.businessUnit(), c.accountId(), c.identityType()), 0L);
       out.add(c.withPrevalence(new Prevalence(account, bu, sameType, typeTotal)));
     }
     return out;

@@ -1,5 +1,7 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.state.RunsTable;
+
 import io.trailwatch.accounts.Account;
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
@@ -77,7 +79,7 @@ record BaselineBuild(String id, Window window, List<Chunk> chunks) {
    * chunks count: a build resumes at the first chunk not done and redoes everything after it
    * (a rebuild's first chunk replaces the accounts' rows, so nothing merged before it may stay).
    */
-  Map<Chunk, String> done(List<StateStore.BuildChunk> recorded) {
+  Map<Chunk, String> done(List<RunsTable.BuildChunk> recorded) {
     int start = 0;
     for (int i = 0; i < recorded.size(); i++) {
       if (recorded.get(i).to().equals(window.to())) {
@@ -85,7 +87,7 @@ record BaselineBuild(String id, Window window, List<Chunk> chunks) {
       }
     }
     Map<Window, String> byWindow = new HashMap<>();
-    for (StateStore.BuildChunk c : recorded.subList(start, recorded.size())) {
+    for (RunsTable.BuildChunk c : recorded.subList(start, recorded.size())) {
       byWindow.put(new Window(c.from(), c.to()), c.runId());
     }
     Map<Chunk, String> out = new LinkedHashMap<>();

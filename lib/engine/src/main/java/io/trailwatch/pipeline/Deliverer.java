@@ -59,7 +59,7 @@ public final class Deliverer {
   public Delivery pendingOnly(List<String> businessUnits, Instant since) {
     return state.guarded(() -> {
       state.ensureTables();
-      return pending(businessUnits.isEmpty() ? state.businessUnitsWithAlerts() : businessUnits, since);
+      return pending(businessUnits.isEmpty() ? state.alerts().businessUnits() : businessUnits, since);
     });
   }
 }

@@ -1,14 +1,21 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.accounts.Account;
 import io.trailwatch.alerting.Alert;
+import io.trailwatch.core.BehaviorKey;
 import io.trailwatch.core.Hour;
+import io.trailwatch.core.PrincipalKey;
+import io.trailwatch.detect.Peers;
+import io.trailwatch.detect.StateView;
+import io.trailwatch.detect.Stored;
 import io.trailwatch.dimensions.Dimension;
-import io.trailwatch.policy.History;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogPlanner;
+import io.trailwatch.policy.History;
 import io.trailwatch.state.IngestedFile;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 
@@ -24,49 +30,56 @@ import org.apache.spark.SparkContext;
  * Everything a detect run does beside its stages, in one place: the tables are checked, the logs
  * listed, the hour's planned files read (the read ahead), and the ledgers, history and recorded
  * alerts loaded, all at once on other threads, while {@link Pipeline#detect} runs its stages
- * one after the other on plain values it takes from here. A getter blocks until its value is
- * there, and rethrows its failure. Closing cancels what is still running and, when the run got
- * that far without an error, fails with the first failure of any background step: none is lost.
+ * one after the other on plain values it takes from here. It answers the hour's decision as the
+ * {@link StateView} of the Delta tables as of the detect hour (both tables queried at once).
+ * A getter blocks until its value is there, and rethrows its failure. Closing cancels what is
+ * still running and, when the run got that far without an error, fails with the first failure of
+ * any background step: none is lost.
  */
-final class Overlap implements AutoCloseable {
+final class Overlap implements StateView, AutoCloseable {
+  /** What a detect run prefetches for: its business units' accounts, the hour, and how far back files count. */
+  record Scope(List<Account> accounts, List<String> businessUnits, Hour hour, Instant lateFrom, Duration deliveryLag,
+      Set<Dimension> dimensions, int retentionDays) {}
+
   private final Background background = new Background();
   private final List<Future<?>> all = new ArrayList<>();
   private final Map<String, Future<?>> tables = new HashMap<>();
+  private final StateStore state;
+  private final HourReader reader;
+  private final Scope scope;
   private final Future<LogPlanner.Plan> plan;
   private final Future<List<IngestedFile>> ingested;
   private final Future<Map<Instant, Set<String>>> detected;
   private final Future<Map<String, Instant>> history;
   private final Future<Map<Dimension, Map<String, Instant>>> dimensionStarts;
   private final Future<List<Alert>> recorded;
-  private final ReadAhead<Pipeline.HourRead> ahead;
+  private final ReadAhead<HourRead> ahead;
 
-  /**
-   * @param listing lists the logs of the run's accounts (from the late-file start to the hour's end plus the lag)
-   * @param hourFiles the planned files of the run's own hour
-   * @param read reads and reduces files of the run's own hour
-   */
-  Overlap(SparkContext spark, StateStore state, List<String> businessUnits, Set<Dimension> dimensions, Hour hour,
-      Instant lateFrom, Supplier<LogPlanner.Plan> listing, Function<LogPlanner.Plan, List<LogFile>> hourFiles,
-      Function<List<LogFile>, Pipeline.HourRead> read) {
+  Overlap(SparkContext spark, StateStore state, LogPlanner planner, HourReader reader, Scope scope) {
+    this.state = state;
+    this.reader = reader;
+    this.scope = scope;
+    List<String> bus = scope.businessUnits();
+    Hour hour = scope.hour();
     // Each table is checked (created on first use) on its own thread; each load waits for the table it reads.
     Tables.ALL.forEach(t -> tables.put(t, track(background.submit(() -> state.ensureTable(t)))));
-    plan = track(background.submit(listing::get));
-    ahead = ReadAhead.start(spark, background, track(background.after(plan, () -> hourFiles.apply(get(plan)))),
-        read);
+    plan = track(background.submit(() -> planner.plan(scope.accounts(), scope.lateFrom(),
+        hour.end().plus(scope.deliveryLag()))));
+    ahead = ReadAhead.start(spark, background, track(background.after(plan,
+        () -> FileSelection.filesOf(get(plan), hour, scope.deliveryLag()))), files -> reader.read(hour, files));
     ingested = track(background.after(tables.get(Tables.INGESTED_FILES),
-        () -> state.ingested(businessUnits, lateFrom, hour.end())));
+        () -> state.ingestedFiles().rows(bus, scope.lateFrom(), hour.end())));
     detected = track(background.after(tables.get(Tables.RUNS),
-        () -> state.detectedHours(businessUnits, lateFrom, hour.start())));
+        () -> state.runs().detectedHours(bus, scope.lateFrom(), hour.start())));
     // What only behaviours need (history for the policy, the compared tables' snapshots and file
     // lists) is loaded once the logs list some file: an hour without files costs none of it.
     history = track(background.after(tables.get(Tables.PRINCIPALS), () -> someFile()
-        ? state.historyStart(businessUnits, hour.start()) : Map.of()));
+        ? state.principals().historyStart(bus, hour.start()) : Map.of()));
     dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
-        ? state.baseline().dimensionStarts(businessUnits, dimensions, hour.start()) : Map.of()));
-    recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts(businessUnits, hour.start())));
-    track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(state, Tables.BASELINE, businessUnits)));
-    track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(state, Tables.PRINCIPALS,
-        businessUnits)));
+        ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
+    recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
+    track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
+    track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }
 
   /** Whether the listing found any file (of the hour, or late): waits for the listing. */
@@ -74,9 +87,9 @@ final class Overlap implements AutoCloseable {
     return !get(plan).files().isEmpty();
   }
 
-  private Void prepareIfFiles(StateStore state, String table, List<String> businessUnits) {
+  private Void prepareIfFiles(String table) {
     if (someFile()) {
-      state.prepare(table, businessUnits);
+      state.prepare(table, scope.businessUnits());
     }
     return null;
   }
@@ -93,33 +106,56 @@ final class Overlap implements AutoCloseable {
     return get(detected);
   }
 
+  /** An event hour's files read: the read ahead's result for the run's own hour if it read {@code files}. */
+  HourRead read(Hour eventHour, List<LogFile> files) {
+    return eventHour.equals(scope.hour()) ? ahead.take(files, f -> reader.read(eventHour, f))
+        : reader.read(eventHour, files);
+  }
+
+  /** The stored rows of an hour's keys, both tables at once (once every table is checked). */
+  @Override
+  public Rows stored(List<BehaviorKey> behaviors, List<PrincipalKey> principals) {
+    tablesReady();
+    Both<List<Stored.Behavior>, List<Stored.Principal>> rows = both(
+        () -> state.baseline().stored(scope.businessUnits(), behaviors),
+        () -> state.principals().stored(scope.businessUnits(), principals));
+    return new Rows(rows.first(), rows.second());
+  }
+
   /** How much history the state holds, per business unit and dimension. */
-  History history() {
+  @Override
+  public History history() {
     return new History(get(history), get(dimensionStarts));
   }
 
-  List<Alert> recordedAlerts() {
+  /** The peers' counts as of the detect hour: the baseline's holders and the principals' types, at once. */
+  @Override
+  public PeerCounts peers(List<Peers.Key> keys) {
+    Instant asOf = scope.hour().start();
+    Both<List<Peers.Holders>, List<Peers.TypeCount>> peers = both(
+        () -> state.baseline().holders(scope.businessUnits(), keys, asOf),
+        () -> state.principals().countsByType(scope.businessUnits(), asOf, scope.retentionDays()));
+    return new PeerCounts(peers.first(), peers.second());
+  }
+
+  @Override
+  public List<Alert> recordedAlerts() {
     return get(recorded);
   }
 
   /** Waits until every table exists and has the columns this version needs. */
-  void tablesReady() {
+  private void tablesReady() {
     tables.values().forEach(Overlap::get);
   }
 
-  /** The run's own hour read: the read ahead's result if it read {@code wanted}, else a new read. */
-  Pipeline.HourRead readOwnHour(List<LogFile> wanted, Function<List<LogFile>, Pipeline.HourRead> read) {
-    return ahead.take(wanted, read);
-  }
-
   /** Two independent steps at once: {@code first} on another thread, {@code second} on this one. */
-  <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second) {
+  private <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second) {
     Future<A> a = background.submit(first::get);
     B b = second.get();
     return new Both<>(get(a), b);
   }
 
-  record Both<A, B>(A first, B second) {}
+  private record Both<A, B>(A first, B second) {}
 
   /** Writes to different tables side by side (separate Delta commits); rethrows the first failure. */
   void sideBySide(List<Runnable> writes) {

@@ -17,6 +17,10 @@ import org.apache.spark.sql.types.StructType;
 
 /** The {@code alerts} table's rows and {@link Alert}, both ways, by column name. */
 final class AlertRows {
+  private static final StructType CALL = (StructType) ((org.apache.spark.sql.types.ArrayType) Tables.NEW_BEHAVIOR
+      .apply("calls").dataType()).elementType();
+  private static final StructType PREVALENCE = (StructType) Tables.NEW_BEHAVIOR.apply("prevalence").dataType();
+
   private AlertRows() {}
 
   static Row toRow(Alert a, String runId, Instant createdAt) {
@@ -36,12 +40,13 @@ final class AlertRows {
       v.put("value", b.value());
       List<Row> calls = new ArrayList<>();
       for (NewBehavior.Call c : b.calls()) {
-        calls.add(RowFactory.create(c.call(), c.count()));
+        calls.add(struct(CALL, Map.of("call", c.call(), "count", c.count())));
       }
       v.put("calls", calls.toArray());
       Prevalence p = b.prevalence();
-      v.put("prevalence", p == null ? null : RowFactory.create(p.accountPrincipals(), p.businessUnitPrincipals(),
-          p.accountSameType(), p.accountTypePrincipals()));
+      v.put("prevalence", p == null ? null : struct(PREVALENCE, Map.of("account_principals", p.accountPrincipals(),
+          "business_unit_principals", p.businessUnitPrincipals(), "account_same_type", p.accountSameType(),
+          "account_type_principals", p.accountTypePrincipals())));
       v.put("severity", b.severity());
       nb.add(struct(Tables.NEW_BEHAVIOR, v));
     }
@@ -73,11 +78,14 @@ final class AlertRows {
       Object rawCalls = field(b, "calls");
       if (rawCalls != null) {
         for (Row c : b.<Row>getList(b.fieldIndex("calls"))) {
-          calls.add(new NewBehavior.Call(c.getString(0), c.isNullAt(1) ? 0 : c.getLong(1)));
+          Long n = c.getAs("count");
+          calls.add(new NewBehavior.Call(c.getAs("call"), n == null ? 0 : n));
         }
       }
       Row p = (Row) field(b, "prevalence");
-      Prevalence prevalence = p == null ? null : new Prevalence(p.getLong(0), p.getLong(1), p.getLong(2), p.getLong(3));
+      Prevalence prevalence = p == null ? null : new Prevalence(p.<Long>getAs("account_principals"),
+          p.<Long>getAs("business_unit_principals"), p.<Long>getAs("account_same_type"),
+          p.<Long>getAs("account_type_principals"));
       nb.add(new NewBehavior(b.getAs("event_source"), b.getAs("event_name"), b.<Long>getAs("count"),
           b.<Timestamp>getAs("first_time").toInstant(), b.<Timestamp>getAs("last_time").toInstant(),
           b.<Boolean>getAs("failed"), b.<Boolean>getAs("read_only"), b.getAs("sensitivity"),

@@ -1,14 +1,18 @@
 package io.trailwatch.state;
 
+import io.trailwatch.detect.Stored;
+
+import io.trailwatch.core.BehaviorKey;
+
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import io.delta.tables.DeltaTable;
+import io.trailwatch.detect.BaselineRule;
 import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +32,6 @@ import org.apache.spark.sql.types.StructType;
  * build compares and merges a whole range inside Spark ({@link #compare}, {@link #mergeComputed}).
  */
 public final class BaselineTable {
-  /**
-   * {@code last_seen} moves at most once a day: expiry stays exact to a day, while an hour of
-   * routine behaviour rewrites no baseline file at all.
-   */
-  public static final Duration REFRESH_PERIOD = Duration.ofDays(1);
-  /** {@link #REFRESH_PERIOD} in SQL. */
-  public static final String REFRESH = "INTERVAL 1 DAYS";
-
   /** The stored row's {@code last_seen} as {@link #compare} found it (null: no stored row). */
   public static final String STORED_LAST_SEEN = "stored_last_seen";
   /** The stored row's {@code first_seen} as {@link #compare} found it (null: no stored row). */
@@ -56,10 +52,12 @@ public final class BaselineTable {
 
   private final SparkSession spark;
   private final String path;
+  private final TableHandle table;
 
-  BaselineTable(SparkSession spark, String path) {
-    this.spark = spark;
-    this.path = path;
+  BaselineTable(TableHandle table) {
+    this.spark = table.spark();
+    this.path = table.path();
+    this.table = table;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -72,20 +70,19 @@ public final class BaselineTable {
    * filter the business units' rows as they are scanned, so the baseline is never shuffled and no
    * task carries the hour's rows; the few matches come back to the driver.
    */
-  public List<Stored.Behavior> stored(List<String> businessUnits, List<Stored.BehaviorKey> keys) {
+  public List<Stored.Behavior> stored(List<String> businessUnits, List<BehaviorKey> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
-    for (Stored.BehaviorKey k : keys) {
-      keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
-          k.eventSource(), k.eventName()));
+    for (BehaviorKey k : keys) {
+      keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
     }
     Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
     List<Stored.Behavior> out = new ArrayList<>();
     for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "event_source", "event_name",
-        "first_seen", "last_seen", "expires_at").join(wanted, scala(KEY), "left_semi").collectAsList()) {
-      out.add(new Stored.Behavior(new Stored.BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
+        "first_seen", "last_seen", "expires_at").join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
+      out.add(new Stored.Behavior(new BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal"), r.getAs("event_source"), r.getAs("event_name")),
           r.<Timestamp>getAs("first_seen").toInstant(), r.<Timestamp>getAs("last_seen").toInstant(),
           r.<Timestamp>getAs("expires_at").toInstant()));
@@ -104,16 +101,18 @@ public final class BaselineTable {
       return List.of();
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
-    for (io.trailwatch.detect.Peers.Key k : keys) {
-      keyRows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.eventSource(), k.eventName()));
-    }
     String[] key = {"business_unit", "event_source", "event_name"};
-    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, EventSchema.select(EventSchema.BEHAVIOR, key)));
+    StructType keySchema = EventSchema.select(EventSchema.BEHAVIOR, key);
+    for (io.trailwatch.detect.Peers.Key k : keys) {
+      keyRows.add(TableDef.row(keySchema, Map.of("business_unit", k.businessUnit(), "event_source", k.eventSource(),
+          "event_name", k.eventName())));
+    }
+    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, keySchema));
     Timestamp at = Timestamp.from(asOf);
     List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>();
     for (Row r : of(businessUnits).filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
         .select("business_unit", "account_id", "identity_type", "event_source", "event_name")
-        .join(wanted, scala(key), "left_semi")
+        .join(wanted, Sql.scala(key), "left_semi")
         .groupBy("business_unit", "account_id", "identity_type", "event_source", "event_name").count()
         .collectAsList()) {
       out.add(new io.trailwatch.detect.Peers.Holders(r.getAs("business_unit"), r.getAs("account_id"),
@@ -145,6 +144,17 @@ public final class BaselineTable {
     return out;
   }
 
+  /** A key's columns by name. */
+  private static Map<String, Object> keyValues(BehaviorKey k) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("business_unit", k.businessUnit());
+    v.put("account_id", k.accountId());
+    v.put("principal", k.principal());
+    v.put("event_source", k.eventSource());
+    v.put("event_name", k.eventName());
+    return v;
+  }
+
   /**
    * Inserts new behaviours and refreshes known ones, from the rows an hour's comparison found to
    * change something; nothing to write, no commit. Reads only the baseline files whose last_seen
@@ -157,10 +167,11 @@ public final class BaselineTable {
     List<Row> rows = new ArrayList<>(writes.size());
     List<Long> storedHours = new ArrayList<>();
     for (Stored.BehaviorWrite w : writes) {
-      Stored.BehaviorKey k = w.key();
-      rows.add(org.apache.spark.sql.RowFactory.create(k.businessUnit(), k.accountId(), k.principal(),
-          w.identityType(), k.eventSource(), k.eventName(), Timestamp.from(w.firstOkTime()),
-          Timestamp.from(w.lastOkTime())));
+      Map<String, Object> v = keyValues(w.key());
+      v.put("identity_type", w.identityType());
+      v.put("first_ok_time", Timestamp.from(w.firstOkTime()));
+      v.put("last_ok_time", Timestamp.from(w.lastOkTime()));
+      rows.add(TableDef.row(WRITE_SCHEMA, v));
       if (w.storedLastSeen() != null) {
         storedHours.add(Math.floorDiv(w.storedLastSeen().getEpochSecond(), 3600));
       }
@@ -184,22 +195,13 @@ public final class BaselineTable {
 
   /** A behaviour that had expired starts again from its new first sighting. */
   private void execute(Dataset<Row> src, String ranges, List<String> businessUnits, int retentionDays) {
-    String keep = "INTERVAL " + retentionDays + " DAYS";
-    Map<String, String> restart = new LinkedHashMap<>();
-    restart.put("identity_type", "s.identity_type");
-    restart.put("first_seen", "s.first_ok_time");
-    restart.put("last_seen", "s.last_ok_time");
-    restart.put("expires_at", "s.last_ok_time + " + keep);
-    Map<String, String> refresh = new LinkedHashMap<>();
-    refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
-    refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
-    refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
+    BaselineRule rule = BaselineRule.behaviors(retentionDays);
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + SAME_KEY)
-        .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
-        .whenMatched("s.last_ok_time >= t.last_seen + " + REFRESH + " OR s.first_ok_time < t.first_seen")
-        .updateExpr(refresh)
-        .whenNotMatched().insertExpr(inserted(keep))
+        .merge(src.as("s"), Sql.inList("t", businessUnits) + ranges + SAME_KEY)
+        .whenMatched(rule.restartCondition()).updateExpr(rule.restartSet())
+        .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
+        .whenNotMatched().insertExpr(inserted(rule))
         .execute();
   }
 
@@ -207,16 +209,14 @@ public final class BaselineTable {
       + " AND t.principal = s.principal AND t.event_source = s.event_source AND t.event_name = s.event_name";
 
   /** A new row from a write: first and last seen are its first and last successful call. */
-  private static Map<String, String> inserted(String keep) {
+  private static Map<String, String> inserted(BaselineRule rule) {
     Map<String, String> insert = new LinkedHashMap<>();
     for (String c : WRITE_SCHEMA.fieldNames()) {
       if (!c.endsWith("_ok_time")) {
         insert.put(c, "s." + c);
       }
     }
-    insert.put("first_seen", "s.first_ok_time");
-    insert.put("last_seen", "s.last_ok_time");
-    insert.put("expires_at", "s.last_ok_time + " + keep);
+    insert.putAll(rule.insertedTimes());
     return insert;
   }
 
@@ -228,48 +228,22 @@ public final class BaselineTable {
    */
   public void replace(Dataset<Row> behaviors, List<String> businessUnits, List<String> accountIds,
       int retentionDays) {
-    String keep = "INTERVAL " + retentionDays + " DAYS";
-    String scope = StateStore.inList("t", businessUnits) + " AND " + accountsIn("t", accountIds);
+    BaselineRule rule = BaselineRule.behaviors(retentionDays);
+    String scope = Sql.inList("t", businessUnits) + " AND " + Sql.accountsIn("t", accountIds);
     String[] columns = WRITE_SCHEMA.fieldNames();
     Dataset<Row> src = behaviors.where(col("events").gt(col("failed_events")))
         .selectExpr(columns);
-    Map<String, String> set = new LinkedHashMap<>(inserted(keep));
+    Map<String, String> set = new LinkedHashMap<>(inserted(rule));
     for (String k : KEY) {
       set.remove(k);
     }
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)
-        .whenNotMatched().insertExpr(inserted(keep))
+        .whenNotMatched().insertExpr(inserted(rule))
         .whenNotMatchedBySource(scope).delete()
         .execute();
-  }
-
-  /** Account ids in a MERGE condition (ids are twelve digits: {@code Accounts} checks them). */
-  static String accountsIn(String alias, List<String> accountIds) {
-    return alias + ".account_id IN (" + String.join(", ", accountIds.stream().map(a -> "'" + a.replace("'", "''")
-        + "'").toList()) + ")";
-  }
-
-  /**
-   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java: the
-   * same three rules as its SQL ({@code execute}), for a replay that keeps the baseline in memory
-   * (a backtest). A row that had expired restarts from the write; a write that moves last_seen by
-   * {@link #REFRESH_PERIOD} or more, or is earlier than first_seen, refreshes it; any other write
-   * leaves it as it is.
-   */
-  public static Stored.Behavior merged(Stored.Behavior stored, Stored.BehaviorWrite w, int retentionDays) {
-    Duration keep = Duration.ofDays(retentionDays);
-    if (stored == null || !stored.expiresAt().isAfter(w.firstOkTime())) {
-      return new Stored.Behavior(w.key(), w.firstOkTime(), w.lastOkTime(), w.lastOkTime().plus(keep));
-    }
-    if (!w.lastOkTime().isBefore(stored.lastSeen().plus(REFRESH_PERIOD))
-        || w.firstOkTime().isBefore(stored.firstSeen())) {
-      Instant last = w.lastOkTime().isAfter(stored.lastSeen()) ? w.lastOkTime() : stored.lastSeen();
-      Instant first = w.firstOkTime().isBefore(stored.firstSeen()) ? w.firstOkTime() : stored.firstSeen();
-      return new Stored.Behavior(w.key(), first, last, last.plus(keep));
-    }
-    return stored;
   }
 
   /**
@@ -330,32 +304,25 @@ public final class BaselineTable {
     for (String k : key) {
       cols.add(col(k));
     }
-    Column expires = behaviours ? col("s_expires_at") : lit(null).cast("timestamp");
     cols.add(col("first_seen").as("s_first_seen"));
     cols.add(col("last_seen").as("s_last_seen"));
     cols.add(behaviours ? col("expires_at").as("s_expires_at") : lit(null).cast("timestamp").as("s_expires_at"));
     Column first = col(behaviours ? "first_ok_time" : "first_time");
     Column last = col(behaviours ? "last_ok_time" : "last_time");
-    Column stale = col("s_first_seen").isNull()
-        .or(expires.isNotNull().and(expires.leq(first)))
-        .or(last.geq(expr("s_last_seen + " + REFRESH)))
-        .or(first.lt(col("s_first_seen")));
-    Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true);
+    Column stale = BaselineRule.changes(col("s_first_seen"), col("s_last_seen"),
+        behaviours ? col("s_expires_at") : null, first, last);
+    Column writable = behaviours ? col("events").gt(col("failed_events")) : lit(true); // BaselineRule.writable
     List<Column> keyCols = new ArrayList<>();
     for (String k : key) {
       keyCols.add(col(k));
     }
     Dataset<Row> hit = stored.select(cols.toArray(new Column[0]))
-        .join(broadcast(rows.select(keyCols.toArray(new Column[0]))), scala(key), "left_semi");
-    return rows.join(hit, scala(key), "left")
+        .join(broadcast(rows.select(keyCols.toArray(new Column[0]))), Sql.scala(key), "left_semi");
+    return rows.join(hit, Sql.scala(key), "left")
         .withColumn("needs_write", writable.and(stale))
         .withColumnRenamed("s_last_seen", STORED_LAST_SEEN)
         .withColumnRenamed("s_first_seen", STORED_FIRST_SEEN)
         .drop("s_expires_at")
         .filter(col("needs_write"));
-  }
-
-  static scala.collection.Seq<String> scala(String[] cols) {
-    return scala.collection.JavaConverters.asScalaBuffer(List.of(cols)).toSeq();
   }
 }

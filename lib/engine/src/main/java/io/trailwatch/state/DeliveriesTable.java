@@ -23,12 +23,12 @@ import org.apache.spark.sql.SparkSession;
  * run and by {@code deliver}.
  */
 public final class DeliveriesTable {
-  private final SparkSession spark;
-  private final StateStore state;
+  private final TableHandle table;
+  private final AlertsTable alerts;
 
-  DeliveriesTable(SparkSession spark, StateStore state) {
-    this.spark = spark;
-    this.state = state;
+  DeliveriesTable(TableHandle table, AlertsTable alerts) {
+    this.table = table;
+    this.alerts = alerts;
   }
 
   /**
@@ -36,15 +36,15 @@ public final class DeliveriesTable {
    * (sent) nor refused for good (failed), oldest first.
    */
   public Map<String, List<Alert>> pending(List<String> businessUnits, List<String> sinks, Instant since) {
-    Dataset<Row> alerts = state.of(Tables.ALERTS, businessUnits).filter(col("hour").geq(Timestamp.from(since)))
+    Dataset<Row> alerts = this.alerts.of(businessUnits).filter(col("hour").geq(Timestamp.from(since)))
         .orderBy("hour", "business_unit", "account_id", "principal");
-    Dataset<Row> settled = state.of(Tables.DELIVERIES, businessUnits)
+    Dataset<Row> settled = rows(businessUnits)
         .filter(col("status").isin(DeliveryStatus.SENT.label(), DeliveryStatus.FAILED.label()));
     Map<String, List<Alert>> out = new LinkedHashMap<>();
     for (String sink : sinks) {
       List<Alert> pending = new ArrayList<>();
       for (Row r : alerts.join(settled.filter(col("sink").equalTo(sink)).select("alert_id"),
-          BaselineTable.scala(new String[] {"alert_id"}), "left_anti").collectAsList()) {
+          Sql.scala(new String[] {"alert_id"}), "left_anti").collectAsList()) {
         pending.add(AlertRows.fromRow(r));
       }
       out.put(sink, pending);
@@ -80,9 +80,10 @@ public final class DeliveriesTable {
     update.put("attempts", "t.attempts + s.attempts");
     update.put("last_attempt", "s.last_attempt");
     update.put("reason", "s.reason");
-    DeltaTable.forPath(spark, state.path(Tables.DELIVERIES)).as("t")
-        .merge(spark.createDataFrame(rows, Tables.DELIVERIES_SCHEMA).as("s"),
-            StateStore.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
+    table.beforeCommit();
+    DeltaTable.forPath(table.spark(), table.path()).as("t")
+        .merge(table.spark().createDataFrame(rows, Tables.DELIVERIES_SCHEMA).as("s"),
+            Sql.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
                 + " AND t.alert_id = s.alert_id AND t.sink = s.sink")
         // A sent alert stays sent, whatever a later (ambiguous) resend reports.
         .whenMatched("t.status <> '" + DeliveryStatus.SENT.label() + "'").updateExpr(update)
@@ -92,6 +93,6 @@ public final class DeliveriesTable {
 
   /** The ledger rows of some business units (analysts, tests). */
   public Dataset<Row> rows(List<String> businessUnits) {
-    return state.of(Tables.DELIVERIES, businessUnits);
+    return table.of(businessUnits);
   }
 }

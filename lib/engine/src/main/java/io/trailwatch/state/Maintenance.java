@@ -46,7 +46,7 @@ import org.apache.spark.sql.delta.Snapshot;
  *       configured (a metadata commit, only when one differs);
  *   <li>{@link Step#EXPIRE} (baseline): deletes rows that expired more than the grace period before
  *       the business unit's last completed run. Detection treats an expired row as absent
- *       ({@code Comparison.known}) and the MERGE restarts it as if new, so no hour from then on
+ *       ({@code BaselineRule.known}) and the MERGE restarts it as if new, so no hour from then on
  *       can tell the difference;
  *   <li>{@link Step#COMPACT}: OPTIMIZE of the business units' partitions; the baseline in last_seen
  *       order (ZORDER BY last_seen, files of {@code baseline-file-mb}), which the hourly MERGE's
@@ -181,7 +181,7 @@ public final class Maintenance {
     Vacuumed vacuumed = vacuum(table, request.retainHours());
     hook.after(table, Step.VACUUM);
 
-    boolean checkpointed = checkpoint(path);
+    boolean checkpointed = checkpoint(table);
     hook.after(table, Step.CHECKPOINT);
 
     TableStats after = TableStats.of(spark, path, scope);
@@ -199,6 +199,7 @@ public final class Maintenance {
         .configuration());
     wanted.entrySet().removeIf(e -> e.getValue().equals(current.get(e.getKey())));
     if (!wanted.isEmpty()) {
+      state.beforeCommit(table);
       spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES (" + wanted.entrySet().stream()
           .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").collect(Collectors.joining(", ")) + ")");
     }
@@ -222,13 +223,7 @@ public final class Maintenance {
    */
   private long expire(List<String> units, int graceDays) {
     Instant now = clock.instant();
-    Map<String, Instant> lastRun = new TreeMap<>();
-    for (Row r : state.table(Tables.RUNS).where(col("status").equalTo("completed"))
-        .select(explode(col("business_units")).as("bu"), col("window_to"))
-        .where(col("bu").isin((Object[]) units.toArray(new String[0])))
-        .groupBy("bu").agg(max("window_to").as("last")).collectAsList()) {
-      lastRun.put(r.getAs("bu"), r.<Timestamp>getAs("last").toInstant());
-    }
+    Map<String, Instant> lastRun = state.runs().lastCompleted(units);
     long removed = 0;
     for (Map.Entry<String, Instant> e : lastRun.entrySet()) {
       Instant reference = e.getValue().isBefore(now) ? e.getValue() : now;
@@ -236,6 +231,7 @@ public final class Maintenance {
           .and(col("expires_at").lt(lit(Timestamp.from(reference.minus(Duration.ofDays(graceDays))))));
       long n = state.table(Tables.BASELINE).where(expired).count();
       if (n > 0) {
+        state.beforeCommit(Tables.BASELINE);
         DeltaTable.forPath(spark, state.path(Tables.BASELINE)).delete(expired);
         progress.accept(String.format("baseline: %d rows of %s expired before %s deleted", n, e.getKey(),
             reference.minus(Duration.ofDays(graceDays))));
@@ -267,6 +263,7 @@ public final class Maintenance {
       return false;
     }
     // Without Delta's random suffix on the z-values, rows of one last_seen range never straddle two files.
+    state.beforeCommit(Tables.BASELINE);
     Dataset<Row> metrics = withConf(MAX_FILE_SIZE, String.valueOf(target), () -> withConf(Z_NOISE, "false",
         () -> DeltaTable.forPath(spark, path).optimize().where(inPartitions(due)).executeZOrderBy("last_seen")));
     return filesAdded(metrics) > 0;
@@ -284,6 +281,7 @@ public final class Maintenance {
       optimize = optimize.where(inPartitions(List.of(request.businessUnit())));
     }
     try {
+      state.beforeCommit(table);
       return filesAdded(optimize.executeCompaction()) > 0;
     } catch (RuntimeException e) {
       if (partitioned || request.businessUnit() == null || !StateFailures.isConflict(e)) {
@@ -325,19 +323,22 @@ public final class Maintenance {
       } catch (IOException e) {
         throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
       }
+      state.beforeCommit(table);
       DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
       return new Vacuumed(doomed.size(), bytes);
     }));
   }
 
   /** Writes a checkpoint of the current version unless it has one; returns whether it wrote one. */
-  private boolean checkpoint(String path) {
+  private boolean checkpoint(String table) {
+    String path = state.path(table);
     DeltaLog log = DeltaLog.forTable(spark, path);
     Snapshot s = log.update(false, scala.Option.empty(), scala.Option.empty());
     scala.Option<LastCheckpointInfo> last = log.readLastCheckpointFile();
     if (last.isDefined() && last.get().version() == s.version()) {
       return false;
     }
+    state.beforeCommit(table);
     log.checkpoint(s, scala.Option.empty());
     return true;
   }

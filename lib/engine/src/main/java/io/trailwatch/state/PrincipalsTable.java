@@ -1,9 +1,14 @@
 package io.trailwatch.state;
 
+import io.trailwatch.detect.Stored;
+
+import io.trailwatch.core.PrincipalKey;
+
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import io.trailwatch.detect.BaselineRule;
 import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -13,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -30,10 +34,12 @@ public final class PrincipalsTable {
 
   private final SparkSession spark;
   private final String path;
+  private final TableHandle table;
 
-  PrincipalsTable(SparkSession spark, String path) {
-    this.spark = spark;
-    this.path = path;
+  PrincipalsTable(TableHandle table) {
+    this.spark = table.spark();
+    this.path = table.path();
+    this.table = table;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -42,19 +48,19 @@ public final class PrincipalsTable {
   }
 
   /** The stored rows of {@code keys}, found as {@link BaselineTable#stored} finds behaviours. */
-  public List<Stored.Principal> stored(List<String> businessUnits, List<Stored.PrincipalKey> keys) {
+  public List<Stored.Principal> stored(List<String> businessUnits, List<PrincipalKey> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
-    for (Stored.PrincipalKey k : keys) {
-      keyRows.add(RowFactory.create(k.businessUnit(), k.accountId(), k.principal()));
+    for (PrincipalKey k : keys) {
+      keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
     }
     Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
     List<Stored.Principal> out = new ArrayList<>();
     for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "first_seen", "last_seen")
-        .join(wanted, BaselineTable.scala(KEY), "left_semi").collectAsList()) {
-      out.add(new Stored.Principal(new Stored.PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
+        .join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
+      out.add(new Stored.Principal(new PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal")), r.<Timestamp>getAs("first_seen").toInstant(),
           r.<Timestamp>getAs("last_seen").toInstant()));
     }
@@ -77,6 +83,14 @@ public final class PrincipalsTable {
     return out;
   }
 
+  private static Map<String, Object> keyValues(PrincipalKey k) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("business_unit", k.businessUnit());
+    v.put("account_id", k.accountId());
+    v.put("principal", k.principal());
+    return v;
+  }
+
   /** Inserts new principals and refreshes known ones; nothing to write, no commit. */
   public void merge(List<Stored.PrincipalWrite> writes, List<String> businessUnits) {
     if (writes.isEmpty()) {
@@ -84,37 +98,22 @@ public final class PrincipalsTable {
     }
     List<Row> rows = new ArrayList<>(writes.size());
     for (Stored.PrincipalWrite w : writes) {
-      rows.add(RowFactory.create(w.key().businessUnit(), w.key().accountId(), w.key().principal(), w.identityType(),
-          Timestamp.from(w.firstTime()), Timestamp.from(w.lastTime())));
+      Map<String, Object> v = keyValues(w.key());
+      v.put("identity_type", w.identityType());
+      v.put("first_time", Timestamp.from(w.firstTime()));
+      v.put("last_time", Timestamp.from(w.lastTime()));
+      rows.add(TableDef.row(WRITE_SCHEMA, v));
     }
     mergeComputed(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits);
   }
 
-  /**
-   * What {@link #merge} makes of one stored row (null: none) and one write, in plain Java (the
-   * rules of {@link #mergeComputed}), for a replay that keeps the principals in memory.
-   */
-  public static Stored.Principal merged(Stored.Principal stored, Stored.PrincipalWrite w) {
-    if (stored == null) {
-      return new Stored.Principal(w.key(), w.firstTime(), w.lastTime());
-    }
-    if (!w.lastTime().isBefore(stored.lastSeen().plus(BaselineTable.REFRESH_PERIOD))
-        || w.firstTime().isBefore(stored.firstSeen())) {
-      return new Stored.Principal(w.key(), w.firstTime().isBefore(stored.firstSeen()) ? w.firstTime()
-          : stored.firstSeen(), w.lastTime().isAfter(stored.lastSeen()) ? w.lastTime() : stored.lastSeen());
-    }
-    return stored;
-  }
-
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
-    Map<String, String> refresh = new LinkedHashMap<>();
-    refresh.put("first_seen", "least(t.first_seen, s.first_time)");
-    refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
+    BaselineRule rule = BaselineRule.principals();
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), StateStore.inList("t", businessUnits) + SAME_KEY)
-        .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
-        .updateExpr(refresh)
+        .merge(src.as("s"), Sql.inList("t", businessUnits) + SAME_KEY)
+        .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted())
         .execute();
   }
@@ -128,8 +127,7 @@ public final class PrincipalsTable {
     insert.put("account_id", "s.account_id");
     insert.put("principal", "s.principal");
     insert.put("identity_type", "s.identity_type");
-    insert.put("first_seen", "s.first_time");
-    insert.put("last_seen", "s.last_time");
+    insert.putAll(BaselineRule.principals().insertedTimes());
     return insert;
   }
 
@@ -138,17 +136,28 @@ public final class PrincipalsTable {
    * in one commit, as {@link BaselineTable#replace} does the baseline's.
    */
   public void replace(Dataset<Row> principals, List<String> businessUnits, List<String> accountIds) {
-    String scope = StateStore.inList("t", businessUnits) + " AND " + BaselineTable.accountsIn("t", accountIds);
+    String scope = Sql.inList("t", businessUnits) + " AND " + Sql.accountsIn("t", accountIds);
     Map<String, String> set = new LinkedHashMap<>(inserted());
     for (String k : KEY) {
       set.remove(k);
     }
+    table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
         .merge(principals.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)
         .whenNotMatched().insertExpr(inserted())
         .whenNotMatchedBySource(scope).delete()
         .execute();
+  }
+
+  /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */
+  public Map<String, Instant> historyStart(List<String> businessUnits, Instant asOf) {
+    Map<String, Instant> out = new java.util.HashMap<>();
+    for (Row r : of(businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf))).groupBy("business_unit")
+        .agg(org.apache.spark.sql.functions.min("first_seen").as("first")).collectAsList()) {
+      out.put(r.getAs("business_unit"), r.<Timestamp>getAs("first").toInstant());
+    }
+    return out;
   }
 
   /** A range's principals compared with the stored ones inside Spark (a baseline build): the rows that need a write. */

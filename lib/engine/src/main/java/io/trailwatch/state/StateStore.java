@@ -2,39 +2,39 @@ package io.trailwatch.state;
 
 import io.trailwatch.core.ErrorCode;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.TrailwatchException;
-import io.trailwatch.ingest.LogFile;
-import io.trailwatch.ingest.QuarantineEntry;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Delta tables under one root: in a job, one business unit's folder of the state
- * ({@link StateLayout#of}), which no job of another BU writes. The tables keep their
- * {@code business_unit} column and partitioning, and every query and MERGE still names its
- * business units, so a store holding several BUs (tests, a scratch state) works the same.
+ * The Delta tables under one root, as a registry: it creates and checks them (columns this
+ * version added are added), checks the store answers, and hands out one class per table
+ * ({@link BaselineTable}, {@link PrincipalsTable}, {@link AlertsTable}, {@link RunsTable},
+ * {@link QuarantineTable}, {@link IngestedFilesTable}, {@link DeliveriesTable}), each of which
+ * builds and reads its rows by column name. Every write of every table passes the store's
+ * {@link CommitFence} immediately before it commits.
+ *
+ * <p>In a job, the root is one business unit's folder of the state ({@link StateLayout#of}), which
+ * no job of another BU writes. The tables keep their {@code business_unit} column and
+ * partitioning, and every query and MERGE still names its business units, so a store holding
+ * several BUs (tests, a scratch state) works the same.
  */
 public final class StateStore {
   private final SparkSession spark;
   private final String root;
   private final java.time.Clock clock;
+  private volatile CommitFence fence = CommitFence.NONE;
 
   public StateStore(SparkSession spark, String root) {
     this(spark, root, java.time.Clock.systemUTC());
@@ -46,6 +46,22 @@ public final class StateStore {
     this.spark = spark;
     // Hadoop's form (file:/tmp/x, s3a://bucket/x): Delta compares table paths textually.
     this.root = new org.apache.hadoop.fs.Path(root).toString();
+  }
+
+  /** The check every write of this state's tables passes immediately before it commits ({@link CommitFence}). */
+  public StateStore fence(CommitFence f) {
+    this.fence = f;
+    return this;
+  }
+
+  /** Called immediately before every Delta commit to {@code table} (a name of {@link Tables}). */
+  public void beforeCommit(String table) {
+    fence.check(table);
+  }
+
+  /** A table as its class uses it; its writes pass this store's fence as it is when they commit. */
+  private TableHandle handle(String table) {
+    return new TableHandle(spark, table, path(table), this::beforeCommit, clock);
   }
 
   public String path(String table) {
@@ -82,6 +98,7 @@ public final class StateStore {
         for (Map.Entry<String, String> p : new java.util.TreeMap<>(def.properties()).entrySet()) {
           b = b.property(p.getKey(), p.getValue());
         }
+        beforeCommit(table);
         b.execute();
         return;
       } catch (RuntimeException e) {
@@ -209,9 +226,11 @@ public final class StateStore {
           + " a new folder, or add the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
     }
     for (StructField f : added) {
+      beforeCommit(table);
       spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + f.name() + " " + f.dataType().sql() + ")");
     }
     if (!nestedAdded.isEmpty()) {
+      beforeCommit(table);
       spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + String.join(", ", nestedAdded) + ")");
     }
   }
@@ -233,226 +252,43 @@ public final class StateStore {
     return table(table).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
   }
 
-  /** Business units in a MERGE condition. Names are checked plain ({@code Accounts}) before they get here. */
-  static String inList(String alias, List<String> businessUnits) {
-    return alias + ".business_unit IN (" + businessUnits.stream().map(b -> "'" + b.replace("'", "''") + "'")
-        .collect(Collectors.joining(", ")) + ")";
-  }
-
   /** The baseline table: its comparison, MERGE and last_seen pruning. */
   public BaselineTable baseline() {
-    return new BaselineTable(spark, path(Tables.BASELINE));
-  }
-
-  /** The business units that have alerts in this state (for {@code deliver} without --bu). */
-  public List<String> businessUnitsWithAlerts() {
-    try {
-      return table(Tables.ALERTS).select("business_unit").distinct().collectAsList().stream()
-          .map(r -> r.<String>getAs("business_unit")).sorted().toList();
-    } catch (RuntimeException e) {
-      throw StateFailures.rethrow("Delta table " + path(Tables.ALERTS), e);
-    }
+    return new BaselineTable(handle(Tables.BASELINE));
   }
 
   /** The delivery ledger: what became of each alert at each sink. */
   public DeliveriesTable deliveries() {
-    return new DeliveriesTable(spark, this);
+    return new DeliveriesTable(handle(Tables.DELIVERIES), alerts());
   }
 
   /** The principals table (first and last seen per principal: the learning period). */
   public PrincipalsTable principals() {
-    return new PrincipalsTable(spark, path(Tables.PRINCIPALS));
+    return new PrincipalsTable(handle(Tables.PRINCIPALS));
   }
 
-  /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */
-  public Map<String, Instant> historyStart(List<String> businessUnits, Instant asOf) {
-    Map<String, Instant> out = new HashMap<>();
-    for (Row r : of(Tables.PRINCIPALS, businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf)))
-        .groupBy("business_unit")
-        .agg(min("first_seen").as("first")).collectAsList()) {
-      out.put(r.getAs("business_unit"), r.<Timestamp>getAs("first").toInstant());
-    }
-    return out;
-  }
-
-  /**
-   * Appends alerts. The caller passes only alerts not recorded yet (their ids are deterministic:
-   * {@link Alert#idFor}): a blind append never conflicts with another business unit's job.
-   */
-  public void appendAlerts(List<Alert> alerts, String runId) {
-    if (alerts.isEmpty()) {
-      return;
-    }
-    Instant now = clock.instant();
-    List<Row> rows = new ArrayList<>();
-    for (Alert a : alerts) {
-      rows.add(AlertRows.toRow(a, runId, now));
-    }
-    append(Tables.ALERTS, rows, Tables.ALERTS_SCHEMA);
+  /** The alerts table. */
+  public AlertsTable alerts() {
+    return new AlertsTable(handle(Tables.ALERTS));
   }
 
   /** The alerts that the run of {@code detectHour} recorded (late ones included), oldest first. */
   public List<Alert> alerts(List<String> businessUnits, Instant detectHour) {
-    List<Alert> out = new ArrayList<>();
-    Dataset<Row> rows = of(Tables.ALERTS, businessUnits)
-        .filter(col("detect_hour").equalTo(Timestamp.from(detectHour)))
-        .orderBy("hour", "business_unit", "account_id", "principal");
-    for (Row r : rows.collectAsList()) {
-      out.add(AlertRows.fromRow(r));
-    }
-    return out;
+    return alerts().recorded(businessUnits, detectHour);
   }
 
-  /** Records rejected input once per (business unit, source, record, reason), however often a run is repeated. */
-  public void recordQuarantine(List<QuarantineEntry> entries, List<String> businessUnits, String runId,
-      Instant windowFrom) {
-    if (entries.isEmpty()) {
-      return;
-    }
-    Timestamp now = Timestamp.from(clock.instant());
-    List<Row> rows = new ArrayList<>();
-    for (QuarantineEntry q : entries) {
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("business_unit", q.businessUnit());
-      v.put("account_id", q.accountId());
-      v.put("source", q.source());
-      v.put("record_index", q.recordIndex());
-      v.put("event_id", q.eventId());
-      v.put("reason", q.reason());
-      v.put("detail", q.detail());
-      v.put("run_id", runId);
-      v.put("window_from", Timestamp.from(windowFrom));
-      v.put("quarantined_at", now);
-      rows.add(Tables.QUARANTINE_TABLE.row(v));
-    }
-    Dataset<Row> src = spark.createDataFrame(rows, Tables.QUARANTINE_SCHEMA)
-        .dropDuplicates("business_unit", "source", "record_index", "reason");
-    DeltaTable.forPath(spark, path(Tables.QUARANTINE)).as("t")
-        .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
-            + " AND t.source = s.source AND t.record_index = s.record_index AND t.reason = s.reason")
-        .whenNotMatched().insertAll()
-        .execute();
+  /** The run ledger. */
+  public RunsTable runs() {
+    return new RunsTable(handle(Tables.RUNS));
   }
 
-  /**
-   * Appends ledger rows: files a run read, per event hour. The caller passes only rows not in the
-   * ledger yet (a rerun's files are there already; see {@code Pipeline}), so one row per (file,
-   * event hour), with one job per business unit at a time.
-   */
-  public void appendIngested(List<IngestedFile> files, String runId) {
-    if (files.isEmpty()) {
-      return;
-    }
-    Timestamp now = Timestamp.from(clock.instant());
-    List<Row> rows = new ArrayList<>();
-    for (IngestedFile i : files) {
-      LogFile f = i.file();
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("business_unit", f.businessUnit());
-      v.put("account_id", f.accountId());
-      v.put("uri", f.uri());
-      v.put("region", f.region());
-      v.put("file_time", Timestamp.from(f.fileTime()));
-      v.put("size", f.size());
-      v.put("event_hour", Timestamp.from(i.eventHour()));
-      v.put("detect_hour", Timestamp.from(i.detectHour()));
-      v.put("late", i.late());
-      v.put("run_id", runId);
-      v.put("read_at", now);
-      rows.add(Tables.INGESTED_FILES_TABLE.row(v));
-    }
-    append(Tables.INGESTED_FILES, rows, Tables.INGESTED_FILES_SCHEMA);
+  /** The quarantine of rejected input. */
+  public QuarantineTable quarantine() {
+    return new QuarantineTable(handle(Tables.QUARANTINE));
   }
 
-  /** The ledger rows of some business units whose event hour is in [from, to). */
-  public List<IngestedFile> ingested(List<String> businessUnits, Instant from, Instant to) {
-    List<IngestedFile> out = new ArrayList<>();
-    for (Row r : of(Tables.INGESTED_FILES, businessUnits)
-        .filter(col("event_hour").geq(Timestamp.from(from)).and(col("event_hour").lt(Timestamp.from(to))))
-        .collectAsList()) {
-      out.add(new IngestedFile(new LogFile(r.getAs("uri"), r.getAs("account_id"), r.getAs("business_unit"),
-          r.getAs("region"), r.<Timestamp>getAs("file_time").toInstant(), r.<Long>getAs("size")),
-          r.<Timestamp>getAs("event_hour").toInstant(), r.<Timestamp>getAs("detect_hour").toInstant(),
-          r.<Boolean>getAs("late")));
-    }
-    return out;
-  }
-
-  /** The hours in [from, to) that a completed detect run covered, each with the business units it covered. */
-  public Map<Instant, java.util.Set<String>> detectedHours(List<String> businessUnits, Instant from, Instant to) {
-    Map<Instant, java.util.Set<String>> out = new java.util.TreeMap<>();
-    for (Row r : table(Tables.RUNS)
-        .filter(col("command").equalTo("detect").and(col("status").equalTo("completed"))
-            .and(col("window_from").geq(Timestamp.from(from))).and(col("window_from").lt(Timestamp.from(to)))
-            .and(org.apache.spark.sql.functions.arrays_overlap(col("business_units"),
-                org.apache.spark.sql.functions.array(businessUnits.stream()
-                    .map(org.apache.spark.sql.functions::lit).toArray(org.apache.spark.sql.Column[]::new)))))
-        .select("window_from", "business_units").collectAsList()) {
-      java.util.Set<String> units = out.computeIfAbsent(r.<Timestamp>getAs("window_from").toInstant(),
-          h -> new java.util.TreeSet<>());
-      for (Object bu : r.getList(r.fieldIndex("business_units"))) {
-        if (businessUnits.contains(bu)) {
-          units.add((String) bu);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** A completed chunk of a baseline build, as the run ledger holds it. */
-  public record BuildChunk(String runId, Instant from, Instant to, Instant finishedAt) {}
-
-  /** The chunks of baseline build {@code build} that completed runs recorded, in the order they finished. */
-  public List<BuildChunk> buildChunks(String build) {
-    List<BuildChunk> out = new ArrayList<>();
-    for (Row r : table(Tables.RUNS).filter(col("build").equalTo(build).and(col("status").equalTo("completed")))
-        .select("run_id", "window_from", "window_to", "finished_at").collectAsList()) {
-      out.add(new BuildChunk(r.getAs("run_id"), r.<Timestamp>getAs("window_from").toInstant(),
-          r.<Timestamp>getAs("window_to").toInstant(), r.<Timestamp>getAs("finished_at").toInstant()));
-    }
-    out.sort(java.util.Comparator.comparing(BuildChunk::finishedAt).thenComparing(BuildChunk::from));
-    return out;
-  }
-
-  /**
-   * Appends a completed run to the run ledger (a blind append: never conflicts with another job).
-   * Written last by a run: an hour counts as detected only once everything else is stored.
-   */
-  public void recordRun(io.trailwatch.core.RunSummary s, Instant started, String version) {
-    recordRun(s, started, version, null);
-  }
-
-  /**
-   * {@link #recordRun} of one chunk of a baseline build: the row names the build ({@code build}),
-   * so that a rerun of the same build finds the chunks already done ({@link #buildChunks}).
-   */
-  public void recordRun(io.trailwatch.core.RunSummary s, Instant started, String version, String build) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("run_id", s.runId());
-    v.put("command", s.command());
-    v.put("business_units", s.businessUnits().toArray());
-    v.put("window_from", Timestamp.from(s.windowFrom()));
-    v.put("window_to", Timestamp.from(s.windowTo()));
-    v.put("started_at", Timestamp.from(started));
-    v.put("finished_at", Timestamp.from(clock.instant()));
-    v.put("status", "completed");
-    v.put("files_read", s.filesRead());
-    v.put("files_quarantined", s.filesQuarantined());
-    v.put("records_read", s.recordsRead());
-    v.put("records_quarantined", s.recordsQuarantined());
-    v.put("duplicates_dropped", s.duplicatesDropped());
-    v.put("principals", s.principals());
-    v.put("new_behaviors", s.newBehaviors());
-    v.put("alerts", (long) s.alerts().size());
-    v.put("seconds", s.seconds());
-    v.put("version", version);
-    v.put("accounts", s.accountsPerBusinessUnit().isEmpty() ? null
-        : scala.collection.JavaConverters.mapAsScalaMap(new java.util.TreeMap<>(s.accountsPerBusinessUnit())));
-    v.put("build", build);
-    append(Tables.RUNS, List.of(Tables.RUNS_TABLE.row(v)), Tables.RUNS_SCHEMA);
-  }
-
-  private void append(String table, List<Row> rows, StructType schema) {
-    spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path(table));
+  /** The ledger of files read. */
+  public IngestedFilesTable ingestedFiles() {
+    return new IngestedFilesTable(handle(Tables.INGESTED_FILES));
   }
 }

@@ -27,6 +27,15 @@ public record TableDef(String name, StructType schema, List<String> partitionedB
 
   /** A row of this table from a value per column name; every column must be named, and only those. */
   public Row row(Map<String, ?> values) {
+    return row(name, schema, values);
+  }
+
+  /** A row of {@code schema} (a table's, or the key or source rows of its queries) from a value per column name. */
+  public static Row row(StructType schema, Map<String, ?> values) {
+    return row("a row of " + schema.simpleString(), schema, values);
+  }
+
+  private static Row row(String name, StructType schema, Map<String, ?> values) {
     StructField[] fields = schema.fields();
     if (values.size() != fields.length) {
       Set<String> extra = new HashSet<>(values.keySet());

@@ -87,8 +87,15 @@ class BacktestTest extends SparkTest {
 
     List<Alert> expected = hourly.stream().flatMap(s -> s.alerts().stream()).toList();
     assertEquals(idsAndSeverities(expected), idsAndSeverities(run.alerts()));
-    // Every field of every alert (reason, behaviours, context), in the same order.
+    // Every field of every alert (reason, behaviours, context), in the same order: Replay and the
+    // hourly run call the same decision (HourDecision), on the in-memory state and on the tables.
     assertEquals(json(expected), json(run.alerts()));
+    for (int i = 0; i < expected.size(); i++) {
+      for (java.lang.reflect.RecordComponent c : Alert.class.getRecordComponents()) {
+        assertEquals(field(c, expected.get(i)), field(c, run.alerts().get(i)), expected.get(i).alertId() + " "
+            + c.getName());
+      }
+    }
     // Hour by hour: the same new behaviours, and the same principals kept quiet for the same reasons.
     assertEquals(hourly.stream().map(s -> s.newBehaviors() + " " + new java.util.TreeMap<>(s.quiet())).toList(),
         run.hours().stream().map(h -> h.newBehaviors() + " " + new java.util.TreeMap<>(h.quiet())).toList());
@@ -197,6 +204,14 @@ class BacktestTest extends SparkTest {
 
   static List<String> idsAndSeverities(List<Alert> alerts) {
     return alerts.stream().map(a -> a.alertId() + " " + a.severity().label()).sorted().toList();
+  }
+
+  static Object field(java.lang.reflect.RecordComponent c, Alert a) {
+    try {
+      return c.getAccessor().invoke(a);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static List<String> json(List<Alert> alerts) {

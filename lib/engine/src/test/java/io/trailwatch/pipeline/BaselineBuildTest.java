@@ -1,5 +1,7 @@
 package io.trailwatch.pipeline;
 
+import io.trailwatch.state.RunsTable;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,10 +55,10 @@ class BaselineBuildTest {
     // A chunk after one not done is redone: the build resumes at the first chunk not done.
     assertEquals(Map.of(), b.done(List.of(run("r2", c.get(1), 2))));
     // A finished attempt (its last chunk recorded) is over: a build run again starts over.
-    List<StateStore.BuildChunk> finished = List.of(run("r1", c.get(0), 1), run("r2", c.get(1), 2),
+    List<RunsTable.BuildChunk> finished = List.of(run("r1", c.get(0), 1), run("r2", c.get(1), 2),
         run("r3", c.get(2), 3));
     assertEquals(Map.of(), b.done(finished));
-    List<StateStore.BuildChunk> again = new java.util.ArrayList<>(finished);
+    List<RunsTable.BuildChunk> again = new java.util.ArrayList<>(finished);
     again.add(run("r4", c.get(0), 4));
     assertEquals(Map.of(c.get(0), "r4"), b.done(again));
   }
@@ -67,8 +69,8 @@ class BaselineBuildTest {
     assertEquals(ErrorCode.BAD_BASELINE_OPTION, e.code());
   }
 
-  static StateStore.BuildChunk run(String id, BaselineBuild.Chunk c, int finishedHour) {
-    return new StateStore.BuildChunk(id, c.window().from(), c.window().to(),
+  static RunsTable.BuildChunk run(String id, BaselineBuild.Chunk c, int finishedHour) {
+    return new RunsTable.BuildChunk(id, c.window().from(), c.window().to(),
         Instant.parse("2026-12-01T00:00:00Z").plusSeconds(3600L * finishedHour));
   }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first_seen.
  *
  * <p>last_seen (and expires_at with it) may differ, in one direction and by less than {@link
- * BaselineTable#REFRESH_PERIOD}: an hourly run moves a stored row's last_seen only when the hour's
+ * io.trailwatch.detect.BaselineRule#REFRESH_PERIOD}: an hourly run moves a stored row's last_seen only when the hour's
  * sighting is a day or more past it, so after the last hour the hourly state's last_seen is up to
  * (not quite) a day behind the last sighting, while the build, which reads the range at once (one
  * chunk here), stores the last sighting itself.
@@ -59,9 +59,9 @@ class BuildLikeHourlyRunsTest extends SparkTest {
       p.detect(first.plusHours(i), accounts);
     }
 
-    assertTrue(hourly.table(Tables.BASELINE).where("last_seen >= first_seen + " + BaselineTable.REFRESH).count() > 0,
+    assertTrue(hourly.table(Tables.BASELINE).where("last_seen >= first_seen + " + io.trailwatch.detect.BaselineRule.REFRESH).count() > 0,
         "some rows were refreshed by an hourly run");
-    StateComparison.assertSameButLastSeenLag(built, hourly, BaselineTable.REFRESH_PERIOD);
+    StateComparison.assertSameButLastSeenLag(built, hourly, io.trailwatch.detect.BaselineRule.REFRESH_PERIOD);
   }
 
   StateStore store(String name) {

@@ -218,7 +218,7 @@ class DetectionTest extends SparkTest {
     assertEquals(0, empty.filesRead());
     assertEquals(List.of(), empty.alerts());
     assertEquals(List.of(), reads, "no file listed: nothing is read");
-    assertEquals(Set.of("payments", "platform"), state.detectedHours(List.of("payments", "platform"), H.start(),
+    assertEquals(Set.of("payments", "platform"), state.runs().detectedHours(List.of("payments", "platform"), H.start(),
         H.end()).get(H.start()), "the hour counts as detected for both business units");
     assertEquals(before[0], counts()[0], "baseline rows");
     assertEquals(before[3], counts()[3], "principal rows");

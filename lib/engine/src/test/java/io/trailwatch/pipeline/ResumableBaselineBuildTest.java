@@ -131,7 +131,7 @@ class ResumableBaselineBuildTest extends SparkTest {
     assertEquals(1, chunkRuns(onePass).size());
     assertEquals(4, chunkRuns(chunked).size());
 
-    StateComparison.assertSameButLastSeenLag(onePass, chunked, BaselineTable.REFRESH_PERIOD);
+    StateComparison.assertSameButLastSeenLag(onePass, chunked, io.trailwatch.detect.BaselineRule.REFRESH_PERIOD);
 
     List<String> baseline = rows(chunked, Tables.BASELINE);
     List<String> principals = rows(chunked, Tables.PRINCIPALS);

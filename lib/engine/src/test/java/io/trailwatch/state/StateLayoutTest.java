@@ -30,7 +30,7 @@ class StateLayoutTest extends SparkTest {
     for (String bu : List.of("bu-0", "bu-1", "bu-2")) {
       StateStore store = layout.of(bu);
       store.ensureTables();
-      store.appendAlerts(alerts.stream().filter(a -> a.businessUnit().equals(bu)).toList(), "run-" + bu);
+      store.alerts().append(alerts.stream().filter(a -> a.businessUnit().equals(bu)).toList(), "run-" + bu);
     }
     assertEquals(List.of("bu-0", "bu-1", "bu-2"), layout.businessUnits());
     for (String bu : layout.businessUnits()) {

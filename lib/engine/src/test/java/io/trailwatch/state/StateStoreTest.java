@@ -1,5 +1,10 @@
 package io.trailwatch.state;
 
+import io.trailwatch.detect.Stored;
+
+import io.trailwatch.core.BehaviorKey;
+import io.trailwatch.core.PrincipalKey;
+
 import io.trailwatch.core.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,7 +117,7 @@ class StateStoreTest extends SparkTest {
         .detectHour(hour).businessUnit("bu").accountId("111122223333").principal("arn:aws:iam::111122223333:user/bob")
         .identityType("IAMUser").severity(io.trailwatch.policy.Severity.MEDIUM).reason("1 new region")
         .newBehaviors(java.util.List.of(region)).build();
-    state.appendAlerts(java.util.List.of(fresh), "run-1");
+    state.alerts().append(java.util.List.of(fresh), "run-1");
 
     java.util.List<io.trailwatch.alerting.Alert> both = state.alerts(java.util.List.of("bu"), hour);
     assertEquals(java.util.List.of("old-1", "new-1"), both.stream().map(io.trailwatch.alerting.Alert::alertId)
@@ -121,5 +126,32 @@ class StateStoreTest extends SparkTest {
     assertEquals("api", old.dimension());
     assertEquals("iam:CreateUser", old.label());
     assertEquals(region, both.get(1).newBehaviors().get(0), "a region value round-trips through the table");
+  }
+
+  /** The commit fence is asked before each table is created, and a fence that refuses stops the write uncommitted. */
+  @Test
+  void everyWriteAsksTheCommitFenceFirstAndARefusalLeavesTheTableUnchanged() {
+    StateStore state = new StateStore(spark, dir.toUri().toString());
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    state.fence(asked::add).ensureTables();
+    assertEquals(new java.util.TreeSet<>(Tables.ALL), new java.util.TreeSet<>(asked));
+    assertEquals(Tables.ALL.size(), asked.size());
+
+    state.fence(table -> {
+      throw io.trailwatch.core.TrailwatchException.of(ErrorCode.STATE_NOT_WRITABLE, "fenced off %s", table);
+    });
+    Instant t = Instant.parse("2026-11-20T14:00:00Z");
+    var key = new BehaviorKey("bu1", "111111111111", "arn:aws:iam::111111111111:user/a", "s3.amazonaws.com",
+        "GetObject");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.trailwatch.core.TrailwatchException.class,
+        () -> state.baseline().merge(java.util.List.of(new Stored.BehaviorWrite(key, "IAMUser", t, t, null)),
+            java.util.List.of("bu1"), 90));
+    assertEquals(ErrorCode.STATE_NOT_WRITABLE, e.code());
+    var p = org.junit.jupiter.api.Assertions.assertThrows(io.trailwatch.core.TrailwatchException.class,
+        () -> state.principals().merge(java.util.List.of(new Stored.PrincipalWrite(new PrincipalKey("bu1",
+            "111111111111", "arn:aws:iam::111111111111:user/a"), "IAMUser", t, t)), java.util.List.of("bu1")));
+    assertEquals(ErrorCode.STATE_NOT_WRITABLE, p.code());
+    assertEquals(0, state.table(Tables.BASELINE).count());
+    assertEquals(0, state.table(Tables.PRINCIPALS).count());
   }
 }
