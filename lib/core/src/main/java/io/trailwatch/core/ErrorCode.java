@@ -101,6 +101,10 @@ public enum ErrorCode {
   BACKTEST_SCRATCH_FAILED(Kind.EXTERNAL),
   /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
   SECRET_MANAGER_FAILED(Kind.EXTERNAL),
+  /** Another run holds the business unit's lease (one writer per BU): the message names the holder. */
+  BU_BUSY(Kind.EXTERNAL),
+  /** The run lost its business unit's lease (renewal failed, expired, taken over) and stopped before writing. */
+  BU_LEASE_LOST(Kind.EXTERNAL),
 
   // Bugs: exit 4, with the stack trace.
   ALERT_JSON(Kind.INTERNAL),

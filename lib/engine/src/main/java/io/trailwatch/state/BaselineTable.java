@@ -56,10 +56,12 @@ public final class BaselineTable {
 
   private final SparkSession spark;
   private final String path;
+  private final StateStore store;
 
-  BaselineTable(SparkSession spark, String path) {
+  BaselineTable(SparkSession spark, String path, StateStore store) {
     this.spark = spark;
     this.path = path;
+    this.store = store;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -194,6 +196,7 @@ public final class BaselineTable {
     refresh.put("first_seen", "least(t.first_seen, s.first_ok_time)");
     refresh.put("last_seen", "greatest(t.last_seen, s.last_ok_time)");
     refresh.put("expires_at", "greatest(t.last_seen, s.last_ok_time) + " + keep);
+    store.beforeCommit(Tables.BASELINE);
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), StateStore.inList("t", businessUnits) + ranges + SAME_KEY)
         .whenMatched("t.expires_at <= s.first_ok_time").updateExpr(restart)
@@ -237,6 +240,7 @@ public final class BaselineTable {
     for (String k : KEY) {
       set.remove(k);
     }
+    store.beforeCommit(Tables.BASELINE);
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)

@@ -80,6 +80,7 @@ public final class DeliveriesTable {
     update.put("attempts", "t.attempts + s.attempts");
     update.put("last_attempt", "s.last_attempt");
     update.put("reason", "s.reason");
+    state.beforeCommit(Tables.DELIVERIES);
     DeltaTable.forPath(spark, state.path(Tables.DELIVERIES)).as("t")
         .merge(spark.createDataFrame(rows, Tables.DELIVERIES_SCHEMA).as("s"),
             StateStore.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"

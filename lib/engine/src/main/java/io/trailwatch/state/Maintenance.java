@@ -181,7 +181,7 @@ public final class Maintenance {
     Vacuumed vacuumed = vacuum(table, request.retainHours());
     hook.after(table, Step.VACUUM);
 
-    boolean checkpointed = checkpoint(path);
+    boolean checkpointed = checkpoint(table, path);
     hook.after(table, Step.CHECKPOINT);
 
     TableStats after = TableStats.of(spark, path, scope);
@@ -199,6 +199,7 @@ public final class Maintenance {
         .configuration());
     wanted.entrySet().removeIf(e -> e.getValue().equals(current.get(e.getKey())));
     if (!wanted.isEmpty()) {
+      state.beforeCommit(table);
       spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES (" + wanted.entrySet().stream()
           .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'").collect(Collectors.joining(", ")) + ")");
     }
@@ -236,6 +237,7 @@ public final class Maintenance {
           .and(col("expires_at").lt(lit(Timestamp.from(reference.minus(Duration.ofDays(graceDays))))));
       long n = state.table(Tables.BASELINE).where(expired).count();
       if (n > 0) {
+        state.beforeCommit(Tables.BASELINE);
         DeltaTable.forPath(spark, state.path(Tables.BASELINE)).delete(expired);
         progress.accept(String.format("baseline: %d rows of %s expired before %s deleted", n, e.getKey(),
             reference.minus(Duration.ofDays(graceDays))));
@@ -267,6 +269,7 @@ public final class Maintenance {
       return false;
     }
     // Without Delta's random suffix on the z-values, rows of one last_seen range never straddle two files.
+    state.beforeCommit(Tables.BASELINE);
     Dataset<Row> metrics = withConf(MAX_FILE_SIZE, String.valueOf(target), () -> withConf(Z_NOISE, "false",
         () -> DeltaTable.forPath(spark, path).optimize().where(inPartitions(due)).executeZOrderBy("last_seen")));
     return filesAdded(metrics) > 0;
@@ -284,6 +287,7 @@ public final class Maintenance {
       optimize = optimize.where(inPartitions(List.of(request.businessUnit())));
     }
     try {
+      state.beforeCommit(table);
       return filesAdded(optimize.executeCompaction()) > 0;
     } catch (RuntimeException e) {
       if (partitioned || request.businessUnit() == null || !StateFailures.isConflict(e)) {
@@ -325,19 +329,21 @@ public final class Maintenance {
       } catch (IOException e) {
         throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
       }
+      state.beforeCommit(table);
       DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
       return new Vacuumed(doomed.size(), bytes);
     }));
   }
 
   /** Writes a checkpoint of the current version unless it has one; returns whether it wrote one. */
-  private boolean checkpoint(String path) {
+  private boolean checkpoint(String table, String path) {
     DeltaLog log = DeltaLog.forTable(spark, path);
     Snapshot s = log.update(false, scala.Option.empty(), scala.Option.empty());
     scala.Option<LastCheckpointInfo> last = log.readLastCheckpointFile();
     if (last.isDefined() && last.get().version() == s.version()) {
       return false;
     }
+    state.beforeCommit(table);
     log.checkpoint(s, scala.Option.empty());
     return true;
   }

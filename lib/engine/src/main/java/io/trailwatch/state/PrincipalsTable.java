@@ -30,10 +30,12 @@ public final class PrincipalsTable {
 
   private final SparkSession spark;
   private final String path;
+  private final StateStore store;
 
-  PrincipalsTable(SparkSession spark, String path) {
+  PrincipalsTable(SparkSession spark, String path, StateStore store) {
     this.spark = spark;
     this.path = path;
+    this.store = store;
   }
 
   private Dataset<Row> of(List<String> businessUnits) {
@@ -111,6 +113,7 @@ public final class PrincipalsTable {
     Map<String, String> refresh = new LinkedHashMap<>();
     refresh.put("first_seen", "least(t.first_seen, s.first_time)");
     refresh.put("last_seen", "greatest(t.last_seen, s.last_time)");
+    store.beforeCommit(Tables.PRINCIPALS);
     DeltaTable.forPath(spark, path).as("t")
         .merge(src.as("s"), StateStore.inList("t", businessUnits) + SAME_KEY)
         .whenMatched("s.last_time >= t.last_seen + " + BaselineTable.REFRESH + " OR s.first_time < t.first_seen")
@@ -143,6 +146,7 @@ public final class PrincipalsTable {
     for (String k : KEY) {
       set.remove(k);
     }
+    store.beforeCommit(Tables.PRINCIPALS);
     DeltaTable.forPath(spark, path).as("t")
         .merge(principals.as("s"), scope + SAME_KEY)
         .whenMatched().updateExpr(set)

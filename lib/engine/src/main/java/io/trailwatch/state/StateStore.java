@@ -35,6 +35,7 @@ public final class StateStore {
   private final SparkSession spark;
   private final String root;
   private final java.time.Clock clock;
+  private volatile CommitFence fence = CommitFence.NONE;
 
   public StateStore(SparkSession spark, String root) {
     this(spark, root, java.time.Clock.systemUTC());
@@ -46,6 +47,17 @@ public final class StateStore {
     this.spark = spark;
     // Hadoop's form (file:/tmp/x, s3a://bucket/x): Delta compares table paths textually.
     this.root = new org.apache.hadoop.fs.Path(root).toString();
+  }
+
+  /** Checks {@code f} immediately before every write of these tables ({@link #beforeCommit}). */
+  public StateStore fence(CommitFence f) {
+    this.fence = f;
+    return this;
+  }
+
+  /** Called immediately before every Delta write of these tables: the fence may refuse it. */
+  public void beforeCommit(String table) {
+    fence.check(table);
   }
 
   public String path(String table) {
@@ -82,6 +94,7 @@ public final class StateStore {
         for (Map.Entry<String, String> p : new java.util.TreeMap<>(def.properties()).entrySet()) {
           b = b.property(p.getKey(), p.getValue());
         }
+        beforeCommit(table);
         b.execute();
         return;
       } catch (RuntimeException e) {
@@ -209,9 +222,11 @@ public final class StateStore {
           + " a new folder, or add the columns as sql/ddl.sql declares them", path(table), String.join(", ", wrong));
     }
     for (StructField f : added) {
+      beforeCommit(table);
       spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + f.name() + " " + f.dataType().sql() + ")");
     }
     if (!nestedAdded.isEmpty()) {
+      beforeCommit(table);
       spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + String.join(", ", nestedAdded) + ")");
     }
   }
@@ -241,7 +256,7 @@ public final class StateStore {
 
   /** The baseline table: its comparison, MERGE and last_seen pruning. */
   public BaselineTable baseline() {
-    return new BaselineTable(spark, path(Tables.BASELINE));
+    return new BaselineTable(spark, path(Tables.BASELINE), this);
   }
 
   /** The business units that have alerts in this state (for {@code deliver} without --bu). */
@@ -261,7 +276,7 @@ public final class StateStore {
 
   /** The principals table (first and last seen per principal: the learning period). */
   public PrincipalsTable principals() {
-    return new PrincipalsTable(spark, path(Tables.PRINCIPALS));
+    return new PrincipalsTable(spark, path(Tables.PRINCIPALS), this);
   }
 
   /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */
@@ -327,6 +342,7 @@ public final class StateStore {
     }
     Dataset<Row> src = spark.createDataFrame(rows, Tables.QUARANTINE_SCHEMA)
         .dropDuplicates("business_unit", "source", "record_index", "reason");
+    beforeCommit(Tables.QUARANTINE);
     DeltaTable.forPath(spark, path(Tables.QUARANTINE)).as("t")
         .merge(src.as("s"), inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
             + " AND t.source = s.source AND t.record_index = s.record_index AND t.reason = s.reason")
@@ -453,6 +469,7 @@ public final class StateStore {
   }
 
   private void append(String table, List<Row> rows, StructType schema) {
+    beforeCommit(table);
     spark.createDataFrame(rows, schema).write().format("delta").mode("append").save(path(table));
   }
 }
