@@ -65,6 +65,8 @@ public enum ErrorCode {
   DEMO_DIR_NOT_EMPTY(Kind.USER),
   DUCKDB_MISSING(Kind.USER),
   NO_ENDPOINT(Kind.USER),
+  /** lease: the command to run while holding a business unit's lease cannot be started. */
+  BAD_LEASE_COMMAND(Kind.USER),
   /** baseline: --chunk-days out of range. */
   BAD_BASELINE_OPTION(Kind.USER),
   /** A backtest's --from/--to/--seed-days or --report is wrong. */
