@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 final class BaselineCommand implements Callable<Integer> {
   @Mixin Options where;
 
+  @Mixin LeaseOption lease;
+
   @Option(names = "--bu", paramLabel = "NAME", description = "Rebuild this business unit's accounts only")
   String bu;
 
@@ -67,7 +69,8 @@ final class BaselineCommand implements Callable<Integer> {
     List<Account> accounts = rebuild ? chosen(where.accountList()) : where.loadAccounts();
     where.planner();
     SparkSession spark = where.spark();
-    PerBusinessUnit pipeline = where.pipeline(spark, cfg, Progress.stderr());
+    PerBusinessUnit pipeline = where.pipeline(spark, cfg, Progress.stderr(), List.of(),
+        LeaseOption.leases(where.stateRoot(), cfg), lease.waitFor());
     Window window = new Window(start.atStartOfDay().toInstant(ZoneOffset.UTC), end.start());
     RunSummary s = rebuild ? pipeline.rebuildBaseline(window, accounts) : pipeline.buildBaseline(window, accounts);
     Output.print(s, System.out);

@@ -44,6 +44,8 @@ final class DeliverCommand implements Callable<Integer> {
 
   @Mixin SinkOptions sinks;
 
+  @Mixin LeaseOption lease;
+
   @Override
   public Integer call() {
     TrailwatchConfig cfg = config.load();
@@ -64,9 +66,13 @@ final class DeliverCommand implements Callable<Integer> {
           + " that business unit (it has: %s)", bu, state, String.join(", ", layout.businessUnits()));
     }
     Delivery d = Delivery.none();
+    io.trailwatch.lease.Leases leases = LeaseOption.leases(layout.root(), cfg);
+    java.time.Duration wait = lease.waitFor();
     try {
       for (String unit : units) {
-        d = d.plus(new Deliverer(layout.of(unit), to, Progress.stderr()).pendingOnly(List.of(unit), from));
+        try (io.trailwatch.lease.Lease held = leases.take(unit, "deliver", wait)) {
+          d = d.plus(new Deliverer(layout.of(unit).fence(held), to, Progress.stderr()).pendingOnly(List.of(unit), from));
+        }
       }
     } finally {
       to.forEach(AlertSink::close);

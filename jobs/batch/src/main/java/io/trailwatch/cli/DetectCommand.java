@@ -9,7 +9,11 @@ import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
+import io.trailwatch.pipeline.Coverage;
+import io.trailwatch.pipeline.PerBusinessUnit;
 import io.trailwatch.pipeline.Progress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.trailwatch.core.RunSummary;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,6 +43,17 @@ final class DetectCommand implements Callable<Integer> {
   @Option(names = "--summary-out", paramLabel = "FILE", description = "Write the run summary here as JSON")
   Path summaryOut;
 
+  @Mixin LeaseOption lease;
+
+  @Option(names = "--fill-gaps", description = "First detect, oldest first, each hour of the coverage.lookback-days"
+      + " before --hour that no detect run of the business unit completed (under the same lease)")
+  boolean fillGaps;
+
+  @Option(names = "--pending-ok", description = "Exit 0, not 5, when everything was detected and recorded but some"
+      + " alerts are still pending delivery (a sink is down): the next run or deliver sends them, status shows them."
+      + " Alerts a sink refused for good (failed) still exit 5")
+  boolean pendingOk;
+
   @Override
   public Integer call() {
     Hour h = Hour.parse("--hour", hour);
@@ -50,18 +65,42 @@ final class DetectCommand implements Callable<Integer> {
     where.planner();
     SparkSession spark = where.spark();
     List<AlertSink> to = sinks.sinks(cfg.delivery());
-    RunSummary s;
+    PerBusinessUnit.Detected run;
     try {
-      s = where.pipeline(spark, cfg, Progress.stderr(), to).detect(h, accounts);
+      run = where.pipeline(spark, cfg, Progress.stderr(), to, LeaseOption.leases(where.stateRoot(), cfg),
+          lease.waitFor()).detect(h, accounts, cfg.coverage().lookbackDays(), fillGaps);
     } finally {
       to.forEach(AlertSink::close);
     }
+    RunSummary s = run.summary();
+    for (RunSummary f : run.filled()) {
+      Output.print(f, System.out);
+      System.out.print(AlertTable.render(f.alerts()));
+    }
     Output.print(s, System.out);
+    List<Hour> missing = run.missing().values().stream().flatMap(List::stream).distinct().sorted().toList();
+    List<String> filled = run.filled().stream().map(f -> Hour.containing(f.windowFrom()).toString()).distinct()
+        .sorted().toList();
+    if (!filled.isEmpty()) {
+      System.out.printf("  gaps filled         %d hours: %s%n", filled.size(), String.join(", ", filled));
+    }
+    System.out.printf("  missing hours       %s%n", missing.isEmpty() ? "none in the last " + cfg.coverage().lookbackDays()
+        + " days" : missing.size() + " before this one (" + Coverage.describe(missing) + "); --fill-gaps detects them");
+    boolean incomplete = s.delivery().incomplete() || run.filled().stream().anyMatch(f -> f.delivery().incomplete());
+    boolean pendingOnly = s.delivery().failed() == 0 && run.filled().stream().allMatch(f -> f.delivery().failed() == 0);
+    if (incomplete && pendingOk && pendingOnly) {
+      System.out.printf("  delivery pending    %d alerts: the next run or deliver sends them (--pending-ok)%n",
+          s.delivery().pending());
+    }
     System.out.print(AlertTable.render(s.alerts()));
     if (alertsOut != null) {
       AlertJson.writeLines(alertsOut, s.alerts());
     }
-    Output.writeSummary(summaryOut, s);
-    return s.delivery().incomplete() ? Main.DELIVERY_INCOMPLETE : 0;
+    Map<String, Object> more = new LinkedHashMap<>();
+    more.put("missing_hours", missing.stream().map(Hour::toString).toList());
+    more.put("filled_hours", filled);
+    more.put("delivery_pending", s.delivery().pending() > 0);
+    Output.writeSummary(summaryOut, s, more);
+    return !incomplete || (pendingOk && pendingOnly) ? 0 : Main.DELIVERY_INCOMPLETE;
   }
 }

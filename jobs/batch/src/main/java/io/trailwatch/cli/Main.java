@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "trailwatch 0.1.0",
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
     subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, MaintainCommand.class,
-        AccountsCommand.class, DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class,
+        AccountsCommand.class, DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class, StatusCommand.class,
+        LeaseCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /**
@@ -28,7 +29,8 @@ public final class Main implements Runnable {
 
   /**
    * Runs a command line and returns its exit code: 0 done, 2 user error, 3 external failure, 4 bug,
-   * 5 done but delivery pending or failed ({@link #DELIVERY_INCOMPLETE}).
+   * 5 done but delivery pending or failed ({@link #DELIVERY_INCOMPLETE}), 6 status found missing hours or failed
+   * deliveries ({@link StatusCommand#NEEDS_ATTENTION}).
    */
   public static int run(String... args) {
     return run(java.util.List.of(), args);

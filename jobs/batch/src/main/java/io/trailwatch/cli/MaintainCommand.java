@@ -38,6 +38,8 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
+  @Mixin LeaseOption lease;
+
   @Option(names = "--grace-days", paramLabel = "N",
       description = "Delete baseline rows expired more than N days (default: maintenance.grace-days)")
   Integer graceDays;
@@ -53,7 +55,9 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    MaintenanceConfig cfg = config.load().maintenance();
+    io.trailwatch.config.TrailwatchConfig all = config.load();
+    MaintenanceConfig cfg = all.maintenance();
+    java.time.Duration wait = lease.waitFor();
     String root = Options.stateRoot(state);
     int grace = graceDays == null ? cfg.graceDays() : graceDays;
     int retain = retainHours == null ? cfg.vacuumRetainHours() : retainHours;
@@ -69,10 +73,13 @@ final class MaintainCommand implements Callable<Integer> {
           + " it (business units there: %s)", bu, state, String.join(", ", known));
     }
     Progress progress = Progress.stderr();
+    io.trailwatch.lease.Leases leases = LeaseOption.leases(root, all);
     for (String unit : bu == null ? known : List.of(bu)) {
-      MaintenanceReport report = new Maintenance(spark, layout.of(unit), cfg, Clock.systemUTC(), progress::step,
-          Maintenance.Hook.NONE).run(new Maintenance.Request(unit, grace, retain));
-      System.out.print(report.render());
+      try (io.trailwatch.lease.Lease held = leases.take(unit, "maintain", wait)) {
+        MaintenanceReport report = new Maintenance(spark, layout.of(unit).fence(held), cfg, Clock.systemUTC(),
+            progress::step, Maintenance.Hook.NONE).run(new Maintenance.Request(unit, grace, retain));
+        System.out.print(report.render());
+      }
     }
     return 0;
   }

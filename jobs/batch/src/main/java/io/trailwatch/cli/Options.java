@@ -113,9 +113,15 @@ final class Options {
 
   /** A pipeline per business unit of the run, each on that BU's tables under {@code --state} ({@link StateLayout}). */
   PerBusinessUnit pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks) {
+    return pipeline(spark, cfg, progress, sinks, io.trailwatch.lease.Leases.NONE, java.time.Duration.ZERO);
+  }
+
+  /** The same, each BU's run holding its lease ({@link LeaseOption}), waiting up to {@code wait} for it. */
+  PerBusinessUnit pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks,
+      io.trailwatch.lease.Leases leases, java.time.Duration wait) {
     DynamoDbMirror m = mirror(cfg);
     return new PerBusinessUnit(new StateLayout(spark, stateRoot()), store -> Pipeline.builder(spark).config(cfg)
-        .logs(planner(), opener()).state(store).progress(progress).sinks(sinks).mirror(m).build());
+        .logs(planner(), opener()).state(store).progress(progress).sinks(sinks).mirror(m).build(), leases, wait);
   }
 
   /** The DynamoDB mirror of the baseline, when a table is named; null otherwise. */

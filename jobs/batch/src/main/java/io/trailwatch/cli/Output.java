@@ -35,6 +35,11 @@ public final class Output {
   }
 
   public static void writeSummary(Path file, RunSummary s) {
+    writeSummary(file, s, java.util.Map.of());
+  }
+
+  /** The summary's JSON with more fields after its own ({@code detect}'s missing and filled hours). */
+  public static void writeSummary(Path file, RunSummary s, java.util.Map<String, Object> more) {
     if (file == null) {
       return;
     }
@@ -42,7 +47,9 @@ public final class Output {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
-      Files.writeString(file, JSON.writeValueAsString(s.toMap()) + "\n");
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(s.toMap());
+      m.putAll(more);
+      Files.writeString(file, JSON.writeValueAsString(m) + "\n");
     } catch (IOException e) {
       throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot write --summary-out %s: %s", file, e.getMessage());
     }

@@ -16,7 +16,9 @@ public record TrailwatchConfig(
     @JsonProperty("delivery") DeliveryConfig delivery,
     @JsonProperty("accounts") AccountsConfig accounts,
     @JsonProperty("dynamodb") DynamoDbConfig dynamodb,
-    @JsonProperty("maintenance") MaintenanceConfig maintenance) implements Serializable {
+    @JsonProperty("maintenance") MaintenanceConfig maintenance,
+    @JsonProperty("lease") LeaseConfig lease,
+    @JsonProperty("coverage") CoverageConfig coverage) implements Serializable {
 
   public TrailwatchConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -28,15 +30,18 @@ public record TrailwatchConfig(
     accounts = accounts == null ? AccountsConfig.defaults() : accounts;
     dynamodb = dynamodb == null ? DynamoDbConfig.defaults() : dynamodb;
     maintenance = maintenance == null ? MaintenanceConfig.defaults() : maintenance;
+    lease = lease == null ? LeaseConfig.defaults() : lease;
+    coverage = coverage == null ? CoverageConfig.defaults() : coverage;
   }
 
   public static TrailwatchConfig defaults() {
-    return new TrailwatchConfig(null, null, null, null, null, null, null, null, null);
+    return new TrailwatchConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The same config with another baseline section (dimensions turned on in a demo, a test, a backtest's read). */
   public TrailwatchConfig withBaseline(BaselineConfig b) {
-    return new TrailwatchConfig(ingest, identity, b, policy, alerts, delivery, accounts, dynamodb, maintenance);
+    return new TrailwatchConfig(ingest, identity, b, policy, alerts, delivery, accounts, dynamodb, maintenance, lease,
+        coverage);
   }
 
   /** The same config learning these dimensions (api is always on). */
@@ -55,5 +60,7 @@ public record TrailwatchConfig(
     accounts.validate("accounts");
     dynamodb.validate("dynamodb");
     maintenance.validate("maintenance");
+    lease.validate("lease");
+    coverage.validate("coverage");
   }
 }

@@ -65,6 +65,8 @@ public enum ErrorCode {
   DEMO_DIR_NOT_EMPTY(Kind.USER),
   DUCKDB_MISSING(Kind.USER),
   NO_ENDPOINT(Kind.USER),
+  /** lease: the command to run while holding a business unit's lease cannot be started. */
+  BAD_LEASE_COMMAND(Kind.USER),
   /** baseline: --chunk-days out of range. */
   BAD_BASELINE_OPTION(Kind.USER),
   /** A backtest's --from/--to/--seed-days or --report is wrong. */
@@ -101,6 +103,10 @@ public enum ErrorCode {
   BACKTEST_SCRATCH_FAILED(Kind.EXTERNAL),
   /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
   SECRET_MANAGER_FAILED(Kind.EXTERNAL),
+  /** Another run holds the business unit's lease (one writer per BU): the message names the holder. */
+  BU_BUSY(Kind.EXTERNAL),
+  /** The run lost its business unit's lease (renewal failed, expired, taken over) and stopped before writing. */
+  BU_LEASE_LOST(Kind.EXTERNAL),
 
   // Bugs: exit 4, with the stack trace.
   ALERT_JSON(Kind.INTERNAL),

@@ -49,6 +49,8 @@ class ConfigLoaderTest {
     assertEquals(null, c.accounts().roleArn());
     assertEquals(null, c.dynamodb().table());
     assertEquals(new MaintenanceConfig(7, 168, true, 30, 50, 64), c.maintenance());
+    assertEquals(300, c.lease().expirySeconds());
+    assertEquals(7, c.coverage().lookbackDays());
     assertEquals(c, ConfigLoader.parse("", "empty"));
     assertEquals(c, ConfigLoader.load(null));
   }
@@ -83,7 +85,11 @@ class ConfigLoaderTest {
         "  tag-key: bu, role-arn: 'arn:aws:iam::123456789012:role/org-reader'}",
         "dynamodb: {table: trailwatch-baseline}",
         "maintenance: {grace-days: 2, vacuum-retain-hours: 12, retention-check: false, log-retention-days: 9,",
-        "  checkpoint-interval: 20, baseline-file-mb: 8}"), "t");
+        "  checkpoint-interval: 20, baseline-file-mb: 8}",
+        "lease: {expiry-seconds: 30}",
+        "coverage: {lookback-days: 2}"), "t");
+    assertEquals(30, c.lease().expirySeconds());
+    assertEquals(2, c.coverage().lookbackDays());
     assertEquals(45, c.ingest().deliveryLagMinutes());
     assertEquals(2, c.ingest().lateFileHours());
     assertEquals(100, c.ingest().maxStringLength());
@@ -187,6 +193,8 @@ class ConfigLoaderTest {
     assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
     assertEquals(ErrorCode.BAD_CONFIG_SYNTAX, error("policy:\n  a: b\n   - c: [\n").code());
     assertTrue(error("maintenance:\n  grace-days: -1\n").getMessage().contains("maintenance.grace-days"));
+    assertTrue(error("lease:\n  expiry-seconds: 1\n").getMessage().contains("lease.expiry-seconds"));
+    assertTrue(error("coverage:\n  lookback-days: 0\n").getMessage().contains("coverage.lookback-days"));
     assertTrue(error("maintenance:\n  checkpoint-interval: 0\n").getMessage().contains("maintenance.checkpoint-interval"));
     assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("maintenance:\n  vacuum-hours: 1\n").code());
   }

@@ -8,6 +8,10 @@ import io.trailwatch.state.StateLayout;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.lease.Lease;
+import io.trailwatch.lease.Leases;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,27 +35,91 @@ public final class PerBusinessUnit {
 
   private final StateLayout layout;
   private final Function<StateStore, Pipeline> pipelineOn;
+  private final Leases leases;
+  private final Duration wait;
 
   /** {@code pipelineOn} makes the pipeline of one BU's state: everything but the state is the job's. */
   public PerBusinessUnit(StateLayout layout, Function<StateStore, Pipeline> pipelineOn) {
+    this(layout, pipelineOn, Leases.NONE, Duration.ZERO);
+  }
+
+  /**
+   * Each business unit's run holding that BU's lease ({@code leases}, waiting up to {@code wait}
+   * for it), its state fenced by the lease: a run that loses it writes nothing more.
+   */
+  public PerBusinessUnit(StateLayout layout, Function<StateStore, Pipeline> pipelineOn, Leases leases, Duration wait) {
     this.layout = layout;
     this.pipelineOn = pipelineOn;
+    this.leases = leases;
+    this.wait = wait;
   }
 
   public RunSummary detect(Hour hour, List<Account> accounts) {
-    return each(accounts, (p, some) -> p.detect(hour, some));
+    return detect(hour, accounts, 0, false).summary();
+  }
+
+  /**
+   * What a detect job did: the hour's summary (all BUs), the missing hours it detected first
+   * ({@code --fill-gaps}), and per BU the hours of the lookback that are still missing.
+   */
+  public record Detected(RunSummary summary, List<RunSummary> filled, Map<String, List<Hour>> missing) {}
+
+  /**
+   * Detects {@code hour}; first, under the same lease, looks for the hours of the {@code lookbackDays}
+   * before it that no detect run of the BU completed, and with {@code fillGaps} detects them, oldest first.
+   */
+  public Detected detect(Hour hour, List<Account> accounts, int lookbackDays, boolean fillGaps) {
+    Instant from = hour.start().minus(Duration.ofDays(lookbackDays));
+    List<Detected> each = each("detect", accounts, (p, store, some) -> {
+      String bu = some.get(0).businessUnit();
+      List<Hour> missing = lookbackDays == 0 ? List.of()
+          : Coverage.of(store, bu, from, hour.start()).missing(from, hour.start());
+      List<RunSummary> filled = new ArrayList<>();
+      if (fillGaps) {
+        for (Hour h : missing) {
+          filled.add(p.detect(h, some));
+        }
+      }
+      return new Detected(p.detect(hour, some), filled, Map.of(bu, fillGaps ? List.of() : missing));
+    });
+    RunSummary total = null;
+    List<RunSummary> filled = new ArrayList<>();
+    Map<String, List<Hour>> missing = new TreeMap<>();
+    for (Detected d : each) {
+      total = total == null ? d.summary() : total.plus(d.summary());
+      filled.addAll(d.filled());
+      missing.putAll(d.missing());
+    }
+    return new Detected(total, List.copyOf(filled), missing);
   }
 
   public RunSummary buildBaseline(Window window, List<Account> accounts) {
-    return each(accounts, (p, some) -> p.buildBaseline(window, some));
+    return sum(each("baseline", accounts, (p, store, some) -> p.buildBaseline(window, some)));
   }
 
   /** {@link Pipeline#rebuildBaseline}: each BU's rows of these accounts replaced in that BU's tables. */
   public RunSummary rebuildBaseline(Window window, List<Account> accounts) {
-    return each(accounts, (p, some) -> p.rebuildBaseline(window, some));
+    return sum(each("baseline", accounts, (p, store, some) -> p.rebuildBaseline(window, some)));
   }
 
-  private RunSummary each(List<Account> accounts, BiFunction<Pipeline, List<Account>, RunSummary> run) {
+  private static RunSummary sum(List<RunSummary> runs) {
+    return runs.stream().reduce(RunSummary::plus).orElseThrow();
+  }
+
+  /** One business unit's run: its pipeline, its (fenced) tables, its accounts. */
+  private interface Unit<T> {
+    T run(Pipeline p, StateStore store, List<Account> accounts);
+  }
+
+  /** One BU's run under its lease. */
+  private <T> T leased(String command, String bu, List<Account> some, Unit<T> run) {
+    try (Lease lease = leases.take(bu, command, wait)) {
+      StateStore store = layout.of(bu).fence(lease);
+      return run.run(pipelineOn.apply(store), store, some);
+    }
+  }
+
+  private <T> List<T> each(String command, List<Account> accounts, Unit<T> run) {
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("A run needs accounts");
     }
@@ -61,7 +128,7 @@ public final class PerBusinessUnit {
         .collect(Collectors.groupingBy(Account::businessUnit, TreeMap::new, Collectors.toList()));
     if (byUnit.size() == 1) {
       Map.Entry<String, List<Account>> only = byUnit.firstEntry();
-      return run.apply(pipelineOn.apply(layout.of(only.getKey())), only.getValue());
+      return List.of(leased(command, only.getKey(), only.getValue(), run));
     }
     // Several BUs in one driver: their tables are disjoint, so they run side by side (the fixed
     // part of a run, Delta snapshots and listings, waits on storage as much as on CPU).
@@ -71,16 +138,15 @@ public final class PerBusinessUnit {
       return t;
     });
     try {
-      List<Future<RunSummary>> runs = new ArrayList<>();
+      List<Future<T>> runs = new ArrayList<>();
       for (Map.Entry<String, List<Account>> e : byUnit.entrySet()) {
-        runs.add(pool.submit(() -> run.apply(pipelineOn.apply(layout.of(e.getKey())), e.getValue())));
+        runs.add(pool.submit(() -> leased(command, e.getKey(), e.getValue(), run)));
       }
-      RunSummary total = null;
+      List<T> out = new ArrayList<>();
       RuntimeException failed = null;
-      for (Future<RunSummary> f : runs) {
+      for (Future<T> f : runs) {
         try {
-          RunSummary s = f.get();
-          total = total == null ? s : total.plus(s);
+          out.add(f.get());
         } catch (ExecutionException e) {
           // Every BU's run finishes (each on its own tables); the first failure is the job's.
           if (failed == null) {
@@ -94,7 +160,7 @@ public final class PerBusinessUnit {
       if (failed != null) {
         throw failed;
       }
-      return total;
+      return out;
     } finally {
       pool.shutdownNow();
     }

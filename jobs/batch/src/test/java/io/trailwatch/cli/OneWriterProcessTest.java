@@ -1,0 +1,268 @@
+package io.trailwatch.cli;
+
+import static io.trailwatch.testing.CloudTrailFixtures.record;
+import static io.trailwatch.testing.CloudTrailFixtures.root;
+import static io.trailwatch.testing.CloudTrailFixtures.writeAccounts;
+import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailwatch.lease.LeaseHolder;
+import io.trailwatch.state.StateLayout;
+import io.trailwatch.state.Tables;
+import io.trailwatch.testing.CommandRun;
+import io.trailwatch.testing.MotoServer;
+import io.trailwatch.testing.SparkTest;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One writer per business unit, with writers in processes of their own (as EMR job runs and a
+ * person's shell are) on one S3 state (moto): a second writer is refused in one line and loses
+ * nothing, writers started together end with every row a serial run makes, and a holder killed
+ * with -9 blocks its business unit only until its lease expires.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class OneWriterProcessTest extends SparkTest {
+  @RegisterExtension static final MotoServer MOTO = new MotoServer();
+  static final List<String> ACCOUNTS = List.of("111111111111", "111111111112");
+  /** A new call of each root every hour: the root alerts on any activity, so every hour alerts once per account. */
+  static final List<String> CALLS = List.of("ConsoleLogin", "CreateAccessKey", "PutBucketPolicy", "DeleteTrail",
+      "StopLogging");
+  static final Instant FIRST = Instant.parse("2026-11-20T10:00:00Z");
+
+  @TempDir Path dir;
+  Path accounts;
+  String logBucket;
+  String stateBucket;
+
+  @BeforeEach
+  void smallLogsOnS3() throws Exception {
+    System.setProperty("aws.endpointUrlS3", MOTO.endpoint());
+    Path logs = dir.resolve("logs");
+    for (int h = 0; h < CALLS.size(); h++) {
+      Instant t = FIRST.plus(Duration.ofHours(h));
+      for (String id : ACCOUNTS) {
+        writeLog(logs, id, "us-east-1", t.plusSeconds(600),
+            List.of(record(root(id), id, "iam.amazonaws.com", CALLS.get(h), t.plusSeconds(60), null)));
+      }
+    }
+    List<String> rows = ACCOUNTS.stream().map(id -> id + ",pay-" + id + ",payments").toList();
+    accounts = writeAccounts(dir.resolve("accounts.csv"), rows.toArray(new String[0]));
+    logBucket = MOTO.newBucket("ow-logs");
+    MOTO.upload(logs, logBucket, "org/");
+    stateBucket = MOTO.newBucket("ow-state");
+  }
+
+  @AfterEach
+  void restore() {
+    System.clearProperty("aws.endpointUrlS3");
+  }
+
+  static String hour(int h) {
+    return FIRST.plus(Duration.ofHours(h)).toString().substring(0, 13);
+  }
+
+  String stateUri() {
+    return "s3://" + stateBucket + "/tw";
+  }
+
+  List<String> detectArgs(int h, String... extra) {
+    List<String> args = new ArrayList<>(List.of("detect", "--logs", "s3://" + logBucket + "/org", "--state",
+        stateUri(), "--accounts", accounts.toString(), "--bu", "payments", "--hour", hour(h), "--master", "local[2]"));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  List<String> maintainArgs() {
+    return List.of("maintain", "--state", stateUri(), "--bu", "payments", "--master", "local[2]");
+  }
+
+  /** Runs the command lines in JVMs of their own, all started together; their runs in the same order. */
+  List<CommandRun> together(String name, List<List<String>> commands) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(commands.size());
+    try {
+      List<Future<CommandRun>> runs = new ArrayList<>();
+      for (int i = 0; i < commands.size(); i++) {
+        List<String> args = commands.get(i);
+        String n = name + "-" + i;
+        runs.add(pool.submit(() -> CommandRun.inJvm(ParallelBusinessUnitsTest.JVM, ClusterModeTest.CLASS_PATH,
+            "io.trailwatch.cli.Main", args, ParallelBusinessUnitsTest.env(), dir, n, Duration.ofMinutes(6))));
+      }
+      List<CommandRun> out = new ArrayList<>();
+      for (Future<CommandRun> f : runs) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static CommandRun inProcess(List<String> args) {
+    return CommandRun.of(Main::run, args.toArray(new String[0]));
+  }
+
+  /** A run that was refused: exit 3 with one line naming the holder, and no stack trace. */
+  static void refusedInOneLine(CommandRun r) {
+    assertEquals(3, r.code(), r.err());
+    List<String> busy = r.err().lines().filter(l -> l.contains("[BU_BUSY]")).toList();
+    assertEquals(1, busy.size(), r.err());
+    assertTrue(busy.get(0).contains(" holds its lease"), busy.get(0));
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertFalse(r.err().contains("MergeIntoCommand"), r.err());
+  }
+
+  /** The state's alerts (hour and account of each, its id) and baseline rows, read from a copy of the bucket. */
+  record Rows(List<String> alerts, List<String> baseline, long runs) {}
+
+  Rows rows() throws Exception {
+    Path copy = ParallelBusinessUnitsTest.download(stateBucket, "tw/", Files.createTempDirectory(dir, "copy"));
+    var store = new StateLayout(spark, copy.toUri().toString()).of("payments");
+    List<String> alerts = new ArrayList<>();
+    for (Row r : store.table(Tables.ALERTS).collectAsList()) {
+      alerts.add(r.<java.sql.Timestamp>getAs("hour").toInstant() + " " + r.getAs("account_id") + " "
+          + r.getAs("alert_id"));
+    }
+    List<String> baseline = new ArrayList<>();
+    for (Row r : store.table(Tables.BASELINE).collectAsList()) {
+      baseline.add(r.getAs("account_id") + " " + r.getAs("event_name"));
+    }
+    return new Rows(alerts.stream().sorted().toList(), baseline.stream().sorted().toList(),
+        store.table(Tables.RUNS).count());
+  }
+
+  /** Alerts as hour and account (ids aside), and the baseline rows, that serial runs of hours [0, n) make. */
+  static List<String> serialAlerts(int n) {
+    List<String> out = new ArrayList<>();
+    for (int h = 0; h < n; h++) {
+      for (String id : ACCOUNTS) {
+        out.add(FIRST.plus(Duration.ofHours(h)) + " " + id);
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
+  static List<String> serialBaseline(int n) {
+    List<String> out = new ArrayList<>();
+    for (int h = 0; h < n; h++) {
+      for (String id : ACCOUNTS) {
+        out.add(id + " " + CALLS.get(h));
+      }
+    }
+    return out.stream().sorted().toList();
+  }
+
+  static List<String> withoutIds(List<String> alerts) {
+    return alerts.stream().map(a -> a.substring(0, a.lastIndexOf(' '))).sorted().toList();
+  }
+
+  @Test
+  void twoDetectsOfOneHourOneCommitsTheOtherIsRefusedAndItsRerunAddsNothing() throws Exception {
+    List<CommandRun> runs = together("same-hour", List.of(detectArgs(0), detectArgs(0)));
+    List<Integer> codes = runs.stream().map(CommandRun::code).sorted().toList();
+    assertEquals(List.of(0, 3), codes, () -> runs.get(0).err() + "\n----\n" + runs.get(1).err());
+    refusedInOneLine(runs.stream().filter(r -> r.code() == 3).findFirst().orElseThrow());
+    Rows once = rows();
+    assertEquals(serialAlerts(1), withoutIds(once.alerts()));
+    assertEquals(serialBaseline(1), once.baseline());
+
+    CommandRun rerun = inProcess(detectArgs(0));
+    assertEquals(0, rerun.code(), rerun.err());
+    Rows after = rows();
+    assertEquals(once.alerts(), after.alerts(), "the rerun adds no alert");
+    assertEquals(once.baseline(), after.baseline(), "nor any baseline row");
+  }
+
+  @Test
+  void adjacentHoursAndMaintainStartedTogetherLoseNothingOnceTheRefusedAreRetried() throws Exception {
+    CommandRun first = inProcess(detectArgs(0));
+    assertEquals(0, first.code(), first.err());
+    int refused = 0;
+    for (int round = 0; round < 2; round++) {
+      int h = 1 + 2 * round;
+      List<List<String>> commands = List.of(detectArgs(h), detectArgs(h + 1), maintainArgs());
+      List<CommandRun> runs = together("round-" + round, commands);
+      for (int i = 0; i < runs.size(); i++) {
+        CommandRun r = runs.get(i);
+        if (r.code() == 3) {
+          refusedInOneLine(r);
+          refused++;
+          CommandRun retry = inProcess(commands.get(i));
+          assertEquals(0, retry.code(), retry.err());
+        } else {
+          assertEquals(0, r.code(), r.err());
+        }
+      }
+    }
+    assertTrue(refused > 0, "writers started together were refused");
+    Rows all = rows();
+    assertEquals(serialAlerts(CALLS.size()), withoutIds(all.alerts()), "every alert, each once");
+    assertEquals(serialBaseline(CALLS.size()), all.baseline(), "every baseline row, each once");
+  }
+
+  @Test
+  void aHolderKilledWithMinus9BlocksItsBusinessUnitOnlyUntilItsLeaseExpires() throws Exception {
+    Path config = dir.resolve("lease.yaml");
+    Files.writeString(config, "lease: {expiry-seconds: 15}\n");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", String.join(File.pathSeparator, ClusterModeTest.CLASS_PATH), "io.trailwatch.cli.Main", "lease",
+        "--state", stateUri(), "--bu", "payments", "--config", config.toString(), "--", "sleep", "600"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("holder.out")
+        .toFile());
+    pb.environment().putAll(ParallelBusinessUnitsTest.env());
+    Process holder = pb.start();
+    try {
+      LeaseHolder held = null;
+      for (int i = 0; i < 600 && held == null; i++) {
+        Thread.sleep(100);
+        try {
+          held = LeaseHolder.fromJson(MOTO.s3().getObjectAsBytes(b -> b.bucket(stateBucket)
+              .key("tw/bu=payments/_lease")).asUtf8String());
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException notYet) {
+          assertTrue(holder.isAlive(), () -> "the holder died: " + read(dir.resolve("holder.out")));
+        }
+      }
+      assertTrue(held != null && held.command().equals("lease"), "the holder took the lease");
+      List<ProcessHandle> children = holder.descendants().toList();
+      holder.destroyForcibly(); // SIGKILL: no release, no more renewals
+      children.forEach(ProcessHandle::destroyForcibly);
+      holder.waitFor(10, TimeUnit.SECONDS);
+      Instant killed = Instant.now();
+
+      refusedInOneLine(inProcess(detectArgs(0, "--config", config.toString())));
+      CommandRun waited = inProcess(detectArgs(0, "--config", config.toString(), "--wait", "1"));
+      assertEquals(0, waited.code(), waited.err());
+      assertTrue(Duration.between(killed, Instant.now()).toSeconds() < 60, "proceeded once the lease expired");
+      assertEquals(serialAlerts(1), withoutIds(rows().alerts()));
+    } finally {
+      holder.descendants().forEach(ProcessHandle::destroyForcibly);
+      holder.destroyForcibly();
+    }
+  }
+
+  static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+}
