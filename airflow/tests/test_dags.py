@@ -33,11 +33,31 @@ class FakeDAG:
 
 
 class FakeStartJobOperator:
+    """The provider's EmrServerlessStartJobOperator as far as the DAG file's subclass uses it: its arguments,
+    ``hook.conn`` (boto3's emr-serverless client), ``log``, and an ``execute`` that starts a job run."""
+
     def __init__(self, task_id, **kwargs):
         if FakeDAG.open_dag is None:
             raise AssertionError("operator %s created outside a DAG" % task_id)
         self.task_id, self.kwargs = task_id, kwargs
+        self.application_id, self.name = kwargs["application_id"], kwargs["name"]
+        self.waiter_delay, self.waiter_max_attempts = kwargs["waiter_delay"], kwargs["waiter_max_attempts"]
+        self.job_id, self.hook, self.log = None, None, FakeLog()
         FakeDAG.open_dag.tasks.append(self)
+
+    def execute(self, context, event=None):
+        self.job_id = self.hook.conn.start_job_run(applicationId=self.application_id, name=self.name)["jobRunId"]
+        return self.job_id
+
+
+class FakeLog:
+    def info(self, *args):
+        pass
+
+
+class FakeParam:
+    def __init__(self, default, **schema):
+        self.default, self.schema = default, schema
 
 
 class FakeCronDataIntervalTimetable:
@@ -55,13 +75,15 @@ def stub_airflow():
     """The airflow modules the DAG file imports, and Variable (which it must not read)."""
     names = ["airflow", "airflow.models", "airflow.providers", "airflow.providers.amazon",
              "airflow.providers.amazon.aws", "airflow.providers.amazon.aws.operators",
-             "airflow.providers.amazon.aws.operators.emr", "airflow.timetables", "airflow.timetables.interval"]
+             "airflow.providers.amazon.aws.operators.emr", "airflow.timetables", "airflow.timetables.interval",
+             "airflow.models.param"]
     saved = {n: sys.modules.get(n) for n in names}
     mods = {n: types.ModuleType(n) for n in names}
     mods["airflow"].DAG = FakeDAG
     mods["airflow.models"].Variable = FakeVariable
     mods["airflow.providers.amazon.aws.operators.emr"].EmrServerlessStartJobOperator = FakeStartJobOperator
     mods["airflow.timetables.interval"].CronDataIntervalTimetable = FakeCronDataIntervalTimetable
+    mods["airflow.models.param"].Param = FakeParam  # Airflow 2's place; airflow.sdk (3) is left out, so tried first
     sys.modules.update(mods)
     return saved
 
@@ -87,15 +109,31 @@ def import_dag_file(settings_file):
                 sys.modules[name] = mod
 
 
-def render_hour(obj, macros, when):
-    """What Airflow's Jinja makes of the task's templated fields for a run whose data interval starts ``when``."""
+class Airflow2DagRun:
+    """What an Airflow 2 ``dag_run`` offers the macros: a data interval, no ``run_after``."""
+
+    def __init__(self, data_interval_start):
+        self.data_interval_start = data_interval_start
+
+
+class Airflow3DagRun:
+    """Airflow 3's ``dag_run`` (task-sdk DagRun): ``run_after`` always; no data interval without a logical date."""
+
+    def __init__(self, run_after, data_interval_start=None):
+        self.run_after, self.data_interval_start = run_after, data_interval_start
+
+
+def render_hour(obj, macros, when, hour=None, dag_run=None):
+    """What Airflow's Jinja makes of the task's templated fields for a run whose data interval starts ``when``
+    (or of ``dag_run``), triggered with the param ``hour``."""
+    run = dag_run if dag_run is not None else Airflow2DagRun(when)
     if isinstance(obj, str):
-        return obj.replace(tw.HOUR_TEMPLATE, macros["tw_hour"](when)).replace(
-            tw.HOUR_ID_TEMPLATE, macros["tw_hour_id"](when))
+        return obj.replace(tw.HOUR_TEMPLATE, macros["tw_hour"](hour, run)).replace(
+            tw.HOUR_ID_TEMPLATE, macros["tw_hour_id"](hour, run))
     if isinstance(obj, list):
-        return [render_hour(x, macros, when) for x in obj]
+        return [render_hour(x, macros, when, hour, dag_run) for x in obj]
     if isinstance(obj, dict):
-        return {k: render_hour(v, macros, when) for k, v in obj.items()}
+        return {k: render_hour(v, macros, when, hour, dag_run) for k, v in obj.items()}
     return obj
 
 
@@ -159,8 +197,11 @@ class DagsTest(unittest.TestCase):
             self.assertEqual((True, False, 30, 110), (k["wait_for_completion"], k["deferrable"], k["waiter_delay"],
                                                       k["waiter_max_attempts"]), dag.dag_id)
             self.assertEqual(["application_id", "config", "configuration_overrides", "deferrable",
-                              "execution_role_arn", "job_driver", "name", "pool", "pool_slots",
+                              "execution_role_arn", "job_driver", "name", "pool", "pool_slots", "region_name",
                               "wait_for_completion", "waiter_delay", "waiter_max_attempts"], sorted(k), dag.dag_id)
+            # The settings' REGION (the provider would otherwise take the connection's or boto3's default region).
+            self.assertEqual(("eu-west-1", dag.dag_id[len("trailwatch_"):]), (k["region_name"],
+                                                                              dag.tasks[0].business_unit))
 
     def test_the_task_renders_the_request_of_its_hour(self):
         when = dt.datetime(2026, 12, 1, 23, 40, tzinfo=UTC)  # the run of 23:00-24:00, at 00:40
