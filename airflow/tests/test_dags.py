@@ -331,6 +331,8 @@ class OneWriterTest(DagFileTest):
         self.assertEqual(["list_job_runs", "get_job_run", "get_job_run"], conn.called())
         self.assertEqual("j1", op.job_id, "on_kill cancels the attached run")
         self.assertEqual({"applicationId": "00fq1example0a2b", "states": list(tw.UNFINISHED)}, conn.calls[0][1])
+        for operation, call in (("ListJobRuns", conn.calls[0]), ("GetJobRun", conn.calls[1])):
+            self.assertEqual("", emr_model.problems(operation, call[1]), "valid input of %s" % operation)
 
     def test_an_attached_run_that_fails_fails_the_task(self):
         conn = FakeEmrServerless([[{"id": "j1", "name": self.NAME, "state": "RUNNING"}]], ["FAILED"])
