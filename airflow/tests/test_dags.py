@@ -74,25 +74,35 @@ class FakeVariable:
         raise AssertionError("an Airflow Variable was read while parsing the DAG file")
 
 
-def stub_airflow():
-    """The airflow modules the DAG file imports, and Variable (which it must not read)."""
+class FakeSdkParam(FakeParam):
+    """Airflow 3's ``airflow.sdk.Param``."""
+
+
+def stub_airflow(airflow3=False):
+    """The airflow modules the DAG file imports, and Variable (which it must not read). Param is in
+    ``airflow.models.param`` (Airflow 2), or with ``airflow3`` in ``airflow.sdk`` as well."""
     names = ["airflow", "airflow.models", "airflow.providers", "airflow.providers.amazon",
              "airflow.providers.amazon.aws", "airflow.providers.amazon.aws.operators",
              "airflow.providers.amazon.aws.operators.emr", "airflow.timetables", "airflow.timetables.interval",
-             "airflow.models.param"]
+             "airflow.models.param", "airflow.sdk"]
     saved = {n: sys.modules.get(n) for n in names}
     mods = {n: types.ModuleType(n) for n in names}
     mods["airflow"].DAG = FakeDAG
     mods["airflow.models"].Variable = FakeVariable
     mods["airflow.providers.amazon.aws.operators.emr"].EmrServerlessStartJobOperator = FakeStartJobOperator
     mods["airflow.timetables.interval"].CronDataIntervalTimetable = FakeCronDataIntervalTimetable
-    mods["airflow.models.param"].Param = FakeParam  # Airflow 2's place; airflow.sdk (3) is left out, so tried first
+    mods["airflow.models.param"].Param = FakeParam
+    if airflow3:
+        mods["airflow.sdk"].Param = FakeSdkParam
+    else:
+        del mods["airflow.sdk"]
+        sys.modules["airflow.sdk"] = None  # import fails, as on Airflow 2
     sys.modules.update(mods)
     return saved
 
 
-def import_dag_file(settings_file):
-    saved = stub_airflow()
+def import_dag_file(settings_file, airflow3=False):
+    saved = stub_airflow(airflow3)
     old = os.environ.get("TRAILWATCH_BUSINESS_UNITS")
     os.environ["TRAILWATCH_BUSINESS_UNITS"] = settings_file
     try:
@@ -394,6 +404,11 @@ class TriggerTest(DagFileTest):
     def test_a_bad_hour_is_refused_naming_the_param(self):
         with self.assertRaisesRegex(tw.SettingsError, "params.hour"):
             self.rendered_name("2026-11-30 05", Airflow2DagRun(dt.datetime(2026, 12, 5, 9, 40, tzinfo=UTC)))
+
+    def test_the_param_comes_from_airflow_sdk_on_airflow_3_and_from_models_on_airflow_2(self):
+        self.assertIs(FakeParam, type(self.dags["trailwatch_payments"].kwargs["params"]["hour"]))
+        module = import_dag_file(self.settings_file, airflow3=True)
+        self.assertIs(FakeSdkParam, type(module.trailwatch_payments.kwargs["params"]["hour"]))
 
     def test_the_trigger_form_offers_an_optional_hour_checked_by_its_pattern(self):
         param = self.dags["trailwatch_payments"].kwargs["params"]["hour"]
