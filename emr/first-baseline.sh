@@ -15,6 +15,8 @@ whole days before --to, read and merged --chunk-days at a time, each chunk recor
 unit's run ledger when done. A job run that fails is started again with the same request (the same
 build: it skips the chunks recorded), up to --attempts; after that, run this command again, with
 the same options. Run it before the business unit's DAG starts (or pause the DAG meanwhile).
+It uploads nothing: upload the jar and the configuration (with the business unit's accounts)
+first, with 'emr/submit.sh --upload-only', as when adding a business unit.
 
 Options:
   --bu NAME         the business unit (required)
@@ -24,10 +26,8 @@ Options:
   --chunk-days N    days read and merged at a time (default 30, the job's baseline.build-chunk-days)
   --attempts N      job runs at most, each resuming the one before (default 3)
   --settings FILE   the deployment file (default: airflow/business_units.json, or \$TRAILWATCH_BUSINESS_UNITS)
-  --jar FILE        the EMR jar (default: jobs/batch/target/trailwatch-jobs-<VERSION>-emr.jar)
-  --no-upload       use the jar and configuration already uploaded
   --poll-seconds N  how often to ask for a run's state (default 30)
-  --dry-run         print the StartJobRun request (JSON, one line) and the commands; call no AWS API
+  --dry-run         print the StartJobRun request (JSON, one line); call no AWS API
   -h, --help        this help
 
 Before starting, it waits while another job run of the business unit is unfinished (an hourly or
@@ -36,7 +36,7 @@ invocation, is waited for instead of starting a second one.
 USAGE
 }
 
-bu="" to="" days=90 chunk_days=30 attempts=3 jar="" upload=1
+bu="" to="" days=90 chunk_days=30 attempts=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --bu) bu="${2:?--bu needs a value}"; shift 2 ;;
@@ -45,8 +45,6 @@ while [ $# -gt 0 ]; do
     --chunk-days) chunk_days="${2:?--chunk-days needs a value}"; shift 2 ;;
     --attempts) attempts="${2:?--attempts needs a value}"; shift 2 ;;
     --settings) settings="${2:?--settings needs a value}"; shift 2 ;;
-    --jar) jar="${2:?--jar needs a value}"; shift 2 ;;
-    --no-upload) upload=0; shift ;;
     --poll-seconds) poll_seconds="${2:?--poll-seconds needs a value}"; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -62,14 +60,9 @@ request="$(mktemp)"
 trap 'rm -f "$request"' EXIT
 range=(--bu "$bu" --days "$days" --chunk-days "$chunk_days" --settings "$settings")
 [ -z "$to" ] || range+=(--to "$to")
-# Fails here, before any upload, on an unknown business unit or a bad range.
+# Fails here, before any AWS call, on an unknown business unit or a bad range.
 tw baseline-request "${range[@]}" >"$request" || exit 2
 name="$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$request")"
-[ -n "$jar" ] || jar="$repo/jobs/batch/target/trailwatch-jobs-$(setting VERSION)-emr.jar"
-
-if [ "$upload" = 1 ]; then
-  upload "$jar"
-fi
 if [ "$dry_run" = 1 ]; then
   "$py" -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$request"
   exit 0

@@ -91,35 +91,34 @@ class FirstBaselineScriptTest(Scripts):
         self.assertEqual((2, "first-baseline.sh: unknown option --bogus (try --help)\n"), (r.returncode, r.stderr))
 
     def test_a_dry_run_prints_the_request_and_calls_nothing(self):
-        r = self.run_script("first-baseline.sh", "--dry-run", "--bu", "retail", "--jar", self.jar)
+        r = self.run_script("first-baseline.sh", "--dry-run", "--bu", "retail")
         self.assertEqual(0, r.returncode, r.stderr)
         self.assertEqual(self.expected(), json.loads(r.stdout))
-        r = self.run_script("first-baseline.sh", "--dry-run", "--bu", "retail", "--to", "2026-12-01T05", "--days", "7",
-                            "--no-upload")
+        r = self.run_script("first-baseline.sh", "--dry-run", "--bu", "retail", "--to", "2026-12-01T05", "--days", "7")
         self.assertEqual(self.expected(to=tw.parse_hour("to", "2026-12-01T05"), days=7), json.loads(r.stdout))
         self.assertEqual([], self.log())
 
-    def test_one_job_run_builds_it_after_the_upload(self):
-        r = self.run_script("first-baseline.sh", "--bu", "retail", "--jar", self.jar, "--poll-seconds", "0.05")
+    def test_one_job_run_builds_it(self):
+        r = self.run_script("first-baseline.sh", "--bu", "retail", "--poll-seconds", "0.05")
         self.assertEqual((0, "jr-1"), (r.returncode, r.stdout.strip()), r.stderr)
-        self.assertEqual(["s3-cp", "s3-cp", "list", "start"], [e["event"] for e in self.log()][:4])
+        self.assertEqual(["list", "start"], [e["event"] for e in self.log()][:2], "no upload: submit.sh does that")
         self.assertEqual([self.expected()], [e["request"] for e in self.starts()])
 
     def test_a_failed_run_is_started_again_with_the_same_request_and_a_rerun_resumes_it(self):
         name = self.expected()["name"]
-        r = self.run_script("first-baseline.sh", "--bu", "retail", "--no-upload", "--attempts", "2",
+        r = self.run_script("first-baseline.sh", "--bu", "retail", "--attempts", "2",
                             "--poll-seconds", "0.05", FAKE_AWS_FAIL=name)
         self.assertEqual(1, r.returncode, r.stderr)
         self.assertIn("run the same command again to resume", r.stderr)
         self.assertEqual([self.expected()] * 2, [e["request"] for e in self.starts()], "the same build, twice")
-        r = self.run_script("first-baseline.sh", "--bu", "retail", "--no-upload", "--poll-seconds", "0.05")
+        r = self.run_script("first-baseline.sh", "--bu", "retail", "--poll-seconds", "0.05")
         self.assertEqual((0, "jr-3"), (r.returncode, r.stdout.strip()), r.stderr)
         self.assertEqual([self.expected()] * 3, [e["request"] for e in self.starts()])
 
     def test_a_run_of_the_same_build_still_going_is_waited_for_not_started_again(self):
         with open(os.path.join(self.dir, "state.json"), "w") as f:
             json.dump({"runs": [{"id": "jr-old", "name": self.expected()["name"], "state": "RUNNING", "polls": 0}]}, f)
-        r = self.run_script("first-baseline.sh", "--bu", "retail", "--no-upload", "--poll-seconds", "0.05")
+        r = self.run_script("first-baseline.sh", "--bu", "retail", "--poll-seconds", "0.05")
         self.assertEqual((0, "jr-old"), (r.returncode, r.stdout.strip()), r.stderr)
         self.assertEqual([], self.starts())
 
@@ -143,7 +142,7 @@ class FirstBaselineScriptTest(Scripts):
         thread = threading.Thread(target=owner)
         thread.start()
         try:
-            r = self.run_script("first-baseline.sh", "--bu", "retail", "--no-upload", "--poll-seconds", "0.1")
+            r = self.run_script("first-baseline.sh", "--bu", "retail", "--poll-seconds", "0.1")
         finally:
             thread.join(timeout=120)
         self.assertEqual(0, r.returncode, r.stderr)
@@ -151,10 +150,10 @@ class FirstBaselineScriptTest(Scripts):
         finished = next(e["t"] for e in self.log() if e["event"] == "finished" and e["id"] == "jr-1")
         self.assertLess(finished, self.starts()[0]["t"])
 
-    def test_an_unknown_unit_or_bad_option_stops_it_before_any_upload(self):
+    def test_an_unknown_unit_or_bad_option_stops_it_before_any_aws_call(self):
         for args in (["--bu", "shop"], ["--bu", "retail", "--to", "2026-12-01 05"], ["--bu", "retail", "--days", "0"],
                      ["--bu", "retail", "--chunk-days", "x"], ["--to", "2026-12-01T05"]):
-            r = self.run_script("first-baseline.sh", *args, "--jar", self.jar)
+            r = self.run_script("first-baseline.sh", *args)
             self.assertEqual(2, r.returncode, (args, r.stderr))
         self.assertEqual([], self.log())
 
