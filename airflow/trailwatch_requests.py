@@ -15,6 +15,8 @@ Command line (used by the emr/ scripts)::
 
     python3 trailwatch_requests.py request --bu BU --hour YYYY-MM-DDTHH [--settings FILE]
     python3 trailwatch_requests.py maintenance-request --bu BU --day YYYY-MM-DD [--settings FILE]
+    python3 trailwatch_requests.py baseline-request --bu BU [--to YYYY-MM-DDTHH] [--days N] [--chunk-days N]
+    python3 trailwatch_requests.py pools [--settings FILE]       (for airflow pools import)
     python3 trailwatch_requests.py render TEMPLATE.json [--settings FILE]
     python3 trailwatch_requests.py bus [--settings FILE]
     python3 trailwatch_requests.py setting NAME [--settings FILE]
@@ -35,7 +37,7 @@ PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 # The job's own rule for business unit names (io.trailwatch.accounts.Accounts): they end up in paths.
 BU_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 HOUR_FORMAT = "%Y-%m-%dT%H"
-RUN_VALUES = ("BU", "HOUR", "HOUR_ID")
+RUN_VALUES = ("BU", "HOUR", "HOUR_ID", "FROM", "TO", "BUILD_ID", "CHUNK_DAYS")
 SCHEDULE_DEFAULTS = {
     "lag_minutes": 35,
     "start_date": None,
@@ -45,6 +47,8 @@ SCHEDULE_DEFAULTS = {
     "max_retry_delay_minutes": 30,
     "execution_timeout_minutes": 55,
     "deferrable": False,
+    # The hourly detect first detects the hours of its lookback that no run detected (detect --fill-gaps).
+    "fill_gaps": True,
     # Daily maintenance (trailwatch maintain --bu): when, in UTC, and how long a try may take.
     "maintenance_at": "03:05",
     "maintenance_timeout_minutes": 120,
@@ -141,7 +145,7 @@ def check_schedule(s, where, origin):
         if not isinstance(s[key], int) or isinstance(s[key], bool) or s[key] < (1 if key != "retries" else 0):
             raise SettingsError("%s: %s.%s must be a whole number >= %d, not %r"
                                 % (origin, where, key, 1 if key != "retries" else 0, s[key]))
-    for key in ("catchup", "deferrable"):
+    for key in ("catchup", "deferrable", "fill_gaps"):
         if not isinstance(s[key], bool):
             raise SettingsError("%s: %s.%s must be true or false, not %r" % (origin, where, key, s[key]))
     if s["start_date"] is not None:
@@ -287,23 +291,89 @@ def request_for_hour(bu, hour, config):
 
 def job_run_request(bu, logical_date, settings):
     """The StartJobRun request of the DAG run of ``bu`` whose logical date (data interval start) is given."""
-    return request_for_hour(bu, hour_of(logical_date, settings["schedule"]["lag_minutes"]), settings)
+    request = request_for_hour(bu, hour_of(logical_date, settings["schedule"]["lag_minutes"]), settings)
+    return with_dag_flags(request, settings)
 
 
-# What a DAG's task renders when it runs: the macros are the DAG's user_defined_macros.
-HOUR_TEMPLATE = "{{ tw_hour(data_interval_start) }}"
-HOUR_ID_TEMPLATE = "{{ tw_hour_id(data_interval_start) }}"
+def dag_flags(settings):
+    """What the DAG's detect adds to the hourly arguments.
+
+    ``--pending-ok``: a run that detected and recorded its hour but left deliveries pending (a Splunk
+    outage) exits 0, not 5, so the task neither fails nor retries the whole detect; the next hour's
+    run, or ``deliver``, sends them. ``--fill-gaps`` (``schedule.fill_gaps``, on by default): the
+    run first detects, oldest first, the hours of its lookback that no run detected (a scheduler
+    outage, a run that failed for good), then its own hour.
+    """
+    return ["--pending-ok"] + (["--fill-gaps"] if settings["schedule"]["fill_gaps"] else [])
+
+
+def with_dag_flags(request, settings):
+    submit = request["jobDriver"]["sparkSubmit"]
+    submit["entryPointArguments"] = list(submit["entryPointArguments"]) + dag_flags(settings)
+    return request
+
+
+# What a DAG's task renders when it runs: the macros are the DAG's user_defined_macros. ``params.hour`` is
+# the manual trigger's hour (None on scheduled runs); ``dag_run`` is in the context of Airflow 2 and 3 alike,
+# whether or not the run has a logical date.
+HOUR_TEMPLATE = "{{ tw_hour(params.hour, dag_run) }}"
+HOUR_ID_TEMPLATE = "{{ tw_hour_id(params.hour, dag_run) }}"
+# The manual trigger form checks the hour param with this (JSON Schema "pattern"; null passes).
+HOUR_PARAM_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}$"
+
+
+def run_hour(param_hour, dag_run, lag_minutes):
+    """The hour a DAG run detects, as an aware UTC datetime.
+
+    - A manual trigger's ``hour`` param (``YYYY-MM-DDTHH``), when given: that hour, on any Airflow.
+    - Else the run's data interval (scheduled runs; manual runs with a logical date, whose interval
+      Airflow infers as the last complete one): ``hour_of`` its start.
+    - Else (Airflow 3: a manual run without a logical date has no data interval, and
+      ``data_interval_start`` is not even in the task's context; task-sdk
+      ``execution_time/task_runner.py``, ``get_template_context``): the latest hour whose run was
+      due when the run was triggered, from ``dag_run.run_after``; the same on every try.
+    """
+    if param_hour not in (None, ""):
+        return parse_hour("params.hour", param_hour, "the run's conf")
+    start = getattr(dag_run, "data_interval_start", None)
+    if start is not None:
+        return hour_of(start, lag_minutes)
+    after = getattr(dag_run, "run_after", None)
+    if after is None:
+        raise SettingsError("the run has neither an hour param, nor a data interval, nor run_after: "
+                            "trigger it with {\"hour\": \"YYYY-MM-DDTHH\"}")
+    return hour_of(after - dt.timedelta(hours=1), lag_minutes)
 
 
 def dag_request(bu, settings):
     """The request with the hour left to Airflow: Jinja that ``dag_macros`` renders at run time."""
-    return _request(bu, HOUR_TEMPLATE, HOUR_ID_TEMPLATE, settings)
+    return with_dag_flags(_request(bu, HOUR_TEMPLATE, HOUR_ID_TEMPLATE, settings), settings)
 
 
 def dag_macros(settings):
-    """The ``user_defined_macros`` that render ``dag_request``'s hour: the same ``hour_of``."""
+    """The ``user_defined_macros`` that render ``dag_request``'s hour (``run_hour``)."""
     lag = settings["schedule"]["lag_minutes"]
-    return {"tw_hour": lambda d: hour_text(d, lag), "tw_hour_id": lambda d: hour_id(d, lag)}
+    return {"tw_hour": lambda hour, run: run_hour(hour, run, lag).strftime(HOUR_FORMAT),
+            "tw_hour_id": lambda hour, run: run_hour(hour, run, lag).strftime("%Y%m%dT%H")}
+
+
+def pool_name(bu):
+    """The pool of one slot that a business unit's hourly and maintenance tasks share."""
+    return "trailwatch_%s" % bu
+
+
+def pools(config):
+    """The business units' pools, as ``airflow pools import FILE`` reads them (Airflow 2.7+ and 3).
+
+    One slot each, and ``include_deferred``: without it a deferred task (``deferrable``) frees its
+    slot, and a BU's maintain could start beside its deferred detect. Airflow's
+    ``airflow-core/src/airflow/cli/commands/pool_command.py`` (``pool_import_helper``) takes, per
+    name, an object with ``slots`` and ``description`` (else the pool is refused) and
+    ``include_deferred`` (False when absent).
+    """
+    return {pool_name(bu): {"slots": 1, "description": "trailwatch %s: one writer of its tables" % bu,
+                            "include_deferred": True}
+            for bu in business_units(config)}
 
 
 def _request(bu, hour, hour_name, config):
@@ -354,13 +424,42 @@ def hours(start, end):
 
 
 FINISHED = ("SUCCESS", "FAILED", "CANCELLED")
+# The states ListJobRuns can filter on that are not FINISHED (CANCELLING: its driver may still commit).
+UNFINISHED = ("SUBMITTED", "PENDING", "SCHEDULED", "RUNNING", "QUEUED", "CANCELLING")
+
+
+def job_names(bu):
+    """Every job-run name of ``bu``'s writers: its hours, its maintenance days, its baseline builds."""
+    return re.compile(r"trailwatch-%s-(\d{8}T\d{2}|maintain-\d{8}|baseline-\d{8}-\d{8}T\d{2})" % re.escape(bu))
+
+
+def unfinished_runs(list_job_runs, bu):
+    """``bu``'s job runs that have not finished (``id``, ``name``, ``state``), from a ListJobRuns response."""
+    names = job_names(bu)
+    return [{"id": r["id"], "name": r["name"], "state": r.get("state")} for r in list_job_runs.get("jobRuns", [])
+            if names.fullmatch(r.get("name", "")) and r.get("state") not in FINISHED]
 
 
 def active_runs(list_job_runs, bu):
     """The ids of ``bu``'s job runs that have not finished, from a ListJobRuns response."""
-    name = re.compile(r"trailwatch-%s-\d{8}T\d{2}" % re.escape(bu))
-    return [r["id"] for r in list_job_runs.get("jobRuns", [])
-            if name.fullmatch(r.get("name", "")) and r.get("state") not in FINISHED]
+    return [r["id"] for r in unfinished_runs(list_job_runs, bu)]
+
+
+def start_plan(list_job_runs, bu, name):
+    """What a task about to start job run ``name`` of ``bu`` does, given the application's job runs.
+
+    ``("attach", [id])``: a run of that very name is going (the job run of a try that died, or whose
+    worker was lost, while EMR ran on): wait for it instead of starting a second writer.
+    ``("wait", ids)``: other runs of the BU are going (maintain, a backfill's hour, a baseline):
+    wait until they end, then ask again. ``("start", [])``: none is; start the run.
+    """
+    runs = unfinished_runs(list_job_runs, bu)
+    mine = [r["id"] for r in runs if r["name"] == name and r["state"] != "CANCELLING"]
+    if mine:
+        return "attach", mine[:1]
+    if runs:
+        return "wait", [r["id"] for r in runs]
+    return "start", []
 
 
 # Daily maintenance: one job run per business unit and day, `trailwatch maintain --bu <bu>`, built from the
@@ -407,6 +506,46 @@ def dag_maintenance_macros():
     return {"tw_day_id": lambda d: d.astimezone(dt.timezone.utc).strftime(DAY_FORMAT)}
 
 
+# The first baseline of a business unit: one job run, `trailwatch baseline --bu <bu>` of the days before the
+# BU's first scheduled hour, in chunks the job records, so that the same request run again resumes.
+BASELINE_TEMPLATE = "baseline-job-run.json"
+BASELINE_DAYS = 90
+# The job's own default (baseline.build-chunk-days); given explicitly, because it is part of the build's id.
+BASELINE_CHUNK_DAYS = 30
+
+
+def baseline_range(bu, config, to=None, days=BASELINE_DAYS):
+    """[from day, to hour) of a BU's first baseline: ``days`` whole days before ``to``, by default its start_date.
+
+    The DAG's first run detects the BU's ``start_date`` hour, so the baseline ends where detection begins.
+    """
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
+        raise SettingsError("--days must be a whole number from 1 to 3650, not %r" % (days,))
+    end = to if to is not None else parse_hour("%s.start_date" % bu, business_unit(config, bu)["start_date"],
+                                               config["origin"])
+    return (end - dt.timedelta(days=days)).date(), end
+
+
+def baseline_request(bu, start_day, end_hour, chunk_days, config):
+    """The StartJobRun request of BU's baseline build of [start_day, end_hour) in chunks of ``chunk_days``.
+
+    Its name, ``trailwatch-<bu>-baseline-<YYYYMMDD>-<YYYYMMDDTHH>``, and its arguments are a function
+    of the range: the same request started again is the same build (the job's build id hashes the
+    range, the chunk size and the accounts), which skips the chunks it recorded.
+    """
+    if not isinstance(chunk_days, int) or isinstance(chunk_days, bool) or not 1 <= chunk_days <= 3650:
+        raise SettingsError("--chunk-days must be a whole number from 1 to 3650, not %r" % (chunk_days,))
+    if dt.datetime.combine(start_day, dt.time(), dt.timezone.utc) >= end_hour:
+        raise SettingsError("--from %s must be before --to %s" % (start_day, end_hour.strftime(HOUR_FORMAT)))
+    business_unit(config, bu)
+    template, path = load_template(config, BASELINE_TEMPLATE)
+    vals = values(config)
+    vals.update({"BU": bu, "FROM": start_day.strftime("%Y-%m-%d"), "TO": end_hour.strftime(HOUR_FORMAT),
+                 "BUILD_ID": "%s-%s" % (start_day.strftime(DAY_FORMAT), end_hour.strftime("%Y%m%dT%H")),
+                 "CHUNK_DAYS": str(chunk_days)})
+    return render(template, vals, path)
+
+
 def _argument(arguments, flag, config):
     try:
         return arguments[arguments.index(flag) + 1]
@@ -438,6 +577,18 @@ def main(argv=None):
     h = sub.add_parser("hours", help="the hours in [--from, --to), one a line")
     h.add_argument("--from", dest="start", required=True, help="YYYY-MM-DDTHH (UTC), inclusive")
     h.add_argument("--to", dest="end", required=True, help="YYYY-MM-DDTHH (UTC), exclusive")
+    b = sub.add_parser("baseline-request", parents=[common],
+                       help="the StartJobRun request of one BU's first baseline, as JSON")
+    b.add_argument("--bu", required=True)
+    b.add_argument("--to", help="YYYY-MM-DDTHH (UTC), exclusive (default: the BU's start_date)")
+    b.add_argument("--days", type=int, default=BASELINE_DAYS, help="days before --to (default %d)" % BASELINE_DAYS)
+    b.add_argument("--chunk-days", type=int, default=BASELINE_CHUNK_DAYS,
+                   help="days read and merged at a time (default %d)" % BASELINE_CHUNK_DAYS)
+    sub.add_parser("pools", parents=[common], help="the BUs' pools with include_deferred, for 'airflow pools import'")
+    sp = sub.add_parser("start-plan", help="attach ID, wait IDS or start: for job run --name of --bu, "
+                                           "from list-job-runs JSON on stdin")
+    sp.add_argument("--bu", required=True)
+    sp.add_argument("--name", required=True)
     a = sub.add_parser("active-runs", help="ids of a BU's unfinished job runs, from list-job-runs JSON on stdin")
     a.add_argument("--bu", required=True)
     args = p.parse_args(argv)
@@ -446,12 +597,21 @@ def main(argv=None):
             print("\n".join(h.strftime(HOUR_FORMAT) for h in hours(parse_hour("--from", args.start),
                                                                   parse_hour("--to", args.end))))
             return 0
+        if args.command == "start-plan":
+            plan, ids = start_plan(json.load(sys.stdin), args.bu, args.name)
+            print(" ".join([plan] + ids))
+            return 0
         if args.command == "active-runs":
             print("\n".join(active_runs(json.load(sys.stdin), args.bu)))
             return 0
         config = load_settings(args.settings)
         if args.command == "request":
             out = request_for_hour(args.bu, parse_hour("--hour", args.hour), config)
+        elif args.command == "baseline-request":
+            start, end = baseline_range(args.bu, config, parse_hour("--to", args.to) if args.to else None, args.days)
+            out = baseline_request(args.bu, start, end, args.chunk_days, config)
+        elif args.command == "pools":
+            out = pools(config)
         elif args.command == "maintenance-request":
             out = maintenance_request(args.bu, parse_day("--day", args.day), config)
         elif args.command == "render":

@@ -8,6 +8,7 @@ import os
 import re
 import tempfile
 import unittest
+import unittest.mock
 
 import emr_model
 import trailwatch_requests as tw
@@ -53,7 +54,8 @@ class JobRunRequestTest(unittest.TestCase):
                 "entryPointArguments": [
                     "detect", "--master", "cluster", "--logs", "s3://trail-bucket/org/",
                     "--state", "s3://state-bucket", "--accounts", "conf/accounts.csv",
-                    "--config", "conf/trailwatch.yaml", "--bu", "payments", "--hour", "2026-12-01T14"],
+                    "--config", "conf/trailwatch.yaml", "--bu", "payments", "--hour", "2026-12-01T14",
+                    "--pending-ok", "--fill-gaps"],
                 "sparkSubmitParameters": " ".join([
                     "--class io.trailwatch.cli.Main",
                     "--conf spark.archives=s3://deploy-bucket/tw/conf/trailwatch-conf.tar.gz#conf",
@@ -125,14 +127,16 @@ class MaintenanceRequestTest(unittest.TestCase):
         }, request)
         self.assertEqual("", emr_model.problems("StartJobRun", request), emr_model.describe())
 
-    def test_the_name_is_per_business_unit_and_day_and_never_an_hourly_runs(self):
+    def test_the_name_is_per_business_unit_and_day_and_never_an_hourly_runs_but_it_holds_back_the_unit(self):
         c = config()
         name = lambda bu, d: tw.maintenance_request(bu, dt.date(2026, 12, d), c)["name"]
         self.assertEqual(["trailwatch-payments-maintain-20261201", "trailwatch-payments-maintain-20261202",
                           "trailwatch-retail-maintain-20261201"], [name("payments", 1), name("payments", 2),
                                                                   name("retail", 1)])
         runs = {"jobRuns": [{"id": "m", "name": name("payments", 1), "state": "RUNNING"}]}
-        self.assertEqual([], tw.active_runs(runs, "payments"), "a maintenance run does not hold back a backfill")
+        # One writer per business unit: a maintenance run holds back a backfill's hour, and an hourly task.
+        self.assertEqual(["m"], tw.active_runs(runs, "payments"))
+        self.assertEqual([], tw.active_runs(runs, "retail"))
 
     def test_it_runs_daily_at_the_business_units_time(self):
         raw = dict(SETTINGS, schedule=dict(SETTINGS["schedule"], maintenance_at="22:40"),
@@ -272,8 +276,43 @@ class OneSourceOfTruthTest(unittest.TestCase):
             {"id": "a", "name": "trailwatch-payments-20261201T10", "state": "RUNNING"},
             {"id": "b", "name": "trailwatch-payments-eu-20261201T10", "state": "RUNNING"},
             {"id": "c", "name": "trailwatch-payments-20261201T09", "state": "SUCCESS"},
-            {"id": "d", "name": "trailwatch-payments-20261201T11", "state": "QUEUED"}]}
-        self.assertEqual(["a", "d"], tw.active_runs(runs, "payments"))
+            {"id": "d", "name": "trailwatch-payments-20261201T11", "state": "QUEUED"},
+            {"id": "e", "name": "trailwatch-payments-maintain-20261201T10", "state": "RUNNING"},
+            {"id": "f", "name": "trailwatch-payments-baseline-20260902-20261201T00", "state": "PENDING"},
+            {"id": "g", "name": "trailwatch-payments-baseline-20261201T10", "state": "RUNNING"},
+            {"id": "h", "name": "trailwatch-payments-maintain-20261201", "state": "CANCELLING"}]}
+        # e and g are hours of the units payments-maintain and payments-baseline; h may still commit.
+        self.assertEqual(["a", "d", "f", "h"], tw.active_runs(runs, "payments"))
+
+
+class StartPlanTest(unittest.TestCase):
+    NAME = "trailwatch-payments-20261201T10"
+
+    def plan(self, *runs):
+        return tw.start_plan({"jobRuns": [{"id": i, "name": n, "state": s} for i, n, s in runs]}, "payments", self.NAME)
+
+    def test_a_run_of_the_same_name_still_going_is_attached_to_not_started_again(self):
+        self.assertEqual(("attach", ["j1"]), self.plan(("j0", self.NAME, "FAILED"), ("j1", self.NAME, "RUNNING")))
+        self.assertEqual(("attach", ["j1"]), self.plan(("j1", self.NAME, "QUEUED"),
+                                                       ("m", "trailwatch-payments-maintain-20261201", "RUNNING")))
+
+    def test_other_runs_of_the_unit_are_waited_for(self):
+        self.assertEqual(("wait", ["m", "j1"]), self.plan(("m", "trailwatch-payments-maintain-20261201", "RUNNING"),
+                                                          ("j1", self.NAME, "CANCELLING")))
+        self.assertEqual(("wait", ["b"]), self.plan(("b", "trailwatch-payments-baseline-20260902-20261201T00",
+                                                     "SCHEDULED")))
+
+    def test_it_starts_when_only_finished_runs_or_other_units_runs_remain(self):
+        self.assertEqual(("start", []), self.plan(("j0", self.NAME, "FAILED"), ("j1", self.NAME, "SUCCESS"),
+                                                  ("r", "trailwatch-retail-20261201T10", "RUNNING")))
+
+    def test_the_command_line_prints_the_plan(self):
+        runs = {"jobRuns": [{"id": "j1", "name": self.NAME, "state": "RUNNING"}]}
+        for name, expected in ((self.NAME, "attach j1"), ("trailwatch-payments-20261201T11", "wait j1")):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), unittest.mock.patch("sys.stdin", io.StringIO(json.dumps(runs))):
+                self.assertEqual(0, tw.main(["start-plan", "--bu", "payments", "--name", name]))
+            self.assertEqual(expected + "\n", out.getvalue())
 
 
 if __name__ == "__main__":
