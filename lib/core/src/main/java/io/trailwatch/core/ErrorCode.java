@@ -38,6 +38,8 @@ public enum ErrorCode {
   /** A Splunk HEC setting (URL, timeouts, sizes) is wrong. */
   BAD_HEC_SETTING(Kind.USER),
   BAD_HEC_CA_BUNDLE(Kind.USER),
+  /** The HEC token requires indexer acknowledgement (HEC 400 code 10) and delivery.hec.acks is off. */
+  HEC_ACKS_REQUIRED(Kind.USER),
   /** The secret (the HEC token) is not where the configuration says: no variable, no file, empty. */
   SECRET_NOT_FOUND(Kind.USER),
   SECRET_NOT_READABLE(Kind.USER),

@@ -43,6 +43,7 @@ final class AlertRows {
       v.put("prevalence", p == null ? null : RowFactory.create(p.accountPrincipals(), p.businessUnitPrincipals(),
           p.accountSameType(), p.accountTypePrincipals()));
       v.put("severity", b.severity());
+      v.put("mitre_technique_id", b.mitreTechniqueId());
       nb.add(struct(Tables.NEW_BEHAVIOR, v));
     }
     Map<String, Object> v = new LinkedHashMap<>();

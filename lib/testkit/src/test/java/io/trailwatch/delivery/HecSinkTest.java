@@ -119,7 +119,7 @@ class HecSinkTest {
     assertEquals(1, hec.healthChecks(), "health is checked once per send");
     hec.events().forEach(e -> {
       assertEquals("security", e.path("index").asText());
-      assertEquals("aws:cloudtrail:anomaly", e.path("sourcetype").asText());
+      assertEquals("trailwatch:alert", e.path("sourcetype").asText());
       assertEquals("trailwatch", e.path("source").asText());
       assertEquals(e.path("event").path("alert_id"), e.path("event").path("id"));
     });
