@@ -54,6 +54,8 @@ public enum ErrorCode {
   LOOKUP_NEEDS_ACCOUNT(Kind.USER),
   NO_BASELINE(Kind.USER),
   BAD_AWS_ENDPOINT(Kind.USER),
+  /** glue-sync: a --database name Glue and Athena do not take. */
+  BAD_GLUE_DATABASE(Kind.USER),
   /** {@code deliver} without a sink to deliver to. */
   NO_SINK(Kind.USER),
   /** maintain: a flag out of range, or a VACUUM retention shorter than the retention check allows. */
@@ -103,6 +105,8 @@ public enum ErrorCode {
   BACKTEST_SCRATCH_FAILED(Kind.EXTERNAL),
   /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
   SECRET_MANAGER_FAILED(Kind.EXTERNAL),
+  /** The Glue Data Catalog refused or failed a call (glue-sync). */
+  GLUE_FAILED(Kind.EXTERNAL),
 
   // Bugs: exit 4, with the stack trace.
   ALERT_JSON(Kind.INTERNAL),
