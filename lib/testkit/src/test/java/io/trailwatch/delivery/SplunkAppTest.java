@@ -68,25 +68,25 @@ class SplunkAppTest {
 
   /** An IAM user stopping CloudTrail from two addresses in two regions. */
   static Alert tamper() {
-    String p = "arn:aws:iam::111122223333:user/intruder";
-    return Alert.builder().alertId(Alert.idFor("payments", "111122223333", p, HOUR, HOUR)).hour(HOUR).detectHour(HOUR)
-        .businessUnit("payments").accountId("111122223333").principal(p).identityType("IAMUser")
-        .severity(Severity.CRITICAL).reason("new: cloudtrail:StopLogging")
-        .newBehaviors(List.of(new NewBehavior("cloudtrail.amazonaws.com", "StopLogging", 1, HOUR.plusSeconds(600),
-            HOUR.plusSeconds(600), false, false, "critical", false)))
-        .sourceIps(List.of("203.0.113.9", "198.51.100.7")).userAgents(List.of("aws-cli/2.15.0"))
-        .regions(List.of("us-east-1", "eu-west-1")).eventIds(List.of("e-1", "e-2")).build();
+    return alert("user/intruder", "IAMUser", Severity.CRITICAL, new NewBehavior("cloudtrail.amazonaws.com",
+        "StopLogging", 1, HOUR.plusSeconds(600), HOUR.plusSeconds(600), false, false, "critical", false),
+        List.of("203.0.113.9", "198.51.100.7"), List.of("us-east-1", "eu-west-1"));
   }
 
   /** A role listing users: medium. */
   static Alert recon() {
-    String p = "arn:aws:iam::111122223333:role/app";
+    return alert("role/app", "AssumedRole", Severity.MEDIUM, new NewBehavior("iam.amazonaws.com", "ListUsers", 3,
+        HOUR.plusSeconds(60), HOUR.plusSeconds(90), false, true, "medium", false), List.of("10.0.0.5"),
+        List.of("us-east-1"));
+  }
+
+  static Alert alert(String name, String type, Severity severity, NewBehavior b, List<String> ips,
+      List<String> regions) {
+    String p = "arn:aws:iam::111122223333:" + name;
     return Alert.builder().alertId(Alert.idFor("payments", "111122223333", p, HOUR, HOUR)).hour(HOUR).detectHour(HOUR)
-        .businessUnit("payments").accountId("111122223333").principal(p).identityType("AssumedRole")
-        .severity(Severity.MEDIUM).reason("new: iam:ListUsers")
-        .newBehaviors(List.of(new NewBehavior("iam.amazonaws.com", "ListUsers", 3, HOUR.plusSeconds(60),
-            HOUR.plusSeconds(90), false, true, "medium", false)))
-        .sourceIps(List.of("10.0.0.5")).regions(List.of("us-east-1")).eventIds(List.of("e-3")).build();
+        .businessUnit("payments").accountId("111122223333").principal(p).identityType(type).severity(severity)
+        .reason("new: " + b.label()).newBehaviors(List.of(b)).sourceIps(ips).userAgents(List.of("aws-cli/2.15.0"))
+        .regions(regions).eventIds(List.of("e-" + name)).build();
   }
 
   @Test
