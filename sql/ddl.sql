@@ -47,12 +47,13 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/alerts` (
   reason STRING NOT NULL,
   late BOOLEAN NOT NULL,
   -- dimension: api (event_source, event_name set) or region/network/client (value set, calls its evidence).
-  -- The fields from dimension on came with the dimensions: an older table gets them on first use.
+  -- The fields from dimension on came with the dimensions, mitre_technique_id (the call's ATT&CK technique in
+  -- the sensitive-actions catalogue) later: an older table gets them on first use.
   new_behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING, count: BIGINT, first_time: TIMESTAMP,
     last_time: TIMESTAMP, failed: BOOLEAN, read_only: BOOLEAN, sensitivity: STRING, known: BOOLEAN,
     dimension: STRING, value: STRING, calls: ARRAY<STRUCT<call: STRING, count: BIGINT>>,
     prevalence: STRUCT<account_principals: BIGINT, business_unit_principals: BIGINT, account_same_type: BIGINT,
-      account_type_principals: BIGINT>, severity: STRING>> NOT NULL,
+      account_type_principals: BIGINT>, severity: STRING, mitre_technique_id: STRING>> NOT NULL,
   source_ips ARRAY<STRING> NOT NULL,
   user_agents ARRAY<STRING> NOT NULL,
   regions ARRAY<STRING> NOT NULL,

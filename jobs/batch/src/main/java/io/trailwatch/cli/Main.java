@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
     subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, MaintainCommand.class,
         AccountsCommand.class, DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class, StatusCommand.class,
-        LeaseCommand.class,
+        LeaseCommand.class, GlueSyncCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /**

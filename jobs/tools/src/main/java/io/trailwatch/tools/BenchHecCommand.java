@@ -61,7 +61,7 @@ final class BenchHecCommand implements Callable<Integer> {
         HecSettings settings = HecSettings.builder(URI.create(hec.url()), Secret.of(token)).index("bench")
             .maxBatchBytes(batchBytes).gzip(gzip).acks(acks).build();
         long t0 = System.nanoTime();
-        all.forEach(a -> HecEvents.bytes(a, encoding));
+        all.forEach(a -> HecEvents.bytes(a, encoding, java.time.Instant.now()));
         double encodeSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
         List<DeliveryOutcome> out = new HecSink(settings).send(all);

@@ -46,6 +46,7 @@ public final class AlertJson {
       x.put("dimension", b.dimension());
       x.put("value", b.value());
       x.put("severity", b.severity());
+      x.put("mitre_technique_id", b.mitreTechniqueId());
       List<Map<String, Object>> calls = new ArrayList<>();
       for (NewBehavior.Call c : b.calls()) {
         Map<String, Object> y = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.trailwatch.alerting;
 
 import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.policy.Prevalence;
+import io.trailwatch.policy.SensitiveActions;
 import java.time.Instant;
 import java.util.List;
 
@@ -36,6 +37,20 @@ public record NewBehavior(String eventSource, String eventName, long count, Inst
 
   public boolean isApi() {
     return Dimension.API.label().equals(dimension);
+  }
+
+  /**
+   * The MITRE ATT&CK technique of the call in the shipped catalogue ({@code T1562.008} for
+   * {@code cloudtrail:StopLogging}); for a value of another dimension, that of the first call made
+   * with it that has one; null when none has.
+   */
+  public String mitreTechniqueId() {
+    if (isApi()) {
+      return SensitiveActions.technique(eventSource, eventName);
+    }
+    return calls.stream().map(c -> c.call().split(":", 2)).filter(kv -> kv.length == 2)
+        .map(kv -> SensitiveActions.technique(kv[0], kv[1])).filter(java.util.Objects::nonNull).findFirst()
+        .orElse(null);
   }
 
   /** How an analyst reads it: {@code iam:CreateUser}, or {@code region ap-southeast-1}. */

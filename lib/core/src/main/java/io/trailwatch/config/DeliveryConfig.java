@@ -51,7 +51,7 @@ public record DeliveryConfig(
       @JsonProperty("max-attempts") Integer maxAttempts) implements Serializable {
 
     public Hec {
-      sourcetype = sourcetype == null ? "aws:cloudtrail:anomaly" : sourcetype;
+      sourcetype = sourcetype == null ? io.trailwatch.delivery.HecSettings.DEFAULT_SOURCETYPE : sourcetype;
       source = source == null ? "trailwatch" : source;
       gzip = gzip != null && gzip;
       acks = acks != null && acks;

@@ -38,6 +38,8 @@ public enum ErrorCode {
   /** A Splunk HEC setting (URL, timeouts, sizes) is wrong. */
   BAD_HEC_SETTING(Kind.USER),
   BAD_HEC_CA_BUNDLE(Kind.USER),
+  /** The HEC token requires indexer acknowledgement (HEC 400 code 10) and delivery.hec.acks is off. */
+  HEC_ACKS_REQUIRED(Kind.USER),
   /** The secret (the HEC token) is not where the configuration says: no variable, no file, empty. */
   SECRET_NOT_FOUND(Kind.USER),
   SECRET_NOT_READABLE(Kind.USER),
@@ -52,6 +54,8 @@ public enum ErrorCode {
   LOOKUP_NEEDS_ACCOUNT(Kind.USER),
   NO_BASELINE(Kind.USER),
   BAD_AWS_ENDPOINT(Kind.USER),
+  /** glue-sync: a --database name Glue and Athena do not take. */
+  BAD_GLUE_DATABASE(Kind.USER),
   /** {@code deliver} without a sink to deliver to. */
   NO_SINK(Kind.USER),
   /** maintain: a flag out of range, or a VACUUM retention shorter than the retention check allows. */
@@ -107,6 +111,8 @@ public enum ErrorCode {
   BU_BUSY(Kind.EXTERNAL),
   /** The run lost its business unit's lease (renewal failed, expired, taken over) and stopped before writing. */
   BU_LEASE_LOST(Kind.EXTERNAL),
+  /** The Glue Data Catalog refused or failed a call (glue-sync). */
+  GLUE_FAILED(Kind.EXTERNAL),
 
   // Bugs: exit 4, with the stack trace.
   ALERT_JSON(Kind.INTERNAL),

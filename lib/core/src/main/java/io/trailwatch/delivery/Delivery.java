@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,26 +18,32 @@ public record Delivery(Map<String, Counts> sinks) {
   /**
    * One sink's counts.
    *
-   * @param reason the first failed outcome's reason, else the first pending one's, else null
+   * @param reason the first configuration error's reason, else the first failed outcome's, else the first
+   *     pending one's, else null
+   * @param error the configuration error that kept alerts from going (once per sink, however many), or null
    */
-  public record Counts(int sent, int failed, int pending, String reason) {
+  public record Counts(int sent, int failed, int pending, String reason, ErrorCode error) {
     Counts plus(Counts o) {
       String r;
-      if (failed > 0) {
+      if (error != null) {
+        r = reason;
+      } else if (o.error != null) {
+        r = o.reason;
+      } else if (failed > 0) {
         r = reason;
       } else if (o.failed > 0) {
         r = o.reason;
       } else {
         r = reason != null ? reason : o.reason;
       }
-      return new Counts(sent + o.sent, failed + o.failed, pending + o.pending, r);
+      return new Counts(sent + o.sent, failed + o.failed, pending + o.pending, r, error != null ? error : o.error);
     }
 
     static Counts of(DeliveryOutcome o) {
       return switch (o.status()) {
-        case SENT -> new Counts(1, 0, 0, null);
-        case FAILED -> new Counts(0, 1, 0, o.reason());
-        case PENDING -> new Counts(0, 0, 1, o.reason());
+        case SENT -> new Counts(1, 0, 0, null, null);
+        case FAILED -> new Counts(0, 1, 0, o.reason(), o.error());
+        case PENDING -> new Counts(0, 0, 1, o.reason(), o.error());
       };
     }
   }
@@ -63,6 +70,12 @@ public record Delivery(Map<String, Counts> sinks) {
     Map<String, Counts> m = new TreeMap<>(sinks);
     other.sinks.forEach((k, v) -> m.merge(k, v, Counts::plus));
     return new Delivery(m);
+  }
+
+  /** The configuration errors that kept alerts from going, one per sink (e.g. HEC_ACKS_REQUIRED). */
+  public java.util.Set<ErrorCode> errors() {
+    return sinks.values().stream().map(Counts::error).filter(java.util.Objects::nonNull)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 
   public int sent() {
@@ -93,7 +106,8 @@ public record Delivery(Map<String, Counts> sinks) {
     return sinks.entrySet().stream().map(e -> {
       Counts c = e.getValue();
       return e.getKey() + ": " + c.sent() + " sent, " + c.failed() + " failed, " + c.pending() + " pending"
-          + (c.reason() == null ? "" : " (" + c.reason() + ")");
+          + (c.error() == null ? "" : " (configuration error " + c.error() + ": " + c.reason() + ")")
+          + (c.error() != null || c.reason() == null ? "" : " (" + c.reason() + ")");
     }).collect(Collectors.joining("; "));
   }
 
@@ -107,6 +121,9 @@ public record Delivery(Map<String, Counts> sinks) {
       one.put("pending", c.pending());
       if (c.reason() != null) {
         one.put("reason", c.reason());
+      }
+      if (c.error() != null) {
+        one.put("error_code", c.error().name());
       }
       m.put(name, one);
     });

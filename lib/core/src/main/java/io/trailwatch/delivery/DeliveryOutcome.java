@@ -1,5 +1,6 @@
 package io.trailwatch.delivery;
 
+import io.trailwatch.core.ErrorCode;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -12,9 +13,15 @@ import java.util.Objects;
  * @param attempts requests made for it in this call (0 when it was not sent at all, e.g. HEC unhealthy)
  * @param lastAttempt when the last request for it started, or when the call decided not to send it
  * @param reason why it is failed or pending (no secret in it), null when sent
+ * @param error the configuration error that kept it from going (e.g. {@link ErrorCode#HEC_ACKS_REQUIRED}), or null
  */
 public record DeliveryOutcome(String alertId, String sink, DeliveryStatus status, int attempts, Instant lastAttempt,
-    String reason) {
+    String reason, ErrorCode error) {
+
+  public DeliveryOutcome(String alertId, String sink, DeliveryStatus status, int attempts, Instant lastAttempt,
+      String reason) {
+    this(alertId, sink, status, attempts, lastAttempt, reason, null);
+  }
 
   public DeliveryOutcome {
     Objects.requireNonNull(alertId, "alertId");

@@ -42,6 +42,11 @@ final class HecClient {
     REFUSED,
     /** 401 or 403: the token is refused, and would be for every request. */
     TOKEN_REFUSED,
+    /**
+     * 400 code 10 (data channel missing) with acks off: the token requires indexer
+     * acknowledgement. A configuration error, the same for every request.
+     */
+    NEEDS_ACKS,
     /** Passing failures (503, 429, 5xx, no connection, timeouts) outlasted the attempts. */
     GAVE_UP
   }
@@ -106,6 +111,9 @@ final class HecClient {
           return new Posted(Result.ACCEPTED, attempt, at, null, a.ackId());
         }
         why = "POST " + uri + ": " + a.describe();
+        if (!settings.acks() && a.status() == 400 && Integer.valueOf(10).equals(a.code())) {
+          return new Posted(Result.NEEDS_ACKS, attempt, at, why, null);
+        }
         if (!a.retryable()) {
           return new Posted(a.tokenRefused() ? Result.TOKEN_REFUSED : Result.REFUSED, attempt, at, why, null);
         }

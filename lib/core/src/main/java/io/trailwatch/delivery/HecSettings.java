@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param url the collector's base, {@code https://host:8088} (paths {@code /services/collector/...} are added)
  * @param token the HEC token, sent as {@code Authorization: Splunk <token>}
  * @param index the index, or null for the token's default index
- * @param sourcetype default {@code aws:cloudtrail:anomaly}
+ * @param sourcetype default {@code trailwatch:alert}
  * @param source default {@code trailwatch}
  * @param host the events' host, or null for the collector's default
  * @param maxBatchBytes a request's body at most this many bytes before gzip (Splunk Cloud: 1 MB)
@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param ackPollInterval the wait between acknowledgement polls
  * @param connectTimeout TCP and TLS connect timeout
  * @param readTimeout the longest wait for an answer to one request
- * @param caBundle PEM file of the CAs to trust instead of the JVM's, or null for the JVM's
+ * @param caBundle PEM file of CAs to trust besides the JVM's, or null for the JVM's alone
  * @param maxAttempts attempts per request (retries on 503, 429, other 5xx, connection failures, timeouts)
  * @param backoffBase the first retry waits up to this long (full jitter), doubling each time
  * @param backoffCap no wait between retries longer than this
@@ -35,7 +35,7 @@ public record HecSettings(URI url, Secret token, String index, String sourcetype
     Duration connectTimeout, Duration readTimeout, Path caBundle, int maxAttempts, Duration backoffBase,
     Duration backoffCap) {
 
-  public static final String DEFAULT_SOURCETYPE = "aws:cloudtrail:anomaly";
+  public static final String DEFAULT_SOURCETYPE = "trailwatch:alert";
   public static final String DEFAULT_SOURCE = "trailwatch";
   public static final int DEFAULT_MAX_BATCH_BYTES = 1_000_000;
   /** Smallest request limit accepted: one alert with a few behaviours fits. */

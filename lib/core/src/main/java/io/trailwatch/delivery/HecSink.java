@@ -1,6 +1,7 @@
 package io.trailwatch.delivery;
 
 import io.trailwatch.alerting.Alert;
+import io.trailwatch.core.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers alerts to a Splunk HTTP Event Collector: health check once, then the alerts as
@@ -17,12 +20,17 @@ import java.util.Map;
  * <p>Outcomes: an alert is SENT when HEC accepted its request (with acks: acknowledged it);
  * FAILED when HEC refused it for good (400, 401, 403, 413, or larger than a request may be);
  * PENDING when HEC was unhealthy, unreachable, busy beyond the retry budget, timed out, or did
- * not acknowledge in time. Once a request gives up or the token is refused, the remaining
+ * not acknowledge in time; also when the token requires acknowledgement and {@code acks} is off
+ * (HEC 400 code 10): that is reported once, as {@link ErrorCode#HEC_ACKS_REQUIRED} on the
+ * outcomes, and the alerts go once the setting is fixed. Once a request gives up or the token is refused, the remaining
  * requests are not tried in this call: no retry storm against a HEC that is down or a token
  * that is wrong.
  */
 public final class HecSink implements AlertSink {
   public static final String NAME = "hec";
+  static final String NEEDS_ACKS_REASON = "not sent: this HEC token requires indexer acknowledgement: set "
+      + "delivery.hec.acks: true (or turn acknowledgement off on the token)";
+  private static final Logger LOG = LoggerFactory.getLogger(HecSink.class);
 
   private final HecSettings settings;
   private final HecClient client;
@@ -62,10 +70,11 @@ public final class HecSink implements AlertSink {
       }
       return List.of(out);
     }
+    Instant sentAt = client.now();
     byte[][] events = new byte[alerts.size()][];
     int[] sizes = new int[events.length];
     for (int i = 0; i < events.length; i++) {
-      events[i] = HecEvents.bytes(alerts.get(i), settings);
+      events[i] = HecEvents.bytes(alerts.get(i), settings, sentAt);
       sizes[i] = events[i].length + 1;
     }
     Batches batches = Batches.of(sizes, settings.maxBatchBytes(), Integer.MAX_VALUE);
@@ -100,6 +109,14 @@ public final class HecSink implements AlertSink {
           mark(out, alerts, batch, Verdict.of(DeliveryStatus.FAILED, p));
           stop = new Verdict(DeliveryStatus.FAILED, 0, p.lastAttempt(), "not sent: the token was refused: " + p.reason());
         }
+        case NEEDS_ACKS -> {
+          // Once for the whole call, not a failure per alert: they stay pending until the setting is fixed.
+          stop = new Verdict(DeliveryStatus.PENDING, 0, p.lastAttempt(), NEEDS_ACKS_REASON + " (" + p.reason() + ")",
+              ErrorCode.HEC_ACKS_REQUIRED);
+          LOG.error("{}: {}", ErrorCode.HEC_ACKS_REQUIRED, stop.reason());
+          mark(out, alerts, batch, new Verdict(DeliveryStatus.PENDING, p.attempts(), p.lastAttempt(), stop.reason(),
+              stop.error()));
+        }
         case GAVE_UP -> {
           mark(out, alerts, batch, Verdict.of(DeliveryStatus.PENDING, p));
           stop = new Verdict(DeliveryStatus.PENDING, 0, p.lastAttempt(), "not sent: an earlier request gave up: "
@@ -126,8 +143,12 @@ public final class HecSink implements AlertSink {
     });
   }
 
-  /** One request's verdict, given to each alert it carried. */
-  private record Verdict(DeliveryStatus status, int attempts, Instant at, String reason) {
+  /** One request's verdict, given to each alert it carried; {@code error} when it is a configuration error. */
+  private record Verdict(DeliveryStatus status, int attempts, Instant at, String reason, ErrorCode error) {
+    Verdict(DeliveryStatus status, int attempts, Instant at, String reason) {
+      this(status, attempts, at, reason, null);
+    }
+
     static Verdict of(DeliveryStatus status, HecClient.Posted p) {
       return new Verdict(status, p.attempts(), p.lastAttempt(), p.reason());
     }
@@ -135,7 +156,8 @@ public final class HecSink implements AlertSink {
 
   private static void mark(DeliveryOutcome[] out, List<Alert> alerts, List<Integer> batch, Verdict v) {
     for (int i : batch) {
-      out[i] = new DeliveryOutcome(alerts.get(i).alertId(), NAME, v.status(), v.attempts(), v.at(), v.reason());
+      out[i] = new DeliveryOutcome(alerts.get(i).alertId(), NAME, v.status(), v.attempts(), v.at(), v.reason(),
+          v.error());
     }
   }
 

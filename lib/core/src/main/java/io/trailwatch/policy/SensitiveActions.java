@@ -1,6 +1,13 @@
 package io.trailwatch.policy;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -8,69 +15,49 @@ import java.util.Map;
  * principal: turning off the lights (CloudTrail, GuardDuty, Config), credential and policy
  * changes, key deletion, data exposure, secret reads, and reconnaissance. Keys are
  * {@code eventSource:eventName}. The config's {@code policy.sensitive-actions} adds to it.
+ *
+ * <p>The catalogue is data: {@code sensitive-actions.tsv} beside this class, one action a line
+ * with its severity and its MITRE ATT&CK technique id (and the technique page it comes from).
  */
 public final class SensitiveActions {
+  static final String RESOURCE = "sensitive-actions.tsv";
   private static final Map<String, Severity> SHIPPED = new HashMap<>();
+  private static final Map<String, String> TECHNIQUES = new HashMap<>();
 
   static {
-    critical("cloudtrail", "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "DeleteEventDataStore");
-    critical("guardduty", "DeleteDetector", "UpdateDetector", "DisassociateFromMasterAccount",
-        "DeleteMembers", "StopMonitoringMembers", "CreateIPSet", "UpdateIPSet");
-    critical("config", "StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel");
-    critical("kms", "ScheduleKeyDeletion", "DisableKey");
-    critical("securityhub", "DisableSecurityHub");
-    critical("organizations", "LeaveOrganization", "DeleteOrganization");
-    high("iam", "CreateUser", "CreateAccessKey", "UpdateAccessKey", "CreateLoginProfile", "UpdateLoginProfile",
-        "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy",
-        "PutGroupPolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion", "UpdateAssumeRolePolicy",
-        "AddUserToGroup", "CreateRole", "DeactivateMFADevice", "DeleteVirtualMFADevice", "CreateSAMLProvider",
-        "UpdateSAMLProvider", "CreateOpenIDConnectProvider");
-    high("s3", "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "PutObjectAcl", "PutBucketPublicAccessBlock",
-        "DeleteBucketPublicAccessBlock", "PutBucketReplication", "DeleteBucket");
-    high("secretsmanager", "GetSecretValue", "PutResourcePolicy", "DeleteSecret");
-    high("ssm", "GetParameters", "GetParameter", "StartSession", "SendCommand");
-    high("kms", "PutKeyPolicy", "CreateGrant");
-    high("ec2", "ModifySnapshotAttribute", "ModifyImageAttribute", "AuthorizeSecurityGroupIngress",
-        "CreateKeyPair", "ImportKeyPair", "GetPasswordData");
-    high("lambda", "AddPermission20150331v2", "UpdateFunctionCode20150331v2");
-    high("sts", "GetFederationToken");
-    high("signin", "ConsoleLogin");
-    high("sso", "CreatePermissionSet", "AttachManagedPolicyToPermissionSet", "CreateAccountAssignment");
-    high("organizations", "CreateAccount", "InviteAccountToOrganization");
-    medium("sts", "GetCallerIdentity", "GetSessionToken");
-    medium("iam", "ListUsers", "ListRoles", "ListAccessKeys", "ListAttachedUserPolicies", "GetAccountAuthorizationDetails",
-        "ListPolicies", "GetAccountSummary");
-    medium("s3", "ListBuckets", "GetBucketPolicy", "GetBucketAcl");
-    medium("secretsmanager", "ListSecrets");
-    medium("ec2", "DescribeInstances", "DescribeSnapshots", "DescribeSecurityGroups");
-    medium("organizations", "ListAccounts", "DescribeOrganization");
-  }
-
-  private SensitiveActions() {}
-
-  private static void put(Severity s, String service, String... names) {
-    for (String n : names) {
-      SHIPPED.put(service + ".amazonaws.com:" + n, s);
+    try (InputStream in = SensitiveActions.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("The jar lacks " + RESOURCE);
+      }
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split("\t", -1);
+        String key = f[0] + ".amazonaws.com:" + f[1];
+        SHIPPED.put(key, Severity.valueOf(f[2].toUpperCase(Locale.ROOT)));
+        if (!f[3].isEmpty()) {
+          TECHNIQUES.put(key, f[3]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static void critical(String service, String... names) {
-    put(Severity.CRITICAL, service, names);
-  }
-
-  private static void high(String service, String... names) {
-    put(Severity.HIGH, service, names);
-  }
-
-  private static void medium(String service, String... names) {
-    put(Severity.MEDIUM, service, names);
-  }
+  private SensitiveActions() {}
 
   /** The shipped catalogue with {@code extra} over it. */
   public static Map<String, Severity> catalogue(Map<String, Severity> extra) {
     Map<String, Severity> m = new HashMap<>(SHIPPED);
     m.putAll(extra);
     return Map.copyOf(m);
+  }
+
+  /** The MITRE ATT&CK technique id of a shipped action ({@code T1562.008}), or null when it has none. */
+  public static String technique(String eventSource, String eventName) {
+    return eventSource == null || eventName == null ? null : TECHNIQUES.get(key(eventSource, eventName));
   }
 
   public static String key(String eventSource, String eventName) {

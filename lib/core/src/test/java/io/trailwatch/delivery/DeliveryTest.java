@@ -25,17 +25,17 @@ class DeliveryTest {
         DeliveryOutcome.pending("c", "hec", 8, T, "HTTP 503 (HEC code 9: Server is busy)"),
         DeliveryOutcome.failed("d", "hec", 1, T, "HTTP 403 (HEC code 4: Invalid token)"),
         DeliveryOutcome.sent("a", "sns", 1, T)));
-    assertEquals(Map.of("hec", new Delivery.Counts(2, 1, 1, "HTTP 403 (HEC code 4: Invalid token)"),
-        "sns", new Delivery.Counts(1, 0, 0, null)), d.sinks());
+    assertEquals(Map.of("hec", new Delivery.Counts(2, 1, 1, "HTTP 403 (HEC code 4: Invalid token)", null),
+        "sns", new Delivery.Counts(1, 0, 0, null, null)), d.sinks());
     assertTrue(d.incomplete());
     assertEquals("hec: 2 sent, 1 failed, 1 pending (HTTP 403 (HEC code 4: Invalid token)); sns: 1 sent, 0 failed, "
         + "0 pending", d.describe());
     Delivery allSent = Delivery.of(List.of(DeliveryOutcome.sent("a", "sns", 1, T)));
     assertFalse(allSent.incomplete());
     assertFalse(Delivery.none().incomplete());
-    assertEquals(new Delivery.Counts(2, 0, 0, null), allSent.plus(allSent).sinks().get("sns"));
-    assertEquals(new Delivery(Map.of("hec", new Delivery.Counts(2, 1, 1, "HTTP 403 (HEC code 4: Invalid token)"),
-        "sns", new Delivery.Counts(2, 0, 0, null))), d.plus(allSent));
+    assertEquals(new Delivery.Counts(2, 0, 0, null, null), allSent.plus(allSent).sinks().get("sns"));
+    assertEquals(new Delivery(Map.of("hec", new Delivery.Counts(2, 1, 1, "HTTP 403 (HEC code 4: Invalid token)", null),
+        "sns", new Delivery.Counts(2, 0, 0, null, null))), d.plus(allSent));
   }
 
   @Test

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 class HecEventsTest {
   static final Instant HOUR = Instant.parse("2026-11-20T14:00:00Z");
   static final ObjectMapper JSON = new ObjectMapper();
+  /** When the alert is sent: 1 h 35 min after its hour began. */
+  static final Instant SENT = HOUR.plusSeconds(95 * 60);
 
   static Alert alert(Severity severity, boolean known) {
     String principal = "arn:aws:iam::111122223333:user/ci";
@@ -27,7 +29,8 @@ class HecEventsTest {
             + "iam:CreateAccessKey", false,
         List.of(new NewBehavior("iam.amazonaws.com", "CreateAccessKey", 2, HOUR.plusSeconds(754),
             HOUR.plusSeconds(800), false, false, "high", known)),
-        List.of("203.0.113.9"), List.of("aws-cli/2.15.0"), List.of("us-east-1"), List.of("e-1"));
+        List.of("203.0.113.9", "198.51.100.7"), List.of("aws-cli/2.15.0"), List.of("us-east-1", "eu-west-1"),
+        List.of("e-1"));
   }
 
   @Test
@@ -36,7 +39,7 @@ class HecEventsTest {
         .index("security").host("emr-job-1").build();
     Alert a = alert(Severity.HIGH, false);
     String expected = """
-        {"time":1795183954,"host":"emr-job-1","source":"trailwatch","sourcetype":"aws:cloudtrail:anomaly",
+        {"time":1795188900,"host":"emr-job-1","source":"trailwatch","sourcetype":"trailwatch:alert",
          "index":"security","event":{
           "alert_id":"%s","hour":"2026-11-20T14:00:00Z","detect_hour":"2026-11-20T14:00:00Z",
           "account_id":"111122223333","business_unit":"payments","principal":"arn:aws:iam::111122223333:user/ci",
@@ -44,26 +47,57 @@ class HecEventsTest {
           "new_behaviors":[{"event_source":"iam.amazonaws.com","event_name":"CreateAccessKey","count":2,
             "first_time":"2026-11-20T14:12:34Z","last_time":"2026-11-20T14:13:20Z","failed":false,
             "read_only":false,"sensitivity":"high","known":false,"dimension":"api","value":null,"severity":null,
-            "calls":[],"prevalence":null}],
-          "source_ips":["203.0.113.9"],"user_agents":["aws-cli/2.15.0"],"regions":["us-east-1"],
-          "event_ids":["e-1"],
+            "mitre_technique_id":"T1098.001","calls":[],"prevalence":null}],
+          "source_ips":["203.0.113.9","198.51.100.7"],"user_agents":["aws-cli/2.15.0"],
+          "regions":["us-east-1","eu-west-1"],"event_ids":["e-1"],
           "reason":"1 new behaviour for IAMUser first seen 2026-09-01: iam:CreateAccessKey",
-          "app":"trailwatch","signature":"New behaviour by IAMUser","signature_id":"trailwatch:new-behavior",
-          "user":"arn:aws:iam::111122223333:user/ci","src":["203.0.113.9"],"dest":"111122223333",
+          "first_time":"2026-11-20T14:12:34Z",
+          "app":"trailwatch","severity_id":4,"signature":"New behaviour by IAMUser",
+          "signature_id":"trailwatch:new-behavior",
+          "user":"arn:aws:iam::111122223333:user/ci","src":"203.0.113.9","dest":"111122223333",
+          "vendor_account":"111122223333","vendor_region":"us-east-1",
+          "mitre_technique_id":"T1098.001","mitre_technique_ids":["T1098.001"],
           "description":"arn:aws:iam::111122223333:user/ci (IAMUser) in account 111122223333 (business unit payments), hour 2026-11-20T14:00:00Z: 1 new behaviour for IAMUser first seen 2026-09-01: iam:CreateAccessKey",
           "id":"%s","type":"alert"}}
         """.formatted(a.alertId(), a.alertId());
-    assertEquals(JSON.readTree(expected), JSON.readTree(HecEvents.bytes(a, s)));
+    assertEquals(JSON.readTree(expected), JSON.readTree(HecEvents.bytes(a, s, SENT)));
   }
 
   @Test
   void defaultsLeaveIndexAndHostToTheToken() throws Exception {
     HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of("t")).build();
-    JsonNode e = JSON.readTree(HecEvents.bytes(alert(Severity.INFO, true), s));
+    JsonNode e = JSON.readTree(HecEvents.bytes(alert(Severity.INFO, true), s, SENT));
     assertEquals(List.of("time", "source", "sourcetype", "event"), iterable(e.fieldNames()));
     assertEquals("informational", e.path("event").path("severity").asText(), "CIM's word for info");
     assertEquals("Activity by IAMUser", e.path("event").path("signature").asText());
     assertEquals("trailwatch:any-activity", e.path("event").path("signature_id").asText());
+  }
+
+  @Test
+  void timeIsWhenTheAlertIsSentSoALastHourSearchFindsIt() throws Exception {
+    HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of("t")).build();
+    JsonNode e = JSON.readTree(HecEvents.bytes(alert(Severity.HIGH, false), s, SENT));
+    assertEquals(SENT.getEpochSecond(), e.path("time").asLong(), "_time: sent, not the first call 1 h 23 min before");
+    assertEquals("2026-11-20T14:12:34Z", e.path("event").path("first_time").asText());
+    assertEquals("2026-11-20T14:00:00Z", e.path("event").path("hour").asText());
+  }
+
+  @Test
+  void severityIdRisesWithSeverityAndEveryLevelHasOne() {
+    List<Integer> ids = java.util.Arrays.stream(Severity.values()).map(HecEvents::severityId).toList();
+    assertEquals(List.of(1, 2, 3, 4, 5), ids);
+  }
+
+  @Test
+  void alertWithoutACatalogueTechniqueLeavesTheMitreFieldsOut() throws Exception {
+    Alert a = alert(Severity.LOW, false);
+    Alert plain = new Alert(a.alertId(), HOUR, HOUR, "payments", "111122223333", a.principal(), "IAMUser",
+        Severity.LOW, "new", false, List.of(new NewBehavior("s3.amazonaws.com", "GetObject", 1, HOUR, HOUR, false,
+            true, null, false)), List.of(), List.of(), List.of(), List.of());
+    JsonNode e = JSON.readTree(HecEvents.bytes(plain, HecSettings.builder(URI.create("https://s:8088"),
+        Secret.of("t")).build(), SENT)).path("event");
+    assertEquals(false, e.has("mitre_technique_id"));
+    assertEquals(true, e.path("src").isNull(), "no source IP: src is null, not a list");
   }
 
   private static List<String> iterable(java.util.Iterator<String> it) {

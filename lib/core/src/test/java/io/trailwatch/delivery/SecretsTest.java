@@ -61,7 +61,7 @@ class SecretsTest {
   void settingsHaveDefaultsAndChecksNamingTheKey() {
     HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of(TOKEN)).build();
     assertEquals(new HecSettings(URI.create("https://splunk.example:8088"), Secret.of(TOKEN), null,
-        "aws:cloudtrail:anomaly", "trailwatch", null, 1_000_000, false, false, Duration.ofSeconds(60),
+        "trailwatch:alert", "trailwatch", null, 1_000_000, false, false, Duration.ofSeconds(60),
         Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30), null, 8, Duration.ofMillis(250),
         Duration.ofSeconds(20)), s);
     assertEquals(URI.create("https://splunk.example:8088/services/collector/event"),

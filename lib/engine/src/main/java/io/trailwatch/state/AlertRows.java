@@ -48,6 +48,7 @@ final class AlertRows {
           "business_unit_principals", p.businessUnitPrincipals(), "account_same_type", p.accountSameType(),
           "account_type_principals", p.accountTypePrincipals())));
       v.put("severity", b.severity());
+      v.put("mitre_technique_id", b.mitreTechniqueId());
       nb.add(struct(Tables.NEW_BEHAVIOR, v));
     }
     Map<String, Object> v = new LinkedHashMap<>();

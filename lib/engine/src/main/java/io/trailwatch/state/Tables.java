@@ -51,7 +51,9 @@ public final class Tables {
           .add("business_unit_principals", DataTypes.LongType, true)
           .add("account_same_type", DataTypes.LongType, true)
           .add("account_type_principals", DataTypes.LongType, true), true)
-      .add("severity", DataTypes.StringType, true);
+      .add("severity", DataTypes.StringType, true)
+      // The call's MITRE ATT&CK technique in the sensitive-actions catalogue (null in older rows and for other calls).
+      .add("mitre_technique_id", DataTypes.StringType, true);
 
   public static final StructType ALERTS_SCHEMA = new StructType()
       .add("alert_id", DataTypes.StringType, false)

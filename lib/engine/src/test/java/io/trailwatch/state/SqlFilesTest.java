@@ -125,7 +125,8 @@ class SqlFilesTest extends SparkTest {
     assertEquals(List.of("alerts_last_day", "principal_baseline", "principal_dimensions", "rare_in_business_unit",
         "alerts_per_day", "quarantine_by_reason",
         "run_health", "new_principals", "late_files", "new_behaviors_today", "behaviors_about_to_expire",
-        "top_principals_30_days", "delivery_status"), new ArrayList<>(q.keySet()));
+        "top_principals_30_days", "delivery_status", "alerts_by_technique", "missing_runs"),
+        new ArrayList<>(q.keySet()));
     org.apache.spark.sql.Dataset<Row> baseline = state.table(Tables.BASELINE);
     org.apache.spark.sql.Dataset<Row> alerts = state.table(Tables.ALERTS);
 
@@ -185,8 +186,129 @@ class SqlFilesTest extends SparkTest {
     List<Row> top = rows(q.get("top_principals_30_days"));
     assertEquals(detect.alerts().stream().map(a -> a.principal()).distinct().count(), top.size());
     assertEquals(detect.alerts().size(), top.stream().mapToLong(r -> r.<Long>getAs("alerts")).sum());
+    assertEquals(detect.alerts().stream().map(a -> a.severity().label()).distinct().sorted().toList(),
+        top.stream().map(r -> r.<String>getAs("worst_severity")).distinct().sorted().toList());
     // No sink configured: no delivery recorded.
     assertEquals(0, rows(q.get("delivery_status")).size());
+    // Behaviours per ATT&CK technique: every new behaviour of the incident whose call has one.
+    long withTechnique = detect.alerts().stream().flatMap(a -> a.newBehaviors().stream())
+        .filter(b -> b.mitreTechniqueId() != null).count();
+    assertTrue(withTechnique > 0, "the incident makes calls the catalogue maps to ATT&CK");
+    assertEquals(withTechnique, rows(q.get("alerts_by_technique")).stream().mapToLong(r -> r.<Long>getAs("behaviours"))
+        .sum());
+    // One detect run per business unit: the 23 hours before it have none.
+    assertEquals(23L * units.size(), rows(q.get("missing_runs")).size());
+
+    // The notebook's SQL cells, on the same views.
+    List<String> cells = NotebookCells.sql(NOTEBOOK);
+    assertEquals(4, cells.size(), "today's alerts, a principal's alerts and baseline, by technique");
+    assertEquals(detect.alerts().size(), rows(cells.get(0)).size(), "today's alerts: the incident hour's");
+    assertEquals(detect.alerts().stream().filter(a -> a.principal().equals("arn:aws:iam::111100000001:user/ci-deployer"))
+        .count(), rows(cells.get(1)).size());
+    assertEquals(baseline.filter("principal = 'arn:aws:iam::111100000001:user/ci-deployer'").count(),
+        rows(cells.get(2)).stream().mapToLong(r -> r.<Long>getAs("behaviours_learned")).sum());
+    assertEquals(rows(q.get("alerts_by_technique")).size(), rows(cells.get(3)).size());
+  }
+
+  static final Path NOTEBOOK = SharedData.projectRoot().resolve("notebooks/trailwatch.ipynb");
+
+  /** The notebook's SQL cells ({@code %%sql} first), and the tables its views cell makes views of. */
+  static final class NotebookCells {
+    static List<String> sql(Path notebook) throws Exception {
+      List<String> out = new ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(notebook.toFile()).path("cells")) {
+        StringBuilder src = new StringBuilder();
+        c.path("source").forEach(l -> src.append(l.asText()));
+        if (c.path("cell_type").asText().equals("code") && src.toString().startsWith("%%sql\n")) {
+          out.add(src.substring("%%sql\n".length()).strip());
+        }
+      }
+      return out;
+    }
+
+    static String code(Path notebook) throws Exception {
+      StringBuilder all = new StringBuilder();
+      for (com.fasterxml.jackson.databind.JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(notebook.toFile()).path("cells")) {
+        if (c.path("cell_type").asText().equals("code")) {
+          c.path("source").forEach(l -> all.append(l.asText()));
+        }
+      }
+      return all.toString();
+    }
+  }
+
+  @Test
+  void theNotebooksViewsCoverEveryTableAndItOnlyReads() throws Exception {
+    String code = NotebookCells.code(NOTEBOOK);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("TABLES = \\[([^\\]]*)\\]").matcher(code);
+    assertTrue(m.find(), "the views cell lists the tables");
+    assertEquals(Tables.ALL, java.util.Arrays.stream(m.group(1).split(",")).map(x -> x.strip().replace("\"", ""))
+        .toList());
+    for (String write : List.of("OPTIMIZE", "VACUUM", "DELETE", "MERGE", "INSERT", "UPDATE ", "ALTER")) {
+      assertTrue(!code.toUpperCase(java.util.Locale.ROOT).contains(write), "the notebook writes: " + write);
+    }
+  }
+
+  @Test
+  void topPrincipalsRanksSeveritiesNotTheirSpelling() throws Exception {
+    spark.sql("CREATE OR REPLACE TEMPORARY VIEW tw_alerts AS SELECT * FROM VALUES "
+        + "('bu', '1', 'p-critical', 'IAMUser', 'medium', TIMESTAMP '2026-11-20 10:00:00'), "
+        + "('bu', '1', 'p-critical', 'IAMUser', 'critical', TIMESTAMP '2026-11-20 11:00:00'), "
+        + "('bu', '1', 'p-critical', 'IAMUser', 'low', TIMESTAMP '2026-11-20 12:00:00'), "
+        + "('bu', '1', 'p-high', 'IAMUser', 'medium', TIMESTAMP '2026-11-20 10:00:00'), "
+        + "('bu', '1', 'p-high', 'IAMUser', 'high', TIMESTAMP '2026-11-20 11:00:00'), "
+        + "('bu', '1', 'p-info', 'AssumedRole', 'info', TIMESTAMP '2026-11-20 12:00:00') "
+        + "AS t(business_unit, account_id, principal, identity_type, severity, hour)");
+    Map<String, String> worst = new TreeMap<>();
+    for (Row r : rows(namedQueries("").get("top_principals_30_days"))) {
+      worst.put(r.getAs("principal"), r.getAs("worst_severity"));
+    }
+    assertEquals(Map.of("p-critical", "critical", "p-high", "high", "p-info", "info"), worst);
+  }
+
+  /**
+   * Queries marked to run on Athena too use no Spark-only syntax; the Athena file's UNNEST aliases
+   * list alerts.new_behaviors' fields in the table's order (Trino unnests a struct into its fields).
+   */
+  @Test
+  void portableQueriesAvoidSparkOnlySyntaxAndAthenasUnnestMatchesTheTable() throws Exception {
+    List<String> lines = Files.readAllLines(SQL.resolve("queries.sql"));
+    Map<String, String> q = namedQueries("");
+    Set<String> athena = new java.util.HashSet<>();
+    String name = null;
+    for (String line : lines) {
+      if (line.startsWith("-- name: ")) {
+        name = line.substring("-- name: ".length()).strip();
+      } else if (line.strip().equals("-- runs on: Spark, Athena")) {
+        athena.add(name);
+      } else if (line.startsWith("-- runs on:")) {
+        assertEquals("-- runs on: Spark", line.strip(), name);
+      }
+    }
+    Map<String, String> athenaFile = new java.util.LinkedHashMap<>();
+    List<String> athenaStatements = statements("athena/queries.sql", "");
+    List<String> athenaNames = Files.readAllLines(SQL.resolve("athena/queries.sql")).stream()
+        .filter(l -> l.startsWith("-- name: ")).map(l -> l.substring("-- name: ".length()).strip()).toList();
+    for (int i = 0; i < athenaNames.size(); i++) {
+      athenaFile.put(athenaNames.get(i), athenaStatements.get(i));
+    }
+    java.util.regex.Pattern sparkOnly = java.util.regex.Pattern.compile(
+        "LATERAL VIEW|explode\\(|INTERVAL \\d|\\bfirst\\(|array_contains|`", java.util.regex.Pattern.CASE_INSENSITIVE);
+    for (String n : q.keySet()) {
+      assertTrue(athena.contains(n) || athenaFile.containsKey(n), n + ": marked for Athena or in sql/athena/");
+      String text = athena.contains(n) ? q.get(n) : athenaFile.get(n);
+      assertTrue(!sparkOnly.matcher(text).find(), n + " has Spark-only syntax for Athena: " + text);
+    }
+    String fields = String.join(", ", Tables.NEW_BEHAVIOR.fieldNames());
+    for (String text : athenaFile.values()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("UNNEST\\(a\\.new_behaviors\\) AS b\\(([^)]*)\\)")
+          .matcher(text);
+      while (m.find()) {
+        assertEquals(fields, m.group(1).replaceAll("\\s+", " ").strip());
+      }
+    }
   }
 
   /** Every business unit's rows of a table, read from each BU's own tables (not through the views). */

@@ -126,6 +126,12 @@ class StateStoreTest extends SparkTest {
     assertEquals("api", old.dimension());
     assertEquals("iam:CreateUser", old.label());
     assertEquals(region, both.get(1).newBehaviors().get(0), "a region value round-trips through the table");
+    // The ATT&CK technique column came with the rest: null in the old row, the evidence call's in the new.
+    java.util.List<org.apache.spark.sql.Row> techniques = state.table(Tables.ALERTS)
+        .selectExpr("alert_id", "new_behaviors[0].mitre_technique_id").orderBy("alert_id").collectAsList();
+    assertEquals("new-1", techniques.get(0).getString(0));
+    assertEquals("T1580", techniques.get(0).getString(1), "ec2:DescribeInstances: Cloud Infrastructure Discovery");
+    assertEquals(null, techniques.get(1).get(1));
   }
 
   /** The commit fence is asked before each table is created, and a fence that refuses stops the write uncommitted. */

@@ -119,7 +119,7 @@ class HecSinkTest {
     assertEquals(1, hec.healthChecks(), "health is checked once per send");
     hec.events().forEach(e -> {
       assertEquals("security", e.path("index").asText());
-      assertEquals("aws:cloudtrail:anomaly", e.path("sourcetype").asText());
+      assertEquals("trailwatch:alert", e.path("sourcetype").asText());
       assertEquals("trailwatch", e.path("source").asText());
       assertEquals(e.path("event").path("alert_id"), e.path("event").path("id"));
     });
@@ -334,4 +334,72 @@ class HecSinkTest {
     }
   }
 
+
+  @Test
+  void theCaBundleIsTrustedBesidesTheJvmsCas(@TempDir Path dir) throws Exception {
+    TestTls publicCa = TestTls.selfSigned(java.nio.file.Files.createDirectories(dir.resolve("jvm")));
+    TestTls privateCa = TestTls.selfSigned(java.nio.file.Files.createDirectories(dir.resolve("bundle")));
+    // The JVM's trusted CAs, as javax.net.ssl.trustStore names them: the "public" one only.
+    Path jvmStore = dir.resolve("cacerts.p12");
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(publicCa.caPem())) {
+      ks.setCertificateEntry("public", java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(jvmStore)) {
+      ks.store(out, "changeit".toCharArray());
+    }
+    Map<String, String> before = new TreeMap<>();
+    for (String k : List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
+        "javax.net.ssl.trustStoreType")) {
+      before.put(k, System.getProperty(k));
+    }
+    System.setProperty("javax.net.ssl.trustStore", jvmStore.toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    try (HecServer publicHec = HecServer.builder().token(TOKEN).tls(publicCa.serverContext()).start();
+        HecServer privateHec = HecServer.builder().token(TOKEN).tls(privateCa.serverContext()).start()) {
+      List<Alert> alerts = SyntheticAlerts.of(3);
+      assertEquals(Map.of(DeliveryStatus.SENT, 3L),
+          statuses(send(settings(privateHec).caBundle(privateCa.caPem()).build(), alerts)), "the bundle's CA");
+      assertEquals(Map.of(DeliveryStatus.SENT, 3L),
+          statuses(send(settings(publicHec).caBundle(privateCa.caPem()).build(), alerts)), "and the JVM's, with it");
+      assertEquals(once(alerts), publicHec.alertIdCounts());
+    } finally {
+      before.forEach((k, v) -> {
+        if (v == null) {
+          System.clearProperty(k);
+        } else {
+          System.setProperty(k, v);
+        }
+      });
+    }
+  }
+
+  @Test
+  void aTokenThatRequiresAcksWithAcksOffIsOneConfigurationErrorAndTheAlertsStayPending() throws Exception {
+    try (HecServer acking = HecServer.builder().token(TOKEN).acks(true).start()) {
+      List<Alert> alerts = SyntheticAlerts.of(200);
+      List<DeliveryOutcome> out = send(settings(acking).acks(false).build(), alerts);
+      assertEquals(Map.of(DeliveryStatus.PENDING, 200L), statuses(out), "not failed for good: sent once it is fixed");
+      assertEquals(java.util.Set.of(io.trailwatch.core.ErrorCode.HEC_ACKS_REQUIRED),
+          out.stream().map(DeliveryOutcome::error).collect(Collectors.toSet()));
+      assertEquals(1, acking.eventRequests(), "one refused request, no more");
+      Delivery d = Delivery.of(out);
+      assertEquals(java.util.Set.of(io.trailwatch.core.ErrorCode.HEC_ACKS_REQUIRED), d.errors());
+      assertTrue(d.describe().contains("delivery.hec.acks"), d.describe());
+      assertEquals(Map.of(DeliveryStatus.SENT, 200L), statuses(send(settings(acking).acks(true).build(), alerts)));
+    }
+  }
+
+  @Test
+  void eventsGoUnderTheTrailwatchSourcetypeStampedWhenSent() throws Exception {
+    List<Alert> alerts = SyntheticAlerts.of(2);
+    send(settings(hec).build(), alerts);
+    for (com.fasterxml.jackson.databind.JsonNode e : hec.events()) {
+      assertEquals("trailwatch:alert", e.path("sourcetype").asText());
+      assertEquals(START.getEpochSecond(), e.path("time").asLong(), "_time is the send time on the sink's clock");
+    }
+  }
 }
