@@ -5,6 +5,7 @@ import io.trailwatch.aws.S3Clients;
 import io.trailwatch.aws.S3Location;
 import io.trailwatch.aws.S3LogPlanner;
 import io.trailwatch.aws.S3Settings;
+import io.trailwatch.config.IngestConfig;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.accounts.Account;
@@ -43,7 +44,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
     description = {"Benchmark planning one hour on an S3-compatible server (not AWS): fills a bucket with one day of "
         + "small CloudTrail objects for many accounts and regions (organisation-trail layout, with digest files), "
         + "then plans one hour with the S3 planner and with a naive listing of the whole AWSLogs/ prefix, and "
-        + "prints list requests and wall time of each.",
+        + "prints list requests and wall time of each. Then plans each hour of the day as detect runs do (late-file "
+        + "lookback and delivery lag), counts the requests by kind, and prices them for an organisation of --org-accounts "
+        + "x --org-regions (docs/listing-at-scale.md).",
         "Start the server yourself, e.g. moto_server -H 127.0.0.1 -p 5000, and give --endpoint or AWS_ENDPOINT_URL_S3."})
 final class BenchPlanCommand implements Callable<Integer> {
   private static final List<String> REGIONS = List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2",
@@ -87,6 +90,33 @@ final class BenchPlanCommand implements Callable<Integer> {
   @Option(names = "--repeat", paramLabel = "N", description = "Timed runs of each approach (default: ${DEFAULT-VALUE})")
   int repeat = 3;
 
+  @Option(names = "--late-file-hours", paramLabel = "N",
+      description = "Hours each run looks back for late files, as ingest.late-file-hours (default: ${DEFAULT-VALUE})")
+  int lateFileHours = IngestConfig.defaults().lateFileHours();
+
+  @Option(names = "--org-accounts", paramLabel = "N",
+      description = "Accounts of the organisation to price the requests for (default: ${DEFAULT-VALUE})")
+  long orgAccounts = 5000;
+
+  @Option(names = "--org-regions", paramLabel = "N",
+      description = "Regions with CloudTrail folders per account of that organisation (default: ${DEFAULT-VALUE})")
+  int orgRegions = 17;
+
+  @Option(names = "--org-bus", paramLabel = "N",
+      description = "Business units, each with its own hourly run (default: ${DEFAULT-VALUE})")
+  int orgBus = 10;
+
+  @Option(names = "--runs-per-day", paramLabel = "N", description = "Runs a day of each BU (default: ${DEFAULT-VALUE})")
+  int runsPerDay = 24;
+
+  @Option(names = "--list-price", paramLabel = "USD",
+      description = "Price of 1,000 LIST requests, S3 Standard (default: ${DEFAULT-VALUE})")
+  double listPrice = 0.005;
+
+  @Option(names = "--get-price", paramLabel = "USD",
+      description = "Price of 1,000 GET requests, S3 Standard (default: ${DEFAULT-VALUE})")
+  double getPrice = 0.0004;
+
   @Override
   public Integer call() throws Exception {
     S3Settings settings = S3Settings.fromEnvironment();
@@ -102,6 +132,18 @@ final class BenchPlanCommand implements Callable<Integer> {
     check("--files-per-day", filesPerDay, 1, 1440);
     check("--hour", hour, 0, 23);
     check("--repeat", repeat, 1, 100);
+    check("--late-file-hours", lateFileHours, 0, 72);
+    check("--lag-minutes", lagMinutes, 0, 24 * 60);
+    check("--org-regions", orgRegions, 1, 40);
+    check("--org-bus", orgBus, 1, 10_000);
+    check("--runs-per-day", runsPerDay, 1, 24);
+    if (orgAccounts < 1 || orgAccounts > 1_000_000) {
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot set --org-accounts to %d: must be between 1 "
+          + "and 1000000", orgAccounts);
+    }
+    if (!(listPrice >= 0) || !(getPrice >= 0)) {
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot set --list-price or --get-price below 0");
+    }
     S3Location.parse("--bucket", "s3://" + bucket);
     List<Account> accts = new ArrayList<>();
     for (int i = 0; i < accounts; i++) {
@@ -136,8 +178,32 @@ final class BenchPlanCommand implements Callable<Integer> {
       System.out.println(same ? "both found the same files" : "MISMATCH: the planner and the naive listing differ");
       System.out.println("note: the naive listing grows with the bucket's history (every day kept is listed again); "
           + "the planner's requests do not.");
+      printCost(ListingCost.measure(s3, S3Location.parse("--bucket", "s3://" + bucket), accts,
+          Instant.parse(DAY + "T00:00:00Z"), Duration.ofMinutes(lagMinutes), lateFileHours, threads));
       return same ? 0 : 1;
     }
+  }
+
+  /** The measured requests of the 24 runs, then the organisation's requests a run, a day and a year, priced. */
+  private void printCost(ListingCost.Requests m) {
+    System.out.printf("requests of 24 hourly runs of the planner (late-file lookback %d h, lag %d min), %d accounts x %d "
+        + "regions: LIST %,d (AWSLogs/ %,d, organisation %,d, trail regions %,d, day folders %,d), GET %,d (files read "
+        + "for the run's own hour)%n", lateFileHours, lagMinutes, accounts, regions, m.lists(), m.root(),
+        m.organisations(), m.trails(), m.dayFolders(), m.gets());
+    ListingCost.Cost c = ListingCost.scale(m, accounts, regions,
+        new ListingCost.Organisation(orgAccounts, orgRegions, orgBus, runsPerDay), listPrice, getPrice);
+    System.out.printf("scaled to %,d accounts x %d regions, %d BUs, %d runs a day per BU "
+        + "(LIST $%s, GET $%s per 1,000):%n", orgAccounts, orgRegions, orgBus, runsPerDay, listPrice, getPrice);
+    System.out.printf("  %-14s %16s %16s %12s %12s %12s%n", "", "LIST", "GET", "LIST $", "GET $", "total $");
+    row("per hour", c.listsPerHour(), c.getsPerHour(), c);
+    row("per day", c.listsPerDay(), c.getsPerDay(), c);
+    row("per year", c.listsPerYear(), c.getsPerYear(), c);
+  }
+
+  private static void row(String name, double lists, double gets, ListingCost.Cost c) {
+    double l = ListingCost.Cost.price(lists, c.listPricePer1000());
+    double g = ListingCost.Cost.price(gets, c.getPricePer1000());
+    System.out.printf("  %-14s %,16.0f %,16.0f %,12.2f %,12.2f %,12.2f%n", name, lists, gets, l, g, l + g);
   }
 
   /** Lists every key under AWSLogs/ (no delimiter) and keeps the wanted accounts' log files in the window. */
