@@ -239,6 +239,24 @@ class SqlFilesTest extends SparkTest {
     }
   }
 
+  /** Cheap and first: every query and notebook cell parses and resolves against the tables as the jobs make them. */
+  @Test
+  void everyQueryAndNotebookCellRunsOnFreshTables() throws Exception {
+    StateLayout layout = new StateLayout(spark, dir.resolve("fresh").toUri().toString());
+    for (String bu : List.of("unit-a", "unit-b")) {
+      layout.of(bu).ensureTables();
+    }
+    for (String stmt : statementsOf(StateLayout.viewsSql(dir.resolve("fresh").toString(), List.of("unit-a", "unit-b")))) {
+      spark.sql(stmt);
+    }
+    for (Map.Entry<String, String> q : namedQueries("").entrySet()) {
+      assertEquals(List.of(), rows(q.getValue()), q.getKey() + " on empty tables");
+    }
+    for (String cell : NotebookCells.sql(NOTEBOOK)) {
+      assertEquals(List.of(), rows(cell), cell);
+    }
+  }
+
   @Test
   void theNotebooksViewsCoverEveryTableAndItOnlyReads() throws Exception {
     String code = NotebookCells.code(NOTEBOOK);
