@@ -198,6 +198,7 @@ class OneWriterProcessTest extends SparkTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Disabled("Not yet run to completion (issue 24): enable once it has passed")
   void adjacentHoursAndMaintainStartedTogetherLoseNothingOnceTheRefusedAreRetried() throws Exception {
     CommandRun first = inProcess(detectArgs(0));
     assertEquals(0, first.code(), first.err());
