@@ -6,10 +6,13 @@ import static io.trailwatch.testing.CloudTrailFixtures.writeAccounts;
 import static io.trailwatch.testing.CloudTrailFixtures.writeLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.TrailwatchException;
 import io.trailwatch.lease.FileLeases;
 import io.trailwatch.lease.Lease;
 import io.trailwatch.state.StateLayout;
@@ -167,5 +170,12 @@ class CoverageCommandLineTest extends SparkTest {
     CommandRun bad = CommandRun.of(Main::run, "lease", "--state", state.toString(), "--bu", "payments", "--",
         dir.resolve("no-such-command").toString());
     assertEquals(2, bad.code(), bad.err());
+    LeaseCommand lease = new LeaseCommand();
+    lease.state = state.toString();
+    lease.bu = "payments";
+    lease.config = new ConfigOption();
+    lease.lease = new LeaseOption();
+    lease.command = List.of(dir.resolve("no-such-command").toString());
+    assertEquals(ErrorCode.BAD_LEASE_COMMAND, assertThrows(TrailwatchException.class, lease::call).code());
   }
 }
