@@ -19,6 +19,7 @@ import io.trailwatch.state.BaselineTable;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -149,7 +150,7 @@ class ResumableBaselineBuildTest extends SparkTest {
   }
 
   StateStore store(String name) {
-    return new StateStore(spark, dir.resolve(name).toUri().toString());
+    return StateFolders.empty(spark, dir.resolve(name));
   }
 
   static Pipeline pipeline(StateStore state, TrailwatchConfig cfg, Progress progress) {

@@ -21,6 +21,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,7 +116,7 @@ class MaintenanceTest extends SparkTest {
   @Test
   void anExpiredRowRemovedByMaintainIsNewAgainAsIfNeverSeen() throws IOException {
     StateStore maintained = detectedUpToH();
-    copy(dir.resolve("state"), dir.resolve("plain"));
+    StateFolders.copy(dir.resolve("state"), dir.resolve("plain"));
     StateStore plain = state("plain");
 
     MaintenanceReport report = maintenance(maintained, MaintenanceConfig.defaults())
@@ -214,18 +214,5 @@ class MaintenanceTest extends SparkTest {
       out.put(t, TableStats.of(spark, state.path(t), List.of()).version());
     }
     return out;
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }
