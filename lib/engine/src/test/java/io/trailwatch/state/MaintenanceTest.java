@@ -92,7 +92,7 @@ class MaintenanceTest extends SparkTest {
       log(PLAT, H.start().minus(Duration.ofDays(d)), iamUser(PLAT, "deploy"), "ecs.amazonaws.com", "UpdateService");
     }
     log(PAY, H.start().plusSeconds(60), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
-    StateStore state = state("state");
+    StateStore state = StateFolders.empty(spark, dir.resolve("state"));
     Pipeline p = pipeline(state);
     p.buildBaseline(new Window(H.start().minus(Duration.ofDays(101)), H.start()), ACCOUNTS);
     p.detect(H, ACCOUNTS);
@@ -173,7 +173,7 @@ class MaintenanceTest extends SparkTest {
   /** Rows in random order of last_seen, in several files; after maintain, each file holds its own range of last_seen. */
   @Test
   void theBaselineIsCompactedInLastSeenOrder() {
-    StateStore state = state("big");
+    StateStore state = StateFolders.empty(spark, dir.resolve("big"));
     state.ensureTables();
     List<Row> rows = new ArrayList<>();
     java.util.Random random = new java.util.Random(7);
