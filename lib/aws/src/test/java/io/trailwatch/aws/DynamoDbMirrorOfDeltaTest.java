@@ -24,6 +24,7 @@ import io.trailwatch.state.StateStore;
 import io.trailwatch.testing.FaultProxy;
 import io.trailwatch.testing.MotoServer;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ class DynamoDbMirrorOfDeltaTest extends SparkTest {
   void anHourlyRunMirrorsTheChangedRowsAndTheMirrorEqualsTheBaseline() throws Exception {
     Path logs = dir.resolve("logs");
     Files.createDirectories(logs.resolve("AWSLogs"));
-    StateStore state = new StateStore(spark, dir.resolve("state").toUri().toString());
+    StateStore state = StateFolders.empty(spark, dir.resolve("state"));
     Pipeline pipeline = new Pipeline(spark, TrailwatchConfig.defaults(), new LocalLogPlanner(logs), new LocalOpener(),
         state, Progress.SILENT);
     for (int d = 8; d >= 1; d--) {

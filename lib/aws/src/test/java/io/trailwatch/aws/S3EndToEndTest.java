@@ -29,6 +29,7 @@ import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.MotoServer;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -70,7 +71,7 @@ class S3EndToEndTest extends SparkTest {
     incident = new Hour(org.incidentHour());
     history = new Window(spec.start(), incident.start());
     local = run(new LocalLogPlanner(org.logsDir()), new LocalOpener(),
-        new StateStore(spark, shared.resolve("local-state").toUri().toString()));
+        StateFolders.empty(spark, shared.resolve("local-state")));
     // The local run is the reference: it must itself be right about the generated hour.
     assertEquals(org.incidentHourCounts().records(), local.detect().recordsInWindow());
     assertEquals(org.incidentHourCounts().duplicates(), local.detect().duplicatesDropped());
@@ -140,7 +141,7 @@ class S3EndToEndTest extends SparkTest {
 
   /** The incident hour alone, on empty state: everything in it is new. */
   RunSummary detectOnly(LogPlanner planner, LogOpener opener, String name) {
-    StateStore state = new StateStore(spark, dir.resolve(name).toUri().toString());
+    StateStore state = StateFolders.empty(spark, dir.resolve(name));
     return new Pipeline(spark, TrailwatchConfig.defaults(), planner, opener, state, Progress.SILENT)
         .detect(incident, accounts);
   }
@@ -176,7 +177,7 @@ class S3EndToEndTest extends SparkTest {
         return s3Planner.describe();
       }
     };
-    StateStore state = new StateStore(spark, dir.resolve("state").toUri().toString());
+    StateStore state = StateFolders.empty(spark, dir.resolve("state"));
     RunSummary s = new Pipeline(spark, TrailwatchConfig.defaults(), planner, new S3Opener(new S3Settings(MOTO.endpoint(), "us-east-1")), state,
         Progress.SILENT).detect(h, one);
     s3Planner.close();
@@ -201,7 +202,7 @@ class S3EndToEndTest extends SparkTest {
         List.of(record(root(pay), pay, "s3.amazonaws.com", "ListBuckets", t, null)));
     String bucket = MOTO.newBucket("late");
     MOTO.upload(folder, bucket, "");
-    StateStore state = new StateStore(spark, dir.resolve("late-state").toUri().toString());
+    StateStore state = StateFolders.empty(spark, dir.resolve("late-state"));
     try (S3LogPlanner planner = S3LogPlanner.create("s3://" + bucket, new S3Settings(MOTO.endpoint(), "us-east-1"))) {
       Pipeline p = new Pipeline(spark, TrailwatchConfig.defaults(), planner, new S3Opener(new S3Settings(MOTO.endpoint(), "us-east-1")), state,
           Progress.SILENT);

@@ -22,6 +22,7 @@ import io.trailwatch.pipeline.Progress;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.testing.RecordingMirror;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class MirrorSyncTest extends SparkTest {
   void setUp() throws Exception {
     logs = dir.resolve("logs");
     Files.createDirectories(logs.resolve("AWSLogs"));
-    state = new StateStore(spark, dir.resolve("state").toUri().toString());
+    state = StateFolders.empty(spark, dir.resolve("state"));
     delta = new BaselineReader(spark, state);
     pipeline = new Pipeline(spark, TrailwatchConfig.defaults(), new LocalLogPlanner(logs), new LocalOpener(), state,
         Progress.SILENT);

@@ -25,6 +25,7 @@ import io.trailwatch.state.Tables;
 import io.trailwatch.testing.CloudTrailFixtures;
 import io.trailwatch.testing.OddShapes;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class DetectionTest extends SparkTest {
   void setUp() throws Exception {
     logs = dir.resolve("logs");
     Files.createDirectories(logs.resolve("AWSLogs"));
-    state = new StateStore(spark, dir.resolve("state").toUri().toString());
+    state = StateFolders.empty(spark, dir.resolve("state"));
   }
 
   Pipeline pipeline(TrailwatchConfig cfg) {

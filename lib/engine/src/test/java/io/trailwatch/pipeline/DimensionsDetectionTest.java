@@ -23,6 +23,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.state.StateLayout;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
@@ -69,10 +70,11 @@ class DimensionsDetectionTest extends SparkTest {
     accounts = Accounts.read(org.accountsCsv());
     incident = new Hour(org.incidentHour());
     TrailwatchConfig all = TrailwatchConfig.defaults().withDimensions(ALL);
-    allLayout = layout("state-all");
+    allLayout = StateFolders.emptyLayout(spark, dir.resolve("state-all"),
+        accounts.stream().map(Account::businessUnit).distinct().toList());
     pipeline(allLayout, all).buildBaseline(new Window(spec.start(), incident.start()), accounts);
-    copy(dir.resolve("state-all"), dir.resolve("state-api"));
-    copy(dir.resolve("state-all"), dir.resolve("state-later"));
+    StateFolders.copy(dir.resolve("state-all"), dir.resolve("state-api"));
+    StateFolders.copy(dir.resolve("state-all"), dir.resolve("state-later"));
     StateLayout later = layout("state-later");
     for (String bu : later.businessUnits()) {
       spark.sql("DELETE FROM delta.`" + later.of(bu).path(Tables.BASELINE) + "` WHERE event_source = '@region'");
@@ -90,20 +92,6 @@ class DimensionsDetectionTest extends SparkTest {
   static PerBusinessUnit pipeline(StateLayout layout, TrailwatchConfig cfg) {
     return new PerBusinessUnit(layout, store -> new Pipeline(spark, cfg, new LocalLogPlanner(org.logsDir()),
         new LocalOpener(), store, Progress.SILENT));
-  }
-
-  /** A copy of a state folder (Delta logs name their files relative to the table). */
-  static void copy(Path from, Path to) throws java.io.IOException {
-    try (var walk = java.nio.file.Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (java.nio.file.Files.isDirectory(p)) {
-          java.nio.file.Files.createDirectories(target);
-        } else {
-          java.nio.file.Files.copy(p, target);
-        }
-      }
-    }
   }
 
   /**

@@ -15,6 +15,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +66,7 @@ class RebuildBaselineTest extends SparkTest {
   }
 
   StateStore store(String name) {
-    return new StateStore(spark, dir.resolve(name).toUri().toString());
+    return StateFolders.empty(spark, dir.resolve(name));
   }
 
   static Pipeline pipeline(GeneratedOrg org, StateStore state) {

@@ -19,6 +19,7 @@ import io.trailwatch.state.BaselineTable;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -59,6 +60,8 @@ class ResumableBaselineBuildTest extends SparkTest {
   static List<Account> accounts;
   static Window range;
   static List<BaselineBuild.Chunk> chunks;
+  /** The uninterrupted daily-chunk build (see {@link #dailyBuild}), once built. */
+  static Path dailyBuild;
 
   @TempDir Path dir;
 
@@ -80,8 +83,7 @@ class ResumableBaselineBuildTest extends SparkTest {
 
   @Test
   void aBuildKilledInAChunkRereadsOnlyTheChunksNotDoneAndEndsAsAnUninterruptedBuild() {
-    StateStore uninterrupted = store("uninterrupted");
-    pipeline(uninterrupted, DAILY, Progress.SILENT).buildBaseline(range, accounts);
+    StateStore uninterrupted = dailyBuild("uninterrupted");
 
     StateStore killed = store("killed");
     // Files only the third chunk reads (not those named in the lag after the second's end).
@@ -126,8 +128,7 @@ class ResumableBaselineBuildTest extends SparkTest {
   void aChunkedBuildIsTheOnePassButForLastSeenAndMergingItAgainChangesNothing() {
     StateStore onePass = store("one-pass");
     pipeline(onePass, ONE_PASS, Progress.SILENT).buildBaseline(range, accounts);
-    StateStore chunked = store("chunked");
-    pipeline(chunked, DAILY, Progress.SILENT).buildBaseline(range, accounts);
+    StateStore chunked = dailyBuild("chunked");
     assertEquals(1, chunkRuns(onePass).size());
     assertEquals(4, chunkRuns(chunked).size());
 
@@ -149,6 +150,22 @@ class ResumableBaselineBuildTest extends SparkTest {
   }
 
   StateStore store(String name) {
+    return StateFolders.empty(spark, dir.resolve(name));
+  }
+
+  /**
+   * A copy of the build of the range in daily chunks on an empty state: both tests start from it,
+   * so it is built once per class, then copied (a test writes to its copy).
+   */
+  StateStore dailyBuild(String name) {
+    synchronized (ResumableBaselineBuildTest.class) {
+      if (dailyBuild == null) {
+        Path built = shared.resolve("daily-build");
+        pipeline(StateFolders.empty(spark, built), DAILY, Progress.SILENT).buildBaseline(range, accounts);
+        dailyBuild = built;
+      }
+    }
+    StateFolders.copy(dailyBuild, dir.resolve(name));
     return new StateStore(spark, dir.resolve(name).toUri().toString());
   }
 

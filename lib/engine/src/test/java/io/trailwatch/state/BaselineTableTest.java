@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class BaselineTableTest extends SparkTest {
   }
 
   StateStore stateWith(List<Row> rows) {
-    StateStore state = new StateStore(spark, dir.toUri().toString());
+    StateStore state = StateFolders.empty(spark, dir);
     state.ensureTables();
     // One file per row, as in a long-lived table.
     for (Row r : rows) {

@@ -22,6 +22,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -87,7 +88,7 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
   /** A copy of the state the hourly runs left, under a new path (Delta caches logs by path). */
   static StateStore copyOf(Path where, String name) throws Exception {
     Path to = where.resolve(name + "-" + ++copies);
-    MaintenanceTest.copy(shared.resolve("template"), to);
+    StateFolders.copy(shared.resolve("template"), to);
     return new StateStore(spark, to.toUri().toString());
   }
 

@@ -21,6 +21,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,7 +92,7 @@ class MaintenanceTest extends SparkTest {
       log(PLAT, H.start().minus(Duration.ofDays(d)), iamUser(PLAT, "deploy"), "ecs.amazonaws.com", "UpdateService");
     }
     log(PAY, H.start().plusSeconds(60), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
-    StateStore state = state("state");
+    StateStore state = StateFolders.empty(spark, dir.resolve("state"));
     Pipeline p = pipeline(state);
     p.buildBaseline(new Window(H.start().minus(Duration.ofDays(101)), H.start()), ACCOUNTS);
     p.detect(H, ACCOUNTS);
@@ -116,7 +116,7 @@ class MaintenanceTest extends SparkTest {
   @Test
   void anExpiredRowRemovedByMaintainIsNewAgainAsIfNeverSeen() throws IOException {
     StateStore maintained = detectedUpToH();
-    copy(dir.resolve("state"), dir.resolve("plain"));
+    StateFolders.copy(dir.resolve("state"), dir.resolve("plain"));
     StateStore plain = state("plain");
 
     MaintenanceReport report = maintenance(maintained, MaintenanceConfig.defaults())
@@ -173,7 +173,7 @@ class MaintenanceTest extends SparkTest {
   /** Rows in random order of last_seen, in several files; after maintain, each file holds its own range of last_seen. */
   @Test
   void theBaselineIsCompactedInLastSeenOrder() {
-    StateStore state = state("big");
+    StateStore state = StateFolders.empty(spark, dir.resolve("big"));
     state.ensureTables();
     List<Row> rows = new ArrayList<>();
     java.util.Random random = new java.util.Random(7);
@@ -214,18 +214,5 @@ class MaintenanceTest extends SparkTest {
       out.put(t, TableStats.of(spark, state.path(t), List.of()).version());
     }
     return out;
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }
