@@ -172,7 +172,9 @@ class EmrJarIT {
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("the EMR jar did not finish in 5 minutes: " + cmd);
+      String e = Files.readString(err);
+      throw new AssertionError("the EMR jar did not finish in 5 minutes: " + cmd + "\nits stderr ends: "
+          + e.substring(Math.max(0, e.length() - 6000)));
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
