@@ -105,6 +105,13 @@ class EmrJarIT {
     assertTrue(run.out().contains("detect") && run.out().contains("baseline"), run.out());
   }
 
+  @Test
+  void printsTheReleaseItWasBuiltAs() throws Exception {
+    Run run = run(List.of(), List.of("--version"), Map.of());
+    assertEquals(0, run.code(), run.err());
+    assertEquals("trailwatch " + io.trailwatch.core.Release.VERSION, run.out().strip());
+  }
+
   /**
    * The template's own command line, Spark settings and JVM options, with the jar and Spark's
    * class path only: an hour read from S3, state on S3, the YAML config read, libdeflate loaded.
