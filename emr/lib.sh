@@ -41,11 +41,17 @@ settings_file() {
 }
 
 # Uploads the EMR jar and the run configuration (trailwatch.yaml and accounts.csv in one archive,
-# which spark.archives=...#conf unpacks into the driver's working directory as conf/).
+# which spark.archives=...#conf unpacks into the driver's working directory as conf/), each under a
+# key that names its version (VERSION: a release, CONFIG_VERSION: yours): a job run names exactly
+# what it runs, and a key once uploaded is never replaced.
 upload() {
-  local jar="$1" deploy version config accounts tmp
+  local jar="$1" deploy version config_version config accounts tmp
   deploy="$(setting DEPLOY_URI)"
   version="$(setting VERSION)"
+  config_version="$(setting CONFIG_VERSION)"
+  case "$version" in
+    *-SNAPSHOT | "") die "settings.VERSION is '$version': name a release (the project version, e.g. 0.2.0)" ;;
+  esac
   config="$(settings_file CONFIG_FILE)"
   accounts="$(settings_file ACCOUNTS_FILE)"
   if [ ! -f "$jar" ]; then
@@ -59,7 +65,7 @@ upload() {
   cp "$accounts" "$tmp/accounts.csv"
   tar -czf "$tmp/trailwatch-conf.tar.gz" -C "$tmp" trailwatch.yaml accounts.csv
   aws_cli s3 cp "$jar" "$deploy/jars/trailwatch-jobs-$version-emr.jar"
-  aws_cli s3 cp "$tmp/trailwatch-conf.tar.gz" "$deploy/conf/trailwatch-conf.tar.gz"
+  aws_cli s3 cp "$tmp/trailwatch-conf.tar.gz" "$deploy/conf/trailwatch-conf-$config_version.tar.gz"
   rm -rf "$tmp"
 }
 

@@ -23,6 +23,7 @@ SETTINGS = {
         "APPLICATION_ID": "00fapp0000000001",
         "EXECUTION_ROLE_ARN": "arn:aws:iam::123456789012:role/tw-job",
         "VERSION": "1.2.3",
+        "CONFIG_VERSION": "7",
         "DEPLOY_URI": "s3://deploy-bucket/tw",
         "CLOUDTRAIL_URI": "s3://trail-bucket/org/",
         "STATE_URI": "s3://state-bucket",
@@ -58,7 +59,8 @@ class JobRunRequestTest(unittest.TestCase):
                     "--pending-ok", "--fill-gaps"],
                 "sparkSubmitParameters": " ".join([
                     "--class io.trailwatch.cli.Main",
-                    "--conf spark.archives=s3://deploy-bucket/tw/conf/trailwatch-conf.tar.gz#conf",
+                    "--conf spark.archives=s3://deploy-bucket/tw/conf/trailwatch-conf-7.tar.gz#conf",
+                    "--conf spark.jars=/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar",
                     "--conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
                     "--conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
                     "--conf spark.emr-serverless.driverEnv.JAVA_HOME=/usr/lib/jvm/java-17-amazon-corretto.x86_64/",

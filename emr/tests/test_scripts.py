@@ -75,7 +75,7 @@ class SubmitTest(Scripts):
         self.assertEqual(tw.request_for_hour("retail", hour("2026-12-01T14"), self.config), request)
         self.assertValid(request)
         self.assertIn("would run: aws s3 cp %s s3://trailwatch-deploy-111122223333/trailwatch/jars/"
-                      "trailwatch-jobs-0.1.0-SNAPSHOT-emr.jar" % self.jar, r.stderr)
+                      "trailwatch-jobs-0.2.0-emr.jar" % self.jar, r.stderr)
         self.assertEqual([], self.log())
 
     def test_it_uploads_the_jar_and_configuration_then_starts_the_run(self):
@@ -87,14 +87,14 @@ class SubmitTest(Scripts):
         self.assertEqual(["s3-cp", "s3-cp", "list", "start"], events[:4])
         start = next(e for e in self.log() if e["event"] == "start")
         self.assertEqual(tw.request_for_hour("payments", hour("2026-12-01T14"), self.config), start["request"])
-        conf = os.path.join(self.dir, "s3", "trailwatch-deploy-111122223333", "trailwatch", "conf", "trailwatch-conf.tar.gz")
+        conf = os.path.join(self.dir, "s3", "trailwatch-deploy-111122223333", "trailwatch", "conf", "trailwatch-conf-2026-12-06.1.tar.gz")
         with tarfile.open(conf) as t:
             self.assertEqual(["accounts.csv", "trailwatch.yaml"], sorted(t.getnames()))
             accounts = t.extractfile("accounts.csv").read().decode()
         with open(os.path.join(ROOT, "airflow", "accounts.example.csv")) as f:
             self.assertEqual(f.read(), accounts)
         self.assertTrue(os.path.exists(os.path.join(self.dir, "s3", "trailwatch-deploy-111122223333", "trailwatch",
-                                                    "jars", "trailwatch-jobs-0.1.0-SNAPSHOT-emr.jar")))
+                                                    "jars", "trailwatch-jobs-0.2.0-emr.jar")))
 
     def test_a_failed_run_fails_the_script_when_it_waits(self):
         r = self.run_script("submit.sh", "--bu", "payments", "--hour", "2026-12-01T14", "--jar", self.jar, "--wait",

@@ -111,13 +111,26 @@ class JobRunTest(unittest.TestCase):
         }, {k: conf[k] for k in ("spark.sql.extensions", "spark.sql.catalog.spark_catalog",
                                  "spark.emr-serverless.driverEnv.JAVA_HOME", "spark.executorEnv.JAVA_HOME")})
 
-    def test_emr_delta_is_never_loaded_beside_the_bundled_one(self):
+    def test_the_job_loads_emr_delta_and_no_other(self):
         _, conf = self.spark_conf()
-        loaded = " ".join(conf.get(k, "") for k in ("spark.jars", "spark.jars.packages", "spark.driver.extraClassPath",
+        self.assertEqual("/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar",
+                         conf["spark.jars"])
+        others = " ".join(conf.get(k, "") for k in ("spark.jars.packages", "spark.driver.extraClassPath",
                                                    "spark.executor.extraClassPath"))
-        self.assertNotIn("delta", loaded)
+        self.assertNotIn("delta", others)
         self.assertNotIn("--jars", self.spark_conf()[0])
         self.assertNotIn("--packages", self.spark_conf()[0])
+
+    def test_a_run_names_released_artefacts(self):
+        with open(os.path.join(ROOT, "pom.xml"), encoding="utf-8") as f:
+            release = re.search(r"<artifactId>trailwatch-parent</artifactId>\s*<version>([^<]+)</version>", f.read()).group(1)
+        self.assertNotIn("SNAPSHOT", release)
+        self.assertEqual(release, example()["settings"]["VERSION"])
+        with open(os.path.join(EMR, "start-job-run.json"), encoding="utf-8") as f:
+            raw = json.load(f)["jobDriver"]["sparkSubmit"]
+        self.assertEqual("${DEPLOY_URI}/jars/trailwatch-jobs-${VERSION}-emr.jar", raw["entryPoint"])
+        self.assertIn("spark.archives=${DEPLOY_URI}/conf/trailwatch-conf-${CONFIG_VERSION}.tar.gz#conf",
+                      raw["sparkSubmitParameters"])
 
     def test_driver_and_executors_get_trailwatch_jvm_options(self):
         props = self.request()["configurationOverrides"]["applicationConfiguration"][0]["properties"]
@@ -129,7 +142,7 @@ class JobRunTest(unittest.TestCase):
     def test_the_configuration_archive_holds_what_the_arguments_read(self):
         _, conf = self.spark_conf()
         args = self.request()["jobDriver"]["sparkSubmit"]["entryPointArguments"]
-        self.assertEqual("s3://trailwatch-deploy-111122223333/trailwatch/conf/trailwatch-conf.tar.gz#conf",
+        self.assertEqual("s3://trailwatch-deploy-111122223333/trailwatch/conf/trailwatch-conf-2026-12-06.1.tar.gz#conf",
                          conf["spark.archives"])
         self.assertEqual(("conf/accounts.csv", "conf/trailwatch.yaml", "cluster"),
                          (args[args.index("--accounts") + 1], args[args.index("--config") + 1],

@@ -1,11 +1,12 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.core.Release;
 import io.trailwatch.core.TrailwatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code trailwatch}: one command line, a subcommand per job. */
-@Command(name = "trailwatch", mixinStandardHelpOptions = true, version = "trailwatch 0.1.0",
+@Command(name = "trailwatch", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
     subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, MaintainCommand.class,
         AccountsCommand.class, DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class, StatusCommand.class,
@@ -21,6 +22,14 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: try 'trailwatch --help'");
+  }
+
+  /** {@code trailwatch --version}: the release the build recorded (the jar's {@code release.properties}). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trailwatch " + Release.VERSION};
+    }
   }
 
   public static void main(String[] args) {

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The EMR jar on a Spark standalone cluster on 127.0.0.1, submitted as spark-submit submits it:
  * {@code SparkSubmit} in a JVM whose class path is Spark's (what EMR provides), the jar as the
  * application's primary resource (a class loader of its own on the driver, {@code spark.jars} for
- * the executors), and executors whose {@code $SPARK_HOME/jars} is Spark's alone, so every
- * trailwatch class, Delta and the relocated AWS SDK they run come from the shipped jar. The JVM
+ * the executors), and executors whose {@code $SPARK_HOME/jars} is Spark's alone (with Hadoop 3.4.1
+ * and s3a's SDK bundle), so every trailwatch class and the relocated AWS SDK they run come from the
+ * shipped jar, and Delta from the template's {@code spark.jars} (EMR's Delta, here its local copy). The JVM
  * options and Spark settings are the EMR template's ({@code emr/start-job-run.json}), resources
  * aside. Logs and state on S3, as on EMR: the same alerts and counts as the same submission in
  * local mode, with logs and state in folders. Runs after package.
@@ -106,10 +107,7 @@ class EmrJarClusterIT {
 
   /** {@code emr/start-job-run.json}, its placeholders filled (the locations are not used: the test gives its own). */
   static EmrJarIT.Template template() throws Exception {
-    return EmrJarIT.Template.read(Path.of(EmrJarIT.property("trailwatch.emr.template")), Map.of(
-        "BU", "payments", "HOUR", "2026-11-20T14", "HOUR_ID", "20261120T14", "REGION", "us-east-1",
-        "CLOUDTRAIL_URI", "s3://not-used-here", "STATE_URI", "s3://not-used-here",
-        "DEPLOY_URI", "s3://not-used-here", "VERSION", "0", "APPLICATION_ID", "x", "EXECUTION_ROLE_ARN", "x"));
+    return EmrJarIT.template(Map.of());
   }
 
   /** The driver's JVM as spark-submit's launcher starts it: Spark's module openings and the template's options. */
@@ -130,7 +128,7 @@ class EmrJarClusterIT {
     Map<String, String> conf = new java.util.LinkedHashMap<>();
     tpl.sparkConf().forEach((k, v) -> {
       if (!NOT_HERE.contains(k) && !k.startsWith("spark.emr-serverless.")) {
-        conf.put(k, v);
+        conf.put(k, k.equals("spark.jars") ? EmrJarIT.localDelta(v) : v);
       }
     });
     conf.put("spark.driver.host", "127.0.0.1");

@@ -44,10 +44,12 @@ class EmrJarIT {
   static final String PAY = "111111111111";
   static final String SHOP = "222222222222";
 
-  /** Classes the production job must never carry: tooling, test code, and what EMR provides. */
+  /** Classes the production job must never carry: tooling, test code, and what EMR provides (Delta included). */
   static final List<String> FORBIDDEN = List.of("io/trailwatch/generate/", "io/trailwatch/tools/",
       "io/trailwatch/bench/", "io/trailwatch/testing/", "org/duckdb/", "org/junit/", "scala/", "org/apache/hadoop/",
-      "com/amazonaws/", "software/amazon/awssdk/");
+      "org/apache/spark/", "io/delta/", "com/amazonaws/", "software/amazon/awssdk/");
+  /** EMR 7's Delta jars, which the template's spark.jars names, and the local copies of the same release. */
+  static final String EMR_DELTA = "/usr/share/aws/delta/lib/";
 
   @TempDir Path dir;
 
@@ -59,14 +61,12 @@ class EmrJarIT {
   }
 
   @Test
-  void carriesTheJobDeltaAndTheLibrariesEmrLacks() throws IOException {
+  void carriesTheJobAndTheLibrariesEmrLacks() throws IOException {
     Set<String> entries = entries(JAR);
     List<String> expected = List.of("io/trailwatch/cli/Main.class", "io/trailwatch/pipeline/Pipeline.class",
         "io/trailwatch/aws/S3LogPlanner.class", "io/trailwatch/shaded/awssdk/services/s3/S3Client.class",
         "io/trailwatch/shaded/http/impl/client/HttpClients.class", "io/trailwatch/shaded/yaml/YAMLFactory.class",
-        "picocli/CommandLine.class", "io/delta/sql/DeltaSparkSessionExtension.class",
-        "org/apache/spark/sql/delta/catalog/DeltaCatalog.class",
-        "META-INF/services/io.trailwatch.shaded.awssdk.http.SdkHttpService");
+        "picocli/CommandLine.class", "META-INF/services/io.trailwatch.shaded.awssdk.http.SdkHttpService");
     assertEquals(List.of(), expected.stream().filter(e -> !entries.contains(e)).toList(), "missing from the jar");
   }
 
@@ -78,13 +78,9 @@ class EmrJarIT {
   }
 
   @Test
-  void itsSparkPackagesAreDeltasOwn() throws IOException {
-    // Delta's classes live in org.apache.spark.sql.delta (and a few shims): those, and no class of Spark itself.
-    Set<String> delta = sparkPackageClasses(Path.of(property("trailwatch.delta.jar")));
-    Set<String> ours = sparkPackageClasses(JAR);
-    assertEquals(Map.of("not Delta's", List.of(), "Delta's, missing", List.of()),
-        Map.of("not Delta's", ours.stream().filter(e -> !delta.contains(e)).limit(20).toList(),
-            "Delta's, missing", delta.stream().filter(e -> !ours.contains(e)).limit(20).toList()));
+  void theJobRunLoadsEmrsDelta() throws Exception {
+    assertEquals(EMR_DELTA + "delta-spark.jar," + EMR_DELTA + "delta-storage.jar",
+        template(Map.of()).sparkConf().get("spark.jars"));
   }
 
   @Test
@@ -92,7 +88,7 @@ class EmrJarIT {
     Set<String> ours = entries(JAR).stream().filter(e -> e.endsWith(".class") && !e.contains("module-info"))
         .collect(Collectors.toSet());
     Set<String> both = new TreeSet<>();
-    for (String jar : providedClassPath()) {
+    for (String jar : withEmrDelta(providedClassPath())) {
       for (String e : entries(Path.of(jar))) {
         if (ours.contains(e)) {
           both.add(Path.of(jar).getFileName() + "!" + e);
@@ -107,6 +103,13 @@ class EmrJarIT {
     Run run = run(List.of(), List.of("--help"), Map.of());
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("detect") && run.out().contains("baseline"), run.out());
+  }
+
+  @Test
+  void printsTheReleaseItWasBuiltAs() throws Exception {
+    Run run = run(List.of(), List.of("--version"), Map.of());
+    assertEquals(0, run.code(), run.err());
+    assertEquals("trailwatch " + io.trailwatch.core.Release.VERSION, run.out().strip());
   }
 
   /**
@@ -131,15 +134,12 @@ class EmrJarIT {
     writeAccounts(work.resolve("conf/accounts.csv"), PAY + ",pay-prod,payments", SHOP + ",shop-prod,retail");
     Files.copy(Path.of(property("trailwatch.example.config")), work.resolve("conf/trailwatch.yaml"));
 
-    Template tpl = Template.read(Path.of(property("trailwatch.emr.template")), Map.of(
-        "BU", "payments", "HOUR", "2026-11-20T14", "HOUR_ID", "20261120T14", "REGION", "us-east-1",
-        "CLOUDTRAIL_URI", "s3://" + trail + "/org", "STATE_URI", "s3://" + state + "/tw",
-        "DEPLOY_URI", "s3://not-used-here", "VERSION", "0", "APPLICATION_ID", "x", "EXECUTION_ROLE_ARN", "x"));
+    Template tpl = template(Map.of("CLOUDTRAIL_URI", "s3://" + trail + "/org", "STATE_URI", "s3://" + state + "/tw"));
     assertEquals("io.trailwatch.cli.Main", tpl.mainClass());
     List<String> jvm = new ArrayList<>(tpl.driverJavaOptions());
     tpl.sparkConf().forEach((k, v) -> {
       if (!k.equals("spark.archives")) {
-        jvm.add("-D" + k + "=" + v);
+        jvm.add("-D" + k + "=" + (k.equals("spark.jars") ? localDelta(v) : v));
       }
     });
     jvm.add("-Dspark.master=local[2]");
@@ -165,7 +165,8 @@ class EmrJarIT {
         "-Xmx2g"));
     cmd.addAll(Arrays.asList(property("trailwatch.spark.opens").trim().split("\\s+")));
     cmd.addAll(jvmOptions);
-    cmd.addAll(List.of("-cp", JAR + File.pathSeparator + String.join(File.pathSeparator, providedClassPath()),
+    // spark-submit puts spark.jars (EMR's Delta) on the driver's class path; java -cp has to be told.
+    cmd.addAll(List.of("-cp", JAR + File.pathSeparator + String.join(File.pathSeparator, withEmrDelta(providedClassPath())),
         "io.trailwatch.cli.Main"));
     cmd.addAll(args);
     Path out = dir.resolve("stdout-" + System.nanoTime());
@@ -178,7 +179,9 @@ class EmrJarIT {
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("the EMR jar did not finish in 5 minutes: " + cmd);
+      String e = Files.readString(err);
+      throw new AssertionError("the EMR jar did not finish in 5 minutes: " + cmd + "\nits stderr ends: "
+          + e.substring(Math.max(0, e.length() - 6000)));
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
@@ -246,14 +249,39 @@ class EmrJarIT {
     }
   }
 
-  static List<String> providedClassPath() throws IOException {
-    return List.of(Files.readString(Path.of(property("trailwatch.emr.provided-classpath"))).trim()
-        .split(File.pathSeparator));
+  /** {@code emr/start-job-run.json}, its placeholders filled with {@code values} or stand-ins never used. */
+  static Template template(Map<String, String> values) throws IOException {
+    Map<String, String> all = new java.util.HashMap<>(Map.of(
+        "BU", "payments", "HOUR", "2026-11-20T14", "HOUR_ID", "20261120T14", "REGION", "us-east-1",
+        "CLOUDTRAIL_URI", "s3://not-used-here", "STATE_URI", "s3://not-used-here", "DEPLOY_URI", "s3://not-used-here",
+        "VERSION", "0", "CONFIG_VERSION", "0", "APPLICATION_ID", "x"));
+    all.put("EXECUTION_ROLE_ARN", "x");
+    all.putAll(values);
+    return Template.read(Path.of(property("trailwatch.emr.template")), all);
   }
 
-  static Set<String> sparkPackageClasses(Path jar) throws IOException {
-    return entries(jar).stream().filter(e -> e.startsWith("org/apache/spark/") && e.endsWith(".class"))
-        .collect(Collectors.toCollection(TreeSet::new));
+  /**
+   * What EMR provides on every node's class path: Spark's runtime class path (Hadoop 3.4.1 and
+   * hadoop-aws included) and the AWS SDK v2 bundle that s3a runs on.
+   */
+  static List<String> providedClassPath() throws IOException {
+    List<String> cp = new ArrayList<>(List.of(Files.readString(Path.of(property("trailwatch.emr.provided-classpath")))
+        .trim().split(File.pathSeparator)));
+    cp.add(property("trailwatch.emr.sdk-bundle"));
+    return cp;
+  }
+
+  /** The provided class path with EMR's Delta beside it (what spark.jars adds). */
+  static List<String> withEmrDelta(List<String> classPath) {
+    List<String> cp = new ArrayList<>(classPath);
+    cp.addAll(List.of(localDelta(EMR_DELTA + "delta-spark.jar," + EMR_DELTA + "delta-storage.jar").split(",")));
+    return cp;
+  }
+
+  /** The template's spark.jars with each of EMR's Delta jars replaced by the local jar of the same release. */
+  static String localDelta(String sparkJars) {
+    return sparkJars.replace(EMR_DELTA + "delta-spark.jar", property("trailwatch.delta.jar"))
+        .replace(EMR_DELTA + "delta-storage.jar", property("trailwatch.delta-storage.jar"));
   }
 
   static Set<String> entries(Path jar) throws IOException {

@@ -5,14 +5,22 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The Hadoop s3a settings for Delta state on {@code s3a://} (hadoop-aws 3.3.4, SDK v1 inside):
- * the same endpoint and region as {@link S3Settings}, path-style addressing with an endpoint
- * override, credentials from the default chain. Delta picks its S3 single-driver log store
+ * The Hadoop s3a settings for Delta state on {@code s3a://} (hadoop-aws 3.4.1 as on EMR 7.12, AWS
+ * SDK v2 inside): the same endpoint and region as {@link S3Settings}, path-style addressing with
+ * an endpoint override, credentials from the SDK v2 default chain. Hadoop 3.4 maps only a few SDK
+ * v1 provider names to v2 classes (not v1's default chain), so every name here is an SDK v2 class,
+ * loaded by Hadoop from the class path (EMR's SDK bundle there, never trailwatch's relocated copy). Delta picks its S3 single-driver log store
  * for the s3a scheme by itself: only one job may write a table at a time, which the
  * per-business-unit partitioning and MERGE conditions already assume of concurrent jobs.
  */
 public final class S3a {
-  public static final String CREDENTIALS_CHAIN = "com.amazonaws.auth.DefaultAWSCredentialsProviderChain";
+  /**
+   * {@code software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider}, joined at run time:
+   * the EMR jar relocates the SDK's package in every string constant too, and Hadoop must get the
+   * name of the SDK it loads itself.
+   */
+  public static final String CREDENTIALS_CHAIN = String.join(".", "software", "amazon", "awssdk", "auth",
+      "credentials", "DefaultCredentialsProvider");
 
   private S3a() {}
 

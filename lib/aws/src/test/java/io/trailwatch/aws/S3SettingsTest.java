@@ -43,7 +43,19 @@ class S3SettingsTest {
     assertEquals("us-east-1", s.region());
     assertFalse(s.pathStyle());
     assertFalse(S3a.hadoopConf(s).containsKey("fs.s3a.endpoint"));
-    assertEquals(S3a.CREDENTIALS_CHAIN, S3a.hadoopConf(s).get("fs.s3a.aws.credentials.provider"));
+    assertEquals("software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider",
+        S3a.hadoopConf(s).get("fs.s3a.aws.credentials.provider"));
+  }
+
+  @Test
+  void s3aSettingsNameOnlySdkV2Classes() throws Exception {
+    // Hadoop 3.4's s3a loads SDK v2 providers; it maps only a few v1 names, not v1's default chain.
+    for (String v : S3a.hadoopConf(new S3Settings("http://127.0.0.1:5000", "eu-west-1")).values()) {
+      assertFalse(v.contains("com.amazonaws"), v);
+    }
+    Class<?> provider = Class.forName(S3a.hadoopConf(S3Settings.from(k -> null, Map.of()))
+        .get("fs.s3a.aws.credentials.provider"));
+    assertTrue(software.amazon.awssdk.auth.credentials.AwsCredentialsProvider.class.isAssignableFrom(provider));
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.trailwatch.delivery.AlertSink;
 import io.trailwatch.mirror.BaselineMirror;
 import io.trailwatch.delivery.Delivery;
 import io.trailwatch.core.Hour;
+import io.trailwatch.core.Release;
 import io.trailwatch.core.RunKind;
 import io.trailwatch.core.Window;
 import io.trailwatch.detect.Comparison;
@@ -44,7 +45,8 @@ import org.apache.spark.sql.SparkSession;
  * comes in through the constructor.
  */
 public final class Pipeline {
-  public static final String VERSION = "0.1.0";
+  /** The release recorded in the run ledger (the build's, as {@code trailwatch --version} prints it). */
+  public static final String VERSION = Release.VERSION;
 
   private final SparkSession spark;
   private final TrailwatchConfig cfg;
