@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.mirror.MirrorItem;
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.testing.CommandRun;
 import io.trailwatch.testing.MotoServer;
 import java.nio.file.Files;
@@ -85,10 +86,10 @@ class OrgAndMirrorCommandLineTest {
   void accountsNeedsExactlyOneSource() {
     CommandRun both = run("accounts", "--org", "--accounts", "x.csv");
     assertEquals(2, both.code());
-    assertTrue(both.err().contains("mutually exclusive"), both.err());
+    assertEquals(ErrorCode.BAD_COMMAND_LINE, both.errorCode(), both.err());
     CommandRun none = run("accounts");
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("--accounts") && none.err().contains("--org"), none.err());
+    assertEquals(ErrorCode.BAD_COMMAND_LINE, none.errorCode(), none.err());
     assertEquals(2, run("accounts", "--org", "--bu", "cards").code());
   }
 
@@ -137,10 +138,10 @@ class OrgAndMirrorCommandLineTest {
 
     CommandRun noAccount = run("lookup", "--principal", "service:ec2.amazonaws.com", "--dynamodb-table", "tw-baseline");
     assertEquals(2, noAccount.code());
-    assertTrue(noAccount.err().contains("--account"), noAccount.err());
+    assertEquals(ErrorCode.LOOKUP_NEEDS_ACCOUNT, noAccount.errorCode(), noAccount.err());
     CommandRun missing = run("lookup", "--principal", arn, "--dynamodb-table", "no-such-table");
     assertEquals(2, missing.code());
-    assertTrue(missing.err().contains("dynamodb-init"), missing.err());
+    assertEquals(ErrorCode.DYNAMODB_TABLE_NOT_FOUND, missing.errorCode(), missing.err());
     assertFalse(missing.err().contains("\tat "), missing.err());
   }
 }

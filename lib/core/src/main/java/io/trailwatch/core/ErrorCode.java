@@ -8,6 +8,8 @@ import io.trailwatch.core.TrailwatchException.Kind;
  */
 public enum ErrorCode {
   // The command line and the configuration: the user fixes them. Exit 2, one line.
+  /** A command line that does not parse: an unknown or missing option, options that exclude each other. */
+  BAD_COMMAND_LINE(Kind.USER),
   BAD_HOUR(Kind.USER),
   BAD_DATE(Kind.USER),
   BAD_RANGE(Kind.USER),
