@@ -70,7 +70,7 @@ class OrgAndMirrorCommandLineTest {
     CommandRun r = run("accounts", "--org");
     assertEquals(0, r.code(), r.err());
     List<String> expected = new java.util.ArrayList<>(List.of(payProd + ",pay-prod,payments",
-        platProd + ",plat  prod,platform-team"));
+        platProd + ",\"plat, prod\",platform-team"));
     expected.sort(null);
     assertEquals("account_id,name,business_unit\n" + String.join("\n", expected) + "\n", r.out());
     assertEquals("trailwatch: 1 account(s) of AWS Organizations " + root + " (business units from top-level OUs) are in"
@@ -80,6 +80,9 @@ class OrgAndMirrorCommandLineTest {
     CommandRun again = run("accounts", "--accounts", csv.toString(), "--bu", "payments");
     assertEquals("account_id,name,business_unit\n" + payProd + ",pay-prod,payments\n", again.out(), again.err());
     assertEquals("", again.err());
+    CommandRun quoted = run("accounts", "--accounts", csv.toString(), "--bu", "platform-team");
+    assertEquals("account_id,name,business_unit\n" + platProd + ",\"plat, prod\",platform-team\n", quoted.out(),
+        "a name with a comma round-trips: " + quoted.err());
   }
 
   @Test

@@ -7,7 +7,7 @@ import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogFileName;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.ingest.Reasons;
+import io.trailwatch.core.QuarantineReason;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -182,7 +182,7 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
       Optional<LogFileName> parsed = LogFileName.parse(lastSegment(o.key()));
       if (parsed.isEmpty() || !parsed.get().accountId().equals(account.id())
           || !parsed.get().region().equals(d.region())) {
-        rejected.add(new QuarantineEntry(uri, QuarantineEntry.WHOLE_FILE, null, Reasons.UNEXPECTED_FILE_NAME,
+        rejected.add(new QuarantineEntry(uri, QuarantineEntry.WHOLE_FILE, null, QuarantineReason.UNEXPECTED_FILE_NAME,
             "not a CloudTrail log file name for account " + account.id() + " in " + d.region(),
             account.businessUnit(), account.id()));
         continue;
