@@ -109,6 +109,9 @@ class OrgAndMirrorCommandLineTest {
     assertTrue(detect.err().contains("123456789012 master: directly under the root"), detect.err());
 
     String arn = "arn:aws:iam::" + payProd + ":user/" + CI;
+    CommandRun none = run("lookup", "--principal", arn, "--state", Files.createDirectories(dir.resolve("no-state"))
+        .toString(), "--master", "local[2]");
+    assertEquals(ErrorCode.NO_BASELINE, none.errorCode(), "a state without any baseline: " + none.err());
     CommandRun lookup = run("lookup", "--principal", arn, "--state", state.toString(), "--master", "local[2]");
     assertEquals(0, lookup.code(), lookup.err());
     assertEquals(LookupCommand.HEADER + "\npayments," + payProd + ",IAMUser,s3.amazonaws.com,GetObject,"

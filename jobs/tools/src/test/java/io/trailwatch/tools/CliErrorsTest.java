@@ -149,6 +149,54 @@ class CliErrorsTest {
   }
 
   @Test
+  void aConfigOrStateThatIsNotWhatItShouldBeIsAUserError() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("config.yaml"));
+    assertUserError(run(detect("--config", folder.toString())), ErrorCode.CONFIG_NOT_READABLE);
+    Path file = Files.writeString(dir.resolve("state-file"), "not a folder");
+    assertUserError(run("detect", "--logs", logs.getParent().toString(), "--state", file.toString(), "--accounts",
+        accounts.toString(), "--hour", "2026-11-20T14"), ErrorCode.STATE_NOT_A_FOLDER);
+  }
+
+  @Test
+  void mirrorAndLookupOptionsAreCheckedBeforeAnyCall() {
+    assertUserError(run("dynamodb-init"), ErrorCode.NO_DYNAMODB_TABLE);
+    assertUserError(run("dynamodb-init", "--dynamodb-table", "t!"), ErrorCode.BAD_DYNAMODB_TABLE);
+    String arn = "arn:aws:iam::111111111111:user/ci";
+    assertUserError(run("lookup", "--principal", arn, "--account", "1111"), ErrorCode.BAD_ACCOUNT_ID);
+    assertUserError(run("lookup", "--principal", arn, "--dynamodb-table", "tw-baseline", "--state",
+        dir.resolve("state").toString()), ErrorCode.BAD_LOOKUP_SOURCE);
+    assertUserError(run("lookup", "--principal", arn), ErrorCode.BAD_LOOKUP_SOURCE);
+  }
+
+  @Test
+  void deliverWithoutASinkIsAUserError() {
+    assertUserError(run("deliver", "--state", dir.resolve("state").toString()), ErrorCode.NO_SINK);
+  }
+
+  @Test
+  void toolsRefuseFoldersTheyDidNotMake() throws Exception {
+    Path full = Files.createDirectories(dir.resolve("full"));
+    Files.writeString(full.resolve("keep.txt"), "mine");
+    assertUserError(run("demo", "--dir", full.toString()), ErrorCode.DEMO_DIR_NOT_EMPTY);
+    String[] backtest = {"backtest", "--logs", logs.getParent().toString(), "--accounts", accounts.toString(),
+        "--from", "2026-11-20T10", "--to", "2026-11-20T12"};
+    assertUserError(run(with(backtest, "--out", full.toString())), ErrorCode.BACKTEST_OUT_NOT_EMPTY);
+    assertUserError(run(with(backtest, "--out", full.resolve("keep.txt").toString())), ErrorCode.OUTPUT_NOT_WRITABLE);
+    assertUserError(run(with(backtest, "--seed-days", "-1")), ErrorCode.BAD_BACKTEST_OPTION);
+  }
+
+  @Test
+  void benchPlanNeedsATestEndpoint() {
+    assertUserError(run("bench-plan"), ErrorCode.NO_ENDPOINT);
+  }
+
+  static String[] with(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
   void badGeneratorOptionIsAUserError() {
     assertUserError(run("generate", "--out", dir.resolve("g").toString(), "--days", "0"), ErrorCode.BAD_GENERATOR_OPTION);
   }

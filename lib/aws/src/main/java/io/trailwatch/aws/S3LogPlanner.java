@@ -266,11 +266,11 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw TrailwatchException.wrap(ErrorCode.PLAN_FAILED, e.getCause(), "Listing failed: %s", e.getCause());
+      throw TrailwatchException.wrap(ErrorCode.BUG, e.getCause(), "Listing failed: %s", e.getCause());
     } catch (InterruptedException e) {
       futures.forEach(fu -> fu.cancel(true));
       Thread.currentThread().interrupt();
-      throw TrailwatchException.wrap(ErrorCode.PLAN_INTERRUPTED, e, "Interrupted while listing the log bucket");
+      throw TrailwatchException.wrap(ErrorCode.INTERRUPTED, e, "Interrupted while listing the log bucket");
     }
     return out;
   }

@@ -79,7 +79,6 @@ public enum ErrorCode {
   // Something outside trailwatch failed: the cause is named. Exit 3.
   LOGS_ACCESS_DENIED(Kind.EXTERNAL),
   LOGS_NOT_READABLE(Kind.EXTERNAL),
-  PLAN_INTERRUPTED(Kind.EXTERNAL),
   /** The state's store (S3 endpoint, folder) cannot be reached: connection refused, timeout, unknown host. */
   STATE_UNREACHABLE(Kind.EXTERNAL),
   /** The state's bucket does not exist. */
@@ -104,10 +103,7 @@ public enum ErrorCode {
   /** AWS Secrets Manager did not give the secret (denied, throttled, unreachable). */
   SECRET_MANAGER_FAILED(Kind.EXTERNAL),
 
-  // Bugs: exit 4, with the stack trace.
-  ALERT_JSON(Kind.INTERNAL),
-  HEC_TLS(Kind.INTERNAL),
-  PLAN_FAILED(Kind.INTERNAL),
+  // Bugs: exit 4, with the stack trace. What cannot fail (JSON of a record, the JVM's TLS, a SHA-256) is a BUG if it does.
   INTERRUPTED(Kind.INTERNAL),
   BUG(Kind.INTERNAL);
 

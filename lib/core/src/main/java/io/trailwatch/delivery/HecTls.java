@@ -47,7 +47,7 @@ final class HecTls {
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (IOException | GeneralSecurityException e) {
-      throw TrailwatchException.wrap(ErrorCode.HEC_TLS, e, "Cannot build a TLS context from %s", pem);
+      throw TrailwatchException.wrap(ErrorCode.BUG, e, "Cannot build a TLS context from %s", pem);
     }
   }
 }
