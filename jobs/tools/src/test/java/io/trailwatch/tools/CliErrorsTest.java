@@ -179,7 +179,7 @@ class CliErrorsTest {
     Files.writeString(full.resolve("keep.txt"), "mine");
     assertUserError(run("demo", "--dir", full.toString()), ErrorCode.DEMO_DIR_NOT_EMPTY);
     String[] backtest = {"backtest", "--logs", logs.getParent().toString(), "--accounts", accounts.toString(),
-        "--from", "2026-11-20T10", "--to", "2026-11-20T12"};
+        "--from", "2026-11-20T10", "--to", "2026-11-20T12", "--report", dir.resolve("report.html").toString()};
     assertUserError(run(with(backtest, "--out", full.toString())), ErrorCode.BACKTEST_OUT_NOT_EMPTY);
     assertUserError(run(with(backtest, "--out", full.resolve("keep.txt").toString())), ErrorCode.OUTPUT_NOT_WRITABLE);
     assertUserError(run(with(backtest, "--seed-days", "-1")), ErrorCode.BAD_BACKTEST_OPTION);
