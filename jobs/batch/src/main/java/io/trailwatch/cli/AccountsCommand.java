@@ -1,6 +1,5 @@
 package io.trailwatch.cli;
 
-import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.AccountList;
 import io.trailwatch.accounts.Accounts;
 import java.util.concurrent.Callable;
@@ -24,17 +23,9 @@ final class AccountsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AccountList list = source.list(config.load().accounts(), System.err).ofBusinessUnit(bu);
-    StringBuilder out = new StringBuilder(Accounts.HEADER).append('\n');
-    for (Account a : list.accounts()) {
-      out.append(a.id()).append(',').append(csvSafe(a.name())).append(',').append(a.businessUnit()).append('\n');
-    }
+    String out = Accounts.format(list.accounts());
     System.out.print(out);
     System.out.flush();
     return 0;
-  }
-
-  /** The accounts file has no quoting: a comma or line break in an account name becomes a space. */
-  static String csvSafe(String name) {
-    return name == null ? "" : name.replaceAll("[,\\r\\n]", " ").strip();
   }
 }

@@ -1,5 +1,6 @@
 package io.trailwatch.cli;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.Release;
 import io.trailwatch.core.TrailwatchException;
 import picocli.CommandLine;
@@ -53,7 +54,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     moreCommands.forEach(cli::addSubcommand);
     cli.setParameterExceptionHandler((ex, a) -> {
-      System.err.println("trailwatch: " + ex.getMessage());
+      System.err.println("trailwatch: " + ex.getMessage() + " [" + ErrorCode.BAD_COMMAND_LINE + "]");
       System.err.println("Try 'trailwatch " + (ex.getCommandLine().getCommandName().equals("trailwatch") ? ""
           : ex.getCommandLine().getCommandName() + " ") + "--help'.");
       return TrailwatchException.Kind.USER.exitCode();
@@ -62,7 +63,11 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  /** The one place where errors become exit codes and messages. */
+  /**
+   * The one place where errors become exit codes and messages. Every error's message ends with (or,
+   * for a bug, starts with) its code in brackets, e.g. {@code [BAD_HOUR]}, so scripts and tests match
+   * the code, never the text.
+   */
   public static int report(Throwable ex) {
     TrailwatchException te = find(ex);
     if (te == null) {
@@ -71,7 +76,7 @@ public final class Main implements Runnable {
       return TrailwatchException.Kind.INTERNAL.exitCode();
     }
     switch (te.kind()) {
-      case USER -> System.err.println("trailwatch: " + te.getMessage());
+      case USER -> System.err.println("trailwatch: " + te.getMessage() + " [" + te.code() + "]");
       // One line naming what failed and why; the message carries the cause (see TrailwatchException#wrap).
       case EXTERNAL -> System.err.println("trailwatch: " + oneLine(te) + " [" + te.code() + "]");
       default -> {

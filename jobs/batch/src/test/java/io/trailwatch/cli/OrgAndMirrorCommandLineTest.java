@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.mirror.MirrorItem;
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.testing.CommandRun;
 import io.trailwatch.testing.MotoServer;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class OrgAndMirrorCommandLineTest {
     CommandRun r = run("accounts", "--org");
     assertEquals(0, r.code(), r.err());
     List<String> expected = new java.util.ArrayList<>(List.of(payProd + ",pay-prod,payments",
-        platProd + ",plat  prod,platform-team"));
+        platProd + ",\"plat, prod\",platform-team"));
     expected.sort(null);
     assertEquals("account_id,name,business_unit\n" + String.join("\n", expected) + "\n", r.out());
     assertEquals("trailwatch: 1 account(s) of AWS Organizations " + root + " (business units from top-level OUs) are in"
@@ -79,16 +80,19 @@ class OrgAndMirrorCommandLineTest {
     CommandRun again = run("accounts", "--accounts", csv.toString(), "--bu", "payments");
     assertEquals("account_id,name,business_unit\n" + payProd + ",pay-prod,payments\n", again.out(), again.err());
     assertEquals("", again.err());
+    CommandRun quoted = run("accounts", "--accounts", csv.toString(), "--bu", "platform-team");
+    assertEquals("account_id,name,business_unit\n" + platProd + ",\"plat, prod\",platform-team\n", quoted.out(),
+        "a name with a comma round-trips: " + quoted.err());
   }
 
   @Test
   void accountsNeedsExactlyOneSource() {
     CommandRun both = run("accounts", "--org", "--accounts", "x.csv");
     assertEquals(2, both.code());
-    assertTrue(both.err().contains("mutually exclusive"), both.err());
+    assertEquals(ErrorCode.BAD_COMMAND_LINE, both.errorCode(), both.err());
     CommandRun none = run("accounts");
     assertEquals(2, none.code());
-    assertTrue(none.err().contains("--accounts") && none.err().contains("--org"), none.err());
+    assertEquals(ErrorCode.BAD_COMMAND_LINE, none.errorCode(), none.err());
     assertEquals(2, run("accounts", "--org", "--bu", "cards").code());
   }
 
@@ -105,6 +109,9 @@ class OrgAndMirrorCommandLineTest {
     assertTrue(detect.err().contains("123456789012 master: directly under the root"), detect.err());
 
     String arn = "arn:aws:iam::" + payProd + ":user/" + CI;
+    CommandRun none = run("lookup", "--principal", arn, "--state", Files.createDirectories(dir.resolve("no-state"))
+        .toString(), "--master", "local[2]");
+    assertEquals(ErrorCode.NO_BASELINE, none.errorCode(), "a state without any baseline: " + none.err());
     CommandRun lookup = run("lookup", "--principal", arn, "--state", state.toString(), "--master", "local[2]");
     assertEquals(0, lookup.code(), lookup.err());
     assertEquals(LookupCommand.HEADER + "\npayments," + payProd + ",IAMUser,s3.amazonaws.com,GetObject,"
@@ -137,10 +144,10 @@ class OrgAndMirrorCommandLineTest {
 
     CommandRun noAccount = run("lookup", "--principal", "service:ec2.amazonaws.com", "--dynamodb-table", "tw-baseline");
     assertEquals(2, noAccount.code());
-    assertTrue(noAccount.err().contains("--account"), noAccount.err());
+    assertEquals(ErrorCode.LOOKUP_NEEDS_ACCOUNT, noAccount.errorCode(), noAccount.err());
     CommandRun missing = run("lookup", "--principal", arn, "--dynamodb-table", "no-such-table");
     assertEquals(2, missing.code());
-    assertTrue(missing.err().contains("dynamodb-init"), missing.err());
+    assertEquals(ErrorCode.DYNAMODB_TABLE_NOT_FOUND, missing.errorCode(), missing.err());
     assertFalse(missing.err().contains("\tat "), missing.err());
   }
 }

@@ -3,6 +3,7 @@ package io.trailwatch.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trailwatch.core.ErrorCode;
 import io.trailwatch.testing.CommandRun;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,6 @@ class BenchHecCommandTest {
   void badOptionIsAUserError() {
     CommandRun r = CommandRun.of(ToolsMain::run, "bench-hec", "--alerts", "0");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("--alerts"), r.err());
+    assertEquals(ErrorCode.BAD_BENCH_OPTION, r.errorCode(), r.err());
   }
 }

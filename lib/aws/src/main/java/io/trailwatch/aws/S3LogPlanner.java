@@ -7,7 +7,7 @@ import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogFileName;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.ingest.Reasons;
+import io.trailwatch.core.QuarantineReason;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -182,7 +182,7 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
       Optional<LogFileName> parsed = LogFileName.parse(lastSegment(o.key()));
       if (parsed.isEmpty() || !parsed.get().accountId().equals(account.id())
           || !parsed.get().region().equals(d.region())) {
-        rejected.add(new QuarantineEntry(uri, QuarantineEntry.WHOLE_FILE, null, Reasons.UNEXPECTED_FILE_NAME,
+        rejected.add(new QuarantineEntry(uri, QuarantineEntry.WHOLE_FILE, null, QuarantineReason.UNEXPECTED_FILE_NAME,
             "not a CloudTrail log file name for account " + account.id() + " in " + d.region(),
             account.businessUnit(), account.id()));
         continue;
@@ -266,11 +266,11 @@ public final class S3LogPlanner implements LogPlanner, AutoCloseable {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw TrailwatchException.wrap(ErrorCode.PLAN_FAILED, e.getCause(), "Listing failed: %s", e.getCause());
+      throw TrailwatchException.wrap(ErrorCode.BUG, e.getCause(), "Listing failed: %s", e.getCause());
     } catch (InterruptedException e) {
       futures.forEach(fu -> fu.cancel(true));
       Thread.currentThread().interrupt();
-      throw TrailwatchException.wrap(ErrorCode.PLAN_INTERRUPTED, e, "Interrupted while listing the log bucket");
+      throw TrailwatchException.wrap(ErrorCode.INTERRUPTED, e, "Interrupted while listing the log bucket");
     }
     return out;
   }

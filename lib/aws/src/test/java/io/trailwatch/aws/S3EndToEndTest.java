@@ -21,7 +21,7 @@ import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogOpener;
 import io.trailwatch.ingest.LogPlanner;
-import io.trailwatch.ingest.Reasons;
+import io.trailwatch.core.QuarantineReason;
 import io.trailwatch.pipeline.Pipeline;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.core.RunSummary;
@@ -186,7 +186,7 @@ class S3EndToEndTest extends SparkTest {
     assertEquals(1, s.alerts().size());
     assertEquals(List.of("ListBuckets"), s.alerts().get(0).newBehaviors().stream().map(b -> b.eventName()).toList());
     Row q = state.table(Tables.QUARANTINE).first();
-    assertEquals(Reasons.READ_ERROR, q.<String>getAs("reason"));
+    assertEquals(QuarantineReason.READ_ERROR.name(), q.<String>getAs("reason"));
     assertEquals("s3://" + bucket + "/" + doomedKey, q.<String>getAs("source"));
     assertTrue(q.<String>getAs("detail").contains("NoSuchKey"), q.<String>getAs("detail"));
   }

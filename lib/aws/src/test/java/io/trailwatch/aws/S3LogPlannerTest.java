@@ -11,7 +11,7 @@ import io.trailwatch.accounts.Account;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogPlanner.Plan;
 import io.trailwatch.ingest.QuarantineEntry;
-import io.trailwatch.ingest.Reasons;
+import io.trailwatch.core.QuarantineReason;
 import io.trailwatch.testing.MotoServer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -219,7 +219,7 @@ class S3LogPlannerTest {
     assertEquals(uris(odd.toArray(String[]::new)),
         p.rejected().stream().map(QuarantineEntry::source).collect(Collectors.toSet()));
     for (QuarantineEntry q : p.rejected()) {
-      assertEquals(Reasons.UNEXPECTED_FILE_NAME, q.reason());
+      assertEquals(QuarantineReason.UNEXPECTED_FILE_NAME, q.reason());
       assertTrue(q.isFile());
       assertEquals(PAY, q.accountId());
       assertEquals("payments", q.businessUnit());

@@ -80,7 +80,7 @@ public final class AlertJson {
     try {
       return JSON.writeValueAsString(toMap(a));
     } catch (JsonProcessingException e) {
-      throw TrailwatchException.wrap(ErrorCode.ALERT_JSON, e, "Cannot write alert %s as JSON", a.alertId());
+      throw TrailwatchException.wrap(ErrorCode.BUG, e, "Cannot write alert %s as JSON", a.alertId());
     }
   }
 

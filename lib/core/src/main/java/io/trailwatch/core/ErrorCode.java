@@ -8,6 +8,8 @@ import io.trailwatch.core.TrailwatchException.Kind;
  */
 public enum ErrorCode {
   // The command line and the configuration: the user fixes them. Exit 2, one line.
+  /** A command line that does not parse: an unknown or missing option, options that exclude each other. */
+  BAD_COMMAND_LINE(Kind.USER),
   BAD_HOUR(Kind.USER),
   BAD_DATE(Kind.USER),
   BAD_RANGE(Kind.USER),
@@ -83,7 +85,6 @@ public enum ErrorCode {
   // Something outside trailwatch failed: the cause is named. Exit 3.
   LOGS_ACCESS_DENIED(Kind.EXTERNAL),
   LOGS_NOT_READABLE(Kind.EXTERNAL),
-  PLAN_INTERRUPTED(Kind.EXTERNAL),
   /** The state's store (S3 endpoint, folder) cannot be reached: connection refused, timeout, unknown host. */
   STATE_UNREACHABLE(Kind.EXTERNAL),
   /** The state's bucket does not exist. */
@@ -114,10 +115,7 @@ public enum ErrorCode {
   /** The Glue Data Catalog refused or failed a call (glue-sync). */
   GLUE_FAILED(Kind.EXTERNAL),
 
-  // Bugs: exit 4, with the stack trace.
-  ALERT_JSON(Kind.INTERNAL),
-  HEC_TLS(Kind.INTERNAL),
-  PLAN_FAILED(Kind.INTERNAL),
+  // Bugs: exit 4, with the stack trace. What cannot fail (JSON of a record, the JVM's TLS, a SHA-256) is a BUG if it does.
   INTERRUPTED(Kind.INTERNAL),
   BUG(Kind.INTERNAL);
 

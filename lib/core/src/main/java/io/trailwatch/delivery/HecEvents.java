@@ -57,7 +57,7 @@ public final class HecEvents {
     try {
       return JSON.writeValueAsBytes(envelope(a, s, sentAt));
     } catch (JsonProcessingException e) {
-      throw TrailwatchException.wrap(ErrorCode.ALERT_JSON, e, "Cannot write alert %s as a HEC event", a.alertId());
+      throw TrailwatchException.wrap(ErrorCode.BUG, e, "Cannot write alert %s as a HEC event", a.alertId());
     }
   }
 

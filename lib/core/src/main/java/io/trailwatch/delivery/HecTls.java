@@ -55,7 +55,7 @@ final class HecTls {
       ctx.init(null, new TrustManager[] {new Either(bundle, jvm)}, null);
       return ctx;
     } catch (IOException | GeneralSecurityException e) {
-      throw TrailwatchException.wrap(ErrorCode.HEC_TLS, e, "Cannot build a TLS context from %s", pem);
+      throw TrailwatchException.wrap(ErrorCode.BUG, e, "Cannot build a TLS context from %s", pem);
     }
   }
 

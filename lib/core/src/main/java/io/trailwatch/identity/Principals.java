@@ -1,5 +1,6 @@
 package io.trailwatch.identity;
 
+import io.trailwatch.core.QuarantineReason;
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,12 +16,12 @@ public final class Principals implements Serializable {
   }
 
   /** The result of keying one record: a principal, or why there is none. */
-  public record Keyed(Principal principal, String problem) {
+  public record Keyed(Principal principal, QuarantineReason problem) {
     static Keyed of(String key, String type) {
       return new Keyed(new Principal(key, type), null);
     }
 
-    static Keyed fail(String problem) {
+    static Keyed fail(QuarantineReason problem) {
       return new Keyed(null, problem);
     }
   }
@@ -36,7 +37,7 @@ public final class Principals implements Serializable {
       if ("AwsServiceEvent".equals(eventType)) {
         return Keyed.of("service:unknown", IdentityTypes.AWS_SERVICE);
       }
-      return Keyed.fail("MISSING_USER_IDENTITY");
+      return Keyed.fail(QuarantineReason.MISSING_USER_IDENTITY);
     }
     String type = id.type() == null ? IdentityTypes.UNKNOWN : id.type();
     String acct = firstNonBlank(id.accountId(), accountId);
@@ -113,7 +114,7 @@ public final class Principals implements Serializable {
     if (notBlank(id.invokedBy())) {
       return Keyed.of(type + ":" + id.invokedBy(), type);
     }
-    return Keyed.fail("NO_PRINCIPAL_ID");
+    return Keyed.fail(QuarantineReason.NO_PRINCIPAL_ID);
   }
 
   boolean isHumanRole(String roleName) {

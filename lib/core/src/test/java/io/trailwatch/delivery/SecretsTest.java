@@ -46,6 +46,13 @@ class SecretsTest {
   }
 
   @Test
+  void aTokenFileThatCannotBeReadIsAUserError(@TempDir Path dir) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("hec-token"));
+    assertEquals(ErrorCode.SECRET_NOT_READABLE, assertThrows(TrailwatchException.class,
+        () -> SecretSource.file(folder).read()).code());
+  }
+
+  @Test
   void noStringFormOfTheSettingsShowsTheToken() {
     Map<String, String> env = Map.of("TRAILWATCH_HEC_TOKEN", TOKEN);
     HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"),

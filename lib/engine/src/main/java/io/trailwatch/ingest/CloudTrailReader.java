@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import io.trailwatch.core.Window;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,7 +212,7 @@ public final class CloudTrailReader {
       c = parser.parse(in, file, window, sink);
     } catch (IOException | RuntimeException e) {
       // Could not even open it (gone, access denied): the file is quarantined, the run goes on.
-      counters.quarantine.add(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, Reasons.READ_ERROR,
+      counters.quarantine.add(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, QuarantineReason.READ_ERROR,
           e.getClass().getSimpleName() + ": " + RecordParser.clean(String.valueOf(e.getMessage()), 300),
           file.businessUnit(), file.accountId()));
       counters.quarantinedFiles.add(1);

@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.accounts.Account;
 
@@ -79,7 +80,7 @@ public final class LocalLogPlanner implements LogPlanner {
       if (parsed.isEmpty() || !parsed.get().accountId().equals(account.id())
           || !parsed.get().region().equals(region)) {
         rejected.add(new QuarantineEntry(f.toUri().toString(), QuarantineEntry.WHOLE_FILE, null,
-            Reasons.UNEXPECTED_FILE_NAME, "not a CloudTrail log file name for account " + account.id() + " in "
+            QuarantineReason.UNEXPECTED_FILE_NAME, "not a CloudTrail log file name for account " + account.id() + " in "
                 + region, account.businessUnit(), account.id()));
         continue;
       }

@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import java.io.Serializable;
 
 /**
@@ -7,7 +8,7 @@ import java.io.Serializable;
  * file's {@code Records} array, or -1 when the whole file (or the rest of it) is rejected.
  */
 public record QuarantineEntry(
-    String source, long recordIndex, String eventId, String reason, String detail, String businessUnit,
+    String source, long recordIndex, String eventId, QuarantineReason reason, String detail, String businessUnit,
     String accountId) implements Serializable {
 
   public static final long WHOLE_FILE = -1;

@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -96,24 +97,24 @@ public final class RecordParser {
     try (JsonParser p = gunzip.open(JSON, raw)) {
       readFile(p, st);
     } catch (ZipException | EOFException e) {
-      st.quarantineFile(Reasons.TRUNCATED_GZIP, "gzip stream ends early or is corrupt after " + st.records
+      st.quarantineFile(QuarantineReason.TRUNCATED_GZIP, "gzip stream ends early or is corrupt after " + st.records
           + " records: " + e.getMessage());
     } catch (StreamConstraintsException e) {
-      st.quarantineFile(Reasons.HOSTILE_JSON, "after " + st.records + " records: " + firstLine(e.getMessage()));
+      st.quarantineFile(QuarantineReason.HOSTILE_JSON, "after " + st.records + " records: " + firstLine(e.getMessage()));
     } catch (JsonParseException e) {
       if (isTruncation(e)) {
-        st.quarantineFile(Reasons.TRUNCATED_GZIP, "content ends early after " + st.records + " records");
+        st.quarantineFile(QuarantineReason.TRUNCATED_GZIP, "content ends early after " + st.records + " records");
       } else {
-        st.quarantineFile(st.records == 0 && !st.sawRecords ? Reasons.NOT_JSON : Reasons.MALFORMED_JSON,
+        st.quarantineFile(st.records == 0 && !st.sawRecords ? QuarantineReason.NOT_JSON : QuarantineReason.MALFORMED_JSON,
             "after " + st.records + " records: " + firstLine(e.getOriginalMessage()));
       }
     } catch (NotCloudTrail e) {
-      st.quarantineFile(Reasons.NOT_CLOUDTRAIL, e.getMessage());
+      st.quarantineFile(QuarantineReason.NOT_CLOUDTRAIL, e.getMessage());
     } catch (IOException e) {
-      st.quarantineFile(Reasons.READ_ERROR, "after " + st.records + " records: " + firstLine(e.getMessage()));
+      st.quarantineFile(QuarantineReason.READ_ERROR, "after " + st.records + " records: " + firstLine(e.getMessage()));
     }
     if (st.suppressed > 0) {
-      sink.quarantine(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, Reasons.MORE_BAD_RECORDS,
+      sink.quarantine(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, QuarantineReason.MORE_BAD_RECORDS,
           st.suppressed + " more bad records in this file were counted but not listed", file.businessUnit(),
           file.accountId()));
     }
@@ -156,7 +157,7 @@ public final class RecordParser {
       long index = st.records++;
       if (t != JsonToken.START_OBJECT) {
         p.skipChildren();
-        st.quarantineRecord(index, null, Reasons.NOT_A_RECORD, "element is " + t);
+        st.quarantineRecord(index, null, QuarantineReason.NOT_A_RECORD, "element is " + t);
         continue;
       }
       r.reset();
@@ -424,32 +425,32 @@ public final class RecordParser {
 
   private void emit(Rec r, long index, FileState st) {
     if (r.badField != null) {
-      st.quarantineRecord(index, r.eventId, Reasons.BAD_FIELD_TYPE, r.badField);
+      st.quarantineRecord(index, r.eventId, QuarantineReason.BAD_FIELD_TYPE, r.badField);
       return;
     }
     long micros = r.eventMicros;
     if (micros == EventTimes.INVALID && r.eventTime == null) {
-      st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_TIME, "no eventTime");
+      st.quarantineRecord(index, r.eventId, QuarantineReason.MISSING_EVENT_TIME, "no eventTime");
       return;
     }
     if (micros == EventTimes.INVALID) {
       micros = EventTimes.parseMicros(r.eventTime);
     }
     if (micros == EventTimes.INVALID) {
-      st.quarantineRecord(index, r.eventId, Reasons.BAD_EVENT_TIME, "eventTime '" + r.eventTime + "'");
+      st.quarantineRecord(index, r.eventId, QuarantineReason.BAD_EVENT_TIME, "eventTime '" + r.eventTime + "'");
       return;
     }
     if (r.eventSource == null || r.eventSource.isBlank()) {
-      st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_SOURCE, "no eventSource");
+      st.quarantineRecord(index, r.eventId, QuarantineReason.MISSING_EVENT_SOURCE, "no eventSource");
       return;
     }
     if (r.eventSource.charAt(0) == io.trailwatch.dimensions.Dimension.KEY_MARK) {
       // No AWS eventSource starts with '@'; the baseline keys other dimensions' values so.
-      st.quarantineRecord(index, r.eventId, Reasons.BAD_EVENT_SOURCE, "eventSource '" + r.eventSource + "'");
+      st.quarantineRecord(index, r.eventId, QuarantineReason.BAD_EVENT_SOURCE, "eventSource '" + r.eventSource + "'");
       return;
     }
     if (r.eventName == null || r.eventName.isBlank()) {
-      st.quarantineRecord(index, r.eventId, Reasons.MISSING_EVENT_NAME, "no eventName");
+      st.quarantineRecord(index, r.eventId, QuarantineReason.MISSING_EVENT_NAME, "no eventName");
       return;
     }
     Principals.Keyed keyed = principalOf(r, st.file.accountId());
@@ -535,7 +536,7 @@ public final class RecordParser {
       this.sink = sink;
     }
 
-    void quarantineRecord(long index, String eventId, String reason, String detail) {
+    void quarantineRecord(long index, String eventId, QuarantineReason reason, String detail) {
       quarantinedRecords++;
       if (quarantinedRecords > settings.maxQuarantinedRecordsPerFile()) {
         suppressed++;
@@ -545,7 +546,7 @@ public final class RecordParser {
           file.accountId()));
     }
 
-    void quarantineFile(String reason, String detail) {
+    void quarantineFile(QuarantineReason reason, String detail) {
       fileQuarantined = true;
       sink.quarantine(new QuarantineEntry(file.uri(), QuarantineEntry.WHOLE_FILE, null, reason, detail,
           file.businessUnit(), file.accountId()));

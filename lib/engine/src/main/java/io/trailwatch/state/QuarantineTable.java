@@ -35,7 +35,7 @@ public final class QuarantineTable {
       v.put("source", q.source());
       v.put("record_index", q.recordIndex());
       v.put("event_id", q.eventId());
-      v.put("reason", q.reason());
+      v.put("reason", q.reason().name());
       v.put("detail", q.detail());
       v.put("run_id", runId);
       v.put("window_from", Timestamp.from(windowFrom));

@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import io.trailwatch.config.GunzipMode;
 
 import static io.trailwatch.testing.CloudTrailFixtures.gzip;
@@ -113,7 +114,7 @@ class GunzipTest {
     }
     // The comparison means something: the good file has events, the bad ones are quarantined.
     assertEquals(500, parse(GunzipMode.LIBDEFLATE, gz).events().size());
-    assertTrue(parse(GunzipMode.LIBDEFLATE, inputs.get(2)).text().contains(Reasons.TRUNCATED_GZIP));
+    assertTrue(parse(GunzipMode.LIBDEFLATE, inputs.get(2)).text().contains(QuarantineReason.TRUNCATED_GZIP.name()));
     assertEquals(500, parse(GunzipMode.LIBDEFLATE, inputs.get(4)).events().size());
     assertEquals(OddShapes.expected().stream().filter(e -> !e.quarantined()).count(),
         parse(GunzipMode.LIBDEFLATE, gzip(OddShapes.logFile())).events().size());

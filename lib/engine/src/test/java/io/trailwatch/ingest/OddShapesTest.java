@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,7 +179,7 @@ class OddShapesTest {
         "ec2.amazonaws.com", "DescribeRegions", t, null);
     Parsed p = parse(("{\"Records\":[" + forged + "," + real + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(2, p.outputs.size());
-    assertEquals(Reasons.BAD_EVENT_SOURCE, p.outputs.get(0).quarantine().reason());
+    assertEquals(QuarantineReason.BAD_EVENT_SOURCE, p.outputs.get(0).quarantine().reason());
     assertEquals(0, p.outputs.get(0).quarantine().recordIndex());
     assertEquals("ec2.amazonaws.com", p.outputs.get(1).event()[4], "the next record is read as usual");
   }
@@ -198,10 +199,10 @@ class OddShapesTest {
     List<OddShapes.Expected> expected = OddShapes.expected();
     assertEquals(new TreeSet<>(IdentityTypes.ALL), expected.stream().map(OddShapes.Expected::type)
         .filter(java.util.Objects::nonNull).collect(Collectors.toCollection(TreeSet::new)));
-    assertEquals(new TreeSet<>(List.of(Reasons.NOT_A_RECORD, Reasons.MISSING_EVENT_TIME, Reasons.BAD_EVENT_TIME,
-        Reasons.MISSING_EVENT_SOURCE, Reasons.MISSING_EVENT_NAME, Reasons.MISSING_USER_IDENTITY, Reasons.NO_PRINCIPAL_ID,
-        Reasons.BAD_FIELD_TYPE)), expected.stream().map(OddShapes.Expected::reason)
-        .filter(java.util.Objects::nonNull).collect(Collectors.toCollection(TreeSet::new)));
+    assertEquals(new TreeSet<>(List.of(QuarantineReason.NOT_A_RECORD, QuarantineReason.MISSING_EVENT_TIME, QuarantineReason.BAD_EVENT_TIME,
+        QuarantineReason.MISSING_EVENT_SOURCE, QuarantineReason.MISSING_EVENT_NAME, QuarantineReason.MISSING_USER_IDENTITY, QuarantineReason.NO_PRINCIPAL_ID,
+        QuarantineReason.BAD_FIELD_TYPE)), expected.stream().map(OddShapes.Expected::reason)
+        .filter(java.util.Objects::nonNull).map(QuarantineReason::valueOf).collect(Collectors.toCollection(TreeSet::new)));
     String all = String.join("\n", OddShapes.records());
     for (String shape : List.of("\"eventType\":\"AwsConsoleSignin\"", "\"eventType\":\"AwsVpceEvent\"",
         "\"eventType\":\"AwsConsoleAction\"", "\"eventType\":\"AwsServiceEvent\"", "HIDDEN_DUE_TO_SECURITY_REASONS",

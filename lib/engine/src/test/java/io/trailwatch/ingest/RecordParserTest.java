@@ -1,5 +1,6 @@
 package io.trailwatch.ingest;
 
+import io.trailwatch.core.QuarantineReason;
 import static io.trailwatch.testing.CloudTrailFixtures.assumedRole;
 import static io.trailwatch.testing.CloudTrailFixtures.gzip;
 import static io.trailwatch.testing.CloudTrailFixtures.iamUser;
@@ -52,7 +53,7 @@ class RecordParserTest {
     return gzip(("{\"Records\":[" + String.join(",", records) + "]}").getBytes(StandardCharsets.UTF_8));
   }
 
-  List<String> reasons() {
+  List<QuarantineReason> reasons() {
     return quarantined.stream().map(QuarantineEntry::reason).toList();
   }
 
@@ -86,7 +87,7 @@ class RecordParserTest {
     byte[] whole = file(recs.toArray(new String[0]));
     RecordParser.Counts c = parse(Arrays.copyOf(whole, whole.length / 2));
     assertTrue(c.fileQuarantined());
-    assertEquals(List.of(Reasons.TRUNCATED_GZIP), reasons());
+    assertEquals(List.of(QuarantineReason.TRUNCATED_GZIP), reasons());
     assertTrue(quarantined.get(0).isFile());
     assertTrue(events.size() > 0 && events.size() < 200, "records before the cut are kept: " + events.size());
   }
@@ -94,7 +95,7 @@ class RecordParserTest {
   @Test
   void nonJsonIsQuarantined() throws Exception {
     parse(gzip("this is not json at all".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(List.of(Reasons.NOT_JSON), reasons());
+    assertEquals(List.of(QuarantineReason.NOT_JSON), reasons());
   }
 
   @Test
@@ -103,8 +104,8 @@ class RecordParserTest {
     parse(gzip("[1,2,3]".getBytes(StandardCharsets.UTF_8)));
     parse(gzip("{\"Records\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8)));
     parse(new byte[0]);
-    assertEquals(List.of(Reasons.NOT_CLOUDTRAIL, Reasons.NOT_CLOUDTRAIL, Reasons.NOT_CLOUDTRAIL,
-        Reasons.NOT_CLOUDTRAIL), reasons());
+    assertEquals(List.of(QuarantineReason.NOT_CLOUDTRAIL, QuarantineReason.NOT_CLOUDTRAIL, QuarantineReason.NOT_CLOUDTRAIL,
+        QuarantineReason.NOT_CLOUDTRAIL), reasons());
   }
 
   @Test
@@ -117,8 +118,8 @@ class RecordParserTest {
         good.replace("2026-11-20T14:10:00Z", "yesterday"),
         "42"));
     assertEquals(1, events.size());
-    assertEquals(List.of(Reasons.MISSING_USER_IDENTITY, Reasons.MISSING_EVENT_TIME, Reasons.BAD_EVENT_TIME,
-        Reasons.NOT_A_RECORD), reasons());
+    assertEquals(List.of(QuarantineReason.MISSING_USER_IDENTITY, QuarantineReason.MISSING_EVENT_TIME, QuarantineReason.BAD_EVENT_TIME,
+        QuarantineReason.NOT_A_RECORD), reasons());
     assertEquals(4, c.quarantinedRecords());
     assertEquals(List.of(1L, 2L, 3L, 4L), quarantined.stream().map(QuarantineEntry::recordIndex).toList());
   }
@@ -132,7 +133,7 @@ class RecordParserTest {
         good.replace("\"eventName\":\"PutObject\"", "\"eventName\":[\"PutObject\"]")));
     assertEquals(1, events.size());
     assertEquals(Boolean.TRUE, events.get(0)[12]);
-    assertEquals(List.of(Reasons.BAD_FIELD_TYPE, Reasons.BAD_FIELD_TYPE), reasons());
+    assertEquals(List.of(QuarantineReason.BAD_FIELD_TYPE, QuarantineReason.BAD_FIELD_TYPE), reasons());
   }
 
   @Test
@@ -150,7 +151,7 @@ class RecordParserTest {
     String good = record(iamUser(ACCT, "ci"), ACCT, "s3.amazonaws.com", "GetObject", T, null);
     parse(file(good, good.replace("\"responseElements\":null", "\"responseElements\":" + deep)));
     assertEquals(1, events.size());
-    assertEquals(List.of(Reasons.HOSTILE_JSON), reasons());
+    assertEquals(List.of(QuarantineReason.HOSTILE_JSON), reasons());
   }
 
   @Test
@@ -162,7 +163,7 @@ class RecordParserTest {
     RecordParser.Counts c = parse(file(bad.toArray(new String[0])));
     assertEquals(10, c.quarantinedRecords());
     assertEquals(5, quarantined.size());
-    assertEquals(Reasons.MORE_BAD_RECORDS, quarantined.get(4).reason());
+    assertEquals(QuarantineReason.MORE_BAD_RECORDS, quarantined.get(4).reason());
   }
 
   @Test

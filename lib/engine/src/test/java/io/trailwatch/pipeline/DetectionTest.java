@@ -19,7 +19,7 @@ import io.trailwatch.core.Window;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
-import io.trailwatch.ingest.Reasons;
+import io.trailwatch.core.QuarantineReason;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import io.trailwatch.testing.CloudTrailFixtures;
@@ -338,10 +338,10 @@ class DetectionTest extends SparkTest {
     assertEquals(Set.of("ListBuckets"), names(only(s.alerts(), CI)));
     assertEquals(4, s.filesQuarantined(), "truncated, non-JSON, not CloudTrail, unexpected name");
     assertEquals(1, s.recordsQuarantined());
-    List<String> reasons = state.table(Tables.QUARANTINE).select("reason").collectAsList().stream()
-        .map(r -> r.getString(0)).sorted().toList();
-    assertEquals(List.of(Reasons.MISSING_USER_IDENTITY, Reasons.NOT_CLOUDTRAIL, Reasons.NOT_JSON,
-        Reasons.TRUNCATED_GZIP, Reasons.UNEXPECTED_FILE_NAME), reasons);
+    List<QuarantineReason> reasons = state.table(Tables.QUARANTINE).select("reason").collectAsList().stream()
+        .map(r -> QuarantineReason.valueOf(r.getString(0))).sorted(java.util.Comparator.comparing(Enum::name)).toList();
+    assertEquals(List.of(QuarantineReason.MISSING_USER_IDENTITY, QuarantineReason.NOT_CLOUDTRAIL, QuarantineReason.NOT_JSON,
+        QuarantineReason.TRUNCATED_GZIP, QuarantineReason.UNEXPECTED_FILE_NAME), reasons);
     Row run = state.table(Tables.RUNS).filter("command = 'detect'").first();
     assertEquals(4L, run.<Long>getAs("files_quarantined"));
     // The ledger says which accounts the hour covered: how many per business unit.

@@ -1,6 +1,7 @@
 package io.trailwatch.generate;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import io.trailwatch.accounts.Accounts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -79,11 +80,8 @@ public final class SyntheticOrg {
     }
 
     Path accountsCsv = outDir.resolve("accounts.csv");
-    StringBuilder csv = new StringBuilder("account_id,name,business_unit\n");
-    for (Account a : org.accounts) {
-      csv.append(a.id).append(',').append(a.name).append(',').append(a.businessUnit).append('\n');
-    }
-    Files.writeString(accountsCsv, csv.toString(), StandardCharsets.UTF_8);
+    Files.writeString(accountsCsv, Accounts.format(org.accounts.stream()
+        .map(a -> new io.trailwatch.accounts.Account(a.id, a.name, a.businessUnit)).toList()), StandardCharsets.UTF_8);
 
     List<ExpectedAlert> alerts = org.expectedAlerts();
     List<ExpectedQuiet> quiet = org.expectedQuiet();

@@ -1,5 +1,6 @@
 package io.trailwatch.testing;
 
+import io.trailwatch.core.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -9,13 +10,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs a command line in this JVM (or in one of its own) and keeps its exit code and everything it printed. */
 public record CommandRun(int code, String out, String err) {
+  private static final Pattern CODE = Pattern.compile("\\[([A-Z][A-Z0-9_]*)]");
+
+  /**
+   * The {@link ErrorCode} the command printed in brackets ({@code trailwatch: ... [BAD_HOUR]}),
+   * or null when it printed none: what tests assert instead of message text.
+   */
+  public ErrorCode errorCode() {
+    Matcher m = CODE.matcher(err);
+    ErrorCode last = null;
+    while (m.find()) {
+      String name = m.group(1);
+      if (Arrays.stream(ErrorCode.values()).anyMatch(c -> c.name().equals(name))) {
+        last = ErrorCode.valueOf(name);
+      }
+    }
+    return last;
+  }
+
   /** Runs {@code main} (for example {@code Main::run}) with {@code args}, capturing System.out and System.err. */
   public static synchronized CommandRun of(ToIntFunction<String[]> main, String... args) {
     PrintStream oldOut = System.out;
