@@ -68,6 +68,18 @@ class GlueCatalogTest {
   }
 
   @Test
+  void aGlueEndpointThatDoesNotAnswerIsAnExternalFailure() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    GlueClient down = MotoServer.client(GlueClient.builder(), "http://127.0.0.1:" + closed);
+    TrailwatchException e = assertThrows(TrailwatchException.class,
+        () -> new GlueCatalog(down).sync("trailwatch", "s3://b/s", List.of("a")));
+    assertEquals(ErrorCode.GLUE_FAILED, e.code());
+  }
+
+  @Test
   void athenaViewsUnionEveryBusinessUnit() {
     String sql = GlueCatalog.athenaViews("trailwatch", List.of("payments", "retail-eu"));
     assertTrue(sql.contains("CREATE OR REPLACE VIEW tw_alerts AS\nSELECT * FROM \"trailwatch\".\"payments_alerts\"\n"

@@ -77,8 +77,8 @@ class PrincipalsTest {
   void recordsWithoutAnyIdAreRejectedWithAReason() {
     Principals.Keyed k = principals.key(UserIdentity.ofType("SAMLUser"), "AwsApiCall", "111122223333");
     assertNull(k.principal());
-    assertEquals("NO_PRINCIPAL_ID", k.problem());
-    assertEquals("MISSING_USER_IDENTITY", principals.key(null, "AwsApiCall", "111122223333").problem());
+    assertEquals(io.trailwatch.core.QuarantineReason.NO_PRINCIPAL_ID, k.problem());
+    assertEquals(io.trailwatch.core.QuarantineReason.MISSING_USER_IDENTITY, principals.key(null, "AwsApiCall", "111122223333").problem());
     assertEquals("service:unknown", principals.key(null, "AwsServiceEvent", "111122223333").principal().key());
   }
 
