@@ -74,7 +74,7 @@ final class HourlyRead {
             .write().mode("overwrite").partitionBy(DAY).parquet(folder);
         return null;
       });
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Hadoop's IOExceptions reach here unchecked, through Scala
       throw failure("write", folder, e);
     }
     return new HourlyRead(spark, folder, read.stats());

@@ -101,7 +101,7 @@ public final class StateStore {
         beforeCommit(table);
         b.execute();
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Delta's AnalysisException is a checked exception that Scala throws unchecked
         // Two jobs creating the same table: one wins, the other sees it on the next try. Nothing
         // else is worth a retry: a store that is down, missing or denied says so at once.
         if (attempt >= 3 || !StateFailures.isConflict(e)) {
