@@ -154,10 +154,16 @@ class ParallelBusinessUnitsTest extends SparkTest {
 
   /** Copies every object under {@code prefix} to {@code to}, keeping the paths below the prefix. */
   static Path download(String bucket, String prefix, Path to) throws Exception {
-    for (S3Object o : MOTO.s3().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+    return download(MOTO.s3(), bucket, prefix, to);
+  }
+
+  /** The objects under {@code prefix} of a bucket of {@code s3} (a test class's own moto), as files under {@code to}. */
+  static Path download(software.amazon.awssdk.services.s3.S3Client s3, String bucket, String prefix, Path to)
+      throws Exception {
+    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
       Path f = to.resolve(o.key().substring(prefix.length()).replace('/', File.separatorChar));
       Files.createDirectories(f.getParent());
-      MOTO.s3().getObject(b -> b.bucket(bucket).key(o.key()), ResponseTransformer.toFile(f));
+      s3.getObject(b -> b.bucket(bucket).key(o.key()), ResponseTransformer.toFile(f));
     }
     return to;
   }
