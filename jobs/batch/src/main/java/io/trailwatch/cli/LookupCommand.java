@@ -27,7 +27,7 @@ final class LookupCommand implements Callable<Integer> {
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
   @Option(names = "--principal", required = true, paramLabel = "KEY",
-      description = "The principal as the baseline keys it (README: What is detected), e.g. a role or user ARN")
+      description = "The principal as the baseline keys it (docs/detection.md: principals), e.g. a role or user ARN")
   String principal;
 
   @Option(names = "--account", paramLabel = "ID",

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 
 /**
- * The whole configuration, read from one YAML file (see README "Configuration"). Every
+ * The whole configuration, read from one YAML file (see docs/configuration.md). Every
  * section and key has a default, so an empty file (or none) is a valid configuration.
  */
 public record TrailwatchConfig(
