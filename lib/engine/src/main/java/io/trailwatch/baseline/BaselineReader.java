@@ -54,7 +54,7 @@ public final class BaselineReader {
   /** Every row of a business unit, expired ones included, by key. */
   public List<MirrorItem> businessUnit(String bu) {
     requireTable();
-    return items(store.of(Tables.BASELINE, List.of(bu)));
+    return items(store.baseline().rows(List.of(bu)));
   }
 
   /**
@@ -64,10 +64,9 @@ public final class BaselineReader {
    */
   public List<MirrorItem> changedSince(String bu, long version) {
     requireTable();
-    Dataset<Row> now = select(store.of(Tables.BASELINE, List.of(bu)));
+    Dataset<Row> now = select(store.baseline().rows(List.of(bu)));
     try {
-      Dataset<Row> then = select(spark.read().format("delta").option("versionAsOf", version).load(path())
-          .filter(col("business_unit").equalTo(bu)));
+      Dataset<Row> then = select(store.baseline().rowsAt(bu, version));
       return items(now.except(then));
     } catch (RuntimeException unreadable) {
       return items(now);
@@ -81,11 +80,10 @@ public final class BaselineReader {
    */
   public List<MirrorItem.Key> removedSince(String bu, long version) {
     requireTable();
-    Dataset<Row> now = keys(store.of(Tables.BASELINE, List.of(bu)));
+    Dataset<Row> now = keys(store.baseline().rows(List.of(bu)));
     Dataset<Row> then;
     try {
-      then = keys(spark.read().format("delta").option("versionAsOf", version).load(path())
-          .filter(col("business_unit").equalTo(bu)));
+      then = keys(store.baseline().rowsAt(bu, version));
       then.schema();
     } catch (RuntimeException unreadable) {
       return List.of();
@@ -108,8 +106,7 @@ public final class BaselineReader {
    */
   public List<MirrorItem> lookup(String accountId, String principal, Instant now) {
     requireTable();
-    Dataset<Row> rows = store.table(Tables.BASELINE).filter(col("principal").equalTo(principal)
-        .and(col("expires_at").gt(Timestamp.from(now))));
+    Dataset<Row> rows = store.baseline().unexpired(principal, now);
     if (accountId != null) {
       rows = rows.filter(col("account_id").equalTo(accountId));
     }

@@ -76,11 +76,11 @@ public record BuStatus(String businessUnit, Optional<Hour> lastDetected, List<Ho
     if (!tables.containsKey(Tables.DELIVERIES) || !tables.containsKey(Tables.ALERTS)) {
       return out;
     }
-    List<String> sinks = store.of(Tables.DELIVERIES, List.of(bu)).select("sink").distinct().collectAsList().stream()
+    List<String> sinks = store.deliveries().rows(List.of(bu)).select("sink").distinct().collectAsList().stream()
         .map(r -> r.getString(0)).sorted().toList();
     Map<String, List<io.trailwatch.alerting.Alert>> pending = store.deliveries().pending(List.of(bu), sinks, from);
     for (String s : sinks) {
-      long failed = store.of(Tables.DELIVERIES, List.of(bu)).filter(col("sink").equalTo(s)
+      long failed = store.deliveries().rows(List.of(bu)).filter(col("sink").equalTo(s)
           .and(col("status").equalTo(DeliveryStatus.FAILED.label())).and(col("hour").geq(Timestamp.from(from))))
           .count();
       out.put(s, new Sink(pending.get(s).size(), failed));

@@ -1,19 +1,16 @@
 package io.trailwatch.pipeline;
 
-import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
 import io.trailwatch.core.Hour;
 import io.trailwatch.state.StateFailures;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -34,12 +31,8 @@ public record Coverage(Optional<Hour> firstDetected, Optional<Hour> lastDetected
       if (!DeltaTable.isDeltaTable(spark, store.path(Tables.RUNS))) {
         return new Coverage(Optional.empty(), Optional.empty(), new TreeSet<>());
       }
-      List<Row> rows = store.table(Tables.RUNS)
-          .filter(col("command").equalTo("detect").and(col("status").equalTo("completed"))
-              .and(org.apache.spark.sql.functions.array_contains(col("business_units"), businessUnit)))
-          .select("window_from").distinct().collectAsList();
       TreeSet<Hour> all = new TreeSet<>();
-      rows.forEach(r -> all.add(Hour.containing(r.<Timestamp>getAs("window_from").toInstant())));
+      store.runs().detectedHours(businessUnit).forEach(h -> all.add(Hour.containing(h)));
       TreeSet<Hour> in = new TreeSet<>(all.subSet(Hour.containing(from), true, Hour.containing(to), false));
       return new Coverage(all.isEmpty() ? Optional.empty() : Optional.of(all.first()),
           all.isEmpty() ? Optional.empty() : Optional.of(all.last()), in);

@@ -298,6 +298,33 @@ public final class BaselineTable {
     return compare(behaviors, of(businessUnits), KEY, true);
   }
 
+  /** The rows of some business units, expired ones included (the mirror, analysts, tests). */
+  public Dataset<Row> rows(List<String> businessUnits) {
+    return table.of(businessUnits);
+  }
+
+  /** A business unit's rows as the table held them at {@code version} (Delta time travel). */
+  public Dataset<Row> rowsAt(String businessUnit, long version) {
+    return table.spark().read().format("delta").option("versionAsOf", version).load(table.path())
+        .filter(col("business_unit").equalTo(businessUnit));
+  }
+
+  /** A principal's rows not expired at {@code now}, in every business unit and account of the table. */
+  public Dataset<Row> unexpired(String principal, Instant now) {
+    return table.rows().filter(col("principal").equalTo(principal).and(col("expires_at").gt(Timestamp.from(now))));
+  }
+
+  /** Deletes a business unit's rows that expired before {@code before}; returns how many there were. */
+  public long deleteExpired(String businessUnit, Instant before) {
+    Column expired = col("business_unit").equalTo(businessUnit).and(col("expires_at").lt(lit(Timestamp.from(before))));
+    long n = table.rows().where(expired).count();
+    if (n > 0) {
+      table.beforeCommit();
+      DeltaTable.forPath(table.spark(), table.path()).delete(expired);
+    }
+    return n;
+  }
+
   /** {@link #compare} for principals (rows with first_time and last_time) against the principals table. */
   static Dataset<Row> compare(Dataset<Row> rows, Dataset<Row> stored, String[] key, boolean behaviours) {
     List<Column> cols = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.trailwatch.state;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
@@ -13,7 +12,6 @@ import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +26,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -227,12 +224,8 @@ public final class Maintenance {
     long removed = 0;
     for (Map.Entry<String, Instant> e : lastRun.entrySet()) {
       Instant reference = e.getValue().isBefore(now) ? e.getValue() : now;
-      Column expired = col("business_unit").equalTo(e.getKey())
-          .and(col("expires_at").lt(lit(Timestamp.from(reference.minus(Duration.ofDays(graceDays))))));
-      long n = state.table(Tables.BASELINE).where(expired).count();
+      long n = state.baseline().deleteExpired(e.getKey(), reference.minus(Duration.ofDays(graceDays)));
       if (n > 0) {
-        state.beforeCommit(Tables.BASELINE);
-        DeltaTable.forPath(spark, state.path(Tables.BASELINE)).delete(expired);
         progress.accept(String.format("baseline: %d rows of %s expired before %s deleted", n, e.getKey(),
             reference.minus(Duration.ofDays(graceDays))));
       }

@@ -51,6 +51,18 @@ public final class RunsTable {
     return out;
   }
 
+  /** Every hour that a completed detect run covered for {@code businessUnit}, oldest first. */
+  public TreeSet<Instant> detectedHours(String businessUnit) {
+    TreeSet<Instant> out = new TreeSet<>();
+    for (Row r : table.rows()
+        .filter(col("command").equalTo(RunKind.DETECT.label()).and(completed())
+            .and(functions.array_contains(col("business_units"), businessUnit)))
+        .select("window_from").distinct().collectAsList()) {
+      out.add(r.<Timestamp>getAs("window_from").toInstant());
+    }
+    return out;
+  }
+
   /** A completed chunk of a baseline build, as the run ledger holds it. */
   public record BuildChunk(String runId, Instant from, Instant to, Instant finishedAt) {}
 

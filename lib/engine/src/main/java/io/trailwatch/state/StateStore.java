@@ -4,9 +4,7 @@ import io.trailwatch.core.ErrorCode;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
-import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.TrailwatchException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -235,6 +233,10 @@ public final class StateStore {
     }
   }
 
+  /**
+   * Every row of a table, for tests and analysts' reads. The run's own reads and writes go through
+   * the table classes ({@link #baseline()}, {@link #runs()}...), which own their columns.
+   */
   public Dataset<Row> table(String table) {
     return spark.read().format("delta").load(path(table));
   }
@@ -248,7 +250,7 @@ public final class StateStore {
   }
 
   /** The rows of some business units: a partition filter, so other BUs' files are not read. */
-  public Dataset<Row> of(String table, List<String> businessUnits) {
+  private Dataset<Row> of(String table, List<String> businessUnits) {
     return table(table).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
   }
 
@@ -270,11 +272,6 @@ public final class StateStore {
   /** The alerts table. */
   public AlertsTable alerts() {
     return new AlertsTable(handle(Tables.ALERTS));
-  }
-
-  /** The alerts that the run of {@code detectHour} recorded (late ones included), oldest first. */
-  public List<Alert> alerts(List<String> businessUnits, Instant detectHour) {
-    return alerts().recorded(businessUnits, detectHour);
   }
 
   /** The run ledger. */

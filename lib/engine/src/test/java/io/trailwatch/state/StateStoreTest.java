@@ -119,7 +119,7 @@ class StateStoreTest extends SparkTest {
         .newBehaviors(java.util.List.of(region)).build();
     state.alerts().append(java.util.List.of(fresh), "run-1");
 
-    java.util.List<io.trailwatch.alerting.Alert> both = state.alerts(java.util.List.of("bu"), hour);
+    java.util.List<io.trailwatch.alerting.Alert> both = state.alerts().recorded(java.util.List.of("bu"), hour);
     assertEquals(java.util.List.of("old-1", "new-1"), both.stream().map(io.trailwatch.alerting.Alert::alertId)
         .toList());
     io.trailwatch.alerting.NewBehavior old = both.get(0).newBehaviors().get(0);
