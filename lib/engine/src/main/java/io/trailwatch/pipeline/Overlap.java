@@ -53,6 +53,7 @@ final class Overlap implements StateView, AutoCloseable {
   private final Future<Map<String, Instant>> history;
   private final Future<Map<Dimension, Map<String, Instant>>> dimensionStarts;
   private final Future<List<Alert>> recorded;
+  private final Future<io.trailwatch.verdict.Verdicts> verdicts;
   private final ReadAhead<HourRead> ahead;
 
   Overlap(SparkContext spark, StateStore state, LogPlanner planner, HourReader reader, Scope scope) {
@@ -78,6 +79,8 @@ final class Overlap implements StateView, AutoCloseable {
     dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
         ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
+    verdicts = track(background.after(tables.get(Tables.VERDICTS), () -> new io.trailwatch.verdict.Verdicts(
+        state.verdicts().all(bus), io.trailwatch.verdict.Verdicts.DEFAULT_WATCH_DAYS)));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
     track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }
@@ -141,6 +144,11 @@ final class Overlap implements StateView, AutoCloseable {
   @Override
   public List<Alert> recordedAlerts() {
     return get(recorded);
+  }
+
+  @Override
+  public io.trailwatch.verdict.Verdicts verdicts() {
+    return get(verdicts);
   }
 
   /** Waits until every table exists and has the columns this version needs. */

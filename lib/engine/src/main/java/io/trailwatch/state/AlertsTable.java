@@ -51,6 +51,19 @@ public final class AlertsTable {
     return out;
   }
 
+  /** The alerts of these ids that the table holds, by id. */
+  public java.util.Map<String, Alert> byId(List<String> businessUnits, java.util.Collection<String> ids) {
+    java.util.Map<String, Alert> out = new java.util.LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    for (Row r : of(businessUnits).filter(col("alert_id").isin(ids.toArray())).collectAsList()) {
+      Alert a = AlertRows.fromRow(r);
+      out.put(a.alertId(), a);
+    }
+    return out;
+  }
+
   /** The business units that have alerts (for {@code deliver} without --bu). */
   public List<String> businessUnits() {
     try {
