@@ -32,6 +32,15 @@ public final class VerdictsTable {
     table.append(rows);
   }
 
+  /** Whether the table exists (a state of a version before verdicts has none: no verdict). */
+  public boolean exists() {
+    try {
+      return io.delta.tables.DeltaTable.isDeltaTable(table.spark(), table.path());
+    } catch (RuntimeException e) {
+      throw StateFailures.rethrow("Delta table " + table.path(), e);
+    }
+  }
+
   /** Every verdict of some business units, in the order they were given. */
   public List<Verdict> all(List<String> businessUnits) {
     List<Verdict> out = new ArrayList<>();
