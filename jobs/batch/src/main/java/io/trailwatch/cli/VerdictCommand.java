@@ -1,7 +1,5 @@
 package io.trailwatch.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.aws.S3Location;
@@ -17,15 +15,11 @@ import io.trailwatch.verdict.Expiry;
 import io.trailwatch.verdict.Verdict;
 import io.trailwatch.verdict.VerdictKind;
 import io.trailwatch.verdict.VerdictScope;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -90,8 +84,6 @@ final class VerdictCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
   String master;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("alert_id", "verdict", "by", "note", "scope", "expires");
 
   @Override
   public Integer call() {
@@ -134,7 +126,7 @@ final class VerdictCommand implements Callable<Integer> {
       if (alertId != null || verdict != null) {
         throw TrailwatchException.of(ErrorCode.BAD_COMMAND_LINE, "Give either ALERT_ID VERDICT or --file, not both");
       }
-      return fromFile(file);
+      return Triage.fromFile(file);
     }
     if (alertId == null || verdict == null) {
       throw TrailwatchException.of(ErrorCode.BAD_COMMAND_LINE, "Give ALERT_ID VERDICT, or --file FILE");
@@ -143,56 +135,4 @@ final class VerdictCommand implements Callable<Integer> {
         Expiry.parse(expires), by, note));
   }
 
-  /** The requests of a JSON Lines file; the first bad line fails the whole file, naming it. */
-  static List<Triage.Request> fromFile(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      throw TrailwatchException.wrap(ErrorCode.BAD_VERDICT_FILE, e, "Cannot read %s: %s", file, e.getMessage());
-    }
-    List<Triage.Request> out = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      String where = "line " + (i + 1) + " of " + file;
-      try {
-        JsonNode n = JSON.readTree(line);
-        if (n == null || !n.isObject()) {
-          throw new IllegalArgumentException("not a JSON object");
-        }
-        n.fieldNames().forEachRemaining(f -> {
-          if (!FIELDS.contains(f)) {
-            throw new IllegalArgumentException("unknown field " + f);
-          }
-        });
-        String id = text(n, "alert_id");
-        String kind = text(n, "verdict");
-        if (id == null || kind == null) {
-          throw new IllegalArgumentException("alert_id and verdict are required");
-        }
-        out.add(new Triage.Request(where, id, VerdictKind.of(kind),
-            VerdictScope.of(n.has("scope") ? text(n, "scope") : "behaviour"),
-            Expiry.parse(n.has("expires") ? text(n, "expires") : "30d"), text(n, "by"), text(n, "note")));
-      } catch (IOException | IllegalArgumentException e) {
-        throw TrailwatchException.of(ErrorCode.BAD_VERDICT_FILE, "%s is not a verdict: %s", where, e.getMessage());
-      } catch (TrailwatchException e) {
-        throw TrailwatchException.of(ErrorCode.BAD_VERDICT_FILE, "%s is not a verdict: %s", where, e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(field + " must be a string");
-    }
-    return v.asText();
-  }
 }

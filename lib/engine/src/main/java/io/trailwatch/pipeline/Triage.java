@@ -60,6 +60,64 @@ public final class Triage {
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final java.util.Set<String> FIELDS = java.util.Set.of("alert_id", "verdict", "by", "note", "scope",
+      "expires");
+
+  /** The requests of a JSON Lines file; the first bad line fails the whole file, naming it. */
+  public static List<Request> fromFile(java.nio.file.Path file) {
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(file);
+    } catch (java.io.IOException e) {
+      throw TrailwatchException.wrap(ErrorCode.BAD_VERDICT_FILE, e, "Cannot read %s: %s", file, e.getMessage());
+    }
+    List<Request> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      String where = "line " + (i + 1) + " of " + file;
+      try {
+        com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+        if (n == null || !n.isObject()) {
+          throw new IllegalArgumentException("not a JSON object");
+        }
+        n.fieldNames().forEachRemaining(f -> {
+          if (!FIELDS.contains(f)) {
+            throw new IllegalArgumentException("unknown field " + f);
+          }
+        });
+        String id = text(n, "alert_id");
+        String kind = text(n, "verdict");
+        if (id == null || kind == null) {
+          throw new IllegalArgumentException("alert_id and verdict are required");
+        }
+        out.add(new Request(where, id, VerdictKind.of(kind),
+            VerdictScope.of(n.has("scope") ? text(n, "scope") : "behaviour"),
+            Expiry.parse(n.has("expires") ? text(n, "expires") : "30d"), text(n, "by"), text(n, "note")));
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        throw TrailwatchException.of(ErrorCode.BAD_VERDICT_FILE, "%s is not a verdict: %s", where, e.getMessage());
+      } catch (TrailwatchException e) {
+        throw TrailwatchException.of(ErrorCode.BAD_VERDICT_FILE, "%s is not a verdict: %s", where, e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+    com.fasterxml.jackson.databind.JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return v.asText();
+  }
+
   private final SparkSession spark;
   private final BaselineMirror mirror;
   private final Clock clock;
