@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
         "expected: findings inside --scope stay quiet until --expires (counted from the alert's hour), counted in the"
             + " run summary as quiet by verdict; still baselined. benign: recorded, nothing else changes. malicious:"
             + " the baseline rows the alert's hour taught the principal are removed (Delta and the DynamoDB mirror),"
-            + " and the principal is watched for 14 days: every new behaviour alerts one level higher, without a"
+            + " and the principal is watched for verdicts.watch-days (default 14) from the alert's hour: every new behaviour alerts one level higher, without a"
             + " learning period. A later verdict on the same alert supersedes the earlier one; the same verdict again"
             + " changes nothing.",
         "",

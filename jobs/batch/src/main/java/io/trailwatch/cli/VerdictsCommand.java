@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description = {"List the analysts' verdicts (the latest per alert) and when each ends (docs/triage.md).",
         "",
         "An expected verdict is in force until its expiry; one written with --expires never is flagged NEVER EXPIRES."
-            + " A malicious verdict keeps its principal watched for 14 days from the alert's hour. Reads only."})
+            + " A malicious verdict keeps its principal watched for verdicts.watch-days (default 14) from the alert's hour. Reads only."})
 final class VerdictsCommand implements Callable<Integer> {
   @Option(names = "--state", required = true, paramLabel = "DIR|S3", description = "The state's folder or s3://bucket/prefix")
   String state;
@@ -31,12 +31,15 @@ final class VerdictsCommand implements Callable<Integer> {
   @Option(names = "--active", description = "Only what is in force now (exceptions not expired, principals watched)")
   boolean active;
 
+  @picocli.CommandLine.Mixin ConfigOption config;
+
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
       description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
   String master;
 
   @Override
   public Integer call() {
+    int watchDays = config.load().verdicts().watchDays();
     String root = Options.stateRoot(state);
     SparkSession spark = Options.spark(master, S3Location.isS3(state));
     StateLayout layout = new StateLayout(spark, root);
@@ -52,8 +55,8 @@ final class VerdictsCommand implements Callable<Integer> {
       if (!table.exists()) {
         continue;
       }
-      for (Verdict v : new Verdicts(table.all(List.of(unit)), Verdicts.DEFAULT_WATCH_DAYS).latest()) {
-        Instant until = until(v);
+      for (Verdict v : new Verdicts(table.all(List.of(unit)), watchDays).latest()) {
+        Instant until = until(v, watchDays);
         if (active && (v.kind() == VerdictKind.BENIGN || (until != null && !until.isAfter(now)))) {
           continue;
         }
@@ -68,10 +71,10 @@ final class VerdictsCommand implements Callable<Integer> {
   }
 
   /** When a verdict stops acting: an exception's expiry, a watch's end; null: never (or benign: nothing to end). */
-  static Instant until(Verdict v) {
+  static Instant until(Verdict v, int watchDays) {
     return switch (v.kind()) {
       case EXPECTED -> v.expiresAt();
-      case MALICIOUS -> v.hour().plus(Duration.ofDays(Verdicts.DEFAULT_WATCH_DAYS));
+      case MALICIOUS -> v.hour().plus(Duration.ofDays(watchDays));
       case BENIGN -> null;
     };
   }

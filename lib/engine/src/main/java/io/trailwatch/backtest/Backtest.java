@@ -128,7 +128,7 @@ public final class Backtest {
     acceptedBy = Map.of();
     if (!verdicts.isEmpty()) {
       // The verdicts name alerts of the plain replay (the ids an hourly run gives them); then the main policy again with them.
-      Verdicts inForce = resolve(verdicts, runs.get(0).alerts());
+      Verdicts inForce = resolve(verdicts, runs.get(0).alerts(), cfg.verdicts().watchDays());
       Replay withVerdicts = new Replay(req.variants().get(0));
       withVerdicts.verdicts(inForce);
       progress.step("again with " + inForce.latest().size() + " verdicts in force");
@@ -174,7 +174,7 @@ public final class Backtest {
    * The verdicts on the plain replay's alerts, as {@code trailwatch verdict} would record them; an
    * id the replay did not alert on is the user's error naming the request's line.
    */
-  static Verdicts resolve(List<Triage.Request> requests, List<Alert> alerts) {
+  static Verdicts resolve(List<Triage.Request> requests, List<Alert> alerts, int watchDays) {
     Map<String, Alert> byId = new java.util.HashMap<>();
     alerts.forEach(a -> byId.put(a.alertId(), a));
     List<Verdict> out = new java.util.ArrayList<>();
@@ -187,7 +187,7 @@ public final class Backtest {
       out.add(Verdict.on(a, r.kind(), r.scope(), r.kind() == VerdictKind.EXPECTED ? r.expiry().after(a.hour()) : null,
           r.by(), a.hour().plus(Duration.ofHours(1)).plusSeconds(out.size()), r.note()));
     }
-    return new Verdicts(out, Verdicts.DEFAULT_WATCH_DAYS);
+    return new Verdicts(out, watchDays);
   }
 
   /** The UTC days that hold hours of the range. */

@@ -39,7 +39,7 @@ import org.apache.spark.SparkContext;
 final class Overlap implements StateView, AutoCloseable {
   /** What a detect run prefetches for: its business units' accounts, the hour, and how far back files count. */
   record Scope(List<Account> accounts, List<String> businessUnits, Hour hour, Instant lateFrom, Duration deliveryLag,
-      Set<Dimension> dimensions, int retentionDays) {}
+      Set<Dimension> dimensions, int retentionDays, int watchDays) {}
 
   private final Background background = new Background();
   private final List<Future<?>> all = new ArrayList<>();
@@ -80,7 +80,7 @@ final class Overlap implements StateView, AutoCloseable {
         ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
     verdicts = track(background.after(tables.get(Tables.VERDICTS), () -> new io.trailwatch.verdict.Verdicts(
-        state.verdicts().all(bus), io.trailwatch.verdict.Verdicts.DEFAULT_WATCH_DAYS)));
+        state.verdicts().all(bus), scope.watchDays())));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
     track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }

@@ -187,7 +187,7 @@ public final class Pipeline {
     Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     Overlap.Scope scope = new Overlap.Scope(accounts, bus, hour, lateFrom, deliveryLag(),
-        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays());
+        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays(), cfg.verdicts().watchDays());
     try (Overlap overlap = new Overlap(spark.sparkContext(), state, planner, reader(), scope)) {
       FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
           overlap.detectedHours(), deliveryLag());
