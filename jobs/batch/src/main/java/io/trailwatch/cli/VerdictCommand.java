@@ -80,6 +80,8 @@ final class VerdictCommand implements Callable<Integer> {
 
   @Mixin LeaseOption lease;
 
+  @Mixin SinkOptions sinks;
+
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
       description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
   String master;
@@ -99,6 +101,7 @@ final class VerdictCommand implements Callable<Integer> {
     found.forEach((r, a) -> byBu.computeIfAbsent(a.businessUnit(), b -> new LinkedHashMap<>()).put(r, a));
     String table = dynamodbTable != null ? dynamodbTable : cfg.dynamodb().table();
     Leases leases = LeaseOption.leases(root, cfg);
+    List<io.trailwatch.delivery.AlertSink> to = sinks.sinks(cfg.delivery());
     try (DynamoDbMirror mirror = table == null || table.isBlank() ? null : DynamoDbMirror.create(table)) {
       Triage triage = new Triage(spark, mirror, Clock.systemUTC(), Progress.stderr());
       for (Map.Entry<String, Map<Triage.Request, Alert>> e : byBu.entrySet()) {
@@ -109,10 +112,34 @@ final class VerdictCommand implements Callable<Integer> {
           if (o.rolledBack() > 0) {
             System.out.println("rolled back " + o.rolledBack() + " baseline rows of " + e.getKey());
           }
+          update(to, o.written(), e.getValue());
         }
       }
+    } finally {
+      to.forEach(io.trailwatch.delivery.AlertSink::close);
     }
     return 0;
+  }
+
+  /** Sends each new verdict to the sinks as an update of its alert (same alert_id); once, not retried. */
+  private static void update(List<io.trailwatch.delivery.AlertSink> to, List<Verdict> written,
+      Map<Triage.Request, Alert> alerts) {
+    if (written.isEmpty() || to.isEmpty()) {
+      return;
+    }
+    Map<String, Alert> byId = new LinkedHashMap<>();
+    alerts.values().forEach(a -> byId.put(a.alertId(), a));
+    List<io.trailwatch.verdict.VerdictUpdate> updates = written.stream()
+        .map(v -> new io.trailwatch.verdict.VerdictUpdate(byId.get(v.alertId()), v)).toList();
+    for (io.trailwatch.delivery.AlertSink sink : to) {
+      List<io.trailwatch.delivery.DeliveryOutcome> out = sink.update(updates);
+      long sent = out.stream().filter(d -> d.status() == io.trailwatch.delivery.DeliveryStatus.SENT).count();
+      if (!out.isEmpty()) {
+        System.out.println("update to " + sink.name() + ": " + sent + " of " + out.size() + " sent"
+            + (sent == out.size() ? "" : " (" + out.stream().filter(d -> d.reason() != null)
+                .map(io.trailwatch.delivery.DeliveryOutcome::reason).findFirst().orElse("") + ")"));
+      }
+    }
   }
 
   static String describe(Verdict v) {

@@ -196,6 +196,9 @@ public final class Pipeline {
       for (Map.Entry<Hour, List<LogFile>> e : files.byEventHour().entrySet()) {
         HourRead seen = overlap.read(e.getKey(), e.getValue());
         HourDecision.Result decided = decision().decide(seen.behaviors(), e.getKey(), hour, overlap);
+        if (!decided.acceptedBy().isEmpty()) {
+          progress.step("quiet by verdict (expected, accepted by): " + new java.util.TreeMap<>(decided.acceptedBy()));
+        }
         hours.add(report(new HourResult(e.getKey(), seen, decided.compared(), decided.decision()), hour));
       }
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
