@@ -85,13 +85,17 @@ class VerdictCommandLineTest {
     return d;
   }
 
+  private static String table(String state, String name) {
+    return Path.of(state).resolve("bu=payments").resolve(name).toUri().toString();
+  }
+
   private static long baselineRows(String state, String principal, String eventName) {
-    return SparkSession.active().read().format("delta").load(state + "/bu=payments/baseline")
+    return SparkSession.active().read().format("delta").load(table(state, "baseline"))
         .filter("principal = '" + principal + "' AND event_name = '" + eventName + "'").count();
   }
 
   private static long verdictRows(String state) {
-    return SparkSession.active().read().format("delta").load(state + "/bu=payments/verdicts").count();
+    return SparkSession.active().read().format("delta").load(table(state, "verdicts")).count();
   }
 
   @Test
@@ -109,7 +113,7 @@ class VerdictCommandLineTest {
     Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
     Path config = Files.writeString(dir.resolve("trailwatch.yaml"), "baseline: {warmup-days: 0}\n"
         + "policy:\n  learning-days: 0\n  prevalence: {raise-when-new-to-business-unit: false}\n");
-    String state = dir.resolve("state").toUri().toString().replaceAll("/$", "");
+    String state = dir.resolve("state").toString();
     detect(logs, accounts, config, state, "2026-11-20T10", dir.resolve("h1.jsonl"));
     detect(logs, accounts, config, state, "2026-11-20T11", dir.resolve("h2.jsonl"));
     List<JsonNode> first = alerts(dir.resolve("h2.jsonl"));
@@ -146,7 +150,7 @@ class VerdictCommandLineTest {
     detect(logs, accounts, config, state, "2026-11-20T11", dir.resolve("h2-rerun.jsonl"));
     assertEquals(List.of(id), alerts(dir.resolve("h2-rerun.jsonl")).stream().map(a -> a.get("alert_id").asText())
         .toList());
-    assertEquals(1, SparkSession.active().read().format("delta").load(state + "/bu=payments/alerts").count());
+    assertEquals(1, SparkSession.active().read().format("delta").load(table(state, "alerts")).count());
     assertEquals(1, verdictRows(state));
     assertEquals(0, baselineRows(state, aliceArn, "CreateAccessKey"));
 
@@ -159,5 +163,21 @@ class VerdictCommandLineTest {
     CommandRun list = CommandRun.of(Main::run, "verdicts", "--state", state, "--master", "local[2]");
     assertEquals(0, list.code(), list.err());
     assertTrue(list.out().contains(id + "  malicious"), list.out());
+
+    // What the verdicts teach, per rule: both of alice's alerts are IAMUser's, one has a verdict, none benign.
+    CommandRun status = CommandRun.of(Main::run, "status", "--state", state, "--json", "--until", "2026-11-20T13",
+        "--days", "1", "--master", "local[2]");
+    assertTrue(status.code() == 0 || status.code() == StatusCommand.NEEDS_ATTENTION, status.err());
+    JsonNode iamUser = null;
+    for (JsonNode row : JSON.readTree(status.out()).path("business_units").get(0).path("precision")) {
+      if (row.path("by").asText().equals("identity type") && row.path("value").asText().equals("IAMUser")) {
+        iamUser = row;
+      }
+    }
+    assertTrue(iamUser != null, status.out());
+    assertEquals(2, iamUser.path("alerts").asInt());
+    assertEquals(1, iamUser.path("verdicts").asInt());
+    assertEquals(1, iamUser.path("malicious").asInt());
+    assertEquals(0.0, iamUser.path("share_benign_or_expected").asDouble());
   }
 }
