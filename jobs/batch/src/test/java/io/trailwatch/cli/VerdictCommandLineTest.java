@@ -33,7 +33,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class VerdictCommandLineTest {
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final io.trailwatch.testing.MotoServer MOTO = new io.trailwatch.testing.MotoServer();
   static final String PAY = "111111111111";
+  static final String TABLE = "tw-verdicts";
+
+  @org.junit.jupiter.api.BeforeAll
+  static void pointAtMoto() {
+    System.setProperty("aws.endpointUrlDynamoDb", MOTO.endpoint());
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void restore() {
+    System.clearProperty("aws.endpointUrlDynamoDb");
+  }
+
+  /** The behaviours the DynamoDB mirror holds for a principal, as {@code source:name}. */
+  static List<String> mirrored(String principal) {
+    try (io.trailwatch.aws.DynamoDbMirror m = io.trailwatch.aws.DynamoDbMirror.create(TABLE)) {
+      return m.lookup(PAY, principal, Instant.parse("2026-11-21T00:00:00Z")).stream()
+          .map(i -> i.eventSource() + ":" + i.eventName()).sorted().toList();
+    }
+  }
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -80,7 +101,7 @@ class VerdictCommandLineTest {
   private CommandRun detect(Path logs, Path accounts, Path config, String state, String hour, Path alertsOut) {
     CommandRun d = CommandRun.of(Main::run, "detect", "--logs", logs.toString(), "--state", state, "--accounts",
         accounts.toString(), "--config", config.toString(), "--hour", hour, "--master", "local[2]", "--alerts-out",
-        alertsOut.toString());
+        alertsOut.toString(), "--dynamodb-table", TABLE);
     assertTrue(d.code() == 0, d.err());
     return d;
   }
@@ -114,6 +135,7 @@ class VerdictCommandLineTest {
     Path config = Files.writeString(dir.resolve("trailwatch.yaml"), "baseline: {warmup-days: 0}\n"
         + "policy:\n  learning-days: 0\n  prevalence: {raise-when-new-to-business-unit: false}\n");
     String state = dir.resolve("state").toString();
+    assertEquals(0, CommandRun.of(Main::run, "dynamodb-init", "--dynamodb-table", TABLE).code());
     detect(logs, accounts, config, state, "2026-11-20T10", dir.resolve("h1.jsonl"));
     detect(logs, accounts, config, state, "2026-11-20T11", dir.resolve("h2.jsonl"));
     List<JsonNode> first = alerts(dir.resolve("h2.jsonl"));
@@ -122,6 +144,7 @@ class VerdictCommandLineTest {
     Severity before = Severity.valueOf(first.get(0).get("severity").asText().toUpperCase());
     assertNotEquals(Severity.CRITICAL, before);
     assertEquals(1, baselineRows(state, aliceArn, "CreateAccessKey"));
+    assertEquals(List.of("iam.amazonaws.com:CreateAccessKey", "s3.amazonaws.com:ListBuckets"), mirrored(aliceArn));
 
     // A file with a bad second line, or an alert the state does not hold, writes nothing and names the line.
     Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"alert_id\":\"" + id
@@ -135,10 +158,11 @@ class VerdictCommandLineTest {
     assertEquals(0, verdictRows(state), "nothing written");
 
     CommandRun malicious = CommandRun.of(Main::run, "verdict", "--state", state, id, "malicious", "--by", "ana",
-        "--note", "key made by an attacker", "--master", "local[2]");
+        "--note", "key made by an attacker", "--master", "local[2]", "--dynamodb-table", TABLE);
     assertEquals(0, malicious.code(), malicious.err());
     assertEquals(0, baselineRows(state, aliceArn, "CreateAccessKey"), "rolled back");
     assertEquals(1, baselineRows(state, aliceArn, "ListBuckets"), "what the hour before taught stays");
+    assertEquals(List.of("s3.amazonaws.com:ListBuckets"), mirrored(aliceArn), "the mirror rolled back too");
 
     CommandRun again = CommandRun.of(Main::run, "verdict", "--state", state, id, "malicious", "--by", "bo",
         "--master", "local[2]");
