@@ -76,7 +76,15 @@ final class DemoTriage {
   private static List<ObjectNode> copies(Path logs, Alert a, Hour next, String newName) throws IOException {
     Set<String> ids = Set.copyOf(a.eventIds());
     List<ObjectNode> out = new ArrayList<>();
+    // The alert's events are in the files written from its hour up to the delivery lag after it.
+    String from = STAMP.format(a.hour());
+    String to = STAMP.format(a.hour().plusSeconds(3 * 3600));
     for (Path f : files(logs, a.accountId())) {
+      String name = f.getFileName().toString();
+      String[] parts = name.split("_");
+      if (parts.length < 5 || parts[3].compareTo(from) < 0 || parts[3].compareTo(to) > 0) {
+        continue;
+      }
       for (JsonNode r : records(f)) {
         if (ids.contains(r.path("eventID").asText()) && out.size() < 5) {
           ObjectNode c = r.deepCopy();
@@ -100,12 +108,15 @@ final class DemoTriage {
     }
   }
 
-  private static List<JsonNode> records(Path f) throws IOException {
+  /** A file's records; none from a file the generator broke on purpose (truncated, not CloudTrail). */
+  private static List<JsonNode> records(Path f) {
+    List<JsonNode> out = new ArrayList<>();
     try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
-      List<JsonNode> out = new ArrayList<>();
       JSON.readTree(in).path("Records").forEach(out::add);
-      return out;
+    } catch (IOException | RuntimeException broken) {
+      return List.of();
     }
+    return out;
   }
 
   private static void write(Path logs, String account, Hour next, List<ObjectNode> records, String tag)
