@@ -130,3 +130,21 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/deliveries` (
   hour TIMESTAMP NOT NULL
 ) USING DELTA PARTITIONED BY (business_unit)
 TBLPROPERTIES (delta.enableDeletionVectors = true);
+
+-- The analysts' verdicts on alerts (trailwatch verdict): append-only, one row per verdict; the
+-- latest per alert_id is the one in force. expires_at NULL: never.
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/verdicts` (
+  business_unit STRING NOT NULL,
+  alert_id STRING NOT NULL,
+  verdict STRING NOT NULL,
+  scope STRING NOT NULL,
+  expires_at TIMESTAMP,
+  decided_by STRING NOT NULL,
+  decided_at TIMESTAMP NOT NULL,
+  note STRING,
+  account_id STRING NOT NULL,
+  principal STRING NOT NULL,
+  identity_type STRING NOT NULL,
+  behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING>> NOT NULL,
+  hour TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "CloudTrail anomaly detection: new behaviour per principal, per business unit, per hour.",
     subcommands = {DetectCommand.class, BaselineCommand.class, DeliverCommand.class, MaintainCommand.class,
         AccountsCommand.class, DynamoDbInitCommand.class, LookupCommand.class, ViewsCommand.class, StatusCommand.class,
-        LeaseCommand.class, GlueSyncCommand.class,
+        LeaseCommand.class, GlueSyncCommand.class, VerdictCommand.class, VerdictsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /**

@@ -88,24 +88,48 @@ final class StatusCommand implements Callable<Integer> {
     }
     Leases leases = LeaseOption.leases(root, cfg);
     List<BuStatus> all = new ArrayList<>();
+    Map<String, List<io.trailwatch.verdict.Precision.Row>> precision = new LinkedHashMap<>();
     for (String unit : bu == null ? known : List.of(bu)) {
       all.add(BuStatus.of(spark, layout.of(unit), unit, leases, from, to));
+      precision.put(unit, precision(layout.of(unit), unit, from, to, cfg.verdicts().watchDays()));
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("from", from.toString());
       m.put("until", to.toString());
       m.put("healthy", all.stream().allMatch(BuStatus::healthy));
-      m.put("business_units", all.stream().map(StatusCommand::toMap).toList());
+      m.put("business_units", all.stream().map(s -> {
+        Map<String, Object> one = toMap(s);
+        one.put("precision", precision.get(s.businessUnit()).stream().map(io.trailwatch.verdict.Precision.Row::toMap)
+            .toList());
+        return one;
+      }).toList());
       System.out.println(JSON.writeValueAsString(m));
     } else {
       System.out.printf("state %s, hours %s .. %s%n", state, Hour.containing(from), Hour.containing(to));
-      all.forEach(s -> System.out.print(render(s, days)));
+      all.forEach(s -> {
+        System.out.print(render(s, days));
+        List<io.trailwatch.verdict.Precision.Row> rows = precision.get(s.businessUnit());
+        System.out.println("  verdicts        " + (rows.isEmpty() ? "no alert in the range"
+            : "per rule (alerts, verdicts, share benign or expected):"));
+        System.out.print(io.trailwatch.verdict.Precision.render(rows, "    "));
+      });
       long sick = all.stream().filter(s -> !s.healthy()).count();
       System.out.println(sick == 0 ? "all well" : sick + " of " + all.size()
           + " business units need attention (missing hours or failed deliveries)");
     }
     return all.stream().allMatch(BuStatus::healthy) ? 0 : NEEDS_ATTENTION;
+  }
+
+  /** Per identity type, dimension and severity: the range's alerts and what the verdicts said of them (docs/triage.md). */
+  static List<io.trailwatch.verdict.Precision.Row> precision(io.trailwatch.state.StateStore store, String unit,
+      Instant from, Instant to, int watchDays) {
+    // Both tables are made together (every detect run checks them all); a state older than verdicts has neither row.
+    if (!store.verdicts().exists()) {
+      return List.of();
+    }
+    return io.trailwatch.verdict.Precision.of(store.alerts().between(List.of(unit), from, to),
+        new io.trailwatch.verdict.Verdicts(store.verdicts().all(List.of(unit)), watchDays));
   }
 
   static String render(BuStatus s, int days) {

@@ -73,6 +73,11 @@ final class BacktestCommand implements Callable<Integer> {
       description = "Days of history before --from that seed the baseline (default: baseline.retention-days of --config)")
   Integer seedDays;
 
+  @Option(names = "--verdicts", paramLabel = "FILE",
+      description = "Replay the main policy with these verdicts in force (JSON Lines, as 'verdict --file' takes them;"
+          + " they name the replay's alerts) and list the alerts their exceptions would have kept quiet")
+  Path verdicts;
+
   @Option(names = "--report", required = true, paramLabel = "FILE", description = "Write the HTML report here")
   Path report;
 
@@ -106,6 +111,8 @@ final class BacktestCommand implements Callable<Integer> {
     List<Account> accts = accounts.list(main.accounts(), System.err).ofBusinessUnit(bu).accounts();
     Instant seedFrom = range.from().minus(Duration.ofDays(seedDays != null ? seedDays
         : main.baseline().retentionDays()));
+    List<io.trailwatch.pipeline.Triage.Request> given = verdicts == null ? List.of()
+        : io.trailwatch.pipeline.Triage.fromFile(verdicts);
     LogPlanner planner = LogSource.planner(logs);
     LogOpener opener = LogSource.opener(logs);
     Path dir = prepare(out);
@@ -113,14 +120,18 @@ final class BacktestCommand implements Callable<Integer> {
     SparkSession spark = Sparks.session("trailwatch-backtest", "cluster".equals(master) ? null : master, 8);
     Progress progress = Progress.stderr();
     Path scratch = dir.resolve("behaviors");
-    BacktestResult result = new Backtest(spark, planner, opener, progress).run(new Backtest.Request(accts, range,
-        seedFrom, variants, scratch.toAbsolutePath().toUri().toString()));
+    Backtest backtest = new Backtest(spark, planner, opener, progress).withVerdicts(given);
+    BacktestResult result = backtest.run(new Backtest.Request(accts, range, seedFrom, variants,
+        scratch.toAbsolutePath().toUri().toString()));
     BenchData.delete(scratch);
     BacktestSummary summary = BacktestSummary.of(result);
     String runId = "backtest-" + Instant.now().toString().replace(":", "").replace("-", "");
     BacktestOutputs.write(spark, result, summary, dir, runId);
     BacktestReport.write(summary, report);
     print(summary, dir, System.out);
+    if (!given.isEmpty()) {
+      printKeptQuiet(backtest, dir, System.out);
+    }
     System.out.printf("report: %s%n", report);
     return 0;
   }
@@ -155,6 +166,19 @@ final class BacktestCommand implements Callable<Integer> {
       throw TrailwatchException.of(ErrorCode.OUTPUT_NOT_WRITABLE, "Cannot create --out %s: %s", out, e.getMessage());
     }
     return out;
+  }
+
+  /** What the verdicts' exceptions would have kept quiet: printed, and in kept-quiet-by-verdicts.jsonl. */
+  static void printKeptQuiet(Backtest backtest, Path dir, PrintStream out) throws IOException {
+    List<io.trailwatch.alerting.Alert> quiet = backtest.keptQuiet();
+    Path file = dir.resolve("kept-quiet-by-verdicts.jsonl");
+    io.trailwatch.alerting.AlertJson.writeLines(file, quiet);
+    out.printf(Locale.ROOT, "verdicts: %,d alerts kept quiet (accepted by %s); %s%n", quiet.size(),
+        new java.util.TreeMap<>(backtest.acceptedBy()), file);
+    for (io.trailwatch.alerting.Alert a : quiet.stream().limit(20).toList()) {
+      out.printf(Locale.ROOT, "  %s  %s  %s  %s in %s%n", a.hour(), a.alertId(), a.severity().label(), a.principal(),
+          a.accountId());
+    }
   }
 
   static void print(BacktestSummary s, Path dir, PrintStream out) {

@@ -82,8 +82,49 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     boolean ok = check(org, s.alerts(), cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList(),
         System.out);
+    StateLayout layout = new StateLayout(spark, dir.resolve("state").toAbsolutePath().toUri().toString());
+    ok &= triage(org, s.alerts(), cfg, spark, layout, pipeline, incident, accounts, progress);
     System.out.printf("%nalerts: %s   state: %s%n", dir.resolve("alerts.jsonl"), dir.resolve("state"));
     return ok ? 0 : 1;
+  }
+
+  /**
+   * The triage loop (docs/triage.md): one incident alert marked malicious, one other alert expected,
+   * then the next hour, in which both principals come back ({@link DemoTriage}), shows both effects.
+   */
+  private static boolean triage(GeneratedOrg org, List<Alert> alerts, TrailwatchConfig cfg, SparkSession spark,
+      StateLayout layout, PerBusinessUnit pipeline, Hour incident, List<Account> accounts, Progress progress)
+      throws IOException {
+    List<String> dims = cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList();
+    List<ExpectedAlert> expected = org.expectedAlertsFor(dims);
+    java.util.Optional<Alert> bad = alerts.stream().filter(a -> !"Root".equals(a.identityType()))
+        .filter(a -> expected.stream().anyMatch(e -> caught(e, List.of(a)))).findFirst();
+    java.util.Optional<Alert> fine = alerts.stream().filter(a -> !"Root".equals(a.identityType()))
+        .filter(a -> bad.isEmpty() || !a.principalKey().equals(bad.get().principalKey())).findFirst();
+    System.out.println();
+    if (bad.isEmpty() || fine.isEmpty()) {
+      System.out.println("Triage: not enough alerts to mark one malicious and one expected.");
+      return false;
+    }
+    DemoTriage.Picked picked = new DemoTriage.Picked(bad.get(), fine.get());
+    System.out.println("Triage (docs/triage.md):");
+    DemoTriage.record(new io.trailwatch.pipeline.Triage(spark, null, java.time.Clock.systemUTC(), progress), layout,
+        picked, System.out);
+    Hour next = incident.plusHours(1);
+    DemoTriage.writeReturn(org.logsDir(), picked, next);
+    RunSummary after = pipeline.detect(next, accounts);
+    System.out.println("Next hour " + next + ": both principals come back.");
+    System.out.print(AlertTable.render(after.alerts()));
+    boolean raised = after.alerts().stream().anyMatch(a -> a.principalKey().equals(picked.incident().principalKey())
+        && a.severity().compareTo(picked.incident().severity()) >= 0 && a.reason().contains("confirmed incident"));
+    boolean quiet = after.alerts().stream().noneMatch(a -> a.principalKey().equals(picked.other().principalKey()))
+        && after.quiet().getOrDefault(io.trailwatch.policy.Policy.Quiet.VERDICT, 0) > 0;
+    System.out.printf("  %-8s malicious: %s repeats the incident and alerts as part of it, a level higher%n",
+        raised ? "ALERTED" : "MISSED", picked.incident().principal());
+    System.out.printf("  %-8s expected:  %s does something new and stays quiet (quiet by verdict: %d)%n",
+        quiet ? "QUIET" : "ALERTED", picked.other().principal(),
+        after.quiet().getOrDefault(io.trailwatch.policy.Policy.Quiet.VERDICT, 0));
+    return raised && quiet;
   }
 
   /** Says which injected incidents were caught and whether the quiet cases stayed quiet. */

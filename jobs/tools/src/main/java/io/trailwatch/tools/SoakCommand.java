@@ -119,7 +119,7 @@ final class SoakCommand implements Callable<Integer> {
 
     MaintenanceConfig maintenance = new MaintenanceConfig(null, retainHours,
         retainHours >= MaintenanceConfig.SAFE_RETAIN_HOURS, null, null, null);
-    TrailwatchConfig cfg = new TrailwatchConfig(null, null, null, null, null, null, null, null, maintenance, null, null);
+    TrailwatchConfig cfg = new TrailwatchConfig(null, null, null, null, null, null, null, null, maintenance, null, null, null);
     cfg.validate();
     SparkSession spark = Sparks.session("trailwatch-soak", "local[" + threads + "]", 8);
     StateStore state = new StateStore(spark, stateDir.toUri().toString());

@@ -60,6 +60,12 @@ public record Alert(
     }
   }
 
+  /** The same alert at another severity, with {@code note} added to its reason (a principal under watch). */
+  public Alert escalated(Severity to, String note) {
+    return new Alert(alertId, hour, detectHour, businessUnit, accountId, principal, identityType, to,
+        reason + "; " + note, late, newBehaviors, sourceIps, userAgents, regions, eventIds);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

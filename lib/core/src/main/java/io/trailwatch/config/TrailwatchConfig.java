@@ -18,7 +18,8 @@ public record TrailwatchConfig(
     @JsonProperty("dynamodb") DynamoDbConfig dynamodb,
     @JsonProperty("maintenance") MaintenanceConfig maintenance,
     @JsonProperty("lease") LeaseConfig lease,
-    @JsonProperty("coverage") CoverageConfig coverage) implements Serializable {
+    @JsonProperty("coverage") CoverageConfig coverage,
+    @JsonProperty("verdicts") VerdictsConfig verdicts) implements Serializable {
 
   public TrailwatchConfig {
     ingest = ingest == null ? IngestConfig.defaults() : ingest;
@@ -32,16 +33,17 @@ public record TrailwatchConfig(
     maintenance = maintenance == null ? MaintenanceConfig.defaults() : maintenance;
     lease = lease == null ? LeaseConfig.defaults() : lease;
     coverage = coverage == null ? CoverageConfig.defaults() : coverage;
+    verdicts = verdicts == null ? VerdictsConfig.defaults() : verdicts;
   }
 
   public static TrailwatchConfig defaults() {
-    return new TrailwatchConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new TrailwatchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The same config with another baseline section (dimensions turned on in a demo, a test, a backtest's read). */
   public TrailwatchConfig withBaseline(BaselineConfig b) {
     return new TrailwatchConfig(ingest, identity, b, policy, alerts, delivery, accounts, dynamodb, maintenance, lease,
-        coverage);
+        coverage, verdicts);
   }
 
   /** The same config learning these dimensions (api is always on). */
@@ -62,5 +64,6 @@ public record TrailwatchConfig(
     maintenance.validate("maintenance");
     lease.validate("lease");
     coverage.validate("coverage");
+    verdicts.validate("verdicts");
   }
 }

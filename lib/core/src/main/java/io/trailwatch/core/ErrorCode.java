@@ -77,6 +77,18 @@ public enum ErrorCode {
   BAD_BASELINE_OPTION(Kind.USER),
   /** A backtest's --from/--to/--seed-days or --report is wrong. */
   BAD_BACKTEST_OPTION(Kind.USER),
+  /** verdict: a verdict other than expected, benign or malicious. */
+  BAD_VERDICT(Kind.USER),
+  /** verdict: a --scope other than behaviour, principal or account. */
+  BAD_VERDICT_SCOPE(Kind.USER),
+  /** verdict: an --expires that is neither a number of days ({@code 30d}) nor {@code never}. */
+  BAD_VERDICT_EXPIRY(Kind.USER),
+  /** verdict: an empty --by (every verdict names who gave it). */
+  VERDICT_NEEDS_AUTHOR(Kind.USER),
+  /** verdict: an alert id the business unit's alerts table does not hold. */
+  UNKNOWN_ALERT(Kind.USER),
+  /** verdict --file: a line that is not a verdict (not JSON, a field missing or wrong). */
+  BAD_VERDICT_FILE(Kind.USER),
   /** A backtest's --out is a non-empty folder that an earlier backtest did not make. */
   BACKTEST_OUT_NOT_EMPTY(Kind.USER),
   /** The configurations a backtest compares do not read the logs the same way (ingest, identity, alerts). */

@@ -25,6 +25,16 @@ public interface AlertSink extends AutoCloseable {
    */
   List<DeliveryOutcome> send(List<Alert> alerts);
 
+  /**
+   * Sends analysts' verdicts as updates of alerts sent before, with the same {@code alert_id}, so a
+   * Splunk notable or a ticket can follow it. Sinks that take no updates send none.
+   *
+   * @return one outcome per update, in order; empty from a sink that takes none
+   */
+  default List<DeliveryOutcome> update(List<io.trailwatch.verdict.VerdictUpdate> updates) {
+    return List.of();
+  }
+
   /** Releases the sink's clients; no exception for a sink that holds none. */
   @Override
   default void close() {}

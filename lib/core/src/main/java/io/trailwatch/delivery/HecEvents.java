@@ -61,6 +61,20 @@ public final class HecEvents {
     }
   }
 
+  /** An analyst's verdict as an update of its alert's event: the same fields and {@code alert_id}, plus the verdict. */
+  public static byte[] updateBytes(io.trailwatch.verdict.VerdictUpdate u, HecSettings s, Instant sentAt) {
+    Map<String, Object> m = envelope(u.alert(), s, sentAt);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> e = (Map<String, Object>) m.get("event");
+    e.putAll(u.fields());
+    try {
+      return JSON.writeValueAsBytes(m);
+    } catch (JsonProcessingException ex) {
+      throw TrailwatchException.wrap(ErrorCode.BUG, ex, "Cannot write the verdict on %s as a HEC event",
+          u.alert().alertId());
+    }
+  }
+
   /**
    * The alert's fields, then the CIM Alerts fields (which replace {@code severity} with CIM's word
    * for it). Lists land in Splunk as {@code name{}}, so each CIM field is one value: {@code src}

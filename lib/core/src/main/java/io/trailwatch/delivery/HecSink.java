@@ -57,6 +57,18 @@ public final class HecSink implements AlertSink {
 
   @Override
   public List<DeliveryOutcome> send(List<Alert> alerts) {
+    return post(alerts, (i, sentAt) -> HecEvents.bytes(alerts.get(i), settings, sentAt));
+  }
+
+  /** Each verdict as an update event of its alert: the alert's event fields, the same {@code alert_id}, and the verdict. */
+  @Override
+  public List<DeliveryOutcome> update(List<io.trailwatch.verdict.VerdictUpdate> updates) {
+    return post(updates.stream().map(io.trailwatch.verdict.VerdictUpdate::alert).toList(),
+        (i, sentAt) -> HecEvents.updateBytes(updates.get(i), settings, sentAt));
+  }
+
+  private List<DeliveryOutcome> post(List<Alert> alerts,
+      java.util.function.BiFunction<Integer, Instant, byte[]> eventOf) {
     DeliveryOutcome[] out = new DeliveryOutcome[alerts.size()];
     if (alerts.isEmpty()) {
       return List.of();
@@ -74,7 +86,7 @@ public final class HecSink implements AlertSink {
     byte[][] events = new byte[alerts.size()][];
     int[] sizes = new int[events.length];
     for (int i = 0; i < events.length; i++) {
-      events[i] = HecEvents.bytes(alerts.get(i), settings, sentAt);
+      events[i] = eventOf.apply(i, sentAt);
       sizes[i] = events[i].length + 1;
     }
     Batches batches = Batches.of(sizes, settings.maxBatchBytes(), Integer.MAX_VALUE);

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  */
 public final class Policy {
   /** Why candidates did not alert, counted per principal. */
-  public enum Quiet { BASELINE_ONLY, LEARNING, WARMUP, ALLOW_LISTED }
+  public enum Quiet { BASELINE_ONLY, LEARNING, WARMUP, ALLOW_LISTED, /** an analyst's {@code expected} verdict in force */ VERDICT }
 
   /** The severity rules of prevalence, counted per alert whose severity they moved. */
   public enum Moved { RAISED_NEW_TO_BUSINESS_UNIT, LOWERED_ROUTINE_IN_ACCOUNT }
@@ -93,6 +93,14 @@ public final class Policy {
    * @param detectHour the hourly run deciding; later than {@code hour} for files delivered late
    */
   public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
+    return decide(candidates, hour, detectHour, history, Set.of());
+  }
+
+  /**
+   * @param watched principals under watch after a {@code malicious} verdict: the learning period does not apply to them
+   */
+  public Decision decide(List<Candidate> candidates, Hour hour, Hour detectHour, History history,
+      Set<PrincipalKey> watched) {
     Map<PrincipalKey, List<Candidate>> byPrincipal = new TreeMap<>();
     for (Candidate c : candidates) {
       if (dimensions.contains(c.dimension())) {
@@ -107,7 +115,8 @@ public final class Policy {
       Principal principal = new Principal(first.principal(), first.identityType());
       TypePolicy tp = cfg.forType(first.identityType());
       AlertOn alertOn = principal.isServiceLinkedRole() ? cfg.serviceLinkedRoles() : tp.alertOn();
-      Quiet why = quietReason(group, alertOn, tp, hour, history.start(first.businessUnit(), Dimension.API));
+      Quiet why = quietReason(group, alertOn, tp, hour, history.start(first.businessUnit(), Dimension.API),
+          watched.contains(first.principalKey()));
       boolean warming = false;
       List<Candidate> kept = new ArrayList<>();
       if (why == null) {
@@ -153,8 +162,14 @@ public final class Policy {
    * the ones worth looking prevalence up for.
    */
   public Set<PrincipalKey> alerting(List<Candidate> candidates, Hour hour, Hour detectHour, History history) {
+    return alerting(candidates, hour, detectHour, history, Set.of());
+  }
+
+  /** {@link #alerting(List, Hour, Hour, History)} with principals under watch. */
+  public Set<PrincipalKey> alerting(List<Candidate> candidates, Hour hour, Hour detectHour, History history,
+      Set<PrincipalKey> watched) {
     Set<PrincipalKey> out = new java.util.HashSet<>();
-    for (Alert a : decide(candidates, hour, detectHour, history).alerts()) {
+    for (Alert a : decide(candidates, hour, detectHour, history, watched).alerts()) {
       out.add(a.principalKey());
     }
     return out;
@@ -164,7 +179,8 @@ public final class Policy {
     return historyStart == null || Duration.between(historyStart, hour.start()).toDays() < warmupDays;
   }
 
-  private Quiet quietReason(List<Candidate> group, AlertOn alertOn, TypePolicy tp, Hour hour, Instant historyStart) {
+  private Quiet quietReason(List<Candidate> group, AlertOn alertOn, TypePolicy tp, Hour hour, Instant historyStart,
+      boolean watched) {
     if (alertOn == AlertOn.NEVER) {
       return Quiet.BASELINE_ONLY;
     }
@@ -175,7 +191,7 @@ public final class Policy {
       return Quiet.WARMUP;
     }
     Instant firstSeen = group.get(0).principalFirstSeen();
-    if (tp.learning() && (firstSeen == null || Duration.between(firstSeen, hour.start()).toDays() < cfg.learningDays())) {
+    if (tp.learning() && !watched && (firstSeen == null || Duration.between(firstSeen, hour.start()).toDays() < cfg.learningDays())) {
       return Quiet.LEARNING;
     }
     return null;

@@ -87,7 +87,9 @@ class ConfigLoaderTest {
         "maintenance: {grace-days: 2, vacuum-retain-hours: 12, retention-check: false, log-retention-days: 9,",
         "  checkpoint-interval: 20, baseline-file-mb: 8}",
         "lease: {expiry-seconds: 30}",
-        "coverage: {lookback-days: 2}"), "t");
+        "coverage: {lookback-days: 2}",
+        "verdicts: {watch-days: 3}"), "t");
+    assertEquals(3, c.verdicts().watchDays());
     assertEquals(30, c.lease().expirySeconds());
     assertEquals(2, c.coverage().lookbackDays());
     assertEquals(45, c.ingest().deliveryLagMinutes());

@@ -15,7 +15,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
+import io.trailwatch.alerting.Alert;
+import io.trailwatch.core.ErrorCode;
+import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.pipeline.Triage;
+import io.trailwatch.verdict.Verdict;
+import io.trailwatch.verdict.VerdictKind;
+import io.trailwatch.verdict.Verdicts;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -53,11 +61,34 @@ public final class Backtest {
   private final LogOpener opener;
   private final Progress progress;
 
+  private List<Triage.Request> verdicts = List.of();
+  private List<Alert> keptQuiet = List.of();
+  private Map<String, Integer> acceptedBy = Map.of();
+
   public Backtest(SparkSession spark, LogPlanner planner, LogOpener opener, Progress progress) {
     this.spark = spark;
     this.planner = planner;
     this.opener = opener;
     this.progress = progress;
+  }
+
+  /**
+   * Replays the main policy with these verdicts in force ({@code backtest --verdicts}): they name
+   * alerts of the plain replay, and its run in the result is the one with the verdicts.
+   */
+  public Backtest withVerdicts(List<Triage.Request> v) {
+    this.verdicts = List.copyOf(v);
+    return this;
+  }
+
+  /** After {@link #run} with verdicts: the main policy's alerts their exceptions kept quiet. */
+  public List<Alert> keptQuiet() {
+    return keptQuiet;
+  }
+
+  /** After {@link #run} with verdicts: per analyst, how many principal-hours their exceptions kept quiet. */
+  public Map<String, Integer> acceptedBy() {
+    return acceptedBy;
   }
 
   /** The first variant's config, with every variant's dimensions: the one read holds them all. */
@@ -86,14 +117,42 @@ public final class Backtest {
         stats.records(), readSeconds, stats.records() / Math.max(readSeconds, 1e-9)));
 
     long replayStarted = System.nanoTime();
-    List<Replay> replays = req.variants().stream().map(Replay::new).toList();
     List<HourBehavior> seed = seen.seed();
-    replays.forEach(r -> r.seed(seed, req.range().from()));
     BacktestResult.Seed seedTotals = new BacktestResult.Seed(seed.size(), seed.stream()
         .filter(HourBehavior::isApi).mapToLong(HourBehavior::events).sum(), seed.stream().map(HourBehavior::firstTime).min(Instant::compareTo)
         .orElse(null));
     progress.step(seed.size() + " behaviours in the seed history"
         + (seedTotals.firstEvent() == null ? "" : ", from " + seedTotals.firstEvent()));
+    List<PolicyRun> runs = replay(req, seen, req.variants().stream().map(Replay::new).toList());
+    keptQuiet = List.of();
+    acceptedBy = Map.of();
+    if (!verdicts.isEmpty()) {
+      // The verdicts name alerts of the plain replay (the ids an hourly run gives them); then the main policy again with them.
+      Verdicts inForce = resolve(verdicts, runs.get(0).alerts(), cfg.verdicts().watchDays());
+      Replay withVerdicts = new Replay(req.variants().get(0));
+      withVerdicts.verdicts(inForce);
+      progress.step("again with " + inForce.latest().size() + " verdicts in force");
+      PolicyRun verdicted = replay(req, seen, List.of(withVerdicts)).get(0);
+      java.util.Set<String> still = new java.util.HashSet<>();
+      verdicted.alerts().forEach(a -> still.add(a.alertId()));
+      keptQuiet = runs.get(0).alerts().stream().filter(a -> !still.contains(a.alertId())).toList();
+      acceptedBy = withVerdicts.acceptedBy();
+      List<PolicyRun> all = new java.util.ArrayList<>(runs);
+      all.set(0, verdicted);
+      runs = List.copyOf(all);
+    }
+    double replaySeconds = (System.nanoTime() - replayStarted) / 1e9;
+    BacktestResult.Settings settings = new BacktestResult.Settings(planner.describe(), req.accounts().size(),
+        req.accounts().stream().map(Account::businessUnit).distinct().sorted().toList(), req.range().from(),
+        req.range().to(), req.seedFrom(), lag);
+    return new BacktestResult(settings, plan.files().size(), plan.rejected().size(), stats, seedTotals, runs,
+        readSeconds,
+        replaySeconds, (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Decides every hour of the range with each replay, seeded first; their results in order. */
+  private List<PolicyRun> replay(Request req, HourlyRead seen, List<Replay> replays) {
+    replays.forEach(r -> r.seed(seen.seed(), req.range().from()));
     for (LocalDate day : days(req.range())) {
       SortedMap<Hour, List<HourBehavior>> byHour = seen.day(day);
       List<Integer> before = replays.stream().map(Replay::alertCount).toList();
@@ -108,14 +167,27 @@ public final class Backtest {
       }
       progress.step(line.toString());
     }
-    List<PolicyRun> runs = replays.stream().map(Replay::result).toList();
-    double replaySeconds = (System.nanoTime() - replayStarted) / 1e9;
-    BacktestResult.Settings settings = new BacktestResult.Settings(planner.describe(), req.accounts().size(),
-        req.accounts().stream().map(Account::businessUnit).distinct().sorted().toList(), req.range().from(),
-        req.range().to(), req.seedFrom(), lag);
-    return new BacktestResult(settings, plan.files().size(), plan.rejected().size(), stats, seedTotals, runs,
-        readSeconds,
-        replaySeconds, (System.nanoTime() - started) / 1e9);
+    return replays.stream().map(Replay::result).toList();
+  }
+
+  /**
+   * The verdicts on the plain replay's alerts, as {@code trailwatch verdict} would record them; an
+   * id the replay did not alert on is the user's error naming the request's line.
+   */
+  static Verdicts resolve(List<Triage.Request> requests, List<Alert> alerts, int watchDays) {
+    Map<String, Alert> byId = new java.util.HashMap<>();
+    alerts.forEach(a -> byId.put(a.alertId(), a));
+    List<Verdict> out = new java.util.ArrayList<>();
+    for (Triage.Request r : requests) {
+      Alert a = byId.get(r.alertId());
+      if (a == null) {
+        throw TrailwatchException.of(ErrorCode.UNKNOWN_ALERT, "%s: the backtest raised no alert %s", r.source(),
+            r.alertId());
+      }
+      out.add(Verdict.on(a, r.kind(), r.scope(), r.kind() == VerdictKind.EXPECTED ? r.expiry().after(a.hour()) : null,
+          r.by(), a.hour().plus(Duration.ofHours(1)).plusSeconds(out.size()), r.note()));
+    }
+    return new Verdicts(out, watchDays);
   }
 
   /** The UTC days that hold hours of the range. */

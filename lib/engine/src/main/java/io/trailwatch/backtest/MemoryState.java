@@ -35,10 +35,16 @@ final class MemoryState {
   /** The baseline's keys by behaviour of a business unit, with their identity type: prevalence. */
   private final Map<Peers.Key, Map<BehaviorKey, String>> holders = new HashMap<>();
   private final Map<PrincipalKey, String> principalTypes = new HashMap<>();
+  private io.trailwatch.verdict.Verdicts verdicts = io.trailwatch.verdict.Verdicts.NONE;
 
   MemoryState(int retentionDays) {
     this.retentionDays = retentionDays;
     this.rule = BaselineRule.behaviors(retentionDays);
+  }
+
+  /** The verdicts in force in the replay ({@code backtest --verdicts}). */
+  void verdicts(io.trailwatch.verdict.Verdicts v) {
+    this.verdicts = v;
   }
 
   /**
@@ -66,6 +72,11 @@ final class MemoryState {
       @Override
       public List<Alert> recordedAlerts() {
         return List.of();
+      }
+
+      @Override
+      public io.trailwatch.verdict.Verdicts verdicts() {
+        return verdicts;
       }
     };
   }

@@ -25,6 +25,7 @@ final class Replay {
   private final Set<Dimension> dimensions;
   private final List<Alert> alerts = new ArrayList<>();
   private final List<HourTally> hours = new ArrayList<>();
+  private final java.util.Map<String, Integer> acceptedBy = new java.util.TreeMap<>();
 
   Replay(Variant variant) {
     this.variant = variant;
@@ -32,6 +33,16 @@ final class Replay {
     this.decision = HourDecision.of(variant.config());
     this.anyActivity = Policy.anyActivityTypes(variant.config().policy());
     this.dimensions = variant.config().baseline().enabledDimensions();
+  }
+
+  /** The analysts' verdicts in force over the replay ({@code backtest --verdicts}). */
+  void verdicts(io.trailwatch.verdict.Verdicts v) {
+    memory.verdicts(v);
+  }
+
+  /** Per analyst, how many principal-hours their {@code expected} verdicts kept quiet. */
+  java.util.Map<String, Integer> acceptedBy() {
+    return java.util.Map.copyOf(acceptedBy);
   }
 
   /** The behaviours of this variant's dimensions (the shared read holds every variant's). */
@@ -50,6 +61,7 @@ final class Replay {
     HourDecision.Result r = decision.decide(seen, hour, hour, memory.asOf(hour));
     Policy.Decision decided = r.decision();
     memory.apply(r.compared());
+    r.acceptedBy().forEach((who, n) -> acceptedBy.merge(who, n, Integer::sum));
     alerts.addAll(decided.alerts());
     long events = seen.stream().filter(HourBehavior::isApi).mapToLong(HourBehavior::events).sum();
     hours.add(new HourTally(hour.start(), seen.size(), events, r.compared().newBehaviors(),

@@ -24,6 +24,11 @@ public interface StateView {
   /** The alerts recorded for the detect hour already (a rerun's first run): none in a replay. */
   List<Alert> recordedAlerts();
 
+  /** The analysts' verdicts ({@code expected} exceptions, {@code malicious} watches): none unless the state has some. */
+  default io.trailwatch.verdict.Verdicts verdicts() {
+    return io.trailwatch.verdict.Verdicts.NONE;
+  }
+
   /** The stored rows of an hour's keys. */
   record Rows(List<Stored.Behavior> behaviors, List<Stored.Principal> principals) {
     public Rows {

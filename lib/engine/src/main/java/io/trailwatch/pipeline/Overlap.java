@@ -39,7 +39,7 @@ import org.apache.spark.SparkContext;
 final class Overlap implements StateView, AutoCloseable {
   /** What a detect run prefetches for: its business units' accounts, the hour, and how far back files count. */
   record Scope(List<Account> accounts, List<String> businessUnits, Hour hour, Instant lateFrom, Duration deliveryLag,
-      Set<Dimension> dimensions, int retentionDays) {}
+      Set<Dimension> dimensions, int retentionDays, int watchDays) {}
 
   private final Background background = new Background();
   private final List<Future<?>> all = new ArrayList<>();
@@ -53,6 +53,7 @@ final class Overlap implements StateView, AutoCloseable {
   private final Future<Map<String, Instant>> history;
   private final Future<Map<Dimension, Map<String, Instant>>> dimensionStarts;
   private final Future<List<Alert>> recorded;
+  private final Future<io.trailwatch.verdict.Verdicts> verdicts;
   private final ReadAhead<HourRead> ahead;
 
   Overlap(SparkContext spark, StateStore state, LogPlanner planner, HourReader reader, Scope scope) {
@@ -78,6 +79,8 @@ final class Overlap implements StateView, AutoCloseable {
     dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
         ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
+    verdicts = track(background.after(tables.get(Tables.VERDICTS), () -> new io.trailwatch.verdict.Verdicts(
+        state.verdicts().all(bus), scope.watchDays())));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
     track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }
@@ -141,6 +144,11 @@ final class Overlap implements StateView, AutoCloseable {
   @Override
   public List<Alert> recordedAlerts() {
     return get(recorded);
+  }
+
+  @Override
+  public io.trailwatch.verdict.Verdicts verdicts() {
+    return get(verdicts);
   }
 
   /** Waits until every table exists and has the columns this version needs. */

@@ -187,7 +187,7 @@ public final class Pipeline {
     Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     Overlap.Scope scope = new Overlap.Scope(accounts, bus, hour, lateFrom, deliveryLag(),
-        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays());
+        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays(), cfg.verdicts().watchDays());
     try (Overlap overlap = new Overlap(spark.sparkContext(), state, planner, reader(), scope)) {
       FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
           overlap.detectedHours(), deliveryLag());
@@ -196,6 +196,9 @@ public final class Pipeline {
       for (Map.Entry<Hour, List<LogFile>> e : files.byEventHour().entrySet()) {
         HourRead seen = overlap.read(e.getKey(), e.getValue());
         HourDecision.Result decided = decision().decide(seen.behaviors(), e.getKey(), hour, overlap);
+        if (!decided.acceptedBy().isEmpty()) {
+          progress.step("quiet by verdict (expected, accepted by): " + new java.util.TreeMap<>(decided.acceptedBy()));
+        }
         hours.add(report(new HourResult(e.getKey(), seen, decided.compared(), decided.decision()), hour));
       }
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);

@@ -51,6 +51,29 @@ public final class AlertsTable {
     return out;
   }
 
+  /** The alerts of the hours [from, to), oldest first. */
+  public List<Alert> between(List<String> businessUnits, Instant from, Instant to) {
+    List<Alert> out = new ArrayList<>();
+    for (Row r : of(businessUnits).filter(col("hour").geq(Timestamp.from(from)).and(col("hour").lt(Timestamp.from(to))))
+        .orderBy("hour", "account_id", "principal").collectAsList()) {
+      out.add(AlertRows.fromRow(r));
+    }
+    return out;
+  }
+
+  /** The alerts of these ids that the table holds, by id. */
+  public java.util.Map<String, Alert> byId(List<String> businessUnits, java.util.Collection<String> ids) {
+    java.util.Map<String, Alert> out = new java.util.LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    for (Row r : of(businessUnits).filter(col("alert_id").isin(ids.toArray())).collectAsList()) {
+      Alert a = AlertRows.fromRow(r);
+      out.put(a.alertId(), a);
+    }
+    return out;
+  }
+
   /** The business units that have alerts (for {@code deliver} without --bu). */
   public List<String> businessUnits() {
     try {

@@ -91,6 +91,32 @@ public final class BaselineTable {
   }
 
   /**
+   * Deletes the rows of {@code keys} first seen at or after {@code since}: what an hour confirmed
+   * malicious taught its principal ({@code trailwatch verdict ... malicious}). Rows learnt before
+   * that hour stay. Returns how many rows were deleted.
+   */
+  public long forget(List<String> businessUnits, List<BehaviorKey> keys, Instant since) {
+    if (keys.isEmpty()) {
+      return 0;
+    }
+    Column anyKey = null;
+    for (BehaviorKey k : keys) {
+      Column one = col("business_unit").equalTo(k.businessUnit()).and(col("account_id").equalTo(k.accountId()))
+          .and(col("principal").equalTo(k.principal())).and(col("event_source").equalTo(k.eventSource()))
+          .and(col("event_name").equalTo(k.eventName()));
+      anyKey = anyKey == null ? one : anyKey.or(one);
+    }
+    Column which = col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])).and(anyKey)
+        .and(col("first_seen").geq(lit(Timestamp.from(since))));
+    long rows = of(businessUnits).filter(which).count();
+    if (rows > 0) {
+      table.beforeCommit();
+      DeltaTable.forPath(spark, path).delete(which);
+    }
+    return rows;
+  }
+
+  /**
    * How many principals of each account and identity type hold each of {@code keys} as of
    * {@code asOf} (first seen before it, not expired then): the prevalence of an hour's new
    * behaviours among peers. The keys are broadcast and filter the scan; only counts come back.

@@ -284,6 +284,11 @@ public final class StateStore {
     return new QuarantineTable(handle(Tables.QUARANTINE));
   }
 
+  /** The analysts' verdicts on alerts. */
+  public VerdictsTable verdicts() {
+    return new VerdictsTable(handle(Tables.VERDICTS));
+  }
+
   /** The ledger of files read. */
   public IngestedFilesTable ingestedFiles() {
     return new IngestedFilesTable(handle(Tables.INGESTED_FILES));

@@ -14,6 +14,7 @@ public final class Tables {
   public static final String QUARANTINE = "quarantine";
   public static final String INGESTED_FILES = "ingested_files";
   public static final String DELIVERIES = "deliveries";
+  public static final String VERDICTS = "verdicts";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -141,6 +142,28 @@ public final class Tables {
       .add("reason", DataTypes.StringType, true)
       .add("hour", DataTypes.TimestampType, false);
 
+  /**
+   * The analysts' verdicts on alerts: append-only, one row per verdict (a later one on the same
+   * alert supersedes it, both stay), with what the decision needs of the alert (its principal,
+   * new behaviours as baseline keys, and hour). {@code expires_at} null: never.
+   */
+  public static final StructType VERDICTS_SCHEMA = new StructType()
+      .add("business_unit", DataTypes.StringType, false)
+      .add("alert_id", DataTypes.StringType, false)
+      .add("verdict", DataTypes.StringType, false)
+      .add("scope", DataTypes.StringType, false)
+      .add("expires_at", DataTypes.TimestampType, true)
+      .add("decided_by", DataTypes.StringType, false)
+      .add("decided_at", DataTypes.TimestampType, false)
+      .add("note", DataTypes.StringType, true)
+      .add("account_id", DataTypes.StringType, false)
+      .add("principal", DataTypes.StringType, false)
+      .add("identity_type", DataTypes.StringType, false)
+      .add("behaviors", DataTypes.createArrayType(new StructType()
+          .add("event_source", DataTypes.StringType, true)
+          .add("event_name", DataTypes.StringType, true), true), false)
+      .add("hour", DataTypes.TimestampType, false);
+
   private Tables() {}
 
   /**
@@ -165,10 +188,13 @@ public final class Tables {
   public static final TableDef INGESTED_FILES_TABLE = new TableDef(INGESTED_FILES, INGESTED_FILES_SCHEMA, BY_BU,
       MERGED);
   public static final TableDef DELIVERIES_TABLE = new TableDef(DELIVERIES, DELIVERIES_SCHEMA, BY_BU, MERGED);
+  /** Append-only, by business unit like the others. */
+  public static final TableDef VERDICTS_TABLE = new TableDef(VERDICTS, VERDICTS_SCHEMA, BY_BU,
+      java.util.Map.of("delta.checkpointInterval", CHECKPOINTS));
 
   /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
-      INGESTED_FILES, DELIVERIES);
+      INGESTED_FILES, DELIVERIES, VERDICTS);
 
   /** The definition of a table of {@link #ALL}. */
   public static TableDef definition(String table) {
@@ -180,6 +206,7 @@ public final class Tables {
       case QUARANTINE -> QUARANTINE_TABLE;
       case INGESTED_FILES -> INGESTED_FILES_TABLE;
       case DELIVERIES -> DELIVERIES_TABLE;
+      case VERDICTS -> VERDICTS_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
   }

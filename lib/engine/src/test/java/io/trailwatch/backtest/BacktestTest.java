@@ -181,6 +181,39 @@ class BacktestTest extends SparkTest {
   }
 
   @Test
+  void verdictsInForceKeepTheirScopeQuietAndTheBacktestListsWhatTheyKeptQuiet() {
+    Variant a = new Variant("busy", "busy.yaml", BUSY);
+    List<Alert> plain = backtest(org.logsDir(), accounts, List.of(a), range, seedFrom).runs().get(0).alerts();
+    // The principal with the most alerts (Root alerts on any activity, known or not): its first one answered
+    // expected, for the principal, for good.
+    String loudest = plain.stream().filter(x -> !"Root".equals(x.identityType()))
+        .collect(Collectors.groupingBy(Alert::principal, Collectors.counting())).entrySet()
+        .stream().max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .orElseThrow().getKey();
+    Alert first = plain.stream().filter(x -> x.principal().equals(loudest)).findFirst().orElseThrow();
+    List<Alert> later = plain.stream().filter(x -> x.principalKey().equals(first.principalKey())
+        && x.hour().isAfter(first.hour())).toList();
+    assertTrue(!later.isEmpty(), "the loudest principal alerts again");
+    io.trailwatch.pipeline.Triage.Request expected = new io.trailwatch.pipeline.Triage.Request("line 1",
+        first.alertId(), io.trailwatch.verdict.VerdictKind.EXPECTED, io.trailwatch.verdict.VerdictScope.PRINCIPAL,
+        io.trailwatch.verdict.Expiry.NEVER, "ana", null);
+    Backtest withVerdicts = new Backtest(spark, new LocalLogPlanner(org.logsDir()), new LocalOpener(),
+        Progress.SILENT).withVerdicts(List.of(expected));
+    BacktestResult r = withVerdicts.run(new Backtest.Request(accounts, range, seedFrom, List.of(a),
+        dir.resolve("scratch-" + System.nanoTime()).toUri().toString()));
+
+    assertEquals(json(later), json(withVerdicts.keptQuiet()));
+    assertEquals(json(plain.stream().filter(x -> !later.contains(x)).toList()), json(r.runs().get(0).alerts()));
+    assertEquals(Map.of("ana", later.size()), withVerdicts.acceptedBy());
+    assertEquals(later.size(), quiet(r.runs().get(0), Policy.Quiet.VERDICT));
+
+    io.trailwatch.pipeline.Triage.Request unknown = new io.trailwatch.pipeline.Triage.Request("line 2", "0000",
+        io.trailwatch.verdict.VerdictKind.BENIGN, null, null, "ana", null);
+    assertEquals(ErrorCode.UNKNOWN_ALERT, assertThrows(TrailwatchException.class,
+        () -> Backtest.resolve(List.of(unknown), plain, 14)).code());
+  }
+
+  @Test
   void comparedConfigurationsMustReadTheLogsAlike() {
     TrailwatchConfig slower = ConfigLoader.parse("ingest: {delivery-lag-minutes: 60}\n", "b.yaml");
     TrailwatchException e = assertThrows(TrailwatchException.class, () -> Variant.checkSharedRead(List.of(

@@ -108,6 +108,25 @@ class HecSinkTest {
   }
 
   @Test
+  void aVerdictGoesAsAnUpdateOfItsAlertWithTheSameIdAndEventFields() {
+    Alert alert = SyntheticAlerts.of(1).get(0);
+    sendAllOnce(settings(hec).build(), List.of(alert));
+    io.trailwatch.verdict.Verdict v = io.trailwatch.verdict.Verdict.on(alert, io.trailwatch.verdict.VerdictKind.MALICIOUS,
+        io.trailwatch.verdict.VerdictScope.BEHAVIOUR, null, "ana", START, "stolen key");
+    List<DeliveryOutcome> out = sink(settings(hec).build()).update(List.of(new io.trailwatch.verdict.VerdictUpdate(alert,
+        v)));
+    assertEquals(Map.of(DeliveryStatus.SENT, 1L), statuses(out));
+    assertEquals(Map.of(alert.alertId(), 2L), hec.alertIdCounts(), "the update has the alert's id");
+    com.fasterxml.jackson.databind.JsonNode first = hec.events().get(0).path("event");
+    com.fasterxml.jackson.databind.JsonNode update = hec.events().get(1).path("event");
+    first.fieldNames().forEachRemaining(f -> assertEquals(first.get(f), update.get(f), f));
+    assertEquals("malicious", update.path("verdict").asText());
+    assertEquals("ana", update.path("verdict_by").asText());
+    assertEquals("verdict", update.path("update").asText());
+    assertTrue(first.path("verdict").isMissingNode(), "the alert itself carries no verdict");
+  }
+
+  @Test
   void manyAlertsGoInSeveralRequestsUnderTheLimitAndEachArrivesOnce() {
     List<Alert> alerts = SyntheticAlerts.of(300);
     List<DeliveryOutcome> out = sendAllOnce(settings(hec).build(), alerts);
