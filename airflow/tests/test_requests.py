@@ -32,8 +32,7 @@ SETTINGS = {
     "business_units": [{"name": "retail", "catchup": True}, {"name": "payments"}],
 }
 
-JAVA_OPTIONS = ("-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -Duser.timezone=UTC "
-                "--add-modules=jdk.incubator.foreign --enable-native-access=ALL-UNNAMED")
+JAVA_OPTIONS = "-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -Duser.timezone=UTC"
 
 
 def config(raw=None):

@@ -62,8 +62,7 @@ class BaselineTemplateTest(unittest.TestCase):
         props = request["configurationOverrides"]["applicationConfiguration"][0]["properties"]
         for key in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
             # docs/fixed-cost.md: C1 only pays for an hour's run; a build of many million events wins with C2.
-            self.assertEqual(["-XX:+UseParallelGC", "-Duser.timezone=UTC", "--add-modules=jdk.incubator.foreign",
-                              "--enable-native-access=ALL-UNNAMED"], props[key].split())
+            self.assertEqual(["-XX:+UseParallelGC", "-Duser.timezone=UTC"], props[key].split())
 
     def test_a_bad_range_or_chunk_size_is_refused(self):
         for kwargs in ({"days": 0}, {"days": True}):

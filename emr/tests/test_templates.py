@@ -134,8 +134,7 @@ class JobRunTest(unittest.TestCase):
 
     def test_driver_and_executors_get_trailwatch_jvm_options(self):
         props = self.request()["configurationOverrides"]["applicationConfiguration"][0]["properties"]
-        wanted = ["-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Duser.timezone=UTC",
-                  "--add-modules=jdk.incubator.foreign", "--enable-native-access=ALL-UNNAMED"]
+        wanted = ["-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-Duser.timezone=UTC"]
         self.assertEqual({"spark.driver.extraJavaOptions": wanted, "spark.executor.extraJavaOptions": wanted},
                          {k: v.split() for k, v in props.items()})
 

@@ -40,7 +40,6 @@ class ClusterModeTest {
   static final List<String> JARS = CLASS_PATH.stream().filter(p -> p.endsWith(".jar")).toList();
   static final List<String> FOLDERS = CLASS_PATH.stream().filter(p -> !p.endsWith(".jar")).toList();
   static final List<String> SPARK_OPENS = Arrays.asList(property("trailwatch.spark.opens").trim().split("\\s+"));
-  static final List<String> NATIVE = Arrays.asList(property("trailwatch.native.opts").trim().split("\\s+"));
 
   static final Path LOGS = Path.of("target", "spark-cluster", "ClusterModeTest").toAbsolutePath();
 
@@ -108,14 +107,13 @@ class ClusterModeTest {
   }
 
   /**
-   * The driver's JVM: Spark's module openings and libdeflate's options, as bin/trailwatch gives
-   * them, compiling less (C1 only), as the EMR template's JVMs do: short runs on a busy machine.
+   * The driver's JVM: Spark's module openings, as bin/trailwatch gives them, compiling less (C1
+   * only), as the EMR template's JVMs do: short runs on a busy machine.
    */
   static List<String> driverOptions() {
     List<String> o = new ArrayList<>(List.of("-Xmx1g"));
     o.addAll(ClusterRuns.QUICK_JVM);
     o.addAll(SPARK_OPENS);
-    o.addAll(NATIVE);
     return o;
   }
 
@@ -127,7 +125,6 @@ class ClusterModeTest {
   static List<String> clusterDriverOptions() {
     List<String> o = driverOptions();
     List<String> executor = new ArrayList<>(ClusterRuns.QUICK_JVM);
-    executor.addAll(NATIVE);
     o.addAll(List.of("-Dspark.cores.max=1", "-Dspark.executor.cores=1", "-Dspark.executor.memory=512m",
         "-Dspark.executor.extraJavaOptions=" + String.join(" ", executor),
         "-Dspark.executor.extraClassPath=" + String.join(File.pathSeparator, FOLDERS)));

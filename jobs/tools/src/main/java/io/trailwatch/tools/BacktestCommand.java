@@ -40,8 +40,13 @@ import picocli.CommandLine.Option;
         + " --from, and write the alerts it would have raised with an HTML report. One read of the logs; each hour"
         + " is then decided in memory. Touches no state and no sink.",
         "Outputs under --out: alerts (Delta table), alerts.jsonl, summary.json (every number of the report);"
-            + " with --compare, the second policy's alerts under compare/."})
+            + " with --compare, the second policy's alerts under compare/.",
+        "With --budget N it exits " + BacktestCommand.OVER_BUDGET + " (after writing everything) when the --config"
+            + " policy raises more than N alerts per 1,000 active principals per day, naming the identity types,"
+            + " dimensions, principals and new behaviours that raise most: a policy change can go through CI."})
 final class BacktestCommand implements Callable<Integer> {
+  /** The exit code of a backtest whose policy raises more alerts than --budget allows (docs/cli.md). */
+  static final int OVER_BUDGET = 7;
   private static final String MARKER = ".trailwatch-backtest";
 
   @Option(names = "--logs", required = true, paramLabel = "DIR|S3",
@@ -85,6 +90,11 @@ final class BacktestCommand implements Callable<Integer> {
       description = "Folder for the alerts and summary, emptied if an earlier backtest made it (default: a new temporary folder)")
   Path out;
 
+  @Option(names = "--budget", paramLabel = "N",
+      description = "Exit " + OVER_BUDGET + " when the --config policy raises more than N alerts per 1,000 active"
+          + " principals per day over the range (principals active: with any behaviour in the decided hours)")
+  Double budget;
+
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]",
       description = "Spark master (default: ${DEFAULT-VALUE}); 'cluster' keeps what spark-submit set")
   String master;
@@ -100,6 +110,10 @@ final class BacktestCommand implements Callable<Integer> {
     Window range = new Window(first, end);
     if (seedDays != null && seedDays < 0) {
       throw TrailwatchException.of(ErrorCode.BAD_BACKTEST_OPTION, "Cannot use --seed-days %d: must be >= 0", seedDays);
+    }
+    if (budget != null && !(budget >= 0 && budget < Double.POSITIVE_INFINITY)) {
+      throw TrailwatchException.of(ErrorCode.BAD_BACKTEST_OPTION, "Cannot use --budget %s: must be a number >= 0",
+          budget);
     }
     List<Variant> variants = new ArrayList<>();
     variants.add(variant("A", config));
@@ -124,7 +138,8 @@ final class BacktestCommand implements Callable<Integer> {
     BacktestResult result = backtest.run(new Backtest.Request(accts, range, seedFrom, variants,
         scratch.toAbsolutePath().toUri().toString()));
     BenchData.delete(scratch);
-    BacktestSummary summary = BacktestSummary.of(result);
+    BacktestSummary summary = budget == null ? BacktestSummary.of(result)
+        : BacktestSummary.of(result).withBudget(budget);
     String runId = "backtest-" + Instant.now().toString().replace(":", "").replace("-", "");
     BacktestOutputs.write(spark, result, summary, dir, runId);
     BacktestReport.write(summary, report);
@@ -133,7 +148,19 @@ final class BacktestCommand implements Callable<Integer> {
       printKeptQuiet(backtest, dir, System.out);
     }
     System.out.printf("report: %s%n", report);
+    if (summary.budget() != null && summary.budget().exceeded()) {
+      System.err.printf(Locale.ROOT, "trailwatch: policy %s raises %.2f alerts per 1,000 principals a day, over"
+          + " --budget %s (exit %d)%n", summary.budget().policy(), summary.budget().alertRate(), budget, OVER_BUDGET);
+      return OVER_BUDGET;
+    }
     return 0;
+  }
+
+  /** {@code {AssumedRole=12, IAMUser=3}}: a breakdown's rows as the summary line shows them. */
+  private static java.util.Map<String, Long> counts(List<BacktestSummary.RuleRow> rows) {
+    java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+    rows.forEach(r -> m.put(r.rule(), r.alerts()));
+    return m;
   }
 
   private static Variant variant(String name, Path file) {
@@ -195,10 +222,16 @@ final class BacktestCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%s (%s): %,d alerts (%.1f a day) %s; quiet %s; alerts in %s%n", p.name(), p.source(),
           p.alerts(), p.alerts() / Math.max(1.0, st.hours() / 24.0), p.bySeverity(), p.quiet(),
           BacktestOutputs.folderOf(dir, i).resolve("alerts.jsonl"));
+      out.printf(Locale.ROOT, "  %.2f alerts per 1,000 active principals a day (%,d principals); by identity type %s;"
+          + " by dimension %s%n", p.alertRate(), p.principalsActive(), counts(p.breakdown().byIdentityType()),
+          counts(p.breakdown().byDimension()));
     }
     if (s.difference() != null) {
       out.printf(Locale.ROOT, "only %s: %,d, only %s: %,d, both: %,d%n", s.difference().a(), s.difference().onlyA(),
           s.difference().b(), s.difference().onlyB(), s.difference().both());
+    }
+    if (s.budget() != null) {
+      s.budget().lines().forEach(out::println);
     }
     out.printf("summary: %s%n", dir.resolve("summary.json"));
   }

@@ -1,5 +1,6 @@
 package io.trailwatch.tools;
 
+import io.trailwatch.backtest.BacktestBudget;
 import io.trailwatch.backtest.BacktestSummary;
 import io.trailwatch.backtest.BacktestSummary.Cell;
 import io.trailwatch.backtest.BacktestSummary.Day;
@@ -75,6 +76,7 @@ public final class BacktestReport {
         .append(Html.esc(range)).append(" &middot; ").append(s.settings().accounts()).append(" accounts in ")
         .append(Html.esc(String.join(", ", s.settings().businessUnits()))).append("</p></header>");
     headline(b, s);
+    budget(b, s.budget());
 
     section(b, "per-day", "Alerts per day, by severity");
     for (PolicySummary p : ps) {
@@ -95,6 +97,9 @@ public final class BacktestReport {
       compare(b, s);
     }
     quiet(b, ps);
+    for (PolicySummary p : ps) {
+      perRule(b, p, ps.size() > 1);
+    }
     for (PolicySummary p : ps) {
       topPrincipals(b, p, ps.size() > 1);
     }
@@ -297,6 +302,61 @@ public final class BacktestReport {
     ps.forEach(p -> movedHead.add(label(p) + " (dimensions " + String.join(", ", p.dimensions()) + ")"));
     b.append("<p class=\"note\">Alerts whose severity prevalence moved (against the same alert without the rule).</p>")
         .append(table(movedHead, moved)).append("</section>");
+  }
+
+  /** The --budget check: the rate against the limit, and the top contributors of each kind. */
+  private static void budget(StringBuilder b, BacktestBudget g) {
+    if (g == null) {
+      return;
+    }
+    section(b, "budget", "Alert budget: " + (g.exceeded() ? "over budget" : "within budget"));
+    b.append("<p class=\"lead\">").append("Policy ").append(Html.esc(g.policy())).append(" raises ")
+        .append(String.format(Locale.ROOT, "%.2f", g.alertRate()))
+        .append(" alerts per 1,000 active principals a day (").append(num(g.alerts())).append(" alerts, ")
+        .append(num(g.principalsActive())).append(" principals, ")
+        .append(String.format(Locale.ROOT, "%.1f", g.days())).append(" days); the budget is ")
+        .append(Html.esc(String.valueOf(g.limit()))).append(".</p>");
+    List<List<String>> rows = new ArrayList<>();
+    contributors(rows, "identity type", g.identityTypes());
+    contributors(rows, "dimension", g.dimensions());
+    contributors(rows, "principal", g.principals());
+    contributors(rows, "new behaviour", g.actions());
+    b.append(rows.isEmpty() ? "" : table(List.of("top contributor", "kind", "alerts", "per 1,000 principals a day"),
+        rows)).append("</section>");
+  }
+
+  private static void contributors(List<List<String>> rows, String kind, List<BacktestBudget.Contributor> cs) {
+    cs.forEach(c -> rows.add(List.of(c.name(), kind, num(c.alerts()),
+        String.format(Locale.ROOT, "%.2f", c.alertRate()))));
+  }
+
+  /**
+   * Per rule: alerts per identity type, per dimension and per severity, each with the principals
+   * they name, the share of the alerts and the rate per 1,000 active principals a day. Verdict
+   * columns (alerts with a verdict, the share benign or expected) go beside these once verdicts
+   * exist (issue 28).
+   */
+  private static void perRule(StringBuilder b, PolicySummary p, boolean named) {
+    section(b, "per-rule" + (named ? "-" + p.name() : ""), "Per rule" + (named ? ", " + label(p) : ""));
+    b.append("<p class=\"note\">").append(num(p.alerts())).append(" alerts from ").append(num(p.principalsActive()))
+        .append(" active principals: ").append(String.format(Locale.ROOT, "%.2f", p.alertRate()))
+        .append(" per 1,000 principals a day. An alert counts in each dimension it lists a new value of.</p>");
+    List<String> head = List.of("rule", "alerts", "principals", "share", "per 1,000 principals a day");
+    ruleTable(b, "By identity type", head, p.breakdown().byIdentityType());
+    ruleTable(b, "By dimension", head, p.breakdown().byDimension());
+    ruleTable(b, "By severity", head, p.breakdown().bySeverity());
+    b.append("</section>");
+  }
+
+  private static void ruleTable(StringBuilder b, String title, List<String> head,
+      List<BacktestSummary.RuleRow> rules) {
+    List<List<String>> rows = new ArrayList<>();
+    for (BacktestSummary.RuleRow r : rules) {
+      rows.add(List.of(r.rule(), num(r.alerts()), num(r.principals()),
+          String.format(Locale.ROOT, "%.1f%%", 100 * r.share()), String.format(Locale.ROOT, "%.2f", r.alertRate())));
+    }
+    b.append("<h3>").append(Html.esc(title)).append("</h3>")
+        .append(rows.isEmpty() ? "<p>No alerts.</p>" : table(head, rows));
   }
 
   private static void topPrincipals(StringBuilder b, PolicySummary p, boolean named) {

@@ -36,8 +36,9 @@ class BacktestCommandTest extends SparkTest {
 
   @TempDir Path dir;
 
+  /** Over its --budget, the backtest still writes everything, then exits 7 naming what raises most. */
   @Test
-  void writesTheAlertsOfBothPoliciesTheSummaryAndTheReport() throws Exception {
+  void writesTheAlertsOfBothPoliciesTheSummaryAndTheReportThenExitsSevenOverBudget() throws Exception {
     GeneratorSpec spec = new GeneratorSpec(3, 3, 4, 20, 5L, GeneratorSpec.DEFAULT_END);
     GeneratedOrg org = SyntheticOrg.generate(spec, dir.resolve("org"));
     Path a = Files.writeString(dir.resolve("a.yaml"), "baseline: {retention-days: 1, warmup-days: 1}\n"
@@ -50,10 +51,20 @@ class BacktestCommandTest extends SparkTest {
     CommandRun run = CliErrorsTest.run("backtest", "--master", "local[2]", "--logs", org.logsDir().toString(),
         "--accounts", org.accountsCsv().toString(), "--from", HOUR.format(spec.end().minus(Duration.ofHours(12))),
         "--to", HOUR.format(spec.end()), "--config", a.toString(), "--compare", b.toString(), "--report",
-        report.toString(), "--out", out.toString());
-    assertEquals(0, run.code(), run.err());
+        report.toString(), "--out", out.toString(), "--budget", "0.5");
+    assertEquals(BacktestCommand.OVER_BUDGET, run.code(), run.err());
 
     JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+    // The budget names the loudest identity type, as the per-rule breakdown counts it, in the output and the summary.
+    JsonNode budget = summary.get("budget");
+    String loudestType = summary.at("/policies/0/breakdown/by_identity_type/0/rule").asText();
+    assertEquals(List.of(true, loudestType, summary.at("/policies/0/alert_rate").asDouble()),
+        List.of(budget.get("exceeded").asBoolean(), budget.at("/identity_types/0/name").asText(),
+            budget.get("alert_rate").asDouble()));
+    assertTrue(budget.get("alert_rate").asDouble() > 0.5);
+    assertTrue(run.out().contains("OVER BUDGET") && run.out().contains("top identity types: " + loudestType)
+        && run.out().contains("top principals:     " + summary.at("/policies/0/top_principals/0/principal")
+        .asText()), run.out());
     assertEquals(12, summary.at("/settings/hours").asLong());
     assertEquals(1.0, summary.at("/settings/seed_days").asDouble(), "seed: the retention of --config");
     List<String> a1 = ids(out.resolve("alerts.jsonl"));
@@ -80,6 +91,7 @@ class BacktestCommandTest extends SparkTest {
         - summary.at("/policies/0/quiet/allow_listed").asLong());
     String html = Files.readString(report);
     assertTrue(html.contains("<svg id=\"per-day-0\"") && html.contains("<svg id=\"compare-chart\""), "charts");
+    assertTrue(html.contains("id=\"budget\"") && html.contains("id=\"per-rule-A\""), "budget and per-rule sections");
     assertTrue(!Files.exists(out.resolve("behaviors")), "the scratch behaviours are removed");
   }
 
@@ -95,6 +107,7 @@ class BacktestCommandTest extends SparkTest {
         List.of("--from", "2026-11-20", "--to", "2026-11-19"),
         List.of("--from", "2026-11-19", "--to", "2026-11-20T25"),
         List.of("--from", "2026-11-19", "--to", "2026-11-20", "--seed-days", "-1"),
+        List.of("--from", "2026-11-19", "--to", "2026-11-20", "--budget", "-1"),
         List.of("--from", "2026-11-19", "--to", "2026-11-20", "--compare", lag.toString()),
         List.of("--from", "2026-11-19", "--to", "2026-11-20", "--out", foreign.toString()));
     List<Integer> codes = new ArrayList<>();
@@ -104,7 +117,7 @@ class BacktestCommandTest extends SparkTest {
       args.addAll(c);
       codes.add(CliErrorsTest.run(args.toArray(new String[0])).code());
     }
-    assertEquals(List.of(2, 2, 2, 2, 2), codes);
+    assertEquals(List.of(2, 2, 2, 2, 2, 2), codes);
     assertEquals("keep me", Files.readString(foreign.resolve("notes.txt")));
     assertTrue(!Files.exists(dir.resolve("r.html")), "no report");
   }

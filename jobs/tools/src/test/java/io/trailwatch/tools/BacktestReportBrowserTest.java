@@ -152,7 +152,7 @@ class BacktestReportBrowserTest {
       hours.add(new HourTally(FROM.plus(Duration.ofHours(h)), 100, 1000, h % 7, 2, 0, h == 0 ? quiet : Map.of(), Map.of()));
     }
     return new PolicyRun(v, alerts.stream().sorted(java.util.Comparator.comparing(Alert::hour)).toList(), hours,
-        5000, 40);
+        5000, 40, 40);
   }
 
   static Map<String, Integer> marksPerChart(String dom) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class EveryErrorCodeIsTestedTest {
   /**
    * Codes thrown by the code that no test JVM can meet: the test JVMs always have what they miss
-   * (libdeflate through jdk.incubator.foreign; DuckDB on the tools' class path). This list only
+   * (the system's libdeflate; DuckDB on the tools' class path). This list only
    * shrinks: a code in it that a test names fails this test too, until it is taken out.
    */
   static final Set<String> NOT_YET_TESTED = Set.of("LIBDEFLATE_UNAVAILABLE", "DUCKDB_MISSING");

@@ -29,9 +29,11 @@ import java.util.TreeMap;
  * Every number the backtest's report shows, as one value (written as {@code summary.json}, read
  * by the report's renderer): the run's settings and data, and per policy the alerts per day,
  * the cells behind the small multiples, the top principals and new behaviours, and what each
- * quiet rule kept quiet; with two policies, the alerts only one of them raises.
+ * quiet rule kept quiet; with two policies, the alerts only one of them raises; with
+ * {@code --budget}, the first policy's check against it (null without).
  */
-public record BacktestSummary(Settings settings, Data data, List<PolicySummary> policies, Difference difference) {
+public record BacktestSummary(Settings settings, Data data, List<PolicySummary> policies, Difference difference,
+    BacktestBudget budget) {
   /** Rows of the top-principal and top-behaviour tables. */
   public static final int TOP = 15;
   /** Alerts listed per side in {@link Difference} (the counts are complete). */
@@ -65,12 +67,35 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
   /**
    * One variant. {@code quiet}: per rule (learning, warmup, allow_listed, baseline_only), the
    * principal-hours it kept from alerting (each would otherwise have been one alert).
+   * {@code principalsActive}: principals with any behaviour in the decided hours;
+   * {@code alertRate}: alerts per 1,000 of them per day (what {@code --budget} limits).
    */
   public record PolicySummary(String name, String source, PolicySettings settings, long alerts,
       Map<String, Long> bySeverity, long principalsAlerted, long newBehaviors, long candidates,
       Map<String, Long> quiet, List<Day> days, List<Cell> cells, List<TopPrincipal> topPrincipals,
       List<TopBehavior> topBehaviors, long baselineRows, long principals, List<String> dimensions,
-      Map<String, Long> severityMoved) {}
+      Map<String, Long> severityMoved, long principalsActive, double alertRate, Breakdown breakdown) {}
+
+  /**
+   * The per-rule breakdown: which identity types, dimensions and severities raise the alerts. An
+   * alert counts once in its identity type and its severity, and once in each dimension it lists a
+   * new value of (so the dimension rows can add up to more than the alerts).
+   */
+  public record Breakdown(List<RuleRow> byIdentityType, List<RuleRow> byDimension, List<RuleRow> bySeverity) {
+    public Breakdown {
+      byIdentityType = List.copyOf(byIdentityType);
+      byDimension = List.copyOf(byDimension);
+      bySeverity = List.copyOf(bySeverity);
+    }
+  }
+
+  /**
+   * One rule (an identity type, a dimension or a severity): its alerts, the principals they name,
+   * its share of all alerts and its own alerts per 1,000 active principals per day. Verdict figures
+   * (alerts with a verdict, the share benign or expected; issue 28) belong here as further fields
+   * once verdicts exist.
+   */
+  public record RuleRow(String rule, long alerts, long principals, double share, double alertRate) {}
 
   /** One day of one policy. */
   public record Day(String day, long alerts, Map<String, Long> bySeverity, long events, long newBehaviors,
@@ -128,7 +153,13 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
         r.readSeconds(), r.replaySeconds(), r.seconds(), r.read().records() / Math.max(r.seconds(), 1e-9));
     List<PolicySummary> policies = r.runs().stream().map(run -> policy(run, days)).toList();
     Difference diff = r.runs().size() < 2 ? null : difference(r.runs().get(0), r.runs().get(1));
-    return new BacktestSummary(settings, data, policies, diff);
+    return new BacktestSummary(settings, data, policies, diff, null);
+  }
+
+  /** This summary with the first policy checked against {@code limit} alerts per 1,000 principals a day. */
+  public BacktestSummary withBudget(double limit) {
+    return new BacktestSummary(settings, data, policies, difference,
+        BacktestBudget.check(policies.get(0), settings.hours(), limit));
   }
 
   static PolicySummary policy(PolicyRun run, List<LocalDate> days) {
@@ -179,10 +210,53 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
     List<Cell> cellRows = new ArrayList<>();
     cells.forEach((k, v) -> cellRows.add(new Cell(k.day(), k.businessUnit(), k.identityType(), k.severity(), v)));
     long principalsAlerted = run.alerts().stream().map(Alert::principalKey).distinct().count();
+    double hours = run.hours().size();
     return new PolicySummary(run.variant().name(), run.variant().source(), settings, run.alerts().size(),
         bySeverity, principalsAlerted, fresh, candidates, quiet, dayRows, cellRows, topPrincipals(run.alerts()),
         topBehaviors(run.alerts()), run.baselineRows(), run.principalRows(),
-        c.baseline().enabledDimensions().stream().map(io.trailwatch.dimensions.Dimension::label).toList(), moved);
+        c.baseline().enabledDimensions().stream().map(io.trailwatch.dimensions.Dimension::label).toList(), moved,
+        run.principalsActive(), alertRate(run.alerts().size(), run.principalsActive(), hours),
+        breakdown(run.alerts(), run.principalsActive(), hours));
+  }
+
+  /** Alerts per 1,000 principals per day: 0 when nothing alerted, infinite when alerts came from no active principal. */
+  public static double alertRate(long alerts, long principals, double hours) {
+    if (alerts == 0) {
+      return 0;
+    }
+    if (principals == 0 || hours == 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return alerts * 1000.0 / principals / (hours / 24.0);
+  }
+
+  /** The alerts by identity type, by dimension and by severity (severities highest first, all listed). */
+  static Breakdown breakdown(List<Alert> alerts, long principalsActive, double hours) {
+    Map<String, List<Alert>> byType = new TreeMap<>();
+    Map<String, List<Alert>> byDimension = new TreeMap<>();
+    Map<String, List<Alert>> bySeverity = new LinkedHashMap<>();
+    severities().keySet().forEach(s -> bySeverity.put(s, new ArrayList<>()));
+    for (Alert a : alerts) {
+      byType.computeIfAbsent(a.identityType(), k -> new ArrayList<>()).add(a);
+      bySeverity.get(a.severity().label()).add(a);
+      a.newBehaviors().stream().filter(b -> !b.known()).map(NewBehavior::dimension).distinct()
+          .forEach(d -> byDimension.computeIfAbsent(d, k -> new ArrayList<>()).add(a));
+    }
+    return new Breakdown(rows(byType, alerts.size(), principalsActive, hours, true),
+        rows(byDimension, alerts.size(), principalsActive, hours, true),
+        rows(bySeverity, alerts.size(), principalsActive, hours, false));
+  }
+
+  private static List<RuleRow> rows(Map<String, List<Alert>> groups, long total, long principalsActive, double hours,
+      boolean largestFirst) {
+    List<RuleRow> out = new ArrayList<>();
+    groups.forEach((rule, as) -> out.add(new RuleRow(rule, as.size(),
+        as.stream().map(Alert::principalKey).distinct().count(), total == 0 ? 0 : (double) as.size() / total,
+        alertRate(as.size(), principalsActive, hours))));
+    if (largestFirst) {
+      out.sort(Comparator.comparingLong(RuleRow::alerts).reversed().thenComparing(RuleRow::rule));
+    }
+    return out;
   }
 
   /** The alerts of one day, business unit, identity type and severity: a cell of the report's table. */

@@ -2,6 +2,7 @@ package io.trailwatch.backtest;
 
 import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.Hour;
+import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.HourBehavior;
 import io.trailwatch.detect.HourDecision;
@@ -9,6 +10,7 @@ import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.policy.Policy;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +28,8 @@ final class Replay {
   private final List<Alert> alerts = new ArrayList<>();
   private final List<HourTally> hours = new ArrayList<>();
   private final java.util.Map<String, Integer> acceptedBy = new java.util.TreeMap<>();
+  /** Principals with any behaviour in the decided hours. */
+  private final Set<PrincipalKey> active = new HashSet<>();
 
   Replay(Variant variant) {
     this.variant = variant;
@@ -58,6 +62,7 @@ final class Replay {
   /** One hour, in order: decided against the state as of its start ({@link HourDecision}), then merged into it. */
   void hour(Hour hour, List<HourBehavior> all) {
     List<HourBehavior> seen = own(all);
+    seen.forEach(b -> active.add(new PrincipalKey(b.businessUnit(), b.accountId(), b.principal())));
     HourDecision.Result r = decision.decide(seen, hour, hour, memory.asOf(hour));
     Policy.Decision decided = r.decision();
     memory.apply(r.compared());
@@ -73,6 +78,6 @@ final class Replay {
   }
 
   PolicyRun result() {
-    return new PolicyRun(variant, alerts, hours, memory.baselineRows(), memory.principalRows());
+    return new PolicyRun(variant, alerts, hours, memory.baselineRows(), memory.principalRows(), active.size());
   }
 }

@@ -21,10 +21,9 @@ import java.util.zip.GZIPInputStream;
  * {@link #MAX_WHOLE_INFLATED}. zlib then reads the same bytes and names the fault exactly as
  * it always has, so what is quarantined does not depend on the library.
  *
- * <p>libdeflate loads when the system has {@code libdeflate.so.0} (Debian: {@code libdeflate0})
- * and the JVM runs with {@code --add-modules jdk.incubator.foreign
- * --enable-native-access=ALL-UNNAMED} (bin/trailwatch and the tests do). One instance per
- * thread: it keeps its buffers from file to file.
+ * <p>libdeflate loads when the system has {@code libdeflate.so.0} (Debian: {@code libdeflate0});
+ * it is called through JNA, so the JVM needs no option. One instance per thread: it keeps its
+ * buffers from file to file.
  */
 final class Gunzip {
   /** Larger gzip files are streamed (no whole copy in memory). */
@@ -149,8 +148,7 @@ final class Gunzip {
       try {
         lib = Libdeflate.load();
       } catch (Throwable t) {
-        // NoClassDefFoundError without the incubator module, IllegalCallerException without
-        // native access, UnsatisfiedLinkError or IllegalStateException without the library.
+        // UnsatisfiedLinkError (JNA's stub or the library) or IllegalStateException without the library.
         problem = t.getClass().getSimpleName() + ": " + t.getMessage();
       }
       LIB = lib;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
 import io.trailwatch.alerting.Alert;
+import io.trailwatch.alerting.NewBehavior;
 import io.trailwatch.alerting.AlertJson;
 import io.trailwatch.config.ConfigLoader;
 import io.trailwatch.config.TrailwatchConfig;
@@ -211,6 +212,57 @@ class BacktestTest extends SparkTest {
         io.trailwatch.verdict.VerdictKind.BENIGN, null, null, "ana", null);
     assertEquals(ErrorCode.UNKNOWN_ALERT, assertThrows(TrailwatchException.class,
         () -> Backtest.resolve(List.of(unknown), plain, 14)).code());
+  }
+
+  @Test
+  void thePerRuleBreakdownAndTheBudgetAreCountedFromTheAlerts() {
+    BacktestResult result = backtest(org.logsDir(), accounts, List.of(new Variant("busy", "busy.yaml", BUSY)), range,
+        seedFrom);
+    List<Alert> alerts = result.runs().get(0).alerts();
+    BacktestSummary.PolicySummary p = BacktestSummary.of(result).policies().get(0);
+
+    // The breakdown, counted again here from the alerts: per identity type, per severity, and per
+    // dimension (an alert in each dimension it lists a new value of).
+    assertEquals(alerts.stream().collect(Collectors.groupingBy(Alert::identityType, java.util.TreeMap::new,
+        Collectors.counting())), rowsOf(p.breakdown().byIdentityType()));
+    Map<String, Long> bySeverity = new java.util.TreeMap<>();
+    alerts.forEach(a -> bySeverity.merge(a.severity().label(), 1L, Long::sum));
+    Map<String, Long> reported = rowsOf(p.breakdown().bySeverity());
+    reported.values().removeIf(n -> n == 0);
+    assertEquals(bySeverity, reported);
+    Map<String, Long> byDimension = new java.util.TreeMap<>();
+    alerts.forEach(a -> a.newBehaviors().stream().filter(b -> !b.known()).map(NewBehavior::dimension).distinct()
+        .forEach(d -> byDimension.merge(d, 1L, Long::sum)));
+    assertEquals(byDimension, rowsOf(p.breakdown().byDimension()));
+    assertTrue(p.breakdown().byIdentityType().size() >= 2, () -> "types: " + p.breakdown());
+
+    // The rate: alerts per 1,000 principals active in the range, per day (6 hours: a quarter of one).
+    // Active principals: at least those alerted, at most those the state knows (the seed's too).
+    long active = p.principalsActive();
+    assertTrue(active > p.principalsAlerted() && active <= result.runs().get(0).principalRows(),
+        () -> active + " active, " + p.principalsAlerted() + " alerted, " + p.principals() + " known");
+    double rate = alerts.size() * 1000.0 / active / 0.25;
+    assertEquals(rate, p.alertRate(), 1e-9);
+
+    BacktestSummary summary = BacktestSummary.of(result);
+    BacktestBudget within = summary.withBudget(Math.ceil(rate)).budget();
+    BacktestBudget over = summary.withBudget(Math.floor(rate * 0.9)).budget();
+    assertEquals(List.of(false, true), List.of(within.exceeded(), over.exceeded()));
+    // Over budget, it names what raises most: the loudest identity type and principal come first.
+    BacktestSummary.RuleRow loudestType = p.breakdown().byIdentityType().get(0);
+    assertEquals(List.of(loudestType.rule(), loudestType.alerts()), List.of(over.identityTypes().get(0).name(),
+        over.identityTypes().get(0).alerts()));
+    Map.Entry<String, Long> loudest = alerts.stream().collect(Collectors.groupingBy(Alert::principal,
+        Collectors.counting())).entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+    assertEquals(loudest.getValue(), over.principals().get(0).alerts());
+    assertTrue(!over.dimensions().isEmpty() && !over.actions().isEmpty(), () -> "named: " + over);
+    assertTrue(String.join("\n", over.lines()).contains("OVER BUDGET"), () -> String.join("\n", over.lines()));
+  }
+
+  static Map<String, Long> rowsOf(List<BacktestSummary.RuleRow> rows) {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    rows.forEach(r -> m.put(r.rule(), r.alerts()));
+    return m;
   }
 
   @Test
