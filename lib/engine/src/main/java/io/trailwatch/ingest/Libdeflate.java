@@ -115,9 +115,9 @@ final class Libdeflate {
         return m;
       }
       long size = Math.max(n, m == null ? 1 << 16 : Math.min(Integer.MAX_VALUE, m.size() * 2));
-      if (m != null) {
-        m.close(); // this thread's alone: nothing else holds it
-      }
+      // The smaller buffer is left to the collector (JNA frees it then): Memory.close() exists only since
+      // JNA 5.12, and an older JNA earlier on a cluster's class path would fail here, in the middle of a read.
+      // Buffers grow a few times per thread at most, so what waits for the collector is small.
       return new Memory(size);
     }
   }
