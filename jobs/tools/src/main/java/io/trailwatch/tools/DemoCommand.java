@@ -98,7 +98,10 @@ final class DemoCommand implements Callable<Integer> {
     List<String> dims = cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList();
     List<ExpectedAlert> expected = org.expectedAlertsFor(dims);
     java.util.Optional<Alert> bad = alerts.stream().filter(a -> !"Root".equals(a.identityType()))
-        .filter(a -> expected.stream().anyMatch(e -> caught(e, List.of(a)))).findFirst();
+        .filter(a -> expected.stream().anyMatch(e -> caught(e, List.of(a))))
+        // An incident whose new calls succeeded: what it taught the baseline is what the verdict rolls back.
+        .sorted(java.util.Comparator.comparing((Alert a) -> a.newBehaviors().stream().noneMatch(b -> !b.failed())))
+        .findFirst();
     java.util.Optional<Alert> fine = alerts.stream().filter(a -> !"Root".equals(a.identityType()))
         .filter(a -> bad.isEmpty() || !a.principalKey().equals(bad.get().principalKey())).findFirst();
     System.out.println();
