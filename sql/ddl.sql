@@ -130,3 +130,30 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/deliveries` (
   hour TIMESTAMP NOT NULL
 ) USING DELTA PARTITIONED BY (business_unit)
 TBLPROPERTIES (delta.enableDeletionVectors = true);
+
+-- The coverage ledger (docs/coverage.md): one row per (account, region, event hour) a detect run read,
+-- keyed by that run's hour too (late files of an hour are read by a later run). trail is the
+-- organisation trail's id (o-...) or null; lag is the file name's time minus the event's, in minutes;
+-- late_events arrived only in files after ingest.delivery-lag-minutes; tamper_* the last
+-- logging-tamper call of the hour there.
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/coverage` (
+  business_unit STRING NOT NULL,
+  account_id STRING NOT NULL,
+  region STRING NOT NULL,
+  hour TIMESTAMP NOT NULL,
+  detect_hour TIMESTAMP NOT NULL,
+  trail STRING,
+  files BIGINT NOT NULL,
+  events BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  lag_p50_minutes BIGINT,
+  lag_max_minutes BIGINT,
+  late_events BIGINT NOT NULL,
+  tamper_call STRING,
+  tamper_principal STRING,
+  tamper_identity_type STRING,
+  tamper_time TIMESTAMP,
+  run_id STRING NOT NULL,
+  read_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);

@@ -14,6 +14,7 @@ public final class Tables {
   public static final String QUARANTINE = "quarantine";
   public static final String INGESTED_FILES = "ingested_files";
   public static final String DELIVERIES = "deliveries";
+  public static final String COVERAGE = "coverage";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -141,6 +142,32 @@ public final class Tables {
       .add("reason", DataTypes.StringType, true)
       .add("hour", DataTypes.TimestampType, false);
 
+  /**
+   * The coverage ledger: one row per (account, region, event hour) a detect run read, named by
+   * that run's hour ({@code detect_hour}: late files of an hour are read by a later run, in a row
+   * of their own). A rerun of the hour writes the same rows again, in their place. docs/coverage.md.
+   */
+  public static final StructType COVERAGE_SCHEMA = new StructType()
+      .add("business_unit", DataTypes.StringType, false)
+      .add("account_id", DataTypes.StringType, false)
+      .add("region", DataTypes.StringType, false)
+      .add("hour", DataTypes.TimestampType, false)
+      .add("detect_hour", DataTypes.TimestampType, false)
+      // The organisation trail's id (o-...) when its files came from one, else null.
+      .add("trail", DataTypes.StringType, true)
+      .add("files", DataTypes.LongType, false)
+      .add("events", DataTypes.LongType, false)
+      .add("bytes", DataTypes.LongType, false)
+      .add("lag_p50_minutes", DataTypes.LongType, true)
+      .add("lag_max_minutes", DataTypes.LongType, true)
+      .add("late_events", DataTypes.LongType, false)
+      .add("tamper_call", DataTypes.StringType, true)
+      .add("tamper_principal", DataTypes.StringType, true)
+      .add("tamper_identity_type", DataTypes.StringType, true)
+      .add("tamper_time", DataTypes.TimestampType, true)
+      .add("run_id", DataTypes.StringType, false)
+      .add("read_at", DataTypes.TimestampType, false);
+
   private Tables() {}
 
   /**
@@ -165,10 +192,11 @@ public final class Tables {
   public static final TableDef INGESTED_FILES_TABLE = new TableDef(INGESTED_FILES, INGESTED_FILES_SCHEMA, BY_BU,
       MERGED);
   public static final TableDef DELIVERIES_TABLE = new TableDef(DELIVERIES, DELIVERIES_SCHEMA, BY_BU, MERGED);
+  public static final TableDef COVERAGE_TABLE = new TableDef(COVERAGE, COVERAGE_SCHEMA, BY_BU, MERGED);
 
   /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
-      INGESTED_FILES, DELIVERIES);
+      INGESTED_FILES, DELIVERIES, COVERAGE);
 
   /** The definition of a table of {@link #ALL}. */
   public static TableDef definition(String table) {
@@ -180,6 +208,7 @@ public final class Tables {
       case QUARANTINE -> QUARANTINE_TABLE;
       case INGESTED_FILES -> INGESTED_FILES_TABLE;
       case DELIVERIES -> DELIVERIES_TABLE;
+      case COVERAGE -> COVERAGE_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
   }
