@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/runs` (
   seconds DOUBLE NOT NULL,
   version STRING NOT NULL,
   accounts MAP<STRING, BIGINT>,
-  build STRING
+  build STRING,
+  never_delivered ARRAY<STRING>
 ) USING DELTA;
 
 -- Input that could not be used, and why (record_index -1: the whole file, or its rest).

@@ -97,7 +97,9 @@ public final class Tables {
       // Accounts the run covered, per business unit (null in runs of versions before it).
       .add("accounts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), true)
       // The baseline build a chunk run belongs to (null in other runs, and in runs of versions before it).
-      .add("build", DataTypes.StringType, true);
+      .add("build", DataTypes.StringType, true)
+      // Listed accounts that never delivered in the coverage ledger's window (detect runs; null before it).
+      .add("never_delivered", STRINGS, true);
 
   public static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("business_unit", DataTypes.StringType, false)
