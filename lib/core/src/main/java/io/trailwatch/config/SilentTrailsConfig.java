@@ -51,6 +51,12 @@ public record SilentTrailsConfig(
         quietAccounts, quietRegions);
   }
 
+  /** The same settings with the rule off. */
+  public SilentTrailsConfig off() {
+    return new SilentTrailsConfig(false, minRate, hoursInARow, minHistoryHours, tamperLookbackHours, regionSeverity,
+        accountSeverity, quietAccounts, quietRegions);
+  }
+
   void validate(String p) {
     if (!(minRate > 0 && minRate <= 1)) {
       throw Checks.bad(p + ".min-rate", minRate, "must be a share of hours, more than 0 and at most 1");
