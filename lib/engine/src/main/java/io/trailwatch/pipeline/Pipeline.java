@@ -199,7 +199,7 @@ public final class Pipeline {
         hours.add(report(new HourResult(e.getKey(), seen, decided.compared(), decided.decision()), hour));
       }
       TrailCoverage.Result silent = trailCoverage().decide(hour, accounts, hours.stream()
-          .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList());
+          .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), overlap::coverage);
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
       List<Alert> alerts = commit(runId, hour, bus, files, hours, silent, overlap.recordedAlerts(),
           overlap::sideBySide);

@@ -41,7 +41,8 @@ final class TrailCoverage {
   }
 
   /** The silent-trail rule, per business unit, for the hour being detected. */
-  Result decide(Hour hour, List<Account> accounts, List<HourReads> read) {
+  Result decide(Hour hour, List<Account> accounts, List<HourReads> read,
+      java.util.function.Function<String, io.trailwatch.detect.CoverageView> ledger) {
     if (!cfg.coverage().ledger() || !cfg.coverage().silentTrails().enabled()) {
       return Result.none();
     }
@@ -55,7 +56,7 @@ final class TrailCoverage {
         h.reads().stream().filter(t -> t.businessUnit().equals(bu)).forEach(t -> mine.add(new TrailHour(
             t.accountId(), t.region(), h.eventHour().start(), t.trail(), t.events(), t.tamper())));
       }
-      SilentTrails.Result r = rule.decide(bu, hour, listed, state.coverage().view(List.of(bu), hour.start()), mine);
+      SilentTrails.Result r = rule.decide(bu, hour, listed, ledger.apply(bu), mine);
       alerts.addAll(r.alerts());
       never.addAll(r.neverDelivered());
     }
