@@ -179,8 +179,8 @@ GROUP BY business_unit, account_id
 ORDER BY max_lag_minutes DESC, account_id
 ;
 -- name: late_events_per_account
--- The share of the last week's events per account that arrived only in files after
--- ingest.delivery-lag-minutes (read by a later run, alerted as late): a hint for that setting.
+-- The share of the last week's events per account that arrived in files delivered after their
+-- hour's run (read by a later run, alerted as late): a hint for ingest.delivery-lag-minutes.
 -- runs on: Spark, Athena
 SELECT business_unit, account_id, sum(events) AS events, sum(late_events) AS late_events,
        CAST(sum(late_events) AS DOUBLE) / sum(events) AS late_share

@@ -1,8 +1,6 @@
 package io.trailwatch.ingest;
 
 import java.io.Serializable;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -14,16 +12,14 @@ import java.util.TreeMap;
  * @param trail the organisation id of an organisation trail's files ({@code o-...}), or null for an account's own trail
  * @param events the events of the hour in these files (a redelivered event counts again)
  * @param lagMinutes how many events had each delivery lag, in whole minutes (file name's time minus event time)
- * @param eventsByFileTime events of the hour per file name time
  * @param tamper the last logging-tamper call among them, or null
  */
 public record TrailRead(String businessUnit, String accountId, String region, String trail, long files, long bytes,
-    long events, SortedMap<Long, Long> lagMinutes, SortedMap<Instant, Long> eventsByFileTime, TamperCall tamper)
+    long events, SortedMap<Long, Long> lagMinutes, TamperCall tamper)
     implements Serializable {
 
   public TrailRead {
     lagMinutes = new TreeMap<>(lagMinutes);
-    eventsByFileTime = new TreeMap<>(eventsByFileTime);
   }
 
   /** The median delivery lag in minutes, or null without events. */
@@ -42,12 +38,5 @@ public record TrailRead(String businessUnit, String accountId, String region, St
   /** The longest delivery lag in minutes, or null without events. */
   public Long lagMaxMinutes() {
     return lagMinutes.isEmpty() ? null : lagMinutes.lastKey();
-  }
-
-  /** Events in files named after {@code hourEnd + lag}: those that reached only late files. */
-  public long lateEvents(Instant hourEnd, Duration lag) {
-    Instant cutoff = hourEnd.plus(lag);
-    return eventsByFileTime.tailMap(cutoff).entrySet().stream().filter(e -> e.getKey().isAfter(cutoff))
-        .mapToLong(Map.Entry::getValue).sum();
   }
 }

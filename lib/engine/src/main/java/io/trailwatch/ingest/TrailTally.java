@@ -22,16 +22,13 @@ final class TrailTally {
   private final java.util.ArrayDeque<long[]> spare = new java.util.ArrayDeque<>();
   private Region current;
   private long fileMicros;
-  private long fileEvents;
 
   /** Before each file's events. */
   void file(LogFile f) {
-    flushFile();
     current = regions.computeIfAbsent(f.region(), r -> new Region(f));
     current.files++;
     current.bytes += Math.max(0, f.size());
     fileMicros = f.fileTime().getEpochSecond() * 1_000_000L;
-    current.fileTime = f.fileTime();
   }
 
   /** One event of the window, from the current file. */
@@ -44,7 +41,6 @@ final class TrailTally {
       r.lags = spare.isEmpty() ? new long[MAX_LAG_MINUTES + 1] : spare.pop();
     }
     r.lags[bucket]++;
-    fileEvents++;
     if (TamperCall.isTamper(e.eventSource, e.eventName, e.errorCode)) {
       long micros = e.eventTimeMicros;
       Instant t = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
@@ -56,7 +52,6 @@ final class TrailTally {
 
   /** After the account's last file: its regions' counts, then a fresh start for the next account. */
   void finish(Consumer<TrailRead> out) {
-    flushFile();
     for (Map.Entry<String, Region> e : regions.entrySet()) {
       Region r = e.getValue();
       TreeMap<Long, Long> lags = new TreeMap<>();
@@ -70,17 +65,10 @@ final class TrailTally {
         spare.push(r.lags);
       }
       out.accept(new TrailRead(r.businessUnit, r.accountId, e.getKey(), r.trail, r.files, r.bytes, r.events, lags,
-          r.byFileTime, r.tamper));
+          r.tamper));
     }
     regions.clear();
     current = null;
-  }
-
-  private void flushFile() {
-    if (current != null && fileEvents > 0) {
-      current.byFileTime.merge(current.fileTime, fileEvents, Long::sum);
-    }
-    fileEvents = 0;
   }
 
   /** The organisation id in an organisation trail's object key, or null. */
@@ -97,8 +85,6 @@ final class TrailTally {
     long bytes;
     long events;
     long[] lags;
-    Instant fileTime;
-    final TreeMap<Instant, Long> byFileTime = new TreeMap<>();
     TamperCall tamper;
 
     Region(LogFile f) {

@@ -9,7 +9,6 @@ import io.trailwatch.detect.TrailHour;
 import io.trailwatch.ingest.TrailRead;
 import io.trailwatch.state.CoverageTable;
 import io.trailwatch.state.StateStore;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,6 +72,6 @@ final class TrailCoverage {
       return;
     }
     state.coverage().record(read.stream().map(h -> new CoverageTable.HourRows(h.eventHour().start(), h.reads()))
-        .toList(), hour.start(), Duration.ofMinutes(cfg.ingest().deliveryLagMinutes()), bus, runId);
+        .toList(), hour.start(), bus, runId);
   }
 }

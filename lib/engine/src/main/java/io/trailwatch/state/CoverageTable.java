@@ -11,7 +11,6 @@ import io.trailwatch.detect.TrailHour;
 import io.trailwatch.ingest.TamperCall;
 import io.trailwatch.ingest.TrailRead;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +33,7 @@ public final class CoverageTable {
     this.table = table;
   }
 
-  /** One event hour's rows, read by the run of {@code detectHour}; events after {@code lag} past the hour are late. */
+  /** One event hour's account-regions, as the run of {@code detectHour} read them (late files when the hour is earlier). */
   public record HourRows(Instant hour, List<TrailRead> reads) {
     public HourRows {
       reads = List.copyOf(reads);
@@ -42,13 +41,12 @@ public final class CoverageTable {
   }
 
   /** Stores a run's rows (MERGE on the row's key: a rerun of the hour writes them in place). */
-  public void record(List<HourRows> hours, Instant detectHour, Duration lag, List<String> businessUnits,
-      String runId) {
+  public void record(List<HourRows> hours, Instant detectHour, List<String> businessUnits, String runId) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(table.clock().instant());
     for (HourRows h : hours) {
       for (TrailRead t : h.reads()) {
-        rows.add(row(t, h.hour(), detectHour, lag, runId, now));
+        rows.add(row(t, h.hour(), detectHour, runId, now));
       }
     }
     if (rows.isEmpty()) {
@@ -65,7 +63,7 @@ public final class CoverageTable {
         .execute();
   }
 
-  static Row row(TrailRead t, Instant hour, Instant detectHour, Duration lag, String runId, Timestamp now) {
+  static Row row(TrailRead t, Instant hour, Instant detectHour, String runId, Timestamp now) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("business_unit", t.businessUnit());
     v.put("account_id", t.accountId());
@@ -78,7 +76,8 @@ public final class CoverageTable {
     v.put("bytes", t.bytes());
     v.put("lag_p50_minutes", t.lagP50Minutes());
     v.put("lag_max_minutes", t.lagMaxMinutes());
-    v.put("late_events", t.lateEvents(hour.plus(Duration.ofHours(1)), lag));
+    // Files of an earlier hour that a later run read were delivered after that hour's run: late.
+    v.put("late_events", hour.equals(detectHour) ? 0L : t.events());
     TamperCall c = t.tamper();
     v.put("tamper_call", c == null ? null : c.call());
     v.put("tamper_principal", c == null ? null : c.principal());
