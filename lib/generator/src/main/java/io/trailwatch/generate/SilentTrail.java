@@ -66,12 +66,19 @@ public final class SilentTrail {
     Map<String, Integer> count = new TreeMap<>();
     for (Found f : files) {
       if (!f.time().isBefore(from) && f.time().isBefore(incident)) {
-        hours.computeIfAbsent(f.account(), a -> new HashSet<>()).add(f.time().truncatedTo(
+        hours.computeIfAbsent(f.account() + "/" + f.region(), a -> new HashSet<>()).add(f.time().truncatedTo(
             java.time.temporal.ChronoUnit.HOURS));
         count.merge(f.account(), 1, Integer::sum);
       }
     }
-    String account = count.keySet().stream().filter(a -> !busy.contains(a) && hours.get(a).size() == hoursBefore)
+    // An account with a region that delivered in every one of those hours: one the rule watches.
+    Set<String> steady = new HashSet<>();
+    hours.forEach((k, hs) -> {
+      if (hs.size() == hoursBefore) {
+        steady.add(k.substring(0, k.indexOf('/')));
+      }
+    });
+    String account = count.keySet().stream().filter(a -> !busy.contains(a) && steady.contains(a))
         .max(java.util.Comparator.comparing((String a) -> count.get(a)).thenComparing(a -> a))
         .orElseThrow(() -> new IllegalStateException("No account delivered in each of the " + hoursBefore
             + " hours before the incident hour"));
