@@ -89,9 +89,9 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.print(AlertTable.render(s.alerts()));
     System.out.println();
-    boolean ok = check(org, s.alerts(), cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList(),
+    boolean ok = checkSilence(silence, s.alerts(), System.out);
+    ok &= check(org, s.alerts(), cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList(),
         System.out);
-    ok &= checkSilence(silence, s.alerts(), System.out);
     System.out.printf("%nalerts: %s   state: %s%n", dir.resolve("alerts.jsonl"), dir.resolve("state"));
     return ok ? 0 : 1;
   }
@@ -103,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
   static boolean checkSilence(SilentTrail.Expected e, List<Alert> alerts, PrintStream out) {
     boolean caught = alerts.stream().anyMatch(a -> a.trailSilent() && a.accountId().equals(e.accountId())
         && a.principal().equals(e.principal()) && a.severity() == io.trailwatch.policy.Severity.CRITICAL);
+    out.println("Injected coverage incident:");
     out.printf("  %-8s %-28s coverage alert naming %s  (%s)%n", caught ? "CAUGHT" : "MISSED", "silent-trail",
         e.principal(), e.description());
     if (!caught) {
