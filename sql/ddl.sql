@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/runs` (
   seconds DOUBLE NOT NULL,
   version STRING NOT NULL,
   accounts MAP<STRING, BIGINT>,
-  build STRING
+  build STRING,
+  never_delivered ARRAY<STRING>
 ) USING DELTA;
 
 -- Input that could not be used, and why (record_index -1: the whole file, or its rest).
@@ -148,3 +149,29 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/verdicts` (
   behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING>> NOT NULL,
   hour TIMESTAMP NOT NULL
 ) USING DELTA PARTITIONED BY (business_unit);
+-- The coverage ledger (docs/coverage.md): one row per (account, region, event hour) a detect run read,
+-- keyed by that run's hour too (late files of an hour are read by a later run). trail is the
+-- organisation trail's id (o-...) or null; lag is the file name's time minus the event's, in minutes;
+-- late_events arrived only in files after ingest.delivery-lag-minutes; tamper_* the last
+-- logging-tamper call of the hour there.
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/coverage` (
+  business_unit STRING NOT NULL,
+  account_id STRING NOT NULL,
+  region STRING NOT NULL,
+  hour TIMESTAMP NOT NULL,
+  detect_hour TIMESTAMP NOT NULL,
+  trail STRING,
+  files BIGINT NOT NULL,
+  events BIGINT NOT NULL,
+  bytes BIGINT NOT NULL,
+  lag_p50_minutes BIGINT,
+  lag_max_minutes BIGINT,
+  late_events BIGINT NOT NULL,
+  tamper_call STRING,
+  tamper_principal STRING,
+  tamper_identity_type STRING,
+  tamper_time TIMESTAMP,
+  run_id STRING NOT NULL,
+  read_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);

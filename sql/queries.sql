@@ -149,3 +149,44 @@ WHERE NOT EXISTS (SELECT 1 FROM tw_runs r WHERE r.command = 'detect' AND r.windo
                   AND array_contains(r.business_units, u.business_unit))
 ORDER BY u.business_unit, h.hour
 ;
+-- name: silent_trails_last_day
+-- Account-regions that delivered CloudTrail events in the week before the last day but none in the
+-- last 24 hours (up to the latest hour the ledger holds): trails gone quiet, or regions no longer used.
+-- runs on: Spark, Athena
+WITH latest AS (SELECT max(hour) AS t FROM tw_coverage),
+recent AS (SELECT DISTINCT business_unit, account_id, region FROM tw_coverage, latest
+           WHERE events > 0 AND hour > latest.t - INTERVAL '1' DAY),
+earlier AS (SELECT business_unit, account_id, region, count(DISTINCT hour) AS hours_with_events,
+                   max(hour) AS last_hour_with_events
+            FROM tw_coverage, latest
+            WHERE events > 0 AND hour <= latest.t - INTERVAL '1' DAY AND hour > latest.t - INTERVAL '8' DAY
+            GROUP BY business_unit, account_id, region)
+SELECT e.business_unit, e.account_id, e.region, e.hours_with_events, e.last_hour_with_events
+FROM earlier e
+WHERE NOT EXISTS (SELECT 1 FROM recent r WHERE r.business_unit = e.business_unit
+                  AND r.account_id = e.account_id AND r.region = e.region)
+ORDER BY e.hours_with_events DESC, e.account_id, e.region
+;
+-- name: delivery_lag_per_account
+-- The last day's delivery lag per account (file name's time minus event time, in minutes): the
+-- median hour's median, and the longest.
+-- runs on: Spark, Athena
+SELECT business_unit, account_id, count(DISTINCT hour) AS hours, sum(events) AS events,
+       approx_percentile(lag_p50_minutes, 0.5) AS typical_lag_minutes, max(lag_max_minutes) AS max_lag_minutes
+FROM tw_coverage
+WHERE events > 0 AND hour >= (SELECT max(hour) FROM tw_coverage) - INTERVAL '1' DAY
+GROUP BY business_unit, account_id
+ORDER BY max_lag_minutes DESC, account_id
+;
+-- name: late_events_per_account
+-- The share of the last week's events per account that arrived in files delivered after their
+-- hour's run (read by a later run, alerted as late): a hint for ingest.delivery-lag-minutes.
+-- runs on: Spark, Athena
+SELECT business_unit, account_id, sum(events) AS events, sum(late_events) AS late_events,
+       CAST(sum(late_events) AS DOUBLE) / sum(events) AS late_share
+FROM tw_coverage
+WHERE hour >= (SELECT max(hour) FROM tw_coverage) - INTERVAL '7' DAY
+GROUP BY business_unit, account_id
+HAVING sum(events) > 0
+ORDER BY late_share DESC, account_id
+;

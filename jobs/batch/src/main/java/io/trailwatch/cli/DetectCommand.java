@@ -86,6 +86,10 @@ final class DetectCommand implements Callable<Integer> {
     }
     System.out.printf("  missing hours       %s%n", missing.isEmpty() ? "none in the last " + cfg.coverage().lookbackDays()
         + " days" : missing.size() + " before this one (" + Coverage.describe(missing) + "); --fill-gaps detects them");
+    if (!s.neverDelivered().isEmpty()) {
+      System.out.printf("  never delivered     %d listed accounts: %s (an onboarding gap, not alerted: docs/coverage.md)%n",
+          s.neverDelivered().size(), String.join(", ", s.neverDelivered()));
+    }
     boolean incomplete = s.delivery().incomplete() || run.filled().stream().anyMatch(f -> f.delivery().incomplete());
     boolean pendingOnly = s.delivery().failed() == 0 && run.filled().stream().allMatch(f -> f.delivery().failed() == 0);
     if (incomplete && pendingOk && pendingOnly) {

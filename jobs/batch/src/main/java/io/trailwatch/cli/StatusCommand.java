@@ -143,6 +143,10 @@ final class StatusCommand implements Callable<Integer> {
     b.append("  delivery        ").append(s.sinks().isEmpty() ? "no sink has been used" : s.sinks().entrySet()
         .stream().map(e -> e.getKey() + ": " + e.getValue().pending() + " pending, " + e.getValue().failed()
             + " failed").collect(Collectors.joining("; "))).append('\n');
+    if (!s.neverDelivered().isEmpty()) {
+      b.append("  never delivered ").append(s.neverDelivered().size()).append(" listed accounts: ")
+          .append(String.join(", ", s.neverDelivered())).append("  (onboarding gap: docs/coverage.md)\n");
+    }
     b.append("  last maintain   ").append(s.lastMaintain().map(Instant::toString).orElse("never")).append('\n');
     b.append("  tables          ").append(s.tables().entrySet().stream().map(e -> String.format(Locale.ROOT,
         "%s %d files %s", e.getKey(), e.getValue().files(), size(e.getValue()))).collect(Collectors.joining(", ")))
@@ -173,6 +177,7 @@ final class StatusCommand implements Callable<Integer> {
     Map<String, Object> sinks = new LinkedHashMap<>();
     s.sinks().forEach((k, v) -> sinks.put(k, Map.of("pending", v.pending(), "failed", v.failed())));
     m.put("delivery", sinks);
+    m.put("never_delivered_accounts", s.neverDelivered());
     m.put("last_maintain", s.lastMaintain().map(Instant::toString).orElse(null));
     Map<String, Object> tables = new LinkedHashMap<>();
     s.tables().forEach((k, v) -> tables.put(k, Map.of("files", v.files(), "bytes", v.bytes())));

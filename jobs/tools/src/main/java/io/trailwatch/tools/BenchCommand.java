@@ -95,6 +95,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "baseline.dimensions of the detect runs: api (always), region, network, client (default: api)")
   List<String> dimensions = List.of("api");
 
+  @Option(names = "--no-ledger", description = "Detect without the coverage ledger (coverage.ledger: false,"
+      + " silent trails off): what the ledger costs, against a run with it (docs/coverage.md)")
+  boolean noLedger;
+
   @Option(names = "--no-duckdb", description = "Skip DuckDB (the final line then has no ratio)")
   boolean noDuckDb;
 
@@ -131,6 +135,10 @@ final class BenchCommand implements Callable<Integer> {
       dims.add(x);
     }
     TrailwatchConfig cfg = TrailwatchConfig.defaults().withDimensions(dims);
+    if (noLedger) {
+      cfg = cfg.withCoverage(new io.trailwatch.config.CoverageConfig(cfg.coverage().lookbackDays(), false,
+          cfg.coverage().silentTrails().off()));
+    }
     data.org();
     if (emptyHour) {
       return emptyHour(data, cfg, progress);
@@ -350,6 +358,9 @@ final class BenchCommand implements Callable<Integer> {
     List<String> common = new ArrayList<>(List.of("bench", "--dir", dir.toString(), "--events", String.valueOf(events),
         "--accounts", String.valueOf(accounts), "--baseline-rows", String.valueOf(baselineRows), "--threads",
         String.valueOf(threads), "--dimensions", String.join(",", dimensions)));
+    if (noLedger) {
+      common.add("--no-ledger");
+    }
     List<FreshJvm.Kind> kinds = new ArrayList<>(List.of(FreshJvm.Kind.EMPTY_HOUR, FreshJvm.Kind.LARGE_HOUR));
     if (!noDuckDb) {
       kinds.add(FreshJvm.Kind.DUCKDB);

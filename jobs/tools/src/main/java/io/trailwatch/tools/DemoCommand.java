@@ -13,6 +13,7 @@ import io.trailwatch.generate.ExpectedAlert;
 import io.trailwatch.generate.ExpectedQuiet;
 import io.trailwatch.generate.GeneratedOrg;
 import io.trailwatch.generate.GeneratorSpec;
+import io.trailwatch.generate.SilentTrail;
 import io.trailwatch.generate.SyntheticOrg;
 import io.trailwatch.accounts.Account;
 import io.trailwatch.accounts.Accounts;
@@ -56,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
     GeneratorSpec spec = GeneratorSpec.defaults();
     GeneratedOrg org = SyntheticOrg.generate(spec, dir);
     progress.step(String.format("generated %,d events in %,d files", org.events(), org.files()));
+    SilentTrail.Expected silence = SilentTrail.stage(org, LEDGER_HOURS);
+    progress.step("staged a silent trail: " + silence.call() + " in account " + silence.accountId()
+        + ", then nothing from it");
 
     List<Account> accounts = Accounts.read(org.accountsCsv());
     Path configFile = config;
@@ -74,13 +78,19 @@ final class DemoCommand implements Callable<Integer> {
     Hour incident = new Hour(org.incidentHour());
     RunSummary base = pipeline.buildBaseline(new Window(spec.start(), incident.start()), accounts);
     Output.print(base, System.out);
+    // The hours before the incident, as the hourly runs would have detected them: the coverage
+    // ledger learns from them how each account-region delivers (docs/coverage.md).
+    for (int h = LEDGER_HOURS; h >= 1; h--) {
+      pipeline.detect(incident.plusHours(-h), accounts);
+    }
     RunSummary s = pipeline.detect(incident, accounts);
     Output.print(s, System.out);
     AlertJson.writeLines(dir.resolve("alerts.jsonl"), s.alerts());
     System.out.println();
     System.out.print(AlertTable.render(s.alerts()));
     System.out.println();
-    boolean ok = check(org, s.alerts(), cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList(),
+    boolean ok = checkSilence(silence, s.alerts(), System.out);
+    ok &= check(org, s.alerts(), cfg.baseline().enabledDimensions().stream().map(d -> d.label()).toList(),
         System.out);
     StateLayout layout = new StateLayout(spark, dir.resolve("state").toAbsolutePath().toUri().toString());
     ok &= triage(org, s.alerts(), cfg, spark, layout, pipeline, incident, accounts, progress);
@@ -128,6 +138,22 @@ final class DemoCommand implements Callable<Integer> {
         quiet ? "QUIET" : "ALERTED", picked.other().principal(),
         after.quiet().getOrDefault(io.trailwatch.policy.Policy.Quiet.VERDICT, 0));
     return raised && quiet;
+  }
+
+  /** Hours detected before the incident hour to fill the coverage ledger (demo.yaml's min-history-hours). */
+  static final int LEDGER_HOURS = 2;
+
+  /** Says whether the silent trail was caught: one critical coverage alert naming who stopped it. */
+  static boolean checkSilence(SilentTrail.Expected e, List<Alert> alerts, PrintStream out) {
+    boolean caught = alerts.stream().anyMatch(a -> a.trailSilent() && a.accountId().equals(e.accountId())
+        && a.principal().equals(e.principal()) && a.severity() == io.trailwatch.policy.Severity.CRITICAL);
+    out.println("Injected coverage incident:");
+    out.printf("  %-8s %-28s coverage alert naming %s  (%s)%n", caught ? "CAUGHT" : "MISSED", "silent-trail",
+        e.principal(), e.description());
+    if (!caught) {
+      out.println("Demo check FAILED: the silent trail was not alerted.");
+    }
+    return caught;
   }
 
   /** Says which injected incidents were caught and whether the quiet cases stayed quiet. */

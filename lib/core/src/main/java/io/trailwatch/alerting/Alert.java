@@ -30,12 +30,23 @@ public record Alert(
     List<String> regions,
     List<String> eventIds) {
 
+  /**
+   * The identity type of a coverage alert (a trail gone silent, docs/coverage.md): its principal is
+   * the logging-tamper call's, or {@code trail:<account or organisation>}, and it has no new behaviour.
+   */
+  public static final String TRAIL_SILENT = "trail-silent";
+
   public Alert {
     newBehaviors = List.copyOf(newBehaviors);
     sourceIps = List.copyOf(sourceIps);
     userAgents = List.copyOf(userAgents);
     regions = List.copyOf(regions);
     eventIds = List.copyOf(eventIds);
+  }
+
+  /** A coverage alert (a trail gone silent) rather than a principal's behaviour. */
+  public boolean trailSilent() {
+    return TRAIL_SILENT.equals(identityType);
   }
 
   /** Whose alert this is. */

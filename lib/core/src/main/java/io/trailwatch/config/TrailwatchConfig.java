@@ -46,6 +46,12 @@ public record TrailwatchConfig(
         coverage, verdicts);
   }
 
+  /** The same config with another coverage section (the ledger off in bench, a demo's short history). */
+  public TrailwatchConfig withCoverage(CoverageConfig c) {
+    return new TrailwatchConfig(ingest, identity, baseline, policy, alerts, delivery, accounts, dynamodb, maintenance,
+        lease, c, verdicts);
+  }
+
   /** The same config learning these dimensions (api is always on). */
   public TrailwatchConfig withDimensions(java.util.List<io.trailwatch.dimensions.Dimension> dims) {
     return withBaseline(baseline.withDimensions(dims));

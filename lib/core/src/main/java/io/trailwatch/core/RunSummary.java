@@ -31,7 +31,9 @@ public record RunSummary(
     Map<Policy.Moved, Integer> severityMoved,
     Delivery delivery,
     Map<String, Long> accountsPerBusinessUnit,
-    double seconds) {
+    double seconds,
+    /** Listed accounts that never delivered a file in the coverage ledger's window (docs/coverage.md). */
+    List<String> neverDelivered) {
 
   public RunSummary {
     businessUnits = List.copyOf(businessUnits);
@@ -40,13 +42,21 @@ public record RunSummary(
     severityMoved = severityMoved == null ? Map.of() : Map.copyOf(severityMoved);
     delivery = delivery == null ? Delivery.none() : delivery;
     accountsPerBusinessUnit = Map.copyOf(accountsPerBusinessUnit);
+    neverDelivered = neverDelivered == null ? List.of() : List.copyOf(neverDelivered);
+  }
+
+  /** The same summary with the listed accounts that never delivered (the coverage ledger knows them after the read). */
+  public RunSummary withNeverDelivered(List<String> accounts) {
+    return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,
+        recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors, newBehaviors,
+        alerts, quiet, severityMoved, delivery, accountsPerBusinessUnit, seconds, accounts);
   }
 
   /** The same summary with what delivery did (delivery comes after the summary's counts are known). */
   public RunSummary withDelivery(Delivery d) {
     return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,
         recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors, newBehaviors,
-        alerts, quiet, severityMoved, d, accountsPerBusinessUnit, seconds);
+        alerts, quiet, severityMoved, d, accountsPerBusinessUnit, seconds, neverDelivered);
   }
 
   /**
@@ -76,7 +86,8 @@ public record RunSummary(
         filesQuarantined + other.filesQuarantined, bytesRead + other.bytesRead, recordsRead + other.recordsRead,
         recordsInWindow + other.recordsInWindow, recordsQuarantined + other.recordsQuarantined,
         duplicatesDropped + other.duplicatesDropped, principals + other.principals, behaviors + other.behaviors,
-        newBehaviors + other.newBehaviors, all, q, mv, delivery.plus(other.delivery), acc, seconds + other.seconds);
+        newBehaviors + other.newBehaviors, all, q, mv, delivery.plus(other.delivery), acc, seconds + other.seconds,
+        java.util.stream.Stream.concat(neverDelivered.stream(), other.neverDelivered.stream()).sorted().toList());
   }
 
   public static Builder builder() {
@@ -134,7 +145,7 @@ public record RunSummary(
       }
       return new RunSummary(runId, command, businessUnits, window.from(), window.to(), filesRead, filesQuarantined,
           bytesRead, recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors,
-          newBehaviors, alerts, quiet, moved, Delivery.none(), accounts, seconds);
+          newBehaviors, alerts, quiet, moved, Delivery.none(), accounts, seconds, List.of());
     }
   }
 
@@ -165,6 +176,7 @@ public record RunSummary(
     m.put("delivery", delivery.toMap());
     m.put("accounts_per_business_unit", new java.util.TreeMap<>(accountsPerBusinessUnit));
     m.put("seconds", Math.round(seconds * 100) / 100.0);
+    m.put("never_delivered_accounts", neverDelivered);
     return m;
   }
 }

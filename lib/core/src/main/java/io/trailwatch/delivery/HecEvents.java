@@ -89,8 +89,14 @@ public final class HecEvents {
     e.put("app", APP);
     e.put("severity", cimSeverity(a.severity()));
     e.put("severity_id", severityId(a.severity()));
-    e.put("signature", (anyActivity ? "Activity by " : "New behaviour by ") + a.identityType());
-    e.put("signature_id", anyActivity ? "trailwatch:any-activity" : "trailwatch:new-behavior");
+    if (a.trailSilent()) {
+      e.put("signature", "CloudTrail delivery stopped");
+      e.put("signature_id", "trailwatch:trail-silent");
+      e.put("mitre_technique_id", "T1562.008");
+    } else {
+      e.put("signature", (anyActivity ? "Activity by " : "New behaviour by ") + a.identityType());
+      e.put("signature_id", anyActivity ? "trailwatch:any-activity" : "trailwatch:new-behavior");
+    }
     e.put("user", a.principal());
     e.put("src", a.sourceIps().isEmpty() ? null : a.sourceIps().get(0));
     e.put("dest", a.accountId());

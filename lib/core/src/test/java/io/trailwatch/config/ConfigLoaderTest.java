@@ -51,6 +51,9 @@ class ConfigLoaderTest {
     assertEquals(new MaintenanceConfig(7, 168, true, 30, 50, 64), c.maintenance());
     assertEquals(300, c.lease().expirySeconds());
     assertEquals(7, c.coverage().lookbackDays());
+    assertEquals(true, c.coverage().ledger());
+    assertEquals(new SilentTrailsConfig(true, 0.9, 1, 72, 24, Severity.MEDIUM, Severity.HIGH, List.of(), List.of()),
+        c.coverage().silentTrails());
     assertEquals(c, ConfigLoader.parse("", "empty"));
     assertEquals(c, ConfigLoader.load(null));
   }
@@ -87,9 +90,13 @@ class ConfigLoaderTest {
         "maintenance: {grace-days: 2, vacuum-retain-hours: 12, retention-check: false, log-retention-days: 9,",
         "  checkpoint-interval: 20, baseline-file-mb: 8}",
         "lease: {expiry-seconds: 30}",
-        "coverage: {lookback-days: 2}",
+        "coverage: {lookback-days: 2, ledger: true, silent-trails: {enabled: true, min-rate: 0.5, hours-in-a-row: 3,",
+        "  min-history-hours: 24, tamper-lookback-hours: 6, region-severity: low, account-severity: critical,",
+        "  quiet-accounts: ['111122223333'], quiet-regions: [ap-east-1]}}",
         "verdicts: {watch-days: 3}"), "t");
     assertEquals(3, c.verdicts().watchDays());
+    assertEquals(new SilentTrailsConfig(true, 0.5, 3, 24, 6, Severity.LOW, Severity.CRITICAL, List.of("111122223333"),
+        List.of("ap-east-1")), c.coverage().silentTrails());
     assertEquals(30, c.lease().expirySeconds());
     assertEquals(2, c.coverage().lookbackDays());
     assertEquals(45, c.ingest().deliveryLagMinutes());
@@ -197,6 +204,13 @@ class ConfigLoaderTest {
     assertTrue(error("maintenance:\n  grace-days: -1\n").getMessage().contains("maintenance.grace-days"));
     assertTrue(error("lease:\n  expiry-seconds: 1\n").getMessage().contains("lease.expiry-seconds"));
     assertTrue(error("coverage:\n  lookback-days: 0\n").getMessage().contains("coverage.lookback-days"));
+    assertBad("coverage: {silent-trails: {min-rate: 1.5}}", "coverage.silent-trails.min-rate");
+    assertBad("coverage: {silent-trails: {hours-in-a-row: 0}}", "coverage.silent-trails.hours-in-a-row");
+    assertBad("coverage: {silent-trails: {quiet-accounts: [sandbox]}}", "coverage.silent-trails.quiet-accounts");
+    assertBad("coverage: {ledger: false}", "coverage.ledger");
+    assertEquals(false, ConfigLoader.parse("coverage: {ledger: false, silent-trails: {enabled: false}}", "t")
+        .coverage().ledger());
+    assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("coverage:\n  silent-trails: {min-rates: 1}\n").code());
     assertTrue(error("maintenance:\n  checkpoint-interval: 0\n").getMessage().contains("maintenance.checkpoint-interval"));
     assertEquals(ErrorCode.UNKNOWN_CONFIG_KEY, error("maintenance:\n  vacuum-hours: 1\n").code());
   }

@@ -64,6 +64,22 @@ class HecEventsTest {
   }
 
   @Test
+  void aSilentTrailHasItsOwnSignatureAndTheLoggingTamperTechnique() throws Exception {
+    String user = "arn:aws:iam::111122223333:user/mallory";
+    Alert a = Alert.builder().alertId(Alert.idFor("payments", "111122223333", Alert.TRAIL_SILENT, HOUR, HOUR))
+        .hour(HOUR).detectHour(HOUR).businessUnit("payments").accountId("111122223333").principal(user)
+        .identityType(Alert.TRAIL_SILENT).severity(Severity.CRITICAL).reason("Trail silent").regions(List.of("us-east-1"))
+        .build();
+    com.fasterxml.jackson.databind.JsonNode e = JSON.readTree(HecEvents.bytes(a,
+        HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of("t")).build(), SENT)).path("event");
+    assertEquals("trailwatch:trail-silent", e.path("signature_id").asText());
+    assertEquals("T1562.008", e.path("mitre_technique_id").asText());
+    assertEquals(user, e.path("user").asText());
+    assertEquals(5, e.path("severity_id").asInt());
+    assertEquals("us-east-1", e.path("vendor_region").asText());
+  }
+
+  @Test
   void defaultsLeaveIndexAndHostToTheToken() throws Exception {
     HecSettings s = HecSettings.builder(URI.create("https://splunk.example:8088"), Secret.of("t")).build();
     JsonNode e = JSON.readTree(HecEvents.bytes(alert(Severity.INFO, true), s, SENT));

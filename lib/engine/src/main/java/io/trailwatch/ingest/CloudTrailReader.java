@@ -48,15 +48,22 @@ public final class CloudTrailReader {
     private final ParserSettings settings;
     private final LogOpener opener;
     private final Counters counters;
+    private final boolean ledger;
 
     Read(SparkSession spark, JavaRDD<List<LogFile>> groups, Window window, ParserSettings settings, LogOpener opener,
-        Counters counters) {
+        Counters counters, boolean ledger) {
       this.spark = spark;
       this.groups = groups;
       this.window = window;
       this.settings = settings;
       this.opener = opener;
       this.counters = counters;
+      this.ledger = ledger;
+    }
+
+    /** The same read, counting (or not) what each account-region's files held: {@link #coverage()}. */
+    public Read ledger(boolean on) {
+      return new Read(spark, groups, window, settings, opener, counters, on);
     }
 
     public SparkSession spark() {
@@ -72,7 +79,17 @@ public final class CloudTrailReader {
       ParserSettings ps = settings;
       LogOpener op = opener;
       Counters c = counters;
-      return groups.mapPartitions(it -> new AccountOutputs<>(it, w, ps, op, c, factory));
+      boolean tally = ledger;
+      return groups.mapPartitions(it -> new AccountOutputs<>(it, w, ps, op, c, factory, tally));
+    }
+
+    /**
+     * What each account-region's files held, one {@link TrailRead} per account-region, ordered by
+     * account and region; valid after one action has computed the events, as {@link #stats()}.
+     * Empty when the ledger is off.
+     */
+    public List<TrailRead> coverage() {
+      return counters.coverage();
     }
 
     /** Valid after one action has computed the events (cache the result: each recomputation counts again). */
@@ -95,6 +112,7 @@ public final class CloudTrailReader {
     final LongAccumulator quarantinedRecords;
     final LongAccumulator quarantinedFiles;
     final CollectionAccumulator<QuarantineEntry> quarantine;
+    final CollectionAccumulator<TrailRead> coverage;
 
     Counters(SparkSession spark) {
       var sc = spark.sparkContext();
@@ -105,6 +123,16 @@ public final class CloudTrailReader {
       quarantinedRecords = sc.longAccumulator("trailwatch.quarantinedRecords");
       quarantinedFiles = sc.longAccumulator("trailwatch.quarantinedFiles");
       quarantine = sc.collectionAccumulator("trailwatch.quarantine");
+      coverage = sc.collectionAccumulator("trailwatch.coverage");
+    }
+
+    List<TrailRead> coverage() {
+      // A retried task reports its accounts again, with the same counts: keep one per account-region.
+      Map<String, TrailRead> unique = new TreeMap<>();
+      for (TrailRead t : new ArrayList<>(coverage.value())) {
+        unique.put(t.accountId() + "/" + t.region(), t);
+      }
+      return List.copyOf(unique.values());
     }
 
     ReadStats stats() {
@@ -144,7 +172,7 @@ public final class CloudTrailReader {
     org.apache.spark.broadcast.Broadcast<List<List<LogFile>>> all = jsc.broadcast(groups);
     List<Integer> indices = java.util.stream.IntStream.range(0, groups.size()).boxed().toList();
     JavaRDD<List<LogFile>> rdd = jsc.parallelize(indices, Math.max(1, groups.size())).map(i -> all.value().get(i));
-    return new Read(spark, rdd, window, settings, opener, counters);
+    return new Read(spark, rdd, window, settings, opener, counters, false);
   }
 
   /**
@@ -234,11 +262,12 @@ public final class CloudTrailReader {
     private final LogOpener opener;
     private final Counters counters;
     private final AccountReducer<T> reducer;
+    private final TrailTally tally;
     private final ArrayDeque<T> buffer = new ArrayDeque<>();
     private LogFile pending;
 
     AccountOutputs(Iterator<List<LogFile>> groups, Window window, ParserSettings settings, LogOpener opener,
-        Counters counters, AccountReducer.Factory<T> factory) {
+        Counters counters, AccountReducer.Factory<T> factory, boolean ledger) {
       List<LogFile> all = new ArrayList<>();
       groups.forEachRemaining(all::addAll);
       this.files = all.iterator();
@@ -247,6 +276,7 @@ public final class CloudTrailReader {
       this.opener = opener;
       this.counters = counters;
       this.reducer = factory.create();
+      this.tally = ledger ? new TrailTally() : null;
       this.pending = files.hasNext() ? files.next() : null;
     }
 
@@ -256,10 +286,21 @@ public final class CloudTrailReader {
         String account = pending.accountId();
         while (pending != null && pending.accountId().equals(account)) {
           reducer.file(pending);
-          readOne(pending, parser, window, opener, counters, reducer::event);
+          if (tally == null) {
+            readOne(pending, parser, window, opener, counters, reducer::event);
+          } else {
+            tally.file(pending);
+            readOne(pending, parser, window, opener, counters, e -> {
+              tally.event(e);
+              reducer.event(e);
+            });
+          }
           pending = files.hasNext() ? files.next() : null;
         }
         reducer.finish(buffer::add);
+        if (tally != null) {
+          tally.finish(counters.coverage::add);
+        }
       }
       return !buffer.isEmpty();
     }

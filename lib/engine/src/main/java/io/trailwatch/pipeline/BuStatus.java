@@ -31,10 +31,11 @@ import org.apache.spark.sql.SparkSession;
  * @param sinks per sink, the alerts of the range still pending there and those it refused for good
  * @param lastMaintain the last time maintain changed a table (Delta's history: OPTIMIZE, VACUUM, DELETE, properties)
  * @param tables per table that exists, its files and bytes
+ * @param neverDelivered listed accounts that never delivered, as the latest detect run found them (docs/coverage.md)
  */
 public record BuStatus(String businessUnit, Optional<Hour> lastDetected, List<Hour> missing,
     Optional<LeaseHolder> holder, Map<String, Sink> sinks, Optional<Instant> lastMaintain,
-    Map<String, TableStats> tables) {
+    Map<String, TableStats> tables, List<String> neverDelivered) {
 
   /** One sink's alerts of the range: pending (retried by every run and by deliver) and failed (a person must look). */
   public record Sink(int pending, long failed) {}
@@ -65,7 +66,8 @@ public record BuStatus(String businessUnit, Optional<Hour> lastDetected, List<Ho
         }
       }
       return new BuStatus(bu, c.lastDetected(), c.missing(from, to), leases.holder(bu),
-          sinks(store, bu, tables, from), Optional.ofNullable(maintained), tables);
+          sinks(store, bu, tables, from), Optional.ofNullable(maintained), tables,
+          tables.containsKey(Tables.RUNS) ? store.runs().neverDelivered(bu) : List.of());
     } catch (RuntimeException e) {
       throw StateFailures.rethrow("the state at " + store.root(), e);
     }

@@ -29,13 +29,14 @@ final class HourReader {
   HourRead read(Hour eventHour, List<LogFile> files) {
     if (files.isEmpty()) {
       // Nothing to read (a quiet hour of a small BU): no Spark job, no broadcast, no plan.
-      return new HourRead(files, List.of(), new CloudTrailReader.ReadStats(0, 0, 0, 0, 0, 0, List.of()));
+      return new HourRead(files, List.of(), new CloudTrailReader.ReadStats(0, 0, 0, 0, 0, 0, List.of()), List.of());
     }
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), ParserSettings.of(cfg),
-        opener);
+        opener).ledger(cfg.coverage().ledger());
     List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
         () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(),
             DimensionValues.of(cfg.baseline())).collectAsList());
-    return new HourRead(files, behaviors.stream().map(HourBehavior::fromRow).toList(), read.stats());
+    return new HourRead(files, behaviors.stream().map(HourBehavior::fromRow).toList(), read.stats(),
+        read.coverage());
   }
 }

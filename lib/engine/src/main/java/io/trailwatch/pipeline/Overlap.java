@@ -141,6 +141,12 @@ final class Overlap implements StateView, AutoCloseable {
     return new PeerCounts(peers.first(), peers.second());
   }
 
+  /** The coverage ledger of a business unit as runs before this hour stored it, once its table is checked. */
+  io.trailwatch.detect.CoverageView coverage(String businessUnit) {
+    get(tables.get(Tables.COVERAGE));
+    return state.coverage().view(List.of(businessUnit), scope.hour().start());
+  }
+
   @Override
   public List<Alert> recordedAlerts() {
     return get(recorded);

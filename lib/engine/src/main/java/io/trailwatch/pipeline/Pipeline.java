@@ -201,14 +201,18 @@ public final class Pipeline {
         }
         hours.add(report(new HourResult(e.getKey(), seen, decided.compared(), decided.decision()), hour));
       }
+      TrailCoverage.Result silent = trailCoverage().decide(hour, accounts, hours.stream()
+          .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), overlap::coverage);
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
-      List<Alert> alerts = commit(runId, hour, bus, files, hours, overlap.recordedAlerts(), overlap::sideBySide);
+      List<Alert> alerts = commit(runId, hour, bus, files, hours, silent, overlap.recordedAlerts(),
+          overlap::sideBySide);
       mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
           Duration.ofDays(cfg.delivery().lookbackDays())));
       RunSummary summary = summarize(runId, RunKind.DETECT, accounts, Window.of(hour), files.rejected(),
-          hours.stream().map(HourResult::part).toList(), alerts, started, clock).withDelivery(delivery);
+          hours.stream().map(HourResult::part).toList(), alerts, started, clock).withDelivery(delivery)
+          .withNeverDelivered(silent.neverDelivered());
       recordRun(summary, started);
       return summary;
     }
@@ -236,8 +240,10 @@ public final class Pipeline {
    * (recorded earlier by a first run of the hour, and new).
    */
   private List<Alert> commit(String runId, Hour hour, List<String> bus, FileSelection files, List<HourResult> hours,
-      List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide) {
-    List<Alert> fresh = notRecorded(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList(), earlier);
+      TrailCoverage.Result silent, List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide) {
+    List<Alert> found = new ArrayList<>(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList());
+    found.addAll(silent.alerts());
+    List<Alert> fresh = notRecorded(found, earlier);
     List<QuarantineEntry> quarantine = RunParts.quarantine(files.rejected(),
         hours.stream().map(h -> h.seen().stats()).toList());
     sideBySide.accept(List.of(
@@ -246,10 +252,17 @@ public final class Pipeline {
             cfg.baseline().retentionDays())),
         () -> hours.forEach(x -> state.principals().merge(x.compared().principalWrites(), bus)),
         () -> state.ingestedFiles().append(files.toRecord(), runId),
-        () -> state.quarantine().record(quarantine, bus, runId, hour.start())));
+        () -> state.quarantine().record(quarantine, bus, runId, hour.start()),
+        () -> trailCoverage().record(hour, bus, hours.stream()
+            .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), runId)));
     List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
     progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
     return alerts;
+  }
+
+  /** The coverage ledger and the silent-trail rule ({@link TrailCoverage}). */
+  private TrailCoverage trailCoverage() {
+    return new TrailCoverage(state, cfg, progress);
   }
 
   /** Stage 2: reads an event hour's files ({@link HourReader}). */

@@ -91,6 +91,21 @@ public final class RunsTable {
   }
 
   /**
+   * The listed accounts that never delivered, as the latest completed detect run of {@code bu}
+   * found them (empty when none did, or before any run judged it: docs/coverage.md).
+   */
+  public List<String> neverDelivered(String bu) {
+    List<Row> last = table.rows().where(completed().and(col("command").equalTo(RunKind.DETECT.label()))
+            .and(functions.array_contains(col("business_units"), bu)))
+        .orderBy(col("window_from").desc(), col("finished_at").desc()).select("never_delivered").limit(1)
+        .collectAsList();
+    if (last.isEmpty() || last.get(0).isNullAt(0)) {
+      return List.of();
+    }
+    return last.get(0).<String>getList(0).stream().sorted().toList();
+  }
+
+  /**
    * Appends a completed run (a blind append: never conflicts with another job). Written last by a
    * run: an hour counts as detected only once everything else is stored. {@code build} names the
    * baseline build a chunk belongs to (null for other runs), so that a rerun of the same build
@@ -119,6 +134,7 @@ public final class RunsTable {
     v.put("accounts", s.accountsPerBusinessUnit().isEmpty() ? null
         : scala.collection.JavaConverters.mapAsScalaMap(new TreeMap<>(s.accountsPerBusinessUnit())));
     v.put("build", build);
+    v.put("never_delivered", s.command().equals(RunKind.DETECT.label()) ? s.neverDelivered().toArray() : null);
     table.append(List.of(Tables.RUNS_TABLE.row(v)));
   }
 }

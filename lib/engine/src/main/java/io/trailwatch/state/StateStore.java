@@ -289,6 +289,11 @@ public final class StateStore {
     return new VerdictsTable(handle(Tables.VERDICTS));
   }
 
+  /** The coverage ledger: what each account-region delivered per hour ({@link CoverageTable}). */
+  public CoverageTable coverage() {
+    return new CoverageTable(handle(Tables.COVERAGE));
+  }
+
   /** The ledger of files read. */
   public IngestedFilesTable ingestedFiles() {
     return new IngestedFilesTable(handle(Tables.INGESTED_FILES));

@@ -15,6 +15,7 @@ public final class Tables {
   public static final String INGESTED_FILES = "ingested_files";
   public static final String DELIVERIES = "deliveries";
   public static final String VERDICTS = "verdicts";
+  public static final String COVERAGE = "coverage";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -97,7 +98,9 @@ public final class Tables {
       // Accounts the run covered, per business unit (null in runs of versions before it).
       .add("accounts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), true)
       // The baseline build a chunk run belongs to (null in other runs, and in runs of versions before it).
-      .add("build", DataTypes.StringType, true);
+      .add("build", DataTypes.StringType, true)
+      // Listed accounts that never delivered in the coverage ledger's window (detect runs; null before it).
+      .add("never_delivered", STRINGS, true);
 
   public static final StructType QUARANTINE_SCHEMA = new StructType()
       .add("business_unit", DataTypes.StringType, false)
@@ -164,6 +167,32 @@ public final class Tables {
           .add("event_name", DataTypes.StringType, true), true), false)
       .add("hour", DataTypes.TimestampType, false);
 
+  /**
+   * The coverage ledger: one row per (account, region, event hour) a detect run read, named by
+   * that run's hour ({@code detect_hour}: late files of an hour are read by a later run, in a row
+   * of their own). A rerun of the hour writes the same rows again, in their place. docs/coverage.md.
+   */
+  public static final StructType COVERAGE_SCHEMA = new StructType()
+      .add("business_unit", DataTypes.StringType, false)
+      .add("account_id", DataTypes.StringType, false)
+      .add("region", DataTypes.StringType, false)
+      .add("hour", DataTypes.TimestampType, false)
+      .add("detect_hour", DataTypes.TimestampType, false)
+      // The organisation trail's id (o-...) when its files came from one, else null.
+      .add("trail", DataTypes.StringType, true)
+      .add("files", DataTypes.LongType, false)
+      .add("events", DataTypes.LongType, false)
+      .add("bytes", DataTypes.LongType, false)
+      .add("lag_p50_minutes", DataTypes.LongType, true)
+      .add("lag_max_minutes", DataTypes.LongType, true)
+      .add("late_events", DataTypes.LongType, false)
+      .add("tamper_call", DataTypes.StringType, true)
+      .add("tamper_principal", DataTypes.StringType, true)
+      .add("tamper_identity_type", DataTypes.StringType, true)
+      .add("tamper_time", DataTypes.TimestampType, true)
+      .add("run_id", DataTypes.StringType, false)
+      .add("read_at", DataTypes.TimestampType, false);
+
   private Tables() {}
 
   /**
@@ -191,10 +220,11 @@ public final class Tables {
   /** Append-only, by business unit like the others. */
   public static final TableDef VERDICTS_TABLE = new TableDef(VERDICTS, VERDICTS_SCHEMA, BY_BU,
       java.util.Map.of("delta.checkpointInterval", CHECKPOINTS));
+  public static final TableDef COVERAGE_TABLE = new TableDef(COVERAGE, COVERAGE_SCHEMA, BY_BU, MERGED);
 
   /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
-      INGESTED_FILES, DELIVERIES, VERDICTS);
+      INGESTED_FILES, DELIVERIES, VERDICTS, COVERAGE);
 
   /** The definition of a table of {@link #ALL}. */
   public static TableDef definition(String table) {
@@ -207,6 +237,7 @@ public final class Tables {
       case INGESTED_FILES -> INGESTED_FILES_TABLE;
       case DELIVERIES -> DELIVERIES_TABLE;
       case VERDICTS -> VERDICTS_TABLE;
+      case COVERAGE -> COVERAGE_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
   }

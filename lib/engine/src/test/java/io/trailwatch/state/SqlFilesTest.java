@@ -125,7 +125,8 @@ class SqlFilesTest extends SparkTest {
     assertEquals(List.of("alerts_last_day", "principal_baseline", "principal_dimensions", "rare_in_business_unit",
         "alerts_per_day", "quarantine_by_reason",
         "run_health", "new_principals", "late_files", "new_behaviors_today", "behaviors_about_to_expire",
-        "top_principals_30_days", "delivery_status", "alerts_by_technique", "missing_runs"),
+        "top_principals_30_days", "delivery_status", "alerts_by_technique", "missing_runs",
+        "silent_trails_last_day", "delivery_lag_per_account", "late_events_per_account"),
         new ArrayList<>(q.keySet()));
     org.apache.spark.sql.Dataset<Row> baseline = state.table(Tables.BASELINE);
     org.apache.spark.sql.Dataset<Row> alerts = state.table(Tables.ALERTS);
@@ -198,6 +199,19 @@ class SqlFilesTest extends SparkTest {
         .sum());
     // One detect run per business unit: the 23 hours before it have none.
     assertEquals(23L * units.size(), rows(q.get("missing_runs")).size());
+
+    // The coverage ledger: the detect hour read every account that delivered; nothing went quiet.
+    org.apache.spark.sql.Dataset<Row> coverage = state.table(Tables.COVERAGE);
+    assertTrue(coverage.count() > 0, "the detect run wrote the coverage ledger");
+    assertEquals(0, rows(q.get("silent_trails_last_day")).size(), "one hour of ledger: nothing before the last day");
+    List<Row> lag = rows(q.get("delivery_lag_per_account"));
+    assertEquals(coverage.filter("events > 0").select("account_id").distinct().count(), lag.size());
+    assertEquals(coverage.agg(org.apache.spark.sql.functions.max("lag_max_minutes")).first().getLong(0),
+        lag.stream().mapToLong(r -> r.<Long>getAs("max_lag_minutes")).max().orElse(-1));
+    List<Row> late = rows(q.get("late_events_per_account"));
+    assertEquals(coverage.agg(org.apache.spark.sql.functions.sum("events")).first().getLong(0),
+        late.stream().mapToLong(r -> r.<Long>getAs("events")).sum());
+    assertEquals(0, late.stream().mapToLong(r -> r.<Long>getAs("late_events")).sum(), "no file arrived late");
 
     // The notebook's SQL cells, on the same views.
     List<String> cells = NotebookCells.sql(NOTEBOOK);
