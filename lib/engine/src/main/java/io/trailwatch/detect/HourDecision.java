@@ -1,11 +1,17 @@
 package io.trailwatch.detect;
 
+import io.trailwatch.config.BaselineConfig;
 import io.trailwatch.config.TrailwatchConfig;
+import io.trailwatch.core.BehaviorKey;
 import io.trailwatch.core.Hour;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.History;
 import io.trailwatch.policy.Policy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,14 +24,22 @@ import java.util.Set;
 public final class HourDecision {
   private final Policy policy;
   private final Set<String> anyActivityTypes;
+  private final Duration returningHorizon;
 
   public HourDecision(Policy policy, Set<String> anyActivityTypes) {
+    this(policy, anyActivityTypes, BaselineConfig.defaults().returningHorizonDays());
+  }
+
+  /** @param returningHorizonDays new behaviour last seen longer ago than this is never seen, not returning */
+  public HourDecision(Policy policy, Set<String> anyActivityTypes, int returningHorizonDays) {
     this.policy = policy;
     this.anyActivityTypes = Set.copyOf(anyActivityTypes);
+    this.returningHorizon = Duration.ofDays(returningHorizonDays);
   }
 
   public static HourDecision of(TrailwatchConfig cfg) {
-    return new HourDecision(Policy.of(cfg), Policy.anyActivityTypes(cfg.policy()));
+    return new HourDecision(Policy.of(cfg), Policy.anyActivityTypes(cfg.policy()),
+        cfg.baseline().returningHorizonDays());
   }
 
   /** An event hour's comparison and decision. */
@@ -40,7 +54,7 @@ public final class HourDecision {
     Comparison compared = Comparison.of(seen, stored.behaviors(), stored.principals(), detectHour.start(),
         anyActivityTypes);
     History history = state.history();
-    List<Candidate> candidates = compared.candidates();
+    List<Candidate> candidates = returning(compared.candidates(), detectHour, state);
     // Prevalence moves severity, never whether an alert is made: looked up only for principals that alert.
     List<Peers.Key> wanted = Peers.wanted(candidates, policy.alerting(candidates, eventHour, detectHour, history));
     if (!wanted.isEmpty()) {
@@ -48,5 +62,28 @@ public final class HourDecision {
       candidates = Peers.withPrevalence(candidates, wanted, peers.holders(), peers.typeCounts());
     }
     return new Result(compared, policy.decide(candidates, eventHour, detectHour, history));
+  }
+
+  /**
+   * The new behaviours that are returning: their baseline row expired before the detect hour
+   * ({@link Comparison} found its last sighting), or {@code maintain} moved it to the memory of
+   * expired behaviours ({@link StateView#expiredLastSeen}, asked only for the others); a last
+   * sighting longer than the returning horizon before the detect hour counts as never seen.
+   */
+  private List<Candidate> returning(List<Candidate> candidates, Hour detectHour, StateView state) {
+    List<BehaviorKey> unknown = candidates.stream().filter(c -> !c.known() && c.lastSeen() == null)
+        .map(HourDecision::key).distinct().toList();
+    Map<BehaviorKey, Instant> expired = unknown.isEmpty() ? Map.of() : state.expiredLastSeen(unknown);
+    Instant horizon = detectHour.start().minus(returningHorizon);
+    List<Candidate> out = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      Instant lastSeen = c.known() ? null : c.lastSeen() != null ? c.lastSeen() : expired.get(key(c));
+      out.add(c.withLastSeen(lastSeen == null || lastSeen.isBefore(horizon) ? null : lastSeen));
+    }
+    return out;
+  }
+
+  private static BehaviorKey key(Candidate c) {
+    return new BehaviorKey(c.businessUnit(), c.accountId(), c.principal(), c.eventSource(), c.eventName());
   }
 }

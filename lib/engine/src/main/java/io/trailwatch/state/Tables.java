@@ -14,6 +14,7 @@ public final class Tables {
   public static final String QUARANTINE = "quarantine";
   public static final String INGESTED_FILES = "ingested_files";
   public static final String DELIVERIES = "deliveries";
+  public static final String EXPIRED_BEHAVIORS = "expired_behaviors";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -53,7 +54,10 @@ public final class Tables {
           .add("account_type_principals", DataTypes.LongType, true), true)
       .add("severity", DataTypes.StringType, true)
       // The call's MITRE ATT&CK technique in the sensitive-actions catalogue (null in older rows and for other calls).
-      .add("mitre_technique_id", DataTypes.StringType, true);
+      .add("mitre_technique_id", DataTypes.StringType, true)
+      // Returning or never seen (NewBehavior.history), and a returning behaviour's last sighting (null in older rows).
+      .add("history", DataTypes.StringType, true)
+      .add("last_seen", DataTypes.TimestampType, true);
 
   public static final StructType ALERTS_SCHEMA = new StructType()
       .add("alert_id", DataTypes.StringType, false)
@@ -111,6 +115,16 @@ public final class Tables {
       .add("quarantined_at", DataTypes.TimestampType, false);
 
   /**
+   * The memory of expired behaviours: a baseline row {@code maintain} expired, kept until its
+   * last_seen is {@code baseline.returning-horizon-days} old, so a behaviour that comes back is
+   * alerted as returning. One row per behaviour key.
+   */
+  public static final StructType EXPIRED_BEHAVIORS_SCHEMA = EventSchema.concat(EventSchema.BEHAVIOR, new StructType()
+      .add("first_seen", DataTypes.TimestampType, false)
+      .add("last_seen", DataTypes.TimestampType, false)
+      .add("expired_at", DataTypes.TimestampType, false));
+
+  /**
    * The ledger of files read for detection: one row per (file, event hour). {@code detect_hour}
    * is the run that read it: a rerun of that hour reads exactly these rows' files again.
    */
@@ -165,10 +179,12 @@ public final class Tables {
   public static final TableDef INGESTED_FILES_TABLE = new TableDef(INGESTED_FILES, INGESTED_FILES_SCHEMA, BY_BU,
       MERGED);
   public static final TableDef DELIVERIES_TABLE = new TableDef(DELIVERIES, DELIVERIES_SCHEMA, BY_BU, MERGED);
+  public static final TableDef EXPIRED_BEHAVIORS_TABLE = new TableDef(EXPIRED_BEHAVIORS, EXPIRED_BEHAVIORS_SCHEMA, BY_BU,
+      MERGED);
 
   /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
-      INGESTED_FILES, DELIVERIES);
+      INGESTED_FILES, DELIVERIES, EXPIRED_BEHAVIORS);
 
   /** The definition of a table of {@link #ALL}. */
   public static TableDef definition(String table) {
@@ -180,6 +196,7 @@ public final class Tables {
       case QUARANTINE -> QUARANTINE_TABLE;
       case INGESTED_FILES -> INGESTED_FILES_TABLE;
       case DELIVERIES -> DELIVERIES_TABLE;
+      case EXPIRED_BEHAVIORS -> EXPIRED_BEHAVIORS_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
   }
