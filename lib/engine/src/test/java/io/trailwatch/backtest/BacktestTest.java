@@ -156,6 +156,39 @@ class BacktestTest extends SparkTest {
   }
 
   @Test
+  void aReturningBehaviourIsDecidedAlikeByReplayAndHourlyRuns() throws Exception {
+    String acct = "111111111111";
+    List<Account> one = List.of(new Account(acct, "pay-prod", "payments"));
+    Path logs = dir.resolve("logs");
+    Files.createDirectories(logs.resolve("AWSLogs"));
+    Instant from = Instant.parse("2026-11-20T10:00:00Z");
+    String ci = iamUser(acct, "ci");
+    for (int d = 3; d >= 1; d--) {
+      Instant t = from.minus(Duration.ofDays(d));
+      writeLog(logs, acct, "us-east-1", t.plusSeconds(600), List.of(
+          record(ci, acct, "s3.amazonaws.com", "GetObject", t, null)));
+    }
+    // Created a queue 2 days before (a day's retention: expired), and again in the second hour.
+    Instant before = from.minus(Duration.ofDays(2)).plusSeconds(120);
+    writeLog(logs, acct, "us-east-1", before.plusSeconds(600), List.of(
+        record(ci, acct, "sqs.amazonaws.com", "CreateQueue", before, null)));
+    Instant again = from.plus(Duration.ofHours(1)).plusSeconds(300);
+    writeLog(logs, acct, "us-east-1", again.plusSeconds(600), List.of(
+        record(ci, acct, "sqs.amazonaws.com", "CreateQueue", again, null),
+        record(ci, acct, "sqs.amazonaws.com", "DeleteQueue", again, null)));
+    Window hours = new Window(from, from.plus(Duration.ofHours(2)));
+    Instant seed = from.minus(Duration.ofDays(4));
+
+    List<Alert> expected = hourly(logs, one, BUSY, hours, seed).stream().flatMap(s -> s.alerts().stream()).toList();
+    List<Alert> got = backtest(logs, one, List.of(new Variant("busy", "busy.yaml", BUSY)), hours, seed).runs().get(0)
+        .alerts();
+    assertEquals(json(expected), json(got));
+    assertEquals(List.of("CreateQueue returning: last seen 2026-11-18 (2 days ago)", "DeleteQueue never seen"),
+        got.stream().flatMap(a -> a.newBehaviors().stream()).map(b -> b.eventName() + " " + b.history()).toList());
+    assertEquals(before, got.get(0).newBehaviors().get(0).lastSeen());
+  }
+
+  @Test
   void aComparedPolicyIsDecidedOnTheSameReadAndDiffersOnlyInItsDecisions() {
     Variant a = new Variant("busy", "busy.yaml", BUSY);
     List<Alert> alone = backtest(org.logsDir(), accounts, List.of(a), range, seedFrom).runs().get(0).alerts();
