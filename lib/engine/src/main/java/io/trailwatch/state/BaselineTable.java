@@ -145,7 +145,7 @@ public final class BaselineTable {
   }
 
   /** A key's columns by name. */
-  private static Map<String, Object> keyValues(BehaviorKey k) {
+  static Map<String, Object> keyValues(BehaviorKey k) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("business_unit", k.businessUnit());
     v.put("account_id", k.accountId());

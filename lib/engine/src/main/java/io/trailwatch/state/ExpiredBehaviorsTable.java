@@ -42,13 +42,7 @@ public final class ExpiredBehaviorsTable {
     }
     List<Row> keyRows = new ArrayList<>(keys.size());
     for (BehaviorKey k : keys) {
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("business_unit", k.businessUnit());
-      v.put("account_id", k.accountId());
-      v.put("principal", k.principal());
-      v.put("event_source", k.eventSource());
-      v.put("event_name", k.eventName());
-      keyRows.add(TableDef.row(BaselineTable.KEY_SCHEMA, v));
+      keyRows.add(TableDef.row(BaselineTable.KEY_SCHEMA, BaselineTable.keyValues(k)));
     }
     Dataset<Row> wanted = broadcast(table.spark().createDataFrame(keyRows, BaselineTable.KEY_SCHEMA));
     for (Row r : table.of(businessUnits).select("business_unit", "account_id", "principal", "event_source",
