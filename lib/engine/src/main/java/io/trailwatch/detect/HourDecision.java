@@ -3,6 +3,7 @@ package io.trailwatch.detect;
 import io.trailwatch.config.BaselineConfig;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.BehaviorKey;
+import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.core.Hour;
 import io.trailwatch.policy.Candidate;
 import io.trailwatch.policy.History;
@@ -54,9 +55,11 @@ public final class HourDecision {
     Comparison compared = Comparison.of(seen, stored.behaviors(), stored.principals(), detectHour.start(),
         anyActivityTypes);
     History history = state.history();
-    List<Candidate> candidates = returning(compared.candidates(), detectHour, state);
-    // Prevalence moves severity, never whether an alert is made: looked up only for principals that alert.
-    List<Peers.Key> wanted = Peers.wanted(candidates, policy.alerting(candidates, eventHour, detectHour, history));
+    List<Candidate> candidates = compared.candidates();
+    // Prevalence and returning move severity, never whether an alert is made: looked up only for principals that alert.
+    Set<PrincipalKey> alerting = policy.alerting(candidates, eventHour, detectHour, history);
+    candidates = returning(candidates, alerting, detectHour, state);
+    List<Peers.Key> wanted = Peers.wanted(candidates, alerting);
     if (!wanted.isEmpty()) {
       StateView.PeerCounts peers = state.peers(wanted);
       candidates = Peers.withPrevalence(candidates, wanted, peers.holders(), peers.typeCounts());
@@ -67,11 +70,14 @@ public final class HourDecision {
   /**
    * The new behaviours that are returning: their baseline row expired before the detect hour
    * ({@link Comparison} found its last sighting), or {@code maintain} moved it to the memory of
-   * expired behaviours ({@link StateView#expiredLastSeen}, asked only for the others); a last
-   * sighting longer than the returning horizon before the detect hour counts as never seen.
+   * expired behaviours ({@link StateView#expiredLastSeen}, asked only for the others of principals
+   * that alert); a last sighting longer than the returning horizon before the detect hour counts
+   * as never seen.
    */
-  private List<Candidate> returning(List<Candidate> candidates, Hour detectHour, StateView state) {
-    List<BehaviorKey> unknown = candidates.stream().filter(c -> !c.known() && c.lastSeen() == null)
+  private List<Candidate> returning(List<Candidate> candidates, Set<PrincipalKey> alerting, Hour detectHour,
+      StateView state) {
+    List<BehaviorKey> unknown = candidates.stream()
+        .filter(c -> !c.known() && c.lastSeen() == null && alerting.contains(c.principalKey()))
         .map(HourDecision::key).distinct().toList();
     Map<BehaviorKey, Instant> expired = unknown.isEmpty() ? Map.of() : state.expiredLastSeen(unknown);
     Instant horizon = detectHour.start().minus(returningHorizon);
