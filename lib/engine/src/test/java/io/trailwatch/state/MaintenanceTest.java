@@ -169,6 +169,12 @@ class MaintenanceTest extends SparkTest {
         + " last " + listed + " expired " + listed.plus(Duration.ofDays(90)));
     maintenance(state, MaintenanceConfig.defaults()).run(Maintenance.Request.of(MaintenanceConfig.defaults()));
     assertEquals(moved, expiredRows(state), "the row maintain deleted from the baseline, and only it");
+    // lookup lists what would come back as returning: the expired row still in the baseline, and the moved one.
+    assertEquals(List.of("DescribeInstances last " + H.start().minus(Duration.ofDays(95)) + " expires "
+        + H.start().minus(Duration.ofDays(5)), "ListBuckets last " + listed + " expires " + listed.plus(
+        Duration.ofDays(90))), new io.trailwatch.baseline.BaselineReader(spark, state).lookupExpired(null, CI,
+        H.start().plus(Duration.ofHours(1)), 730).stream().map(i -> i.eventName() + " last " + i.lastSeen()
+        + " expires " + i.expiresAt()).toList());
 
     MaintenanceReport again = maintenance(state, MaintenanceConfig.defaults())
         .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
