@@ -48,12 +48,14 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/alerts` (
   late BOOLEAN NOT NULL,
   -- dimension: api (event_source, event_name set) or region/network/client (value set, calls its evidence).
   -- The fields from dimension on came with the dimensions, mitre_technique_id (the call's ATT&CK technique in
-  -- the sensitive-actions catalogue) later: an older table gets them on first use.
+  -- the sensitive-actions catalogue) later, history ('never seen', 'returning: last seen 2026-07-03 (140 days
+  -- ago)', 'known') and last_seen (a returning behaviour's last sighting) after: an older table gets them on first use.
   new_behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING, count: BIGINT, first_time: TIMESTAMP,
     last_time: TIMESTAMP, failed: BOOLEAN, read_only: BOOLEAN, sensitivity: STRING, known: BOOLEAN,
     dimension: STRING, value: STRING, calls: ARRAY<STRUCT<call: STRING, count: BIGINT>>,
     prevalence: STRUCT<account_principals: BIGINT, business_unit_principals: BIGINT, account_same_type: BIGINT,
-      account_type_principals: BIGINT>, severity: STRING, mitre_technique_id: STRING>> NOT NULL,
+      account_type_principals: BIGINT>, severity: STRING, mitre_technique_id: STRING, history: STRING,
+    last_seen: TIMESTAMP>> NOT NULL,
   source_ips ARRAY<STRING> NOT NULL,
   user_agents ARRAY<STRING> NOT NULL,
   regions ARRAY<STRING> NOT NULL,
@@ -149,6 +151,7 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/verdicts` (
   behaviors ARRAY<STRUCT<event_source: STRING, event_name: STRING>> NOT NULL,
   hour TIMESTAMP NOT NULL
 ) USING DELTA PARTITIONED BY (business_unit);
+
 -- The coverage ledger (docs/coverage.md): one row per (account, region, event hour) a detect run read,
 -- keyed by that run's hour too (late files of an hour are read by a later run). trail is the
 -- organisation trail's id (o-...) or null; lag is the file name's time minus the event's, in minutes;
@@ -173,5 +176,21 @@ CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/coverage` (
   tamper_time TIMESTAMP,
   run_id STRING NOT NULL,
   read_at TIMESTAMP NOT NULL
+) USING DELTA PARTITIONED BY (business_unit)
+TBLPROPERTIES (delta.enableDeletionVectors = true);
+
+-- The memory of expired behaviours: maintain moves a baseline row here when it deletes it as
+-- expired (expired_at = its expires_at), and forgets it once last_seen is more than
+-- baseline.returning-horizon-days old. New behaviour found here is alerted as returning.
+CREATE TABLE IF NOT EXISTS delta.`${state}/bu=${bu}/expired_behaviors` (
+  business_unit STRING NOT NULL,
+  account_id STRING NOT NULL,
+  principal STRING NOT NULL,
+  identity_type STRING NOT NULL,
+  event_source STRING NOT NULL,
+  event_name STRING NOT NULL,
+  first_seen TIMESTAMP NOT NULL,
+  last_seen TIMESTAMP NOT NULL,
+  expired_at TIMESTAMP NOT NULL
 ) USING DELTA PARTITIONED BY (business_unit)
 TBLPROPERTIES (delta.enableDeletionVectors = true);

@@ -11,7 +11,7 @@ SELECT a.hour, a.business_unit, a.principal, b.dimension,
        b.prevalence.business_unit_principals AS bu_peers, b.prevalence.account_principals AS account_peers, a.severity
 FROM tw_alerts a
 CROSS JOIN UNNEST(a.new_behaviors) AS b(event_source, event_name, count, first_time, last_time, failed, read_only,
-    sensitivity, known, dimension, value, calls, prevalence, severity, mitre_technique_id)
+    sensitivity, known, dimension, value, calls, prevalence, severity, mitre_technique_id, history, last_seen)
 WHERE a.hour >= (SELECT max(hour) FROM tw_alerts) - INTERVAL '1' DAY AND b.prevalence IS NOT NULL
 ORDER BY bu_peers, account_peers, a.hour DESC
 ;
@@ -21,7 +21,7 @@ SELECT b.mitre_technique_id, concat(b.event_source, ':', b.event_name) AS api_ca
        count(DISTINCT a.principal) AS principals, max(a.hour) AS last_hour
 FROM tw_alerts a
 CROSS JOIN UNNEST(a.new_behaviors) AS b(event_source, event_name, count, first_time, last_time, failed, read_only,
-    sensitivity, known, dimension, value, calls, prevalence, severity, mitre_technique_id)
+    sensitivity, known, dimension, value, calls, prevalence, severity, mitre_technique_id, history, last_seen)
 WHERE a.hour >= (SELECT max(hour) FROM tw_alerts) - INTERVAL '30' DAY AND b.mitre_technique_id IS NOT NULL
 GROUP BY b.mitre_technique_id, concat(b.event_source, ':', b.event_name)
 ORDER BY behaviours DESC, api_call

@@ -17,11 +17,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "lookup", mixinStandardHelpOptions = true,
     description = {"List a principal's known behaviours (unexpired baseline rows) with first and last seen, as CSV.",
+        "With --state, also the behaviours that would alert as returning (status returning: expired, last seen"
+            + " within baseline.returning-horizon-days).",
         "Reads the DynamoDB mirror when a table is given (--dynamodb-table or dynamodb.table), else the Delta"
             + " state (--state)."})
 final class LookupCommand implements Callable<Integer> {
   static final String HEADER = "business_unit,account_id,identity_type,event_source,event_name,first_seen,last_seen,"
-      + "expires_at";
+      + "expires_at,status";
   /** The account field of an ARN, e.g. arn:aws:iam::111122223333:role/x. */
   private static final Pattern ARN_ACCOUNT = Pattern.compile("arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\\d{12}):.*");
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
@@ -57,6 +59,7 @@ final class LookupCommand implements Callable<Integer> {
     String name = state == null ? DynamoDbInitCommand.tableName(table, config) : null;
     Instant now = Instant.now();
     List<MirrorItem> rows;
+    List<MirrorItem> returning = new java.util.ArrayList<>();
     if (name != null) {
       try (DynamoDbMirror m = DynamoDbMirror.create(name)) {
         rows = m.lookup(accountFor(principal, account), principal, now);
@@ -70,10 +73,12 @@ final class LookupCommand implements Callable<Integer> {
             + " unit's baseline there yet (run baseline or detect first)", state);
       }
       rows = new java.util.ArrayList<>();
+      int horizon = config.load().baseline().returningHorizonDays();
       for (String unit : units) {
         BaselineReader reader = new BaselineReader(spark, layout.of(unit));
         if (reader.exists()) {
           rows.addAll(reader.lookup(account, principal, now));
+          returning.addAll(reader.lookupExpired(account, principal, now, horizon));
         }
       }
     } else {
@@ -82,16 +87,24 @@ final class LookupCommand implements Callable<Integer> {
     }
     StringBuilder out = new StringBuilder(HEADER).append('\n');
     for (MirrorItem r : rows) {
-      out.append(String.join(",", r.businessUnit(), r.accountId(), r.identityType(), r.eventSource(), r.eventName(),
-          r.firstSeen().toString(), r.lastSeen().toString(), r.expiresAt().toString())).append('\n');
+      out.append(line(r, "known"));
+    }
+    for (MirrorItem r : returning) {
+      out.append(line(r, "returning"));
     }
     System.out.print(out);
     System.out.flush();
-    if (rows.isEmpty()) {
+    if (rows.isEmpty() && returning.isEmpty()) {
       System.err.println("trailwatch: no known behaviour of " + principal
           + (account == null ? "" : " in account " + account));
     }
     return 0;
+  }
+
+  /** A CSV line: a behaviour and whether it is known or would alert as returning. */
+  private static String line(MirrorItem r, String status) {
+    return String.join(",", r.businessUnit(), r.accountId(), r.identityType(), r.eventSource(), r.eventName(),
+        r.firstSeen().toString(), r.lastSeen().toString(), r.expiresAt().toString(), status) + "\n";
   }
 
   /** The mirror's key needs the account: {@code --account}, else the principal's ARN's. */

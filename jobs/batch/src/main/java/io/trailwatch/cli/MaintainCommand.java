@@ -77,7 +77,8 @@ final class MaintainCommand implements Callable<Integer> {
     for (String unit : bu == null ? known : List.of(bu)) {
       try (io.trailwatch.lease.Lease held = leases.take(unit, "maintain", wait)) {
         MaintenanceReport report = new Maintenance(spark, layout.of(unit).fence(held), cfg, Clock.systemUTC(),
-            progress::step, Maintenance.Hook.NONE).run(new Maintenance.Request(unit, grace, retain));
+            progress::step, Maintenance.Hook.NONE).withReturningHorizonDays(all.baseline().returningHorizonDays())
+            .run(new Maintenance.Request(unit, grace, retain));
         System.out.print(report.render());
       }
     }

@@ -115,7 +115,7 @@ class OrgAndMirrorCommandLineTest {
     CommandRun lookup = run("lookup", "--principal", arn, "--state", state.toString(), "--master", "local[2]");
     assertEquals(0, lookup.code(), lookup.err());
     assertEquals(LookupCommand.HEADER + "\npayments," + payProd + ",IAMUser,s3.amazonaws.com,GetObject,"
-        + "2026-11-20T14:03:00Z,2026-11-20T14:03:00Z,2027-02-18T14:03:00Z\n", lookup.out());
+        + "2026-11-20T14:03:00Z,2026-11-20T14:03:00Z,2027-02-18T14:03:00Z,known\n", lookup.out());
   }
 
   @Test
@@ -140,7 +140,7 @@ class OrgAndMirrorCommandLineTest {
     CommandRun lookup = run("lookup", "--principal", arn, "--config", cfg.toString());
     assertEquals(0, lookup.code(), lookup.err());
     assertEquals(LookupCommand.HEADER + "\npayments," + payProd + ",IAMUser,s3.amazonaws.com,ListBuckets," + first
-        + "," + last + ",2099-01-01T00:00:00Z\n", lookup.out(), "the expired GetObject is absent");
+        + "," + last + ",2099-01-01T00:00:00Z,known\n", lookup.out(), "the expired GetObject is absent");
 
     CommandRun noAccount = run("lookup", "--principal", "service:ec2.amazonaws.com", "--dynamodb-table", "tw-baseline");
     assertEquals(2, noAccount.code());

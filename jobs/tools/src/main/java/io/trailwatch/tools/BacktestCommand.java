@@ -219,9 +219,10 @@ final class BacktestCommand implements Callable<Integer> {
         d.readSeconds(), d.replaySeconds(), d.seconds(), d.recordsPerSecond());
     for (int i = 0; i < s.policies().size(); i++) {
       BacktestSummary.PolicySummary p = s.policies().get(i);
-      out.printf(Locale.ROOT, "%s (%s): %,d alerts (%.1f a day) %s; quiet %s; alerts in %s%n", p.name(), p.source(),
-          p.alerts(), p.alerts() / Math.max(1.0, st.hours() / 24.0), p.bySeverity(), p.quiet(),
-          BacktestOutputs.folderOf(dir, i).resolve("alerts.jsonl"));
+      out.printf(Locale.ROOT, "%s (%s): %,d alerts (%.1f a day) %s; quiet %s; new behaviours alerted: %,d never"
+          + " seen, %,d returning; alerts in %s%n", p.name(), p.source(), p.alerts(),
+          p.alerts() / Math.max(1.0, st.hours() / 24.0), p.bySeverity(), p.quiet(), p.alertedBehaviors().neverSeen(),
+          p.alertedBehaviors().returning(), BacktestOutputs.folderOf(dir, i).resolve("alerts.jsonl"));
       out.printf(Locale.ROOT, "  %.2f alerts per 1,000 active principals a day (%,d principals); by identity type %s;"
           + " by dimension %s%n", p.alertRate(), p.principalsActive(), counts(p.breakdown().byIdentityType()),
           counts(p.breakdown().byDimension()));

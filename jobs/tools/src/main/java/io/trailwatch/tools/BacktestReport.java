@@ -377,11 +377,13 @@ public final class BacktestReport {
     List<List<String>> rows = new ArrayList<>();
     for (BacktestSummary.TopBehavior t : p.topBehaviors()) {
       rows.add(List.of(t.eventSource(), t.eventName(), num(t.alerts()), num(t.principals()),
-          t.sensitivity() == null ? "" : t.sensitivity()));
+          t.sensitivity() == null ? "" : t.sensitivity(), num(t.returning())));
     }
-    b.append("<p class=\"note\">How many alerts list each behaviour as new, and for how many principals.</p>")
+    b.append("<p class=\"note\">How many alerts list each behaviour as new, and for how many principals;"
+        + " returning: of those alerts, how many found it returning (seen before its baseline row expired)"
+        + " rather than never seen.</p>")
         .append(rows.isEmpty() ? "<p>No alerts.</p>" : table(List.of("event source", "event name", "alerts",
-            "principals", "sensitivity"), rows)).append("</section>");
+            "principals", "sensitivity", "returning"), rows)).append("</section>");
   }
 
   private static void settings(StringBuilder b, BacktestSummary s) {

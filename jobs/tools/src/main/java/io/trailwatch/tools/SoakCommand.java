@@ -140,7 +140,7 @@ final class SoakCommand implements Callable<Integer> {
     List<HourFigures> all = new ArrayList<>();
     List<Double> maintainSeconds = new ArrayList<>();
     Maintenance maintain = new Maintenance(spark, state, cfg.maintenance(), Clock.systemUTC(), m -> { },
-        Maintenance.Hook.NONE);
+        Maintenance.Hook.NONE).withReturningHorizonDays(cfg.baseline().returningHorizonDays());
     Path csv = dir.resolve("soak-" + mode + ".csv");
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv))) {
       out.println("hour,detect_s,cpu_s,load_s,read_compare_s,writes_s,ledger_s,maintain_s,data_files,data_bytes,"

@@ -43,6 +43,8 @@ public final class AlertJson {
       x.put("read_only", b.readOnly());
       x.put("sensitivity", b.sensitivity());
       x.put("known", b.known());
+      x.put("history", b.history());
+      x.put("last_seen", b.lastSeen() == null ? null : b.lastSeen().toString());
       x.put("dimension", b.dimension());
       x.put("value", b.value());
       x.put("severity", b.severity());

@@ -16,7 +16,7 @@ public final class AlertTable {
     for (int i = 0; i < alerts.size(); i++) {
       Alert a = alerts.get(i);
       String behaviors = a.newBehaviors().stream()
-          .map(b -> b.label() + (b.failed() ? "(failed)" : ""))
+          .map(b -> b.label() + (b.failed() ? "(failed)" : "") + (b.returning() ? "(returning)" : ""))
           .collect(Collectors.joining(" "));
       rows[i] = new String[] {a.severity().label() + (a.late() ? " late" : ""), a.businessUnit(), a.accountId(),
           a.identityType(), cut(shortPrincipal(a.principal()), 70), cut(behaviors, 80),

@@ -14,11 +14,12 @@ import java.util.List;
  * of the most sensitive call made with it), or null. {@code known}: it was already in the baseline
  * (only in Root's any-activity alerts). {@code prevalence}: how many peers have it (null when not
  * looked up: known behaviour, or an alert made without the state). {@code severity}: this
- * behaviour's own level, after sensitivity and prevalence.
+ * behaviour's own level, after sensitivity, prevalence and returning. {@code lastSeen}: a returning
+ * behaviour's last sighting before its baseline row expired; null when never seen ({@link #history}).
  */
 public record NewBehavior(String eventSource, String eventName, long count, Instant firstTime, Instant lastTime,
     boolean failed, boolean readOnly, String sensitivity, boolean known, String dimension, String value,
-    List<Call> calls, Prevalence prevalence, String severity) {
+    List<Call> calls, Prevalence prevalence, String severity, Instant lastSeen) {
 
   /** A call made with a new value, and how many times in the hour. */
   public record Call(String call, long count) {}
@@ -32,7 +33,36 @@ public record NewBehavior(String eventSource, String eventName, long count, Inst
   public NewBehavior(String eventSource, String eventName, long count, Instant firstTime, Instant lastTime,
       boolean failed, boolean readOnly, String sensitivity, boolean known) {
     this(eventSource, eventName, count, firstTime, lastTime, failed, readOnly, sensitivity, known, null, null, null,
-        null, null);
+        null, null, null);
+  }
+
+  /** A behaviour never seen before (or known). */
+  public NewBehavior(String eventSource, String eventName, long count, Instant firstTime, Instant lastTime,
+      boolean failed, boolean readOnly, String sensitivity, boolean known, String dimension, String value,
+      List<Call> calls, Prevalence prevalence, String severity) {
+    this(eventSource, eventName, count, firstTime, lastTime, failed, readOnly, sensitivity, known, dimension, value,
+        calls, prevalence, severity, null);
+  }
+
+  /** Whether it was seen before, until its baseline row expired. */
+  public boolean returning() {
+    return !known && lastSeen != null;
+  }
+
+  /**
+   * Whether it was seen before, as an analyst reads it: {@code returning: last seen 2026-07-03 (140
+   * days ago)} (days before its first call this hour), {@code never seen}, or {@code known}.
+   */
+  public String history() {
+    if (known) {
+      return "known";
+    }
+    if (lastSeen == null) {
+      return "never seen";
+    }
+    long days = java.time.Duration.between(lastSeen, firstTime).toDays();
+    return "returning: last seen " + lastSeen.toString().substring(0, 10) + " (" + days
+        + (days == 1 ? " day ago)" : " days ago)");
   }
 
   public boolean isApi() {

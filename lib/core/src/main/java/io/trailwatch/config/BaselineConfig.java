@@ -21,7 +21,12 @@ public record BaselineConfig(
      * A baseline build reads and merges its range this many whole days at a time, and records
      * each chunk as done: a build that stops resumes at the first chunk not done.
      */
-    @JsonProperty("build-chunk-days") Integer buildChunkDays) implements Serializable {
+    @JsonProperty("build-chunk-days") Integer buildChunkDays,
+    /**
+     * {@code maintain} keeps what it expires from the baseline this many days after the behaviour
+     * was last seen, so a behaviour that comes back is alerted as returning, not as never seen.
+     */
+    @JsonProperty("returning-horizon-days") Integer returningHorizonDays) implements Serializable {
 
   public BaselineConfig {
     retentionDays = Checks.orDefault(retentionDays, 90);
@@ -29,6 +34,13 @@ public record BaselineConfig(
     dimensions = dimensions == null ? List.of(Dimension.API) : List.copyOf(dimensions);
     network = network == null ? NetworkConfig.defaults() : network;
     buildChunkDays = Checks.orDefault(buildChunkDays, 30);
+    returningHorizonDays = Checks.orDefault(returningHorizonDays, 730);
+  }
+
+  /** Without the returning horizon (its default). */
+  public BaselineConfig(Integer retentionDays, Integer warmupDays, List<Dimension> dimensions, NetworkConfig network,
+      Integer buildChunkDays) {
+    this(retentionDays, warmupDays, dimensions, network, buildChunkDays, null);
   }
 
   public static BaselineConfig defaults() {
@@ -44,12 +56,12 @@ public record BaselineConfig(
 
   /** The same config with these dimensions (a demo, a test, a backtest variant). */
   public BaselineConfig withDimensions(List<Dimension> dims) {
-    return new BaselineConfig(retentionDays, warmupDays, dims, network, buildChunkDays);
+    return new BaselineConfig(retentionDays, warmupDays, dims, network, buildChunkDays, returningHorizonDays);
   }
 
   /** The same config with baseline builds in chunks of this many days ({@code baseline --chunk-days}). */
   public BaselineConfig withBuildChunkDays(int days) {
-    return new BaselineConfig(retentionDays, warmupDays, dimensions, network, days);
+    return new BaselineConfig(retentionDays, warmupDays, dimensions, network, days, returningHorizonDays);
   }
 
   void validate(String p) {
@@ -64,6 +76,8 @@ public record BaselineConfig(
     network.validate(p + ".network");
     Checks.atLeast(p + ".build-chunk-days", buildChunkDays, 1);
     Checks.atMost(p + ".build-chunk-days", buildChunkDays, 3650);
+    Checks.atLeast(p + ".returning-horizon-days", returningHorizonDays, 0);
+    Checks.atMost(p + ".returning-horizon-days", returningHorizonDays, 3650);
   }
 
   /** The prefix lengths that turn a source address into its network. */

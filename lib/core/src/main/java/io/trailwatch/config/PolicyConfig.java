@@ -30,7 +30,12 @@ public record PolicyConfig(
     /** Per dimension other than api: the severity a new value of it starts from. */
     @JsonProperty("dimensions") Map<Dimension, DimensionPolicy> dimensions,
     /** How a behaviour's prevalence among its peers moves its severity. */
-    @JsonProperty("prevalence") PrevalenceConfig prevalence) implements Serializable {
+    @JsonProperty("prevalence") PrevalenceConfig prevalence,
+    /**
+     * A returning behaviour (last seen before its baseline row expired) is this many levels less
+     * severe than one never seen, never below its call's level in the sensitive-actions catalogue; 0 turns it off.
+     */
+    @JsonProperty("returning-severity-drop") Integer returningSeverityDrop) implements Serializable {
 
   public static final String DEFAULT_TYPE = "default";
 
@@ -58,6 +63,15 @@ public record PolicyConfig(
     }
     dimensions = Map.copyOf(dims);
     prevalence = prevalence == null ? PrevalenceConfig.defaults() : prevalence;
+    returningSeverityDrop = Checks.orDefault(returningSeverityDrop, 1);
+  }
+
+  /** Without the returning severity drop (its default). */
+  public PolicyConfig(Integer learningDays, Map<String, TypePolicy> identityTypes, AlertOn serviceLinkedRoles,
+      Integer manyNewBehaviors, Map<String, Severity> sensitiveActions, List<AllowRule> allow,
+      Map<Dimension, DimensionPolicy> dimensions, PrevalenceConfig prevalence) {
+    this(learningDays, identityTypes, serviceLinkedRoles, manyNewBehaviors, sensitiveActions, allow, dimensions,
+        prevalence, null);
   }
 
   /** Without dimension policies and prevalence settings (their defaults). */
@@ -129,6 +143,8 @@ public record PolicyConfig(
   void validate(String p) {
     Checks.atLeast(p + ".learning-days", learningDays, 0);
     Checks.atLeast(p + ".many-new-behaviors", manyNewBehaviors, 1);
+    Checks.atLeast(p + ".returning-severity-drop", returningSeverityDrop, 0);
+    Checks.atMost(p + ".returning-severity-drop", returningSeverityDrop, 4);
     for (Map.Entry<String, TypePolicy> e : identityTypes.entrySet()) {
       if (!DEFAULT_TYPE.equals(e.getKey()) && !IdentityTypes.ALL.contains(e.getKey())) {
         throw TrailwatchException.of(ErrorCode.BAD_CONFIG_VALUE,

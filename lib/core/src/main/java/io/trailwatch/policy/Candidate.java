@@ -9,6 +9,8 @@ import java.util.Map;
  * A behaviour of one principal in one hour that the policy must decide on: new (not
  * {@code known} in the baseline), or any behaviour of a principal whose type alerts on any
  * activity. {@code principalFirstSeen} is null when the principal is new this hour.
+ * {@code lastSeen}: for new behaviour that is returning, when it was last seen before its
+ * baseline row expired; null when it was never seen (or is known).
  */
 public record Candidate(
     String businessUnit,
@@ -29,10 +31,33 @@ public record Candidate(
     List<String> regions,
     List<String> eventIds,
     Map<String, Long> calls,
-    Prevalence prevalence) {
+    Prevalence prevalence,
+    Instant lastSeen) {
 
   public Candidate {
     calls = calls == null ? Map.of() : Map.copyOf(calls);
+  }
+
+  /** A candidate never seen before (or known). */
+  public Candidate(String businessUnit, String accountId, String principal, String identityType, String eventSource,
+      String eventName, long events, long failedEvents, Instant firstTime, Instant lastTime, boolean readOnly,
+      boolean known, Instant principalFirstSeen, List<String> sourceIps, List<String> userAgents, List<String> regions,
+      List<String> eventIds, Map<String, Long> calls, Prevalence prevalence) {
+    this(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents, firstTime,
+        lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, prevalence,
+        null);
+  }
+
+  /** Whether it is new behaviour that was seen before, until its baseline row expired. */
+  public boolean returning() {
+    return !known && lastSeen != null;
+  }
+
+  /** The same candidate, returning: last seen at {@code at} (null: never seen). */
+  public Candidate withLastSeen(Instant at) {
+    return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents,
+        firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls,
+        prevalence, at);
   }
 
   /** Whose behaviour this is. */
@@ -48,7 +73,8 @@ public record Candidate(
   /** The same candidate with its prevalence among peers. */
   public Candidate withPrevalence(Prevalence p) {
     return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents,
-        firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, p);
+        firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, p,
+        lastSeen);
   }
 
   public boolean allFailed() {
@@ -80,8 +106,15 @@ public record Candidate(
     private List<String> eventIds = List.of();
     private Map<String, Long> calls = Map.of();
     private Prevalence prevalence;
+    private Instant lastSeen;
 
     private Builder() {}
+
+    /** Returning behaviour: when it was last seen before its baseline row expired. */
+    public Builder lastSeen(Instant v) {
+      lastSeen = v;
+      return this;
+    }
 
     /** For a value of a dimension other than api: the calls made with it ({@code eventSource:eventName} to count). */
     public Builder calls(Map<String, Long> v) {
@@ -183,7 +216,7 @@ public record Candidate(
       if (businessUnit == null || accountId == null || principal == null || identityType == null || eventSource == null || eventName == null || firstTime == null || lastTime == null) {
         throw new IllegalStateException("A candidate needs businessUnit, accountId, principal, identityType, eventSource, eventName, firstTime, lastTime");
       }
-      return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents, firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, prevalence);
+      return new Candidate(businessUnit, accountId, principal, identityType, eventSource, eventName, events, failedEvents, firstTime, lastTime, readOnly, known, principalFirstSeen, sourceIps, userAgents, regions, eventIds, calls, prevalence, lastSeen);
     }
   }
 }

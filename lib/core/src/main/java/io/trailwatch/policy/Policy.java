@@ -234,7 +234,23 @@ public final class Policy {
         s = s.lower();
       }
     }
-    return s;
+    return c.returning() ? returningSeverity(s, sensitive) : s;
+  }
+
+  /**
+   * A returning behaviour's severity: {@code policy.returning-severity-drop} levels lower, never
+   * below its sensitive call's catalogue level (nor above where it was).
+   */
+  private Severity returningSeverity(Severity s, Severity sensitive) {
+    Severity dropped = s;
+    for (int i = 0; i < cfg.returningSeverityDrop(); i++) {
+      dropped = dropped.lower();
+    }
+    if (sensitive == null) {
+      return dropped;
+    }
+    Severity floor = s.compareTo(sensitive) < 0 ? s : sensitive;
+    return Severity.max(dropped, floor);
   }
 
   private static final Comparator<Candidate> ORDER = Comparator.comparing((Candidate c) -> c.dimension())
@@ -288,7 +304,8 @@ public final class Policy {
         .limit(Math.max(1, maxValues)).map(e -> new NewBehavior.Call(e.getKey(), e.getValue())).toList();
     return new NewBehavior(api ? c.eventSource() : null, api ? c.eventName() : null, c.events(), c.firstTime(),
         c.lastTime(), c.allFailed(), c.readOnly(), sensitive == null ? null : sensitive.label(), c.known(),
-        c.dimension().label(), api ? null : c.eventName(), calls, c.prevalence(), own.label());
+        c.dimension().label(), api ? null : c.eventName(), calls, c.prevalence(), own.label(),
+        c.returning() ? c.lastSeen() : null);
   }
 
   private String reason(Candidate first, List<Candidate> sorted, AlertOn alertOn, Severity top) {
@@ -339,6 +356,12 @@ public final class Policy {
     }
     if (top != null) {
       sb.append("; sensitive up to ").append(top.label());
+    }
+    List<String> returning = sorted.stream().filter(Candidate::returning)
+        .map(c -> label(c) + " (last seen " + c.lastSeen().toString().substring(0, 10) + ", "
+            + Duration.between(c.lastSeen(), c.firstTime()).toDays() + " days ago)").toList();
+    if (!returning.isEmpty()) {
+      sb.append("; returning: ").append(String.join(", ", returning.stream().limit(5).toList()));
     }
     List<String> rare = sorted.stream().filter(c -> c.prevalence() != null && !c.known()
         && c.prevalence().newToBusinessUnit()).map(Policy::label).toList();

@@ -46,7 +46,8 @@ class HecEventsTest {
           "identity_type":"IAMUser","severity":"high","late":false,
           "new_behaviors":[{"event_source":"iam.amazonaws.com","event_name":"CreateAccessKey","count":2,
             "first_time":"2026-11-20T14:12:34Z","last_time":"2026-11-20T14:13:20Z","failed":false,
-            "read_only":false,"sensitivity":"high","known":false,"dimension":"api","value":null,"severity":null,
+            "read_only":false,"sensitivity":"high","known":false,"history":"never seen","last_seen":null,
+            "dimension":"api","value":null,"severity":null,
             "mitre_technique_id":"T1098.001","calls":[],"prevalence":null}],
           "source_ips":["203.0.113.9","198.51.100.7"],"user_agents":["aws-cli/2.15.0"],
           "regions":["us-east-1","eu-west-1"],"event_ids":["e-1"],
@@ -77,6 +78,25 @@ class HecEventsTest {
     assertEquals(user, e.path("user").asText());
     assertEquals(5, e.path("severity_id").asInt());
     assertEquals("us-east-1", e.path("vendor_region").asText());
+  }
+
+  @Test
+  void aReturningBehaviourSaysWhenItWasLastSeen() throws Exception {
+    Instant lastSeen = Instant.parse("2026-07-03T09:30:00Z");
+    Alert a = alert(Severity.HIGH, false);
+    NewBehavior b = a.newBehaviors().get(0);
+    Alert back = Alert.builder().alertId(a.alertId()).hour(a.hour()).detectHour(a.detectHour())
+        .businessUnit(a.businessUnit()).accountId(a.accountId()).principal(a.principal())
+        .identityType(a.identityType()).severity(a.severity()).reason(a.reason())
+        .newBehaviors(List.of(new NewBehavior(b.eventSource(), b.eventName(), b.count(), b.firstTime(), b.lastTime(),
+            false, false, "high", false, null, null, null, null, "high", lastSeen))).build();
+    JsonNode nb = JSON.readTree(HecEvents.bytes(back, HecSettings.builder(URI.create("https://splunk.example:8088"),
+        Secret.of("t")).build(), SENT)).get("event").get("new_behaviors").get(0);
+    assertEquals("returning: last seen 2026-07-03 (140 days ago)", nb.get("history").asText());
+    assertEquals("2026-07-03T09:30:00Z", nb.get("last_seen").asText());
+    assertEquals(JSON.readTree(io.trailwatch.alerting.AlertJson.toJson(back)).get("new_behaviors"),
+        JSON.readTree(HecEvents.bytes(back, HecSettings.builder(URI.create("https://splunk.example:8088"),
+            Secret.of("t")).build(), SENT)).get("event").get("new_behaviors"), "SNS sends the same JSON");
   }
 
   @Test

@@ -55,6 +55,35 @@ class PolicyTest {
     assertTrue(user.reason().contains("iam:CreateAccessKey"), user.reason());
   }
 
+  static final Instant LAST_SEEN = HOUR.start().minus(Duration.ofDays(140));
+
+  static PolicyConfig returningDrop(int levels) {
+    return new PolicyConfig(null, null, null, null, null, null, null, null, levels);
+  }
+
+  @Test
+  void aReturningBehaviourIsOneLevelLowerButASensitiveCallKeepsItsCatalogueLevel() {
+    Candidate queue = newCall(USER, "IAMUser", "sqs.amazonaws.com", "CreateQueue");
+    Candidate key = newCall(USER, "IAMUser", "iam.amazonaws.com", "CreateAccessKey");
+    assertEquals(Severity.MEDIUM, decide(List.of(queue)).get(0).severity(), "never seen: the type's level");
+    Alert back = decide(List.of(queue.withLastSeen(LAST_SEEN))).get(0);
+    assertEquals(Severity.LOW, back.severity(), "returning: one level lower by default");
+    assertEquals("returning: last seen 2026-07-03 (140 days ago)", back.newBehaviors().get(0).history());
+    assertEquals(LAST_SEEN, back.newBehaviors().get(0).lastSeen());
+    assertTrue(back.reason().endsWith("; returning: sqs:CreateQueue (last seen 2026-07-03, 140 days ago)"),
+        back.reason());
+    assertEquals(Severity.MEDIUM, decide(returningDrop(0), List.of(queue.withLastSeen(LAST_SEEN))).get(0).severity(),
+        "returning-severity-drop 0 turns it off");
+
+    assertEquals(Severity.HIGH, decide(List.of(key)).get(0).severity(), "CreateAccessKey is high in the catalogue");
+    assertEquals(Severity.HIGH, decide(returningDrop(2), List.of(key.withLastSeen(LAST_SEEN))).get(0).severity(),
+        "returning, never below the catalogue's level");
+    Alert mixed = decide(returningDrop(2), List.of(key.withLastSeen(LAST_SEEN), queue)).get(0);
+    assertEquals(List.of("high", "medium"), mixed.newBehaviors().stream().map(b -> b.severity()).toList());
+    assertEquals(List.of("returning: last seen 2026-07-03 (140 days ago)", "never seen"),
+        mixed.newBehaviors().stream().map(b -> b.history()).toList());
+  }
+
   @Test
   void newPrincipalsAreLearnedNotAlerted() {
     assertEquals(0, decide(List.of(c(USER, "IAMUser", "s3.amazonaws.com", "GetObject", false, null, 1, 0, false))).size());

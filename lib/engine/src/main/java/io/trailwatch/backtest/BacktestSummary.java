@@ -69,12 +69,14 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
    * principal-hours it kept from alerting (each would otherwise have been one alert).
    * {@code principalsActive}: principals with any behaviour in the decided hours;
    * {@code alertRate}: alerts per 1,000 of them per day (what {@code --budget} limits).
+   * {@code alertedBehaviors}: the new behaviours its alerts list, never seen and returning.
    */
   public record PolicySummary(String name, String source, PolicySettings settings, long alerts,
       Map<String, Long> bySeverity, long principalsAlerted, long newBehaviors, long candidates,
       Map<String, Long> quiet, List<Day> days, List<Cell> cells, List<TopPrincipal> topPrincipals,
       List<TopBehavior> topBehaviors, long baselineRows, long principals, List<String> dimensions,
-      Map<String, Long> severityMoved, long principalsActive, double alertRate, Breakdown breakdown) {}
+      Map<String, Long> severityMoved, long principalsActive, double alertRate, Breakdown breakdown,
+      AlertedBehaviors alertedBehaviors) {}
 
   /**
    * The per-rule breakdown: which identity types, dimensions and severities raise the alerts. An
@@ -97,6 +99,24 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
    */
   public record RuleRow(String rule, long alerts, long principals, double share, double alertRate) {}
 
+  /** The new behaviours alerts list: never seen before, or returning after their baseline row expired. */
+  public record AlertedBehaviors(long neverSeen, long returning) {
+    static AlertedBehaviors of(List<Alert> alerts) {
+      long neverSeen = 0;
+      long returning = 0;
+      for (Alert a : alerts) {
+        for (NewBehavior b : a.newBehaviors()) {
+          if (b.returning()) {
+            returning++;
+          } else if (!b.known()) {
+            neverSeen++;
+          }
+        }
+      }
+      return new AlertedBehaviors(neverSeen, returning);
+    }
+  }
+
   /** One day of one policy. */
   public record Day(String day, long alerts, Map<String, Long> bySeverity, long events, long newBehaviors,
       Map<String, Long> quiet) {}
@@ -107,9 +127,9 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
   public record TopPrincipal(String principal, String accountId, String businessUnit, String identityType,
       long alerts, String maxSeverity, String firstHour, String lastHour) {}
 
-  /** A behaviour by how many alerts list it as new, and for how many principals. */
+  /** A behaviour by how many alerts list it as new (of which {@code returning} as returning), and for how many principals. */
   public record TopBehavior(String eventSource, String eventName, long alerts, long principals,
-      String sensitivity) {}
+      String sensitivity, long returning) {}
 
   /** The alerts one policy raises and the other does not (by alert id: principal and hour). */
   public record Difference(String a, String b, long onlyA, long onlyB, long both, List<AlertLine> onlyInA,
@@ -216,7 +236,7 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
         topBehaviors(run.alerts()), run.baselineRows(), run.principalRows(),
         c.baseline().enabledDimensions().stream().map(io.trailwatch.dimensions.Dimension::label).toList(), moved,
         run.principalsActive(), alertRate(run.alerts().size(), run.principalsActive(), hours),
-        breakdown(run.alerts(), run.principalsActive(), hours));
+        breakdown(run.alerts(), run.principalsActive(), hours), AlertedBehaviors.of(run.alerts()));
   }
 
   /** Alerts per 1,000 principals per day: 0 when nothing alerted, infinite when alerts came from no active principal. */
@@ -322,7 +342,9 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
         // A value of another dimension is listed as (dimension, value): ("region", "ap-southeast-1").
         BehaviorName k = b.isApi() ? new BehaviorName(b.eventSource(), b.eventName())
             : new BehaviorName(b.dimension(), b.value());
-        counts.computeIfAbsent(k, x -> new long[1])[0]++;
+        long[] n = counts.computeIfAbsent(k, x -> new long[2]);
+        n[0]++;
+        n[1] += b.returning() ? 1 : 0;
         // An account belongs to one business unit: the same as counting (account, principal).
         principals.computeIfAbsent(k, x -> new HashSet<>()).add(a.principalKey());
         if (b.sensitivity() != null) {
@@ -332,7 +354,7 @@ public record BacktestSummary(Settings settings, Data data, List<PolicySummary> 
     }
     List<TopBehavior> out = new ArrayList<>();
     counts.forEach((k, n) -> out.add(new TopBehavior(k.first(), k.second(), n[0], principals.get(k).size(),
-        sensitivity.get(k))));
+        sensitivity.get(k), n[1])));
     out.sort(Comparator.comparingLong(TopBehavior::alerts).reversed().thenComparing(TopBehavior::eventSource)
         .thenComparing(TopBehavior::eventName));
     return List.copyOf(out.subList(0, Math.min(TOP, out.size())));

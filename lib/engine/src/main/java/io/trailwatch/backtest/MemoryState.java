@@ -59,6 +59,12 @@ final class MemoryState {
         return new Rows(held(behaviors, baseline), held(keys, principals));
       }
 
+      /** A replay never deletes expired rows (it has no maintain): {@link #stored} holds every one. */
+      @Override
+      public Map<BehaviorKey, Instant> expiredLastSeen(List<BehaviorKey> behaviors) {
+        return Map.of();
+      }
+
       @Override
       public History history() {
         return new History(historyStart, dimensionStarts);

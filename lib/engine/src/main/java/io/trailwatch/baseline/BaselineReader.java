@@ -113,6 +113,32 @@ public final class BaselineReader {
     return items(rows);
   }
 
+  /**
+   * A principal's behaviours that would come back as returning at {@code now}: its expired
+   * baseline rows, and the rows {@code maintain} moved to the memory of expired behaviours
+   * (their {@code expires_at} is when they expired), last seen within {@code horizonDays}, by key.
+   */
+  public List<MirrorItem> lookupExpired(String accountId, String principal, Instant now, int horizonDays) {
+    requireTable();
+    Timestamp at = Timestamp.from(now);
+    Column whose = col("principal").equalTo(principal)
+        .and(col("last_seen").geq(Timestamp.from(now.minus(java.time.Duration.ofDays(horizonDays)))));
+    if (accountId != null) {
+      whose = whose.and(col("account_id").equalTo(accountId));
+    }
+    Dataset<Row> rows = select(store.table(Tables.BASELINE).filter(whose.and(col("expires_at").leq(at))));
+    if (DeltaTable.isDeltaTable(spark, store.path(Tables.EXPIRED_BEHAVIORS))) {
+      Dataset<Row> held = select(store.table(Tables.BASELINE).filter(col("principal").equalTo(principal)));
+      Dataset<Row> moved = select(store.table(Tables.EXPIRED_BEHAVIORS).filter(whose)
+          .withColumn("expires_at", col("expired_at")))
+          .join(held.select("account_id", "principal", "event_source", "event_name"),
+              scala.collection.JavaConverters.asScalaBuffer(List.of("account_id", "principal", "event_source",
+                  "event_name")).toSeq(), "left_anti");
+      rows = rows.unionByName(select(moved));
+    }
+    return items(rows);
+  }
+
   private void requireTable() {
     if (!exists()) {
       throw TrailwatchException.of(ErrorCode.NO_BASELINE, "Cannot read the baseline at %s: there is no baseline table yet"

@@ -65,6 +65,8 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
         behaviorWrites.add(new Stored.BehaviorWrite(key(b), b.identityType(), b.firstOkTime(), b.lastOkTime(),
             s == null ? null : s.lastSeen()));
       }
+      // A row that expired before the hour: the behaviour is returning, last seen then.
+      Instant lastSeen = !known && s != null && s.firstSeen().isBefore(asOf) ? s.lastSeen() : null;
       if (!known || anyActivityTypes.contains(b.identityType())) {
         Stored.Principal p = principals.get(principalKey(b));
         Instant principalFirstSeen = p != null && p.firstSeen().isBefore(asOf) ? p.firstSeen() : null;
@@ -73,7 +75,7 @@ public record Comparison(List<Candidate> candidates, List<Stored.BehaviorWrite> 
             .eventName(b.eventName()).events(b.events()).failedEvents(b.failedEvents()).firstTime(b.firstTime())
             .lastTime(b.lastTime()).readOnly(b.readOnly()).known(known).principalFirstSeen(principalFirstSeen)
             .sourceIps(b.sourceIps()).userAgents(b.userAgents()).regions(b.regions()).eventIds(b.eventIds())
-            .calls(b.calls()).build());
+            .calls(b.calls()).lastSeen(lastSeen).build());
       }
     }
     List<Stored.PrincipalWrite> principalWrites = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.trailwatch.detect;
 
 import io.trailwatch.alerting.Alert;
+import io.trailwatch.config.BaselineConfig;
 import io.trailwatch.config.TrailwatchConfig;
 import io.trailwatch.core.BehaviorKey;
 import io.trailwatch.core.Hour;
@@ -10,6 +11,7 @@ import io.trailwatch.policy.History;
 import io.trailwatch.policy.Policy;
 import io.trailwatch.verdict.Verdict;
 import io.trailwatch.verdict.Verdicts;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,14 +35,22 @@ import java.util.TreeMap;
 public final class HourDecision {
   private final Policy policy;
   private final Set<String> anyActivityTypes;
+  private final Duration returningHorizon;
 
   public HourDecision(Policy policy, Set<String> anyActivityTypes) {
+    this(policy, anyActivityTypes, BaselineConfig.defaults().returningHorizonDays());
+  }
+
+  /** @param returningHorizonDays new behaviour last seen longer ago than this is never seen, not returning */
+  public HourDecision(Policy policy, Set<String> anyActivityTypes, int returningHorizonDays) {
     this.policy = policy;
     this.anyActivityTypes = Set.copyOf(anyActivityTypes);
+    this.returningHorizon = Duration.ofDays(returningHorizonDays);
   }
 
   public static HourDecision of(TrailwatchConfig cfg) {
-    return new HourDecision(Policy.of(cfg), Policy.anyActivityTypes(cfg.policy()));
+    return new HourDecision(Policy.of(cfg), Policy.anyActivityTypes(cfg.policy()),
+        cfg.baseline().returningHorizonDays());
   }
 
   /**
@@ -76,9 +86,10 @@ public final class HourDecision {
     List<Candidate> candidates = excepted.kept();
     Set<PrincipalKey> watched = new HashSet<>();
     candidates.forEach(c -> verdicts.watch(c.principalKey(), when).ifPresent(v -> watched.add(c.principalKey())));
-    // Prevalence moves severity, never whether an alert is made: looked up only for principals that alert.
-    List<Peers.Key> wanted = Peers.wanted(candidates,
-        policy.alerting(candidates, eventHour, detectHour, history, watched));
+    // Prevalence and returning move severity, never whether an alert is made: looked up only for principals that alert.
+    Set<PrincipalKey> alerting = policy.alerting(candidates, eventHour, detectHour, history, watched);
+    candidates = returning(candidates, alerting, detectHour, state);
+    List<Peers.Key> wanted = Peers.wanted(candidates, alerting);
     if (!wanted.isEmpty()) {
       StateView.PeerCounts peers = state.peers(wanted);
       candidates = Peers.withPrevalence(candidates, wanted, peers.holders(), peers.typeCounts());
@@ -150,5 +161,31 @@ public final class HourDecision {
       });
       return new Excepted(kept, by);
     }
+  }
+
+  /**
+   * The new behaviours that are returning: their baseline row expired before the detect hour
+   * ({@link Comparison} found its last sighting), or {@code maintain} moved it to the memory of
+   * expired behaviours ({@link StateView#expiredLastSeen}, asked only for the others of principals
+   * that alert); a last sighting longer than the returning horizon before the detect hour counts
+   * as never seen.
+   */
+  private List<Candidate> returning(List<Candidate> candidates, Set<PrincipalKey> alerting, Hour detectHour,
+      StateView state) {
+    List<BehaviorKey> unknown = candidates.stream()
+        .filter(c -> !c.known() && c.lastSeen() == null && alerting.contains(c.principalKey()))
+        .map(HourDecision::key).distinct().toList();
+    Map<BehaviorKey, Instant> expired = unknown.isEmpty() ? Map.of() : state.expiredLastSeen(unknown);
+    Instant horizon = detectHour.start().minus(returningHorizon);
+    List<Candidate> out = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      Instant lastSeen = c.known() ? null : c.lastSeen() != null ? c.lastSeen() : expired.get(key(c));
+      out.add(c.withLastSeen(lastSeen == null || lastSeen.isBefore(horizon) ? null : lastSeen));
+    }
+    return out;
+  }
+
+  private static BehaviorKey key(Candidate c) {
+    return new BehaviorKey(c.businessUnit(), c.accountId(), c.principal(), c.eventSource(), c.eventName());
   }
 }

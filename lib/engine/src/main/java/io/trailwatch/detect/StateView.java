@@ -4,7 +4,9 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.BehaviorKey;
 import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.policy.History;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an hour's decision reads of the state, as it was at the start of the detect hour: the
@@ -14,6 +16,13 @@ import java.util.List;
 public interface StateView {
   /** The stored rows of these keys (those the state holds). */
   Rows stored(List<BehaviorKey> behaviors, List<PrincipalKey> principals);
+
+  /**
+   * When each of these behaviours was last seen, for those whose expired baseline rows
+   * {@code maintain} moved to the memory of expired behaviours (a baseline row still held, expired
+   * or not, is read by {@link #stored}).
+   */
+  Map<BehaviorKey, Instant> expiredLastSeen(List<BehaviorKey> behaviors);
 
   /** How much history the state holds, per business unit and dimension. */
   History history();

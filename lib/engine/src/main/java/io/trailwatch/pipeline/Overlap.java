@@ -125,6 +125,13 @@ final class Overlap implements StateView, AutoCloseable {
     return new Rows(rows.first(), rows.second());
   }
 
+  /** The memory of expired behaviours' last sightings of these keys. */
+  @Override
+  public Map<BehaviorKey, Instant> expiredLastSeen(List<BehaviorKey> behaviors) {
+    tablesReady();
+    return state.expiredBehaviors().lastSeen(scope.businessUnits(), behaviors);
+  }
+
   /** How much history the state holds, per business unit and dimension. */
   @Override
   public History history() {

@@ -49,6 +49,8 @@ final class AlertRows {
           "account_type_principals", p.accountTypePrincipals())));
       v.put("severity", b.severity());
       v.put("mitre_technique_id", b.mitreTechniqueId());
+      v.put("history", b.history());
+      v.put("last_seen", b.lastSeen() == null ? null : Timestamp.from(b.lastSeen()));
       nb.add(struct(Tables.NEW_BEHAVIOR, v));
     }
     Map<String, Object> v = new LinkedHashMap<>();
@@ -91,7 +93,8 @@ final class AlertRows {
           b.<Timestamp>getAs("first_time").toInstant(), b.<Timestamp>getAs("last_time").toInstant(),
           b.<Boolean>getAs("failed"), b.<Boolean>getAs("read_only"), b.getAs("sensitivity"),
           b.<Boolean>getAs("known"), (String) field(b, "dimension"), (String) field(b, "value"), calls, prevalence,
-          (String) field(b, "severity")));
+          (String) field(b, "severity"), field(b, "last_seen") == null ? null
+              : ((Timestamp) field(b, "last_seen")).toInstant()));
     }
     return Alert.builder().alertId(r.getAs("alert_id")).hour(r.<Timestamp>getAs("hour").toInstant())
         .detectHour(r.<Timestamp>getAs("detect_hour").toInstant()).businessUnit(r.getAs("business_unit"))

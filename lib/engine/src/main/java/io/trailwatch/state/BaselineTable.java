@@ -171,7 +171,7 @@ public final class BaselineTable {
   }
 
   /** A key's columns by name. */
-  private static Map<String, Object> keyValues(BehaviorKey k) {
+  static Map<String, Object> keyValues(BehaviorKey k) {
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("business_unit", k.businessUnit());
     v.put("account_id", k.accountId());
@@ -340,11 +340,15 @@ public final class BaselineTable {
     return table.rows().filter(col("principal").equalTo(principal).and(col("expires_at").gt(Timestamp.from(now))));
   }
 
-  /** Deletes a business unit's rows that expired before {@code before}; returns how many there were. */
-  public long deleteExpired(String businessUnit, Instant before) {
+  /**
+   * Deletes a business unit's rows that expired before {@code before}, after handing them to
+   * {@code keep} (the memory of expired behaviours); returns how many there were.
+   */
+  public long deleteExpired(String businessUnit, Instant before, java.util.function.Consumer<Dataset<Row>> keep) {
     Column expired = col("business_unit").equalTo(businessUnit).and(col("expires_at").lt(lit(Timestamp.from(before))));
     long n = table.rows().where(expired).count();
     if (n > 0) {
+      keep.accept(table.rows().where(expired));
       table.beforeCommit();
       DeltaTable.forPath(table.spark(), table.path()).delete(expired);
     }

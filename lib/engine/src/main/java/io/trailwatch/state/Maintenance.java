@@ -41,10 +41,12 @@ import org.apache.spark.sql.delta.Snapshot;
  * <ol>
  *   <li>{@link Step#PROPERTIES}: checkpoint interval, log retention and deleted-file retention as
  *       configured (a metadata commit, only when one differs);
- *   <li>{@link Step#EXPIRE} (baseline): deletes rows that expired more than the grace period before
- *       the business unit's last completed run. Detection treats an expired row as absent
- *       ({@code BaselineRule.known}) and the MERGE restarts it as if new, so no hour from then on
- *       can tell the difference;
+ *   <li>{@link Step#EXPIRE} (baseline): moves rows that expired more than the grace period before
+ *       the business unit's last completed run to the memory of expired behaviours, then deletes
+ *       them. Detection treats an expired row as absent ({@code BaselineRule.known}) and the MERGE
+ *       restarts it as if new, so no hour from then on can tell the difference, except that its
+ *       alert says the behaviour is returning, from either table. (expired_behaviors): forgets
+ *       behaviours last seen more than {@code baseline.returning-horizon-days} before that run;
  *   <li>{@link Step#COMPACT}: OPTIMIZE of the business units' partitions; the baseline in last_seen
  *       order (ZORDER BY last_seen, files of {@code baseline-file-mb}), which the hourly MERGE's
  *       file pruning needs ({@link BaselineTable#lastSeenRanges}), and only when a partition has
@@ -104,6 +106,7 @@ public final class Maintenance {
   private final Clock clock;
   private final Consumer<String> progress;
   private final Hook hook;
+  private final int returningHorizonDays;
 
   /**
    * @param clock the time expiry is reckoned from (capped by each business unit's last run)
@@ -112,6 +115,12 @@ public final class Maintenance {
    */
   public Maintenance(SparkSession spark, StateStore state, MaintenanceConfig cfg, Clock clock,
       Consumer<String> progress, Hook hook) {
+    this(spark, state, cfg, clock, progress, hook, io.trailwatch.config.BaselineConfig.defaults().returningHorizonDays());
+  }
+
+  private Maintenance(SparkSession spark, StateStore state, MaintenanceConfig cfg, Clock clock,
+      Consumer<String> progress, Hook hook, int returningHorizonDays) {
+    this.returningHorizonDays = returningHorizonDays;
     this.spark = spark;
     this.state = state;
     this.cfg = cfg;
@@ -120,10 +129,22 @@ public final class Maintenance {
     this.hook = hook;
   }
 
+  /** The same maintenance, keeping expired behaviours this many days after their last sighting. */
+  public Maintenance withReturningHorizonDays(int days) {
+    return new Maintenance(spark, state, cfg, clock, progress, hook, days);
+  }
+
   /** Maintains every table of the state, for one business unit or all. */
   public MaintenanceReport run(Request request) {
     checkRequest(request);
     List<String> tables = new ArrayList<>();
+    if (guard(state.path(Tables.BASELINE), () -> DeltaTable.isDeltaTable(spark, state.path(Tables.BASELINE)))) {
+      // A state made before the memory of expired behaviours gets it now, before the baseline's rows move there.
+      guard(state.path(Tables.EXPIRED_BEHAVIORS), () -> {
+        state.ensureTable(Tables.EXPIRED_BEHAVIORS);
+        return null;
+      });
+    }
     for (String t : Tables.ALL) {
       if (guard(state.path(t), () -> DeltaTable.isDeltaTable(spark, state.path(t)))) {
         tables.add(t);
@@ -169,7 +190,8 @@ public final class Maintenance {
     List<String> props = properties(table);
     hook.after(table, Step.PROPERTIES);
 
-    long removed = table.equals(Tables.BASELINE) && hasRuns ? expire(units, request.graceDays()) : 0;
+    long removed = !hasRuns ? 0 : table.equals(Tables.BASELINE) ? expire(units, request.graceDays())
+        : table.equals(Tables.EXPIRED_BEHAVIORS) ? forgetExpired(units) : 0;
     hook.after(table, Step.EXPIRE);
 
     boolean compacted = table.equals(Tables.BASELINE) ? compactBaseline(scope) : compact(table, request);
@@ -213,10 +235,11 @@ public final class Maintenance {
   }
 
   /**
-   * Deletes the baseline rows of each business unit that expired more than {@code graceDays}
+   * Moves the baseline rows of each business unit that expired more than {@code graceDays}
    * before its last completed run (or before now, if earlier): every hour detected from then on,
    * and every rerun of an hour within the grace, finds them expired, which is the same as absent.
-   * Business units without a completed run keep all their rows.
+   * They go to the memory of expired behaviours first ({@link ExpiredBehaviorsTable#keep}), then
+   * leave the baseline. Business units without a completed run keep all their rows.
    */
   private long expire(List<String> units, int graceDays) {
     Instant now = clock.instant();
@@ -224,12 +247,29 @@ public final class Maintenance {
     long removed = 0;
     for (Map.Entry<String, Instant> e : lastRun.entrySet()) {
       Instant reference = e.getValue().isBefore(now) ? e.getValue() : now;
-      long n = state.baseline().deleteExpired(e.getKey(), reference.minus(Duration.ofDays(graceDays)));
+      String bu = e.getKey();
+      long n = state.baseline().deleteExpired(bu, reference.minus(Duration.ofDays(graceDays)),
+          rows -> state.expiredBehaviors().keep(rows, bu));
       if (n > 0) {
-        progress.accept(String.format("baseline: %d rows of %s expired before %s deleted", n, e.getKey(),
-            reference.minus(Duration.ofDays(graceDays))));
+        progress.accept(String.format("baseline: %d rows of %s expired before %s moved to %s", n, e.getKey(),
+            reference.minus(Duration.ofDays(graceDays)), Tables.EXPIRED_BEHAVIORS));
       }
       removed += n;
+    }
+    return removed;
+  }
+
+  /**
+   * Forgets the expired behaviours of each business unit last seen more than the returning horizon
+   * before its last completed run (or before now, if earlier): a behaviour back after that long is
+   * alerted as never seen.
+   */
+  private long forgetExpired(List<String> units) {
+    Instant now = clock.instant();
+    long removed = 0;
+    for (Map.Entry<String, Instant> e : state.runs().lastCompleted(units).entrySet()) {
+      Instant reference = e.getValue().isBefore(now) ? e.getValue() : now;
+      removed += state.expiredBehaviors().forget(e.getKey(), reference.minus(Duration.ofDays(returningHorizonDays)));
     }
     return removed;
   }

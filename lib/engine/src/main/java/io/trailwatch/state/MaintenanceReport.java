@@ -20,7 +20,8 @@ public record MaintenanceReport(List<String> businessUnits, List<Table> tables) 
    *
    * @param before the table (the business units' partitions, when named) before maintenance
    * @param after the same after compaction and VACUUM
-   * @param rowsRemoved expired baseline rows deleted
+   * @param rowsRemoved expired baseline rows moved out (baseline), or expired behaviours forgotten past the
+   *     returning horizon (expired_behaviors)
    * @param filesVacuumed files VACUUM deleted (anywhere in the table: files of no current snapshot)
    * @param bytesReclaimed their size
    * @param propertiesSet table properties changed (none once they are as configured)

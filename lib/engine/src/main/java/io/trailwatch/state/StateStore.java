@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * The Delta tables under one root, as a registry: it creates and checks them (columns this
  * version added are added), checks the store answers, and hands out one class per table
  * ({@link BaselineTable}, {@link PrincipalsTable}, {@link AlertsTable}, {@link RunsTable},
- * {@link QuarantineTable}, {@link IngestedFilesTable}, {@link DeliveriesTable}), each of which
+ * {@link QuarantineTable}, {@link IngestedFilesTable}, {@link DeliveriesTable},
+ * {@link ExpiredBehaviorsTable}), each of which
  * builds and reads its rows by column name. Every write of every table passes the store's
  * {@link CommitFence} immediately before it commits.
  *
@@ -292,6 +293,11 @@ public final class StateStore {
   /** The coverage ledger: what each account-region delivered per hour ({@link CoverageTable}). */
   public CoverageTable coverage() {
     return new CoverageTable(handle(Tables.COVERAGE));
+  }
+
+  /** The memory of expired behaviours (returning behaviour). */
+  public ExpiredBehaviorsTable expiredBehaviors() {
+    return new ExpiredBehaviorsTable(handle(Tables.EXPIRED_BEHAVIORS));
   }
 
   /** The ledger of files read. */

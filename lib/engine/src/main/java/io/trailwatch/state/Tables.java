@@ -16,6 +16,7 @@ public final class Tables {
   public static final String DELIVERIES = "deliveries";
   public static final String VERDICTS = "verdicts";
   public static final String COVERAGE = "coverage";
+  public static final String EXPIRED_BEHAVIORS = "expired_behaviors";
 
   /** Delta does not allow NOT NULL inside arrays and structs: nested fields are nullable. */
   private static final ArrayType STRINGS = DataTypes.createArrayType(DataTypes.StringType, true);
@@ -55,7 +56,10 @@ public final class Tables {
           .add("account_type_principals", DataTypes.LongType, true), true)
       .add("severity", DataTypes.StringType, true)
       // The call's MITRE ATT&CK technique in the sensitive-actions catalogue (null in older rows and for other calls).
-      .add("mitre_technique_id", DataTypes.StringType, true);
+      .add("mitre_technique_id", DataTypes.StringType, true)
+      // Returning or never seen (NewBehavior.history), and a returning behaviour's last sighting (null in older rows).
+      .add("history", DataTypes.StringType, true)
+      .add("last_seen", DataTypes.TimestampType, true);
 
   public static final StructType ALERTS_SCHEMA = new StructType()
       .add("alert_id", DataTypes.StringType, false)
@@ -113,6 +117,16 @@ public final class Tables {
       .add("run_id", DataTypes.StringType, false)
       .add("window_from", DataTypes.TimestampType, false)
       .add("quarantined_at", DataTypes.TimestampType, false);
+
+  /**
+   * The memory of expired behaviours: a baseline row {@code maintain} expired, kept until its
+   * last_seen is {@code baseline.returning-horizon-days} old, so a behaviour that comes back is
+   * alerted as returning. One row per behaviour key.
+   */
+  public static final StructType EXPIRED_BEHAVIORS_SCHEMA = EventSchema.concat(EventSchema.BEHAVIOR, new StructType()
+      .add("first_seen", DataTypes.TimestampType, false)
+      .add("last_seen", DataTypes.TimestampType, false)
+      .add("expired_at", DataTypes.TimestampType, false));
 
   /**
    * The ledger of files read for detection: one row per (file, event hour). {@code detect_hour}
@@ -222,9 +236,12 @@ public final class Tables {
       java.util.Map.of("delta.checkpointInterval", CHECKPOINTS));
   public static final TableDef COVERAGE_TABLE = new TableDef(COVERAGE, COVERAGE_SCHEMA, BY_BU, MERGED);
 
+  public static final TableDef EXPIRED_BEHAVIORS_TABLE = new TableDef(EXPIRED_BEHAVIORS, EXPIRED_BEHAVIORS_SCHEMA, BY_BU,
+      MERGED);
+
   /** Every table under the state root, by name. */
   public static final java.util.List<String> ALL = java.util.List.of(BASELINE, PRINCIPALS, ALERTS, RUNS, QUARANTINE,
-      INGESTED_FILES, DELIVERIES, VERDICTS, COVERAGE);
+      INGESTED_FILES, DELIVERIES, VERDICTS, COVERAGE, EXPIRED_BEHAVIORS);
 
   /** The definition of a table of {@link #ALL}. */
   public static TableDef definition(String table) {
@@ -238,6 +255,7 @@ public final class Tables {
       case DELIVERIES -> DELIVERIES_TABLE;
       case VERDICTS -> VERDICTS_TABLE;
       case COVERAGE -> COVERAGE_TABLE;
+      case EXPIRED_BEHAVIORS -> EXPIRED_BEHAVIORS_TABLE;
       default -> throw new IllegalArgumentException("No table " + table);
     };
   }

@@ -116,44 +116,74 @@ class BacktestTest extends SparkTest {
         () -> "quiet: " + quiet);
   }
 
-  @Test
-  void anEventCountsOnlyForAnHourWhoseRunReadsItsFile() throws Exception {
-    String acct = "111111111111";
-    List<Account> one = List.of(new Account(acct, "pay-prod", "payments"));
+  static final String ACCT = "111111111111";
+  static final List<Account> ONE = List.of(new Account(ACCT, "pay-prod", "payments"));
+  static final Instant FROM = Instant.parse("2026-11-20T10:00:00Z");
+  static final String CI = iamUser(ACCT, "ci");
+
+  /** Logs where ci (of the one account) reads an object on each of the 3 days before {@link #FROM}. */
+  Path ciReadsObjectsDaily() throws Exception {
     Path logs = dir.resolve("logs");
     Files.createDirectories(logs.resolve("AWSLogs"));
-    Instant from = Instant.parse("2026-11-20T10:00:00Z");
-    String ci = iamUser(acct, "ci");
     for (int d = 3; d >= 1; d--) {
-      Instant t = from.minus(Duration.ofDays(d));
-      writeLog(logs, acct, "us-east-1", t.plusSeconds(600), List.of(
-          record(ci, acct, "s3.amazonaws.com", "GetObject", t, null)));
+      Instant t = FROM.minus(Duration.ofDays(d));
+      writeLog(logs, ACCT, "us-east-1", t.plusSeconds(600), List.of(
+          record(CI, ACCT, "s3.amazonaws.com", "GetObject", t, null)));
     }
+    return logs;
+  }
+
+  @Test
+  void anEventCountsOnlyForAnHourWhoseRunReadsItsFile() throws Exception {
+    Path logs = ciReadsObjectsDaily();
     // Seed history in a file named past the lag after the first hour: neither the baseline build nor the
     // first hour's run reads it for that event, so ListBuckets is new at 11:00.
-    writeLog(logs, acct, "us-east-1", from.plusSeconds(50 * 60), List.of(
-        record(ci, acct, "s3.amazonaws.com", "ListBuckets", from.minusSeconds(300), null)));
+    writeLog(logs, ACCT, "us-east-1", FROM.plusSeconds(50 * 60), List.of(
+        record(CI, ACCT, "s3.amazonaws.com", "ListBuckets", FROM.minusSeconds(300), null)));
     // 11:00: PutObject sits in a file named 45 minutes after the hour (past the 30-minute lag): never read
     // for 11:00. DeleteObject is delivered twice.
-    Instant h1 = from.plus(Duration.ofHours(1));
-    String delete = record(ci, acct, "s3.amazonaws.com", "DeleteObject", h1.plusSeconds(900), null);
-    writeLog(logs, acct, "us-east-1", h1.plus(Duration.ofMinutes(105)), List.of(
-        record(ci, acct, "s3.amazonaws.com", "PutObject", h1.plusSeconds(600), null)));
-    writeLog(logs, acct, "us-east-1", h1.plus(Duration.ofMinutes(20)), List.of(delete,
-        record(ci, acct, "s3.amazonaws.com", "ListBuckets", h1.plusSeconds(1200), null)));
-    writeLog(logs, acct, "us-east-1", h1.plus(Duration.ofMinutes(70)), List.of(delete));
-    Window hours = new Window(from, from.plus(Duration.ofHours(3)));
-    Instant seed = from.minus(Duration.ofDays(4));
+    Instant h1 = FROM.plus(Duration.ofHours(1));
+    String delete = record(CI, ACCT, "s3.amazonaws.com", "DeleteObject", h1.plusSeconds(900), null);
+    writeLog(logs, ACCT, "us-east-1", h1.plus(Duration.ofMinutes(105)), List.of(
+        record(CI, ACCT, "s3.amazonaws.com", "PutObject", h1.plusSeconds(600), null)));
+    writeLog(logs, ACCT, "us-east-1", h1.plus(Duration.ofMinutes(20)), List.of(delete,
+        record(CI, ACCT, "s3.amazonaws.com", "ListBuckets", h1.plusSeconds(1200), null)));
+    writeLog(logs, ACCT, "us-east-1", h1.plus(Duration.ofMinutes(70)), List.of(delete));
+    Window hours = new Window(FROM, FROM.plus(Duration.ofHours(3)));
+    Instant seed = FROM.minus(Duration.ofDays(4));
 
-    List<Alert> expected = hourly(logs, one, BUSY, hours, seed).stream()
+    List<Alert> expected = hourly(logs, ONE, BUSY, hours, seed).stream()
         .flatMap(s -> s.alerts().stream()).toList();
-    List<Alert> got = backtest(logs, one, List.of(new Variant("busy", "busy.yaml", BUSY)),
+    List<Alert> got = backtest(logs, ONE, List.of(new Variant("busy", "busy.yaml", BUSY)),
         hours, seed).runs().get(0).alerts();
 
     assertEquals(json(expected), json(got));
     assertEquals(List.of(h1 + " DeleteObject x1, ListBuckets x1"), got.stream().map(a -> a.hour() + " "
         + a.newBehaviors().stream().map(b -> b.eventName() + " x" + b.count()).collect(Collectors.joining(", ")))
         .toList());
+  }
+
+  @Test
+  void aReturningBehaviourIsDecidedAlikeByReplayAndHourlyRuns() throws Exception {
+    Path logs = ciReadsObjectsDaily();
+    // Created a queue 2 days before (a day's retention: expired), and again in the second hour.
+    Instant before = FROM.minus(Duration.ofDays(2)).plusSeconds(120);
+    writeLog(logs, ACCT, "us-east-1", before.plusSeconds(600), List.of(
+        record(CI, ACCT, "sqs.amazonaws.com", "CreateQueue", before, null)));
+    Instant again = FROM.plus(Duration.ofHours(1)).plusSeconds(300);
+    writeLog(logs, ACCT, "us-east-1", again.plusSeconds(600), List.of(
+        record(CI, ACCT, "sqs.amazonaws.com", "CreateQueue", again, null),
+        record(CI, ACCT, "sqs.amazonaws.com", "DeleteQueue", again, null)));
+    Window hours = new Window(FROM, FROM.plus(Duration.ofHours(2)));
+    Instant seed = FROM.minus(Duration.ofDays(4));
+
+    List<Alert> expected = hourly(logs, ONE, BUSY, hours, seed).stream().flatMap(s -> s.alerts().stream()).toList();
+    List<Alert> got = backtest(logs, ONE, List.of(new Variant("busy", "busy.yaml", BUSY)), hours, seed).runs().get(0)
+        .alerts();
+    assertEquals(json(expected), json(got));
+    assertEquals(List.of("CreateQueue returning: last seen 2026-11-18 (2 days ago)", "DeleteQueue never seen"),
+        got.stream().flatMap(a -> a.newBehaviors().stream()).map(b -> b.eventName() + " " + b.history()).toList());
+    assertEquals(before, got.get(0).newBehaviors().get(0).lastSeen());
   }
 
   @Test

@@ -170,6 +170,64 @@ class DetectionTest extends SparkTest {
         "an expired behaviour starts again from its new first sighting");
   }
 
+  static final String UA = "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64";
+  static final String DEPLOY = "arn:aws:iam::222222222222:user/deploy";
+
+  /**
+   * The month of history; ci created a queue 120 days before H (its baseline row expired 30 days
+   * ago, and maintain has not run); at H, ci creates a queue again and platform's deploy user, who
+   * never did, creates one too. Returns H's alerts.
+   */
+  List<Alert> queuesCreatedAgainAndForTheFirstTime() throws Exception {
+    history();
+    Instant old = H.start().minus(Duration.ofDays(120)).plusSeconds(60);
+    log(PAY, old.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "sqs.amazonaws.com", "CreateQueue", old));
+    Instant t = H.start().plusSeconds(60);
+    log(PAY, t.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "sqs.amazonaws.com", "CreateQueue", t, null,
+        "ev-ci", "198.51.100.7", UA));
+    log(PLAT, t.plusSeconds(600), record(iamUser(PLAT, "deploy"), PLAT, "sqs.amazonaws.com", "CreateQueue", t, null,
+        "ev-deploy", "198.51.100.8", UA));
+    Pipeline p = pipeline(TrailwatchConfig.defaults());
+    p.buildBaseline(new Window(old.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+    return p.detect(H, ACCOUNTS).alerts();
+  }
+
+  /** The alert of a principal that created a queue at H, new to its business unit: {@code lastSeen} null when never seen. */
+  static Alert queueAlert(String bu, String account, String principal, Instant principalFirstSeen,
+      io.trailwatch.policy.Severity severity, Instant lastSeen, String returning, String ip, String eventId) {
+    Instant t = H.start().plusSeconds(60);
+    return Alert.builder().alertId(Alert.idFor(bu, account, principal, H.start(), H.start())).hour(H.start())
+        .detectHour(H.start()).businessUnit(bu).accountId(account).principal(principal).identityType("IAMUser")
+        .severity(severity)
+        .reason("1 new behaviour for IAMUser first seen " + principalFirstSeen.toString().substring(0, 10)
+            + ": sqs:CreateQueue" + returning + "; new to the business unit: sqs:CreateQueue")
+        .newBehaviors(List.of(new NewBehavior("sqs.amazonaws.com", "CreateQueue", 1, t, t, false, false, null, false,
+            "api", null, List.of(), new io.trailwatch.policy.Prevalence(0, 0, 0, 1), severity.label(), lastSeen)))
+        .sourceIps(List.of(ip)).userAgents(List.of(UA)).regions(List.of("us-east-1")).eventIds(List.of(eventId))
+        .build();
+  }
+
+  @Test
+  void aBehaviourLastSeen120DaysAgoIsAlertedAsReturningOneLevelLower() throws Exception {
+    List<Alert> alerts = queuesCreatedAgainAndForTheFirstTime();
+    Instant old = H.start().minus(Duration.ofDays(120)).plusSeconds(60);
+    Alert ci = only(alerts, CI);
+    assertEquals(queueAlert("payments", PAY, CI, old, io.trailwatch.policy.Severity.MEDIUM, old,
+        "; returning: sqs:CreateQueue (last seen 2026-07-23, 120 days ago)", "198.51.100.7", "ev-ci"), ci);
+    assertEquals("returning: last seen 2026-07-23 (120 days ago)", ci.newBehaviors().get(0).history());
+    assertEquals(only(alerts, DEPLOY).severity().lower(), ci.severity(),
+        "one level below the same call never seen (new to its business unit too)");
+    assertEquals(List.of(ci), state.alerts().recorded(List.of("payments"), H.start()), "the alerts table keeps it");
+  }
+
+  @Test
+  void aBehaviourNeverSeenIsAlertedAsToday() throws Exception {
+    Alert deploy = only(queuesCreatedAgainAndForTheFirstTime(), DEPLOY);
+    assertEquals(queueAlert("platform", PLAT, DEPLOY, MONTH_AGO, io.trailwatch.policy.Severity.HIGH, null, "",
+        "198.51.100.8", "ev-deploy"), deploy);
+    assertEquals("never seen", deploy.newBehaviors().get(0).history());
+  }
+
   @Test
   void rerunGivesTheSameAlertsAndAddsNoRows() throws Exception {
     history();

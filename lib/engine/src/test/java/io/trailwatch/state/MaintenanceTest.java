@@ -114,7 +114,7 @@ class MaintenanceTest extends SparkTest {
   }
 
   @Test
-  void anExpiredRowRemovedByMaintainIsNewAgainAsIfNeverSeen() throws IOException {
+  void anExpiredRowMovedByMaintainIsReturningAsIfStillInTheBaseline() throws IOException {
     StateStore maintained = detectedUpToH();
     StateFolders.copy(dir.resolve("state"), dir.resolve("plain"));
     StateStore plain = state("plain");
@@ -131,8 +131,8 @@ class MaintenanceTest extends SparkTest {
         baselineRows(maintained).stream().map(s -> s.substring(0, s.indexOf(" first "))).toList(),
         "expired 10 days before the last run (more than the 7-day grace): deleted; 5 days: kept");
 
-    // The next hour, ci lists buckets and describes instances again: both expired, so both new,
-    // whether the expired row was deleted or is still there.
+    // The next hour, ci lists buckets and describes instances again: both expired, so both new and
+    // returning, whether the expired row was moved to the memory of expired behaviours or is still there.
     Instant t = H.plusHours(1).start().plusSeconds(120);
     log(PAY, t, iamUser(PAY, "ci"), "s3.amazonaws.com", "ListBuckets");
     log(PAY, t, iamUser(PAY, "ci"), "ec2.amazonaws.com", "DescribeInstances");
@@ -141,12 +141,55 @@ class MaintenanceTest extends SparkTest {
     assertEquals(1, withMaintenance.alerts().size(), () -> withMaintenance.alerts().toString());
     Alert alert = withMaintenance.alerts().get(0);
     assertEquals(CI, alert.principal());
-    assertEquals(List.of("DescribeInstances:false", "ListBuckets:false"), alert.newBehaviors().stream()
-        .map(b -> b.eventName() + ":" + b.known()).sorted().toList());
+    assertEquals(List.of("DescribeInstances:false:returning: last seen 2026-08-17 (95 days ago)",
+        "ListBuckets:false:returning: last seen 2026-08-12 (100 days ago)"), alert.newBehaviors().stream()
+        .map(b -> b.eventName() + ":" + b.known() + ":" + b.history()).sorted().toList());
     assertEquals(without.alerts(), withMaintenance.alerts(), "the same alerts, ids and severities");
     assertEquals(without.newBehaviors(), withMaintenance.newBehaviors());
     assertEquals(baselineRows(plain), baselineRows(maintained),
         "the deleted row comes back exactly as the expired one is restarted");
+  }
+
+  /** The memory of expired behaviours, one line a row, in key order. */
+  static List<String> expiredRows(StateStore state) {
+    return state.table(Tables.EXPIRED_BEHAVIORS)
+        .orderBy("business_unit", "account_id", "principal", "event_source", "event_name").collectAsList().stream()
+        .map(r -> r.getAs("business_unit") + " " + r.getAs("account_id") + " " + r.getAs("principal") + " "
+            + r.getAs("identity_type") + " " + r.getAs("event_source") + " " + r.getAs("event_name") + " first "
+            + r.<Timestamp>getAs("first_seen").toInstant() + " last " + r.<Timestamp>getAs("last_seen").toInstant()
+            + " expired " + r.<Timestamp>getAs("expired_at").toInstant())
+        .toList();
+  }
+
+  @Test
+  void maintainMovesExpiredRowsOnceAndForgetsThemPastTheReturningHorizon() throws IOException {
+    StateStore state = detectedUpToH();
+    Instant listed = H.start().minus(Duration.ofDays(100));
+    List<String> moved = List.of("payments " + PAY + " " + CI + " IAMUser s3.amazonaws.com ListBuckets first " + listed
+        + " last " + listed + " expired " + listed.plus(Duration.ofDays(90)));
+    maintenance(state, MaintenanceConfig.defaults()).run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    assertEquals(moved, expiredRows(state), "the row maintain deleted from the baseline, and only it");
+    // lookup lists what would come back as returning: the expired row still in the baseline, and the moved one.
+    assertEquals(List.of("DescribeInstances last " + H.start().minus(Duration.ofDays(95)) + " expires "
+        + H.start().minus(Duration.ofDays(5)), "ListBuckets last " + listed + " expires " + listed.plus(
+        Duration.ofDays(90))), new io.trailwatch.baseline.BaselineReader(spark, state).lookupExpired(null, CI,
+        H.start().plus(Duration.ofHours(1)), 730).stream().map(i -> i.eventName() + " last " + i.lastSeen()
+        + " expires " + i.expiresAt()).toList());
+
+    MaintenanceReport again = maintenance(state, MaintenanceConfig.defaults())
+        .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    assertEquals(moved, expiredRows(state), "a second maintain moves nothing: " + again.render());
+    // A maintain that stopped after keeping the rows and before deleting them keeps them again: still one row.
+    state.expiredBehaviors().keep(spark.createDataFrame(List.of(RowFactory.create("payments", PAY, CI, "IAMUser",
+        "s3.amazonaws.com", "ListBuckets", Timestamp.from(listed), Timestamp.from(listed),
+        Timestamp.from(listed.plus(Duration.ofDays(90))))), Tables.BASELINE_SCHEMA), "payments");
+    assertEquals(moved, expiredRows(state));
+
+    MaintenanceReport horizon = maintenance(state, MaintenanceConfig.defaults()).withReturningHorizonDays(99)
+        .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    assertEquals(List.of(), expiredRows(state), "last seen 100 days before the last run: past a 99-day horizon");
+    assertEquals(1, horizon.tables().stream().filter(t -> t.table().equals(Tables.EXPIRED_BEHAVIORS)).findFirst()
+        .orElseThrow().rowsRemoved(), horizon.render());
   }
 
   @Test
