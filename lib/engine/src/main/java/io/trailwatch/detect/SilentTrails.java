@@ -65,9 +65,9 @@ public final class SilentTrails {
       return Result.none();
     }
     Instant h = hour.start();
-    Instant end = h.plus(HOUR);
-    Instant streakStart = h.minus(HOUR.multipliedBy(cfg.hoursInARow() - 1L));
-    Instant windowFrom = h.minus(Duration.ofDays(windowDays));
+    Windows w0 = windows(hour);
+    Instant streakStart = w0.streakStart();
+    Instant windowFrom = w0.from();
     long observed = ledger.observedHours(windowFrom, streakStart);
     if (observed < cfg.minHistoryHours()) {
       return new Result(List.of(), List.of(), observed);
@@ -76,8 +76,7 @@ public final class SilentTrails {
     read.forEach(r -> delivered.add(r.accountId()));
     List<String> never = listed.stream().filter(a -> !delivered.contains(a)).sorted().toList();
 
-    List<TrailHour> recent = new ArrayList<>(ledger.hours(
-        streakStart.minus(HOUR).minus(Duration.ofHours(cfg.tamperLookbackHours())), end));
+    List<TrailHour> recent = new ArrayList<>(ledger.hours(w0.recentFrom(), w0.end()));
     recent.addAll(read);
     Map<String, Watched> watched = new TreeMap<>();
     for (CoverageView.TrailRate r : ledger.rates(windowFrom, streakStart)) {
@@ -129,6 +128,59 @@ public final class SilentTrails {
       }
     }
     return new Result(alerts, never, observed);
+  }
+
+  /** The ranges of the ledger the rule reads for an hour. */
+  private record Windows(Instant from, Instant streakStart, Instant recentFrom, Instant end) {}
+
+  private Windows windows(Hour hour) {
+    Instant h = hour.start();
+    Instant streakStart = h.minus(HOUR.multipliedBy(cfg.hoursInARow() - 1L));
+    return new Windows(h.minus(Duration.ofDays(windowDays)), streakStart,
+        streakStart.minus(HOUR).minus(Duration.ofHours(cfg.tamperLookbackHours())), h.plus(HOUR));
+  }
+
+  /**
+   * What {@link #decide} will read of the ledger for an hour, read now (a run loads it beside its
+   * other state, before the decision): a view that answers those reads from memory and passes any
+   * other to {@code ledger}. When the ledger holds too little history, only that count is read,
+   * as {@link #decide} then stops there too.
+   */
+  public CoverageView prefetch(CoverageView ledger, Hour hour) {
+    if (!cfg.enabled()) {
+      return ledger;
+    }
+    Windows w = windows(hour);
+    long observed = ledger.observedHours(w.from(), w.streakStart());
+    if (observed < cfg.minHistoryHours()) {
+      return new Prefetched(ledger, w, hour.start(), observed, null, null, null);
+    }
+    return new Prefetched(ledger, w, hour.start(), observed, ledger.rates(w.from(), w.streakStart()),
+        ledger.accounts(w.from(), hour.start()), ledger.hours(w.recentFrom(), w.end()));
+  }
+
+  /** The ledger's answers for one hour's windows ({@link #prefetch}); anything else is asked of the ledger. */
+  private record Prefetched(CoverageView ledger, Windows w, Instant hour, long observed,
+      List<CoverageView.TrailRate> rates, Set<String> accounts, List<TrailHour> hours) implements CoverageView {
+    @Override
+    public long observedHours(Instant from, Instant to) {
+      return from.equals(w.from()) && to.equals(w.streakStart()) ? observed : ledger.observedHours(from, to);
+    }
+
+    @Override
+    public List<TrailRate> rates(Instant from, Instant to) {
+      return rates != null && from.equals(w.from()) && to.equals(w.streakStart()) ? rates : ledger.rates(from, to);
+    }
+
+    @Override
+    public List<TrailHour> hours(Instant from, Instant to) {
+      return hours != null && from.equals(w.recentFrom()) && to.equals(w.end()) ? hours : ledger.hours(from, to);
+    }
+
+    @Override
+    public Set<String> accounts(Instant from, Instant to) {
+      return accounts != null && from.equals(w.from()) && to.equals(hour) ? accounts : ledger.accounts(from, to);
+    }
   }
 
   private Optional<TamperCall> tamper(List<TrailHour> recent, Set<String> accounts, Instant streakStart) {

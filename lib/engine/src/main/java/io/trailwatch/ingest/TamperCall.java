@@ -32,9 +32,21 @@ public record TamperCall(String eventSource, String eventName, String principal,
       "organizations.amazonaws.com:LeaveOrganization",
       "organizations.amazonaws.com:RemoveAccountFromOrganization");
 
+  /** Whether a call is one of {@link #CALLS} and succeeded; allocates nothing (it runs for every event read). */
   public static boolean isTamper(String eventSource, String eventName, String errorCode) {
-    return errorCode == null && eventSource != null && eventName != null
-        && CALLS.contains(eventSource + ":" + eventName);
+    if (errorCode != null || eventSource == null || eventName == null) {
+      return false;
+    }
+    String source = switch (eventName) {
+      case "StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "PutInsightSelectors",
+          "StopEventDataStoreIngestion", "DeleteEventDataStore", "UpdateEventDataStore" -> "cloudtrail.amazonaws.com";
+      case "PutBucketLifecycle", "PutBucketLifecycleConfiguration", "PutBucketPolicy", "DeleteBucketPolicy" ->
+          "s3.amazonaws.com";
+      case "DisableKey", "ScheduleKeyDeletion" -> "kms.amazonaws.com";
+      case "LeaveOrganization", "RemoveAccountFromOrganization" -> "organizations.amazonaws.com";
+      default -> null;
+    };
+    return eventSource.equals(source);
   }
 
   /** The call as analysts write it: {@code cloudtrail:StopLogging}. */

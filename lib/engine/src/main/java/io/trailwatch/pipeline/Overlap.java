@@ -5,7 +5,9 @@ import io.trailwatch.alerting.Alert;
 import io.trailwatch.core.BehaviorKey;
 import io.trailwatch.core.Hour;
 import io.trailwatch.core.PrincipalKey;
+import io.trailwatch.detect.CoverageView;
 import io.trailwatch.detect.Peers;
+import io.trailwatch.detect.SilentTrails;
 import io.trailwatch.detect.StateView;
 import io.trailwatch.detect.Stored;
 import io.trailwatch.dimensions.Dimension;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -39,7 +42,8 @@ import org.apache.spark.SparkContext;
 final class Overlap implements StateView, AutoCloseable {
   /** What a detect run prefetches for: its business units' accounts, the hour, and how far back files count. */
   record Scope(List<Account> accounts, List<String> businessUnits, Hour hour, Instant lateFrom, Duration deliveryLag,
-      Set<Dimension> dimensions, int retentionDays, int watchDays) {}
+      Set<Dimension> dimensions, int retentionDays, int watchDays, boolean ledger,
+      Optional<SilentTrails> silentTrails) {}
 
   private final Background background = new Background();
   private final List<Future<?>> all = new ArrayList<>();
@@ -55,6 +59,8 @@ final class Overlap implements StateView, AutoCloseable {
   private final Future<List<Alert>> recorded;
   private final Future<io.trailwatch.verdict.Verdicts> verdicts;
   private final ReadAhead<HourRead> ahead;
+  private final Future<Map<String, CoverageView>> coverage;
+  private final Future<Boolean> coverageHoldsHour;
 
   Overlap(SparkContext spark, StateStore state, LogPlanner planner, HourReader reader, Scope scope) {
     this.state = state;
@@ -81,6 +87,15 @@ final class Overlap implements StateView, AutoCloseable {
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
     verdicts = track(background.after(tables.get(Tables.VERDICTS), () -> new io.trailwatch.verdict.Verdicts(
         state.verdicts().all(bus), scope.watchDays())));
+    // The coverage ledger as the silent-trail rule reads it (also in an hour without files: that is a silence).
+    coverage = track(background.after(tables.get(Tables.COVERAGE), () -> {
+      Map<String, CoverageView> views = new HashMap<>();
+      scope.silentTrails().ifPresent(rule -> bus.forEach(bu -> views.put(bu,
+          rule.prefetch(state.coverage().view(List.of(bu), hour.start()), hour))));
+      return views;
+    }));
+    coverageHoldsHour = track(background.after(tables.get(Tables.COVERAGE), () -> scope.ledger() && someFile()
+        && state.coverage().holdsDetectHour(bus, hour.start())));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
     track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }
@@ -149,9 +164,14 @@ final class Overlap implements StateView, AutoCloseable {
   }
 
   /** The coverage ledger of a business unit as runs before this hour stored it, once its table is checked. */
-  io.trailwatch.detect.CoverageView coverage(String businessUnit) {
-    get(tables.get(Tables.COVERAGE));
-    return state.coverage().view(List.of(businessUnit), scope.hour().start());
+  CoverageView coverage(String businessUnit) {
+    CoverageView v = get(coverage).get(businessUnit);
+    return v != null ? v : state.coverage().view(List.of(businessUnit), scope.hour().start());
+  }
+
+  /** Whether the coverage ledger already holds rows of this detect hour (a rerun): its rows then MERGE, else append. */
+  boolean coverageHoldsHour() {
+    return get(coverageHoldsHour);
   }
 
   @Override

@@ -187,7 +187,8 @@ public final class Pipeline {
     Instant lateFrom = hour.start().minus(Duration.ofHours(cfg.ingest().lateFileHours()));
     progress.step("gzip: " + CloudTrailReader.gunzipLibrary(parserSettings()));
     Overlap.Scope scope = new Overlap.Scope(accounts, bus, hour, lateFrom, deliveryLag(),
-        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays(), cfg.verdicts().watchDays());
+        cfg.baseline().enabledDimensions(), cfg.baseline().retentionDays(), cfg.verdicts().watchDays(),
+        cfg.coverage().ledger(), trailCoverage().rule());
     try (Overlap overlap = new Overlap(spark.sparkContext(), state, planner, reader(), scope)) {
       FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
           overlap.detectedHours(), deliveryLag());
@@ -205,7 +206,7 @@ public final class Pipeline {
           .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), overlap::coverage);
       long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
       List<Alert> alerts = commit(runId, hour, bus, files, hours, silent, overlap.recordedAlerts(),
-          overlap::sideBySide);
+          overlap::sideBySide, overlap::coverageHoldsHour);
       mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
@@ -240,7 +241,8 @@ public final class Pipeline {
    * (recorded earlier by a first run of the hour, and new).
    */
   private List<Alert> commit(String runId, Hour hour, List<String> bus, FileSelection files, List<HourResult> hours,
-      TrailCoverage.Result silent, List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide) {
+      TrailCoverage.Result silent, List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide,
+      java.util.function.BooleanSupplier coverageHoldsHour) {
     List<Alert> found = new ArrayList<>(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList());
     found.addAll(silent.alerts());
     List<Alert> fresh = notRecorded(found, earlier);
@@ -254,7 +256,8 @@ public final class Pipeline {
         () -> state.ingestedFiles().append(files.toRecord(), runId),
         () -> state.quarantine().record(quarantine, bus, runId, hour.start()),
         () -> trailCoverage().record(hour, bus, hours.stream()
-            .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), runId)));
+            .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), runId,
+            !coverageHoldsHour.getAsBoolean())));
     List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
     progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
     return alerts;

@@ -11,6 +11,7 @@ import io.trailwatch.state.CoverageTable;
 import io.trailwatch.state.StateStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The run's coverage stage (docs/coverage.md): what each account-region delivered, counted by the
@@ -39,13 +40,21 @@ final class TrailCoverage {
     this.progress = progress;
   }
 
+  /** The silent-trail rule, when the ledger is kept and the rule is on. */
+  Optional<SilentTrails> rule() {
+    return cfg.coverage().ledger() && cfg.coverage().silentTrails().enabled()
+        ? Optional.of(new SilentTrails(cfg.coverage().silentTrails(), cfg.baseline().retentionDays()))
+        : Optional.empty();
+  }
+
   /** The silent-trail rule, per business unit, for the hour being detected. */
   Result decide(Hour hour, List<Account> accounts, List<HourReads> read,
       java.util.function.Function<String, io.trailwatch.detect.CoverageView> ledger) {
-    if (!cfg.coverage().ledger() || !cfg.coverage().silentTrails().enabled()) {
+    Optional<SilentTrails> on = rule();
+    if (on.isEmpty()) {
       return Result.none();
     }
-    SilentTrails rule = new SilentTrails(cfg.coverage().silentTrails(), cfg.baseline().retentionDays());
+    SilentTrails rule = on.get();
     List<Alert> alerts = new ArrayList<>();
     List<String> never = new ArrayList<>();
     for (String bu : RunParts.businessUnits(accounts)) {
@@ -66,12 +75,15 @@ final class TrailCoverage {
     return new Result(alerts, never);
   }
 
-  /** Stores the run's ledger rows (a rerun of the hour replaces its own). */
-  void record(Hour hour, List<String> bus, List<HourReads> read, String runId) {
+  /**
+   * Stores the run's ledger rows (a rerun of the hour replaces its own; {@code fresh}: the ledger
+   * holds no row of this hour's runs yet, so they are appended).
+   */
+  void record(Hour hour, List<String> bus, List<HourReads> read, String runId, boolean fresh) {
     if (!cfg.coverage().ledger()) {
       return;
     }
     state.coverage().record(read.stream().map(h -> new CoverageTable.HourRows(h.eventHour().start(), h.reads()))
-        .toList(), hour.start(), bus, runId);
+        .toList(), hour.start(), bus, runId, fresh);
   }
 }

@@ -40,8 +40,13 @@ public final class CoverageTable {
     }
   }
 
-  /** Stores a run's rows (MERGE on the row's key: a rerun of the hour writes them in place). */
-  public void record(List<HourRows> hours, Instant detectHour, List<String> businessUnits, String runId) {
+  /**
+   * Stores a run's rows: MERGE on the row's key, so a rerun of the hour writes them in place; a
+   * plain append when {@code fresh} (the table holds no row of this detect hour for these business
+   * units: {@link #holdsDetectHour}). Nothing is written when the run read no file.
+   */
+  public void record(List<HourRows> hours, Instant detectHour, List<String> businessUnits, String runId,
+      boolean fresh) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(table.clock().instant());
     for (HourRows h : hours) {
@@ -50,6 +55,10 @@ public final class CoverageTable {
       }
     }
     if (rows.isEmpty()) {
+      return;
+    }
+    if (fresh) {
+      table.append(rows);
       return;
     }
     Dataset<Row> src = table.spark().createDataFrame(rows, Tables.COVERAGE_SCHEMA);
@@ -61,6 +70,12 @@ public final class CoverageTable {
         .whenMatched().updateAll()
         .whenNotMatched().insertAll()
         .execute();
+  }
+
+  /** Whether the table holds a row that a run of {@code detectHour} stored for one of these business units. */
+  public boolean holdsDetectHour(List<String> businessUnits, Instant detectHour) {
+    return !table.of(businessUnits).filter(col("detect_hour").equalTo(Timestamp.from(detectHour))).limit(1)
+        .isEmpty();
   }
 
   static Row row(TrailRead t, Instant hour, Instant detectHour, String runId, Timestamp now) {

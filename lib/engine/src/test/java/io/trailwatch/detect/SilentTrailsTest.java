@@ -51,11 +51,56 @@ class SilentTrailsTest {
     return (r, i) -> true;
   }
 
-  /** The rule's decision for {@code hour}: ledger rows before it, and the rows read of it. */
+  /**
+   * The rule's decision for {@code hour}: ledger rows before it, and the rows read of it. Decided
+   * twice, on the ledger and on what a run prefetches of it, which must decide the same without
+   * asking the ledger anything more.
+   */
   static SilentTrails.Result decide(SilentTrailsConfig cfg, List<TrailHour> all, Instant hour, List<String> listed) {
     List<TrailHour> before = all.stream().filter(r -> r.hour().isBefore(hour)).toList();
     List<TrailHour> now = all.stream().filter(r -> r.hour().equals(hour)).toList();
-    return new SilentTrails(cfg, 90).decide(BU, new Hour(hour), listed, CoverageView.of(before), now);
+    SilentTrails rule = new SilentTrails(cfg, 90);
+    SilentTrails.Result direct = rule.decide(BU, new Hour(hour), listed, CoverageView.of(before), now);
+    Counting ledger = new Counting(CoverageView.of(before));
+    CoverageView prefetched = rule.prefetch(ledger, new Hour(hour));
+    int asked = ledger.asked;
+    assertEquals(direct, rule.decide(BU, new Hour(hour), listed, prefetched, now), "the prefetched ledger decides alike");
+    assertEquals(asked, ledger.asked, "the decision reads nothing of the ledger beyond the prefetch");
+    return direct;
+  }
+
+  /** A ledger that counts what it is asked. */
+  static final class Counting implements CoverageView {
+    final CoverageView of;
+    int asked;
+
+    Counting(CoverageView of) {
+      this.of = of;
+    }
+
+    @Override
+    public long observedHours(Instant from, Instant to) {
+      asked++;
+      return of.observedHours(from, to);
+    }
+
+    @Override
+    public List<TrailRate> rates(Instant from, Instant to) {
+      asked++;
+      return of.rates(from, to);
+    }
+
+    @Override
+    public List<TrailHour> hours(Instant from, Instant to) {
+      asked++;
+      return of.hours(from, to);
+    }
+
+    @Override
+    public java.util.Set<String> accounts(Instant from, Instant to) {
+      asked++;
+      return of.accounts(from, to);
+    }
   }
 
   static Instant hour(long i) {

@@ -1,7 +1,9 @@
 package io.trailwatch.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -69,5 +71,20 @@ class TrailTallyTest {
     assertEquals(1, out.size(), "the next account starts empty");
     assertNull(out.get(0).trail(), "an account's own trail");
     assertEquals(0, out.get(0).events());
+  }
+
+  @Test
+  void everyListedTamperCallCountsOnlyFromItsOwnServiceAndOnlyWhenItSucceeded() {
+    for (String c : TamperCall.CALLS) {
+      String source = c.substring(0, c.indexOf(':'));
+      String name = c.substring(c.indexOf(':') + 1);
+      assertTrue(TamperCall.isTamper(source, name, null), c);
+      assertFalse(TamperCall.isTamper(source, name, "AccessDenied"), c + " refused");
+      assertFalse(TamperCall.isTamper("ec2.amazonaws.com", name, null), name + " of another service");
+    }
+    assertFalse(TamperCall.isTamper("cloudtrail.amazonaws.com", "LookupEvents", null));
+    assertFalse(TamperCall.isTamper("kms.amazonaws.com", "StopLogging", null));
+    assertFalse(TamperCall.isTamper(null, "StopLogging", null));
+    assertFalse(TamperCall.isTamper("cloudtrail.amazonaws.com", null, null));
   }
 }
