@@ -260,7 +260,8 @@ class HecSinkTest {
 
   @Test
   void requestsOverTheReceiversLimitAreNotRetried() throws Exception {
-    try (HecServer small = HecServer.builder().token(TOKEN).maxContentBytes(5_000).start()) {
+    try (HecServer small = HecServer.builder().token(TOKEN).maxContentBytes(1_000).start()) {
+      // Smaller than any one alert's event, so that every request, a lone alert's too, is over the limit.
       List<DeliveryOutcome> out = send(settings(small).build(), SyntheticAlerts.of(40));
       assertEquals(Map.of(DeliveryStatus.FAILED, 40L), statuses(out));
       assertTrue(out.stream().allMatch(o -> o.attempts() == 1 && o.reason().contains("HTTP 413")), out.get(0)::reason);
