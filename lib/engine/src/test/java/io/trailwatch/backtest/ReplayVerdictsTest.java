@@ -96,13 +96,18 @@ class ReplayVerdictsTest {
     assertEquals(Map.of("ana", 6), r.acceptedBy());
   }
 
+  /** The alert a replay without verdicts makes of this call on day 0, after the seed. */
+  private Alert firstAlert(HourBehavior... calls) {
+    Replay first = replay();
+    seed(first);
+    first.hour(day(0), List.of(calls));
+    return first.result().alerts().get(0);
+  }
+
   @Test
   void anExpectedBehaviourVerdictCoversOnlyTheAlertsBehaviours() {
     Instant at = START.plusSeconds(60);
-    Replay first = replay();
-    seed(first);
-    first.hour(day(0), List.of(call(ALICE, "iam.amazonaws.com", "ListRoles", at)));
-    Alert alice = first.result().alerts().get(0);
+    Alert alice = firstAlert(call(ALICE, "iam.amazonaws.com", "ListRoles", at));
 
     Replay r = replay();
     r.verdicts(new Verdicts(List.of(verdict(alice, VerdictKind.EXPECTED, VerdictScope.BEHAVIOUR, null)), 14));
@@ -116,10 +121,7 @@ class ReplayVerdictsTest {
   @Test
   void aConfirmedIncidentsBehaviourAlertsAgainOneLevelHigherWhileWatched() {
     Instant at = START.plusSeconds(60);
-    Replay first = replay();
-    seed(first);
-    first.hour(day(0), List.of(call(ALICE, "iam.amazonaws.com", "CreateAccessKey", at)));
-    Alert incident = first.result().alerts().get(0);
+    Alert incident = firstAlert(call(ALICE, "iam.amazonaws.com", "CreateAccessKey", at));
 
     Replay r = replay();
     r.verdicts(new Verdicts(List.of(verdict(incident, VerdictKind.MALICIOUS, VerdictScope.BEHAVIOUR, null)), 14));
