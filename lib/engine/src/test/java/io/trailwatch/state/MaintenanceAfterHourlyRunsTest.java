@@ -41,6 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * its baseline, then several hours of {@link Pipeline#detect}, each adding commits and small
  * files to every table. Behaviour expires after a day, so that some rows are past expiry and
  * maintenance has rows to delete as well as files to compact and vacuum.
+ *
+ * <p>What costs here is {@code maintain} (a dozen Delta operations per table) and hourly runs, not
+ * the size of the organisation. So the hourly runs are made once for the class, the incident hour
+ * is detected once on a plain copy, and one full {@code maintain} of a copy serves the tests that
+ * inspect its result (each goes on writing on a copy of its own).
  */
 @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 class MaintenanceAfterHourlyRunsTest extends SparkTest {
@@ -60,6 +65,11 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
   static Hour next;
   /** That hour's alerts on a copy of the state without maintenance. */
   static List<Alert> plainAlerts;
+  /** The copy without maintenance, after its run of the incident hour. */
+  static StateStore plainAfterNext;
+  /** A copy of the hourly runs' state after one full maintain, and that maintain's report: made once, on first use. */
+  static Path maintained;
+  static MaintenanceReport firstMaintain;
   static int copies;
 
   @TempDir Path dir;
@@ -76,8 +86,8 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
     for (int i = 0; i < HOURS; i++) {
       p.detect(first.plusHours(i), accounts);
     }
-    StateStore plain = copyOf(shared, "plain");
-    plainAlerts = pipeline(plain).detect(next, accounts).alerts();
+    plainAfterNext = copyOf(shared, "plain");
+    plainAlerts = pipeline(plainAfterNext).detect(next, accounts).alerts();
     assertFalse(plainAlerts.isEmpty(), "the incident hour alerts");
   }
 
@@ -87,8 +97,29 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
 
   /** A copy of the state the hourly runs left, under a new path (Delta caches logs by path). */
   static StateStore copyOf(Path where, String name) throws Exception {
+    return copy(shared.resolve("template"), where, name);
+  }
+
+  /** A copy of the state after one full maintain (the first call runs that maintain). */
+  static StateStore copyOfMaintained(Path where, String name) throws Exception {
+    maintainedOnce();
+    return copy(maintained, where, name);
+  }
+
+  /** The report of the one full maintain of a copy of the hourly runs' state, run on first use. */
+  static synchronized MaintenanceReport maintainedOnce() throws Exception {
+    if (firstMaintain == null) {
+      Path to = shared.resolve("maintained");
+      StateFolders.copy(shared.resolve("template"), to);
+      firstMaintain = maintain(new StateStore(spark, to.toUri().toString()));
+      maintained = to;
+    }
+    return firstMaintain;
+  }
+
+  static StateStore copy(Path from, Path where, String name) {
     Path to = where.resolve(name + "-" + ++copies);
-    StateFolders.copy(shared.resolve("template"), to);
+    StateFolders.copy(from, to);
     return new StateStore(spark, to.toUri().toString());
   }
 
@@ -102,8 +133,7 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
 
   @Test
   void maintenanceChangesNoDetectionResult() throws Exception {
-    StateStore state = copyOf(dir, "maintained");
-    MaintenanceReport report = maintain(state);
+    MaintenanceReport report = maintainedOnce();
     MaintenanceReport.Table baseline = report.tables().get(0);
     assertTrue(baseline.rowsRemoved() > 0, report.render());
     assertTrue(baseline.compacted(), report.render());
@@ -114,22 +144,21 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
       }
     }
 
+    StateStore state = copyOfMaintained(dir, "maintained");
     List<Alert> alerts = pipeline(state).detect(next, accounts).alerts();
     assertEquals(plainAlerts, alerts, "the same alerts, ids and severities, with maintenance and without");
     // What maintenance deleted had expired before the hour: the same as absent. The baseline differs
     // only by the expired rows the hour did not see again, which the copy without maintenance keeps.
     Timestamp cutoff = Timestamp.from(next.start());
-    StateStore plain = copyOf(dir, "plain");
-    pipeline(plain).detect(next, accounts);
-    assertEquals(MaintenanceTest.baselineRows(plain, col("expires_at").geq(cutoff)),
+    assertEquals(MaintenanceTest.baselineRows(plainAfterNext, col("expires_at").geq(cutoff)),
         MaintenanceTest.baselineRows(state));
   }
 
   @Test
   void twoMaintainRunsInARowAreANoOpTheSecondTime() throws Exception {
-    StateStore state = copyOf(dir, "twice");
-    MaintenanceReport first = maintain(state);
+    MaintenanceReport first = maintainedOnce();
     assertFalse(first.unchanged());
+    StateStore state = copyOfMaintained(dir, "twice");
     Map<String, Long> rows = rowCounts(state);
     MaintenanceReport second = maintain(state);
     assertTrue(second.unchanged(), second.render());
