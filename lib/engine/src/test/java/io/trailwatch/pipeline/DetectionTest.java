@@ -45,7 +45,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hourly run end to end on small, real-shaped logs: Spark and Delta for real, in temp folders. */
+/**
+ * The hourly run end to end on small, real-shaped logs: Spark and Delta for real, in temp folders.
+ *
+ * <p>Most tests detect hours after the same month of history. Its baseline (a read of 90 files and
+ * two MERGEs) is built once for the class from the history alone and copied into each test's state
+ * ({@link #historyAndItsBaseline}); the build of the same window in the test would read the hour's
+ * files too (they are within its delivery lag), but keeps none of their events, all at or after its
+ * end. The two tests of the queue created again share one build and run.
+ */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DetectionTest extends SparkTest {
   static final String PAY = "111111111111";
@@ -56,6 +64,13 @@ class DetectionTest extends SparkTest {
   static final Instant MONTH_AGO = H.start().minus(Duration.ofDays(30));
   static final String CI = "arn:aws:iam::111111111111:user/ci";
   static final String APP = "arn:aws:iam::111111111111:role/app";
+
+  @TempDir static Path shared;
+  /** The state after the baseline build of the month of history: built on first use, then copied. */
+  static Path historyBaseline;
+  /** The state and alerts of {@link #queuesCreatedAgainAndForTheFirstTime}: made on first use. */
+  static StateStore queuesState;
+  static List<Alert> queuesAlerts;
 
   @TempDir Path dir;
   Path logs;
@@ -77,19 +92,59 @@ class DetectionTest extends SparkTest {
     writeLog(logs, account, "us-east-1", fileTime, List.of(records));
   }
 
-  String ev(String identity, String account, String source, String name, Instant t) {
+  static void log(Path logs, String account, Instant fileTime, String... records) throws Exception {
+    writeLog(logs, account, "us-east-1", fileTime, List.of(records));
+  }
+
+  static String ev(String identity, String account, String source, String name, Instant t) {
     return record(identity, account, source, name, t, null);
   }
 
   /** A month of history: ci reads S3, the app role sends to SQS under a new session every day. */
   void history() throws Exception {
+    history(logs);
+  }
+
+  static void history(Path logs) throws Exception {
     for (int d = 30; d >= 1; d--) {
       Instant t = H.start().minus(Duration.ofDays(d));
-      log(PAY, t.plusSeconds(600),
+      log(logs, PAY, t.plusSeconds(600),
           ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "GetObject", t),
           ev(assumedRole(PAY, "app", "i-0000000" + d), PAY, "sqs.amazonaws.com", "SendMessage", t));
-      log(PLAT, t.plusSeconds(600), ev(iamUser(PLAT, "deploy"), PLAT, "ecs.amazonaws.com", "UpdateService", t));
+      log(logs, PLAT, t.plusSeconds(600), ev(iamUser(PLAT, "deploy"), PLAT, "ecs.amazonaws.com", "UpdateService", t));
     }
+  }
+
+  /** The baseline build of the month before H, as {@link #baselineThenDetect} makes it. */
+  static void buildHistoryBaseline(Pipeline p) {
+    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+  }
+
+  /**
+   * The month of history in the logs and its baseline in the state: a copy of the state that the
+   * build of the history alone left, made once for the class.
+   */
+  void historyAndItsBaseline() throws Exception {
+    history();
+    synchronized (DetectionTest.class) {
+      if (historyBaseline == null) {
+        Path logs = shared.resolve("history-logs");
+        Files.createDirectories(logs.resolve("AWSLogs"));
+        history(logs);
+        Path built = shared.resolve("history-state");
+        buildHistoryBaseline(new Pipeline(spark, TrailwatchConfig.defaults(), new LocalLogPlanner(logs),
+            new LocalOpener(), StateFolders.empty(spark, built), Progress.SILENT));
+        historyBaseline = built;
+      }
+    }
+    Path copy = dir.resolve("history-state");
+    StateFolders.copy(historyBaseline, copy);
+    state = new StateStore(spark, copy.toUri().toString());
+  }
+
+  /** Detects hour {@code h} of every account on the test's state. */
+  RunSummary detect(Hour h) {
+    return pipeline(TrailwatchConfig.defaults()).detect(h, ACCOUNTS);
   }
 
   RunSummary baselineThenDetect(Hour h) {
@@ -110,12 +165,12 @@ class DetectionTest extends SparkTest {
 
   @Test
   void assumedRoleSessionsShareOneBaseline() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(300);
     log(PAY, t.plusSeconds(600),
         ev(assumedRole(PAY, "app", "i-0fresh0001"), PAY, "sqs.amazonaws.com", "SendMessage", t),
         ev(assumedRole(PAY, "app", "i-0fresh0002"), PAY, "kms.amazonaws.com", "Decrypt", t));
-    RunSummary s = baselineThenDetect(H);
+    RunSummary s = detect(H);
     assertEquals(1, s.alerts().size(), () -> s.alerts().toString());
     Alert a = only(s.alerts(), APP);
     assertEquals(Set.of("Decrypt"), names(a), "the routine call under a new session name is not new");
@@ -124,14 +179,14 @@ class DetectionTest extends SparkTest {
 
   @Test
   void failedCallsDoNotBecomeNormal() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     log(PAY, t.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "secretsmanager.amazonaws.com", "GetSecretValue", t,
         "AccessDenied"));
     Instant t2 = t.plus(Duration.ofHours(1));
     log(PAY, t2.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "secretsmanager.amazonaws.com", "GetSecretValue",
         t2, "AccessDenied"));
-    RunSummary first = baselineThenDetect(H);
+    RunSummary first = detect(H);
     assertTrue(only(first.alerts(), CI).newBehaviors().get(0).failed());
     RunSummary second = pipeline(TrailwatchConfig.defaults()).detect(H.plusHours(1), ACCOUNTS);
     assertTrue(only(second.alerts(), CI).newBehaviors().get(0).failed(), "still new: failures never enter the baseline");
@@ -140,12 +195,12 @@ class DetectionTest extends SparkTest {
 
   @Test
   void seenBehaviourIsKnownTheNextHour() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
     Instant t2 = t.plus(Duration.ofHours(1));
     log(PAY, t2.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t2));
-    assertEquals(Set.of("ListBuckets"), names(only(baselineThenDetect(H).alerts(), CI)));
+    assertEquals(Set.of("ListBuckets"), names(only(detect(H).alerts(), CI)));
     assertEquals(List.of(), pipeline(TrailwatchConfig.defaults()).detect(H.plusHours(1), ACCOUNTS).alerts());
   }
 
@@ -176,20 +231,29 @@ class DetectionTest extends SparkTest {
   /**
    * The month of history; ci created a queue 120 days before H (its baseline row expired 30 days
    * ago, and maintain has not run); at H, ci creates a queue again and platform's deploy user, who
-   * never did, creates one too. Returns H's alerts.
+   * never did, creates one too. Returns H's alerts. Run once for the class, in its own folders
+   * ({@link #queuesState}): both tests of it read the same run.
    */
-  List<Alert> queuesCreatedAgainAndForTheFirstTime() throws Exception {
-    history();
-    Instant old = H.start().minus(Duration.ofDays(120)).plusSeconds(60);
-    log(PAY, old.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "sqs.amazonaws.com", "CreateQueue", old));
-    Instant t = H.start().plusSeconds(60);
-    log(PAY, t.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "sqs.amazonaws.com", "CreateQueue", t, null,
-        "ev-ci", "198.51.100.7", UA));
-    log(PLAT, t.plusSeconds(600), record(iamUser(PLAT, "deploy"), PLAT, "sqs.amazonaws.com", "CreateQueue", t, null,
-        "ev-deploy", "198.51.100.8", UA));
-    Pipeline p = pipeline(TrailwatchConfig.defaults());
-    p.buildBaseline(new Window(old.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
-    return p.detect(H, ACCOUNTS).alerts();
+  static synchronized List<Alert> queuesCreatedAgainAndForTheFirstTime() throws Exception {
+    if (queuesAlerts == null) {
+      Path logs = shared.resolve("queue-logs");
+      Files.createDirectories(logs.resolve("AWSLogs"));
+      history(logs);
+      Instant old = H.start().minus(Duration.ofDays(120)).plusSeconds(60);
+      log(logs, PAY, old.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "sqs.amazonaws.com", "CreateQueue", old));
+      Instant t = H.start().plusSeconds(60);
+      log(logs, PAY, t.plusSeconds(600), record(iamUser(PAY, "ci"), PAY, "sqs.amazonaws.com", "CreateQueue", t, null,
+          "ev-ci", "198.51.100.7", UA));
+      log(logs, PLAT, t.plusSeconds(600), record(iamUser(PLAT, "deploy"), PLAT, "sqs.amazonaws.com", "CreateQueue", t,
+          null, "ev-deploy", "198.51.100.8", UA));
+      StateStore state = StateFolders.empty(spark, shared.resolve("queue-state"));
+      Pipeline p = new Pipeline(spark, TrailwatchConfig.defaults(), new LocalLogPlanner(logs), new LocalOpener(), state,
+          Progress.SILENT);
+      p.buildBaseline(new Window(old.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
+      queuesAlerts = p.detect(H, ACCOUNTS).alerts();
+      queuesState = state;
+    }
+    return queuesAlerts;
   }
 
   /** The alert of a principal that created a queue at H, new to its business unit: {@code lastSeen} null when never seen. */
@@ -217,7 +281,7 @@ class DetectionTest extends SparkTest {
     assertEquals("returning: last seen 2026-07-23 (120 days ago)", ci.newBehaviors().get(0).history());
     assertEquals(only(alerts, DEPLOY).severity().lower(), ci.severity(),
         "one level below the same call never seen (new to its business unit too)");
-    assertEquals(List.of(ci), state.alerts().recorded(List.of("payments"), H.start()), "the alerts table keeps it");
+    assertEquals(List.of(ci), queuesState.alerts().recorded(List.of("payments"), H.start()), "the alerts table keeps it");
   }
 
   @Test
@@ -230,12 +294,12 @@ class DetectionTest extends SparkTest {
 
   @Test
   void rerunGivesTheSameAlertsAndAddsNoRows() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com", "CreateAccessKey", t),
         ev(root(PLAT), PLAT, "signin.amazonaws.com", "ConsoleLogin", t));
     writeRaw(logs, PAY, "us-east-1", t.plusSeconds(700), "garbage".getBytes(StandardCharsets.UTF_8));
-    RunSummary first = baselineThenDetect(H);
+    RunSummary first = detect(H);
     long[] before = counts();
     // A rerun after the baseline merge (as after a crash before delivery) must still find the hour's alerts.
     RunSummary second = pipeline(TrailwatchConfig.defaults()).detect(H, ACCOUNTS);
@@ -252,9 +316,8 @@ class DetectionTest extends SparkTest {
   /** An hour whose logs list no file at all (a quiet BU): a completed run, and a file delivered late for it is read later. */
   @Test
   void anHourWithoutFilesIsDetectedWithoutAReadAndItsLateFileIsReadByALaterRun() throws Exception {
-    history();
+    historyAndItsBaseline();
     Pipeline p = pipeline(TrailwatchConfig.defaults());
-    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
     long[] before = counts();
     List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
     org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
@@ -295,10 +358,10 @@ class DetectionTest extends SparkTest {
 
   @Test
   void aFileDeliveredAfterItsHoursRunIsReadByTheNextRunAndFlaggedLate() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
-    RunSummary first = baselineThenDetect(H);
+    RunSummary first = detect(H);
     assertFalse(only(first.alerts(), CI).late());
 
     // Delivered after the run of H: a file named in H's window, holding an event of H.
@@ -326,9 +389,8 @@ class DetectionTest extends SparkTest {
   /** Late files of an hour are read only for the business units whose run of that hour completed. */
   @Test
   void lateFilesAreReadOnlyForBusinessUnitsThatHadTheirRun() throws Exception {
-    history();
+    historyAndItsBaseline();
     Pipeline p = pipeline(TrailwatchConfig.defaults());
-    p.buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()), ACCOUNTS);
     List<Account> payments = ACCOUNTS.stream().filter(a -> a.businessUnit().equals("payments")).toList();
     assertEquals(List.of(), p.detect(H, payments).alerts());
 
@@ -365,19 +427,19 @@ class DetectionTest extends SparkTest {
 
   @Test
   void duplicateDeliveriesAreCountedOnce() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     String once = record(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t, null, "dup-1", "1.2.3.4", "ua");
     log(PAY, t.plusSeconds(300), once);
     log(PAY, t.plusSeconds(900), once);
-    RunSummary s = baselineThenDetect(H);
+    RunSummary s = detect(H);
     assertEquals(1, s.duplicatesDropped());
     assertEquals(1, only(s.alerts(), CI).newBehaviors().get(0).count());
   }
 
   @Test
   void badInputIsQuarantinedAndTheRunCompletes() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t),
         "{\"eventTime\":\"2026-11-20T14:01:00Z\",\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\"}");
@@ -392,7 +454,7 @@ class DetectionTest extends SparkTest {
     Files.createDirectories(digest);
     Files.writeString(digest.resolve(PAY + "_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T141000Z.json.gz"), "{}");
 
-    RunSummary s = baselineThenDetect(H);
+    RunSummary s = detect(H);
     assertEquals(Set.of("ListBuckets"), names(only(s.alerts(), CI)));
     assertEquals(4, s.filesQuarantined(), "truncated, non-JSON, not CloudTrail, unexpected name");
     assertEquals(1, s.recordsQuarantined());
@@ -437,12 +499,10 @@ class DetectionTest extends SparkTest {
 
   @Test
   void twoBusinessUnitsRunAtTheSameTimeOnOneState() throws Exception {
-    history();
+    historyAndItsBaseline();
     Instant t = H.start().plusSeconds(60);
     log(PAY, t.plusSeconds(600), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "ListBuckets", t));
     log(PLAT, t.plusSeconds(600), ev(iamUser(PLAT, "deploy"), PLAT, "iam.amazonaws.com", "CreateUser", t));
-    pipeline(TrailwatchConfig.defaults()).buildBaseline(new Window(MONTH_AGO.minus(Duration.ofDays(1)), H.start()),
-        ACCOUNTS);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<RunSummary>> runs = new ArrayList<>();
