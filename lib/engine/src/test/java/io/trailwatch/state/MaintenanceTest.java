@@ -43,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code maintain} on small hand-made states: which expired rows go (and that they are then new
  * again), what is refused before anything changes, and the baseline's order after compaction.
+ *
+ * <p>Three tests start from the same state ({@link #detectedUpToH}) and two of them from its
+ * maintain: both are made once for the class, on first use, and each test gets copies.
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class MaintenanceTest extends SparkTest {
@@ -52,6 +55,12 @@ class MaintenanceTest extends SparkTest {
       new Account(PLAT, "plat-prod", "platform"));
   static final Hour H = Hour.parse("--hour", "2026-11-20T14");
   static final String CI = "arn:aws:iam::111111111111:user/ci";
+
+  @TempDir static Path shared;
+  /** The state {@link #detectedUpToH} describes, and a copy of it after one default maintain, with its report. */
+  static Path detected;
+  static Path maintained;
+  static MaintenanceReport firstMaintain;
 
   @TempDir Path dir;
   Path logs;
@@ -76,27 +85,65 @@ class MaintenanceTest extends SparkTest {
   }
 
   void log(String account, Instant t, String identity, String source, String name) throws IOException {
+    log(logs, account, t, identity, source, name);
+  }
+
+  static void log(Path logs, String account, Instant t, String identity, String source, String name)
+      throws IOException {
     writeLog(logs, account, "us-east-1", t.plusSeconds(600), List.of(record(identity, account, source, name, t, null)));
   }
 
   /**
    * ci listed buckets 100 days before H (expired 10 days before H), described instances 95 days
    * before (expired 5 days before H), reads objects every week; platform's deploy user updates a
-   * service. The baseline is built from all of it, then H is detected.
+   * service. The baseline is built from all of it, then H is detected. Made once for the class
+   * (its logs beside it: H's file is in the ledger of files read, and a test's logs hold only the
+   * files of later hours); this returns a copy in the test's folder {@code name}.
    */
-  StateStore detectedUpToH() throws IOException {
-    log(PAY, H.start().minus(Duration.ofDays(100)), iamUser(PAY, "ci"), "s3.amazonaws.com", "ListBuckets");
-    log(PAY, H.start().minus(Duration.ofDays(95)), iamUser(PAY, "ci"), "ec2.amazonaws.com", "DescribeInstances");
-    for (int d = 98; d >= 1; d -= 7) {
-      log(PAY, H.start().minus(Duration.ofDays(d)), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
-      log(PLAT, H.start().minus(Duration.ofDays(d)), iamUser(PLAT, "deploy"), "ecs.amazonaws.com", "UpdateService");
+  StateStore detectedUpToH(String name) throws IOException {
+    StateFolders.copy(detected(), dir.resolve(name));
+    return state(name);
+  }
+
+  private static synchronized Path detected() throws IOException {
+    if (detected == null) {
+      Path logs = shared.resolve("logs");
+      Files.createDirectories(logs.resolve("AWSLogs"));
+      log(logs, PAY, H.start().minus(Duration.ofDays(100)), iamUser(PAY, "ci"), "s3.amazonaws.com", "ListBuckets");
+      log(logs, PAY, H.start().minus(Duration.ofDays(95)), iamUser(PAY, "ci"), "ec2.amazonaws.com",
+          "DescribeInstances");
+      for (int d = 98; d >= 1; d -= 7) {
+        log(logs, PAY, H.start().minus(Duration.ofDays(d)), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
+        log(logs, PLAT, H.start().minus(Duration.ofDays(d)), iamUser(PLAT, "deploy"), "ecs.amazonaws.com",
+            "UpdateService");
+      }
+      log(logs, PAY, H.start().plusSeconds(60), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
+      Path folder = shared.resolve("detected");
+      Pipeline p = new Pipeline(spark, TrailwatchConfig.defaults(), new LocalLogPlanner(logs), new LocalOpener(),
+          StateFolders.empty(spark, folder), Progress.SILENT);
+      p.buildBaseline(new Window(H.start().minus(Duration.ofDays(101)), H.start()), ACCOUNTS);
+      p.detect(H, ACCOUNTS);
+      detected = folder;
     }
-    log(PAY, H.start().plusSeconds(60), iamUser(PAY, "ci"), "s3.amazonaws.com", "GetObject");
-    StateStore state = StateFolders.empty(spark, dir.resolve("state"));
-    Pipeline p = pipeline(state);
-    p.buildBaseline(new Window(H.start().minus(Duration.ofDays(101)), H.start()), ACCOUNTS);
-    p.detect(H, ACCOUNTS);
-    return state;
+    return detected;
+  }
+
+  /**
+   * A copy in the test's folder {@code name} of {@link #detectedUpToH} after a maintain with the
+   * default settings; that maintain runs once for the class and its report is {@link #firstMaintain}.
+   */
+  StateStore maintainedAfterH(String name) throws IOException {
+    synchronized (MaintenanceTest.class) {
+      if (maintained == null) {
+        Path folder = shared.resolve("maintained");
+        StateFolders.copy(detected(), folder);
+        firstMaintain = maintenance(new StateStore(spark, folder.toUri().toString()), MaintenanceConfig.defaults())
+            .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+        maintained = folder;
+      }
+    }
+    StateFolders.copy(maintained, dir.resolve(name));
+    return state(name);
   }
 
   static List<String> baselineRows(StateStore state) {
@@ -115,12 +162,9 @@ class MaintenanceTest extends SparkTest {
 
   @Test
   void anExpiredRowMovedByMaintainIsReturningAsIfStillInTheBaseline() throws IOException {
-    StateStore maintained = detectedUpToH();
-    StateFolders.copy(dir.resolve("state"), dir.resolve("plain"));
-    StateStore plain = state("plain");
-
-    MaintenanceReport report = maintenance(maintained, MaintenanceConfig.defaults())
-        .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    StateStore plain = detectedUpToH("plain");
+    StateStore maintained = maintainedAfterH("state");
+    MaintenanceReport report = firstMaintain;
     MaintenanceReport.Table baseline = report.tables().get(0);
     assertEquals(Tables.BASELINE, baseline.table());
     assertEquals(1, baseline.rowsRemoved(), report.render());
@@ -163,11 +207,10 @@ class MaintenanceTest extends SparkTest {
 
   @Test
   void maintainMovesExpiredRowsOnceAndForgetsThemPastTheReturningHorizon() throws IOException {
-    StateStore state = detectedUpToH();
+    StateStore state = maintainedAfterH("state");
     Instant listed = H.start().minus(Duration.ofDays(100));
     List<String> moved = List.of("payments " + PAY + " " + CI + " IAMUser s3.amazonaws.com ListBuckets first " + listed
         + " last " + listed + " expired " + listed.plus(Duration.ofDays(90)));
-    maintenance(state, MaintenanceConfig.defaults()).run(Maintenance.Request.of(MaintenanceConfig.defaults()));
     assertEquals(moved, expiredRows(state), "the row maintain deleted from the baseline, and only it");
     // lookup lists what would come back as returning: the expired row still in the baseline, and the moved one.
     assertEquals(List.of("DescribeInstances last " + H.start().minus(Duration.ofDays(95)) + " expires "
@@ -194,7 +237,7 @@ class MaintenanceTest extends SparkTest {
 
   @Test
   void aRetentionUnderTheConfiguredOneIsRefusedBeforeAnythingChanges() throws IOException {
-    StateStore state = detectedUpToH();
+    StateStore state = detectedUpToH("state");
     Map<String, Long> versions = versions(state);
     TrailwatchException e = assertThrows(TrailwatchException.class, () -> maintenance(state,
         MaintenanceConfig.defaults()).run(new Maintenance.Request(null, 7, 24)));
