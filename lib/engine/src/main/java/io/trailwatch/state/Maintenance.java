@@ -194,7 +194,10 @@ public final class Maintenance {
         : table.equals(Tables.EXPIRED_BEHAVIORS) ? forgetExpired(units) : 0;
     hook.after(table, Step.EXPIRE);
 
-    boolean compacted = table.equals(Tables.BASELINE) ? compactBaseline(scope) : compact(table, request);
+    // Fewer than two files and no deletion vector: OPTIMIZE has nothing to rewrite, so it is not run
+    // (a Delta job and a snapshot for nothing, on most of the small tables of a maintained state).
+    boolean compacted = before.files() < 2 && before.withDeletionVectors() == 0 ? false
+        : table.equals(Tables.BASELINE) ? compactBaseline(scope) : compact(table, request);
     hook.after(table, Step.COMPACT);
 
     Vacuumed vacuumed = vacuum(table, request.retainHours());
