@@ -65,9 +65,11 @@ class ClusterModeTest {
     Map<String, String> s3Env = new HashMap<>(ClusterRuns.DRIVER_ENV);
     s3Env.put("AWS_ENDPOINT_URL_S3", MOTO.endpoint());
 
+    // The reference, local mode, runs in this JVM (its paths are absolute): only the cluster's runs
+    // are about separate JVMs, and this saves two JVM and Spark starts.
     Path localDir = LOGS.resolve("local-mode");
-    local = runs.start("local", () -> runs.run(ClusterRuns.inItsOwnJvm(driverOptions(), CLASS_PATH,
-        ClusterRuns.DRIVER_ENV, localDir), List.of(), runs.at(localDir.resolve("state").toString()), localDir));
+    local = runs.start("local", () -> runs.run(ClusterRuns.inThisJvm(), List.of(),
+        runs.at(localDir.resolve("state").toString()), localDir));
     // Paths relative to the driver's working folder: the executors' is another (the worker's work/app-*/N).
     Path foldersDir = LOGS.resolve("cluster-folders");
     onFolders = runs.start("folders", () -> runs.run(ClusterRuns.inItsOwnJvm(clusterDriverOptions(), CLASS_PATH,

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A small generated organisation and the production command lines over it ({@code baseline}
- * then {@code detect}), each in a JVM of its own, and what two such runs must have in common:
+ * then {@code detect}), each in a JVM of its own (or, for a local-mode reference, in this one), and
+ * what two such runs must have in common:
  * the same alerts ({@code --alerts-out}, line by line, by content) and the same counts.
  * Shared by {@link ClusterModeTest} (the development class path) and {@link EmrJarClusterIT}
  * (the EMR jar).
@@ -82,6 +83,14 @@ final class ClusterRuns {
   static Launcher inItsOwnJvm(List<String> jvmOptions, List<String> classPath, Map<String, String> env, Path dir) {
     return (name, args) -> CommandRun.inJvm(jvmOptions, classPath, "io.trailwatch.cli.Main", args, env, dir, name,
         RUN_TIMEOUT);
+  }
+
+  /**
+   * {@code Main} in this JVM, on this JVM's local-mode session: for a reference run in local mode,
+   * which is not about processes (a child JVM would cost a JVM and a Spark start per command).
+   */
+  static Launcher inThisJvm() {
+    return (name, args) -> CommandRun.of(Main::run, args.toArray(new String[0]));
   }
 
   /**

@@ -20,6 +20,7 @@ import io.trailwatch.state.Tables;
 import io.trailwatch.testing.CommandRun;
 import io.trailwatch.testing.HecServer;
 import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,11 @@ class CoverageCommandLineTest extends SparkTest {
     accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
   }
 
+  /** A copy of this JVM's empty tables: the first run opens them instead of creating seven tables. */
+  void emptyState() {
+    StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
+  }
+
   static String hour(int h) {
     return FIRST.plus(Duration.ofHours(h)).toString().substring(0, 13);
   }
@@ -92,6 +98,7 @@ class CoverageCommandLineTest extends SparkTest {
 
   @Test
   void skippedHoursAreReportedListedByStatusAndFilledWithTheAlertsOfHourlyRuns() throws Exception {
+    emptyState();
     CommandRun first = detect(0);
     assertEquals(0, first.code(), first.err());
     CommandRun after = detect(2);
@@ -131,6 +138,7 @@ class CoverageCommandLineTest extends SparkTest {
 
   @Test
   void pendingOkExitsZeroAndStatusShowsWhatIsPending() throws Exception {
+    emptyState();
     Path token = dir.resolve("hec-token");
     Files.writeString(token, "tok-123\n");
     try (HecServer hec = HecServer.start("tok-123")) {

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.testing.CommandRun;
+import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code trailwatch maintain} as a user runs it: help, what it refuses, and the report of a run and of a rerun. */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class MaintainCommandLineTest {
+class MaintainCommandLineTest extends SparkTest {
   static final String PAY = "111111111111";
 
   @TempDir Path dir;
@@ -61,6 +63,8 @@ class MaintainCommandLineTest {
         List.of(record(root(PAY), PAY, "signin.amazonaws.com", "ConsoleLogin", t, null)));
     Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
     String state = dir.resolve("state").toString();
+    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
     for (String hour : List.of("2026-11-20T14", "2026-11-20T15")) {
       CommandRun d = CommandRun.of(Main::run, "detect", "--logs", logs.toString(), "--state", state, "--accounts",
           accounts.toString(), "--hour", hour, "--master", "local[2]");

@@ -11,6 +11,8 @@ import io.trailwatch.aws.DynamoDbMirror;
 import io.trailwatch.mirror.MirrorItem;
 import io.trailwatch.testing.CommandRun;
 import io.trailwatch.testing.MotoServer;
+import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * business unit's Delta baseline, and an hourly run writes only the rows it changed.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class MirrorEndToEndTest {
+class MirrorEndToEndTest extends SparkTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final String PAY = "111111111111";
   static final String CI = iamUser(PAY, "ci");
@@ -89,6 +91,8 @@ class MirrorEndToEndTest {
         record(CI, PAY, "iam.amazonaws.com", "CreateAccessKey", hour.plusSeconds(30), null)));
     Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
     Path state = dir.resolve("state");
+    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    StateFolders.emptyLayout(spark, state, List.of("payments"));
 
     CommandRun base = CommandRun.of(Main::run, "baseline", "--logs", logs.toString(), "--state", state.toString(),
         "--accounts", accounts.toString(), "--from", "2026-11-01", "--to", "2026-11-21T00", "--master", "local[2]",

@@ -41,7 +41,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Spark drivers), started together on one S3 state, hour after hour. Delta's S3 log store lets
  * two drivers that commit to one table overwrite each other's commit: with each BU's tables in
  * its own folder, every alert and baseline row of both jobs must be there afterwards. The race
- * shows only sometimes, so the hours are repeated.
+ * shows only sometimes; what prevents it, a folder of tables per BU, is checked on the state's
+ * layout, which fails at once if a table is shared again. Two hours: the first creates each BU's
+ * tables, the second commits to tables that exist (a third hour repeated the second's commits).
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class ParallelBusinessUnitsTest extends SparkTest {
@@ -50,7 +52,7 @@ class ParallelBusinessUnitsTest extends SparkTest {
       "payments", List.of("111111111111", "111111111112"),
       "retail", List.of("222222222221", "222222222222"));
   /** A new call of each account's root every hour: the root alerts on any activity, so every hour alerts. */
-  static final List<String> ROOT_CALLS = List.of("ConsoleLogin", "CreateAccessKey", "PutBucketPolicy");
+  static final List<String> ROOT_CALLS = List.of("ConsoleLogin", "CreateAccessKey");
   static final Instant FIRST = Instant.parse("2026-11-20T10:00:00Z");
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.policy.Severity;
 import io.trailwatch.testing.CommandRun;
+import io.trailwatch.testing.SparkTest;
+import io.trailwatch.testing.StateFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * hour, and making its next use alert one level higher as part of the confirmed incident.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class VerdictCommandLineTest {
+class VerdictCommandLineTest extends SparkTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final io.trailwatch.testing.MotoServer MOTO = new io.trailwatch.testing.MotoServer();
   static final String PAY = "111111111111";
@@ -135,6 +137,8 @@ class VerdictCommandLineTest {
     Path config = Files.writeString(dir.resolve("trailwatch.yaml"), "baseline: {warmup-days: 0}\n"
         + "policy:\n  learning-days: 0\n  prevalence: {raise-when-new-to-business-unit: false}\n");
     String state = dir.resolve("state").toString();
+    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
     assertEquals(0, CommandRun.of(Main::run, "dynamodb-init", "--dynamodb-table", TABLE).code());
     detect(logs, accounts, config, state, "2026-11-20T10", dir.resolve("h1.jsonl"));
     detect(logs, accounts, config, state, "2026-11-20T11", dir.resolve("h2.jsonl"));
