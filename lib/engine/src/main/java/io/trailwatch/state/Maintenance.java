@@ -194,9 +194,9 @@ public final class Maintenance {
         : table.equals(Tables.EXPIRED_BEHAVIORS) ? forgetExpired(units) : 0;
     hook.after(table, Step.EXPIRE);
 
-    // Fewer than two files and no deletion vector: OPTIMIZE has nothing to rewrite, so it is not run
-    // (a Delta job and a snapshot for nothing, on most of the small tables of a maintained state).
-    boolean compacted = before.files() < 2 && before.withDeletionVectors() == 0 ? false
+    // Fewer than two files, no deletion vector and no row removed just now: OPTIMIZE has nothing to
+    // rewrite, so it is not run (a Delta job and a snapshot for nothing, on most of a state's small tables).
+    boolean compacted = removed == 0 && before.files() < 2 && before.withDeletionVectors() == 0 ? false
         : table.equals(Tables.BASELINE) ? compactBaseline(scope) : compact(table, request);
     hook.after(table, Step.COMPACT);
 
