@@ -62,7 +62,7 @@ class CoverageCommandLineTest extends SparkTest {
     accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
   }
 
-  /** A copy of this JVM's empty tables: the first run opens them instead of creating seven tables. */
+  /** A copy of this JVM's empty tables: the first run opens them instead of creating its ten tables. */
   void emptyState() {
     StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
   }

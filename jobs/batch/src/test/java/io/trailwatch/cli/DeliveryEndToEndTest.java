@@ -56,7 +56,7 @@ class DeliveryEndToEndTest extends SparkTest {
       rows.add(a + ",acct-" + a.charAt(0) + ",payments");
     }
     accounts = writeAccounts(dir.resolve("accounts.csv"), rows.toArray(new String[0]));
-    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    // A copy of this JVM's empty tables: the first run opens them instead of creating its ten tables.
     StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
     tokenFile = dir.resolve("hec-token");
     Files.writeString(tokenFile, TOKEN + "\n");

@@ -63,7 +63,7 @@ class MaintainCommandLineTest extends SparkTest {
         List.of(record(root(PAY), PAY, "signin.amazonaws.com", "ConsoleLogin", t, null)));
     Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
     String state = dir.resolve("state").toString();
-    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    // A copy of this JVM's empty tables: the first run opens them instead of creating its ten tables.
     StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
     for (String hour : List.of("2026-11-20T14", "2026-11-20T15")) {
       CommandRun d = CommandRun.of(Main::run, "detect", "--logs", logs.toString(), "--state", state, "--accounts",

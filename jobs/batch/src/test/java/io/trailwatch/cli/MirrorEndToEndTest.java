@@ -91,7 +91,7 @@ class MirrorEndToEndTest extends SparkTest {
         record(CI, PAY, "iam.amazonaws.com", "CreateAccessKey", hour.plusSeconds(30), null)));
     Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY + ",pay-prod,payments");
     Path state = dir.resolve("state");
-    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    // A copy of this JVM's empty tables: the first run opens them instead of creating its ten tables.
     StateFolders.emptyLayout(spark, state, List.of("payments"));
 
     CommandRun base = CommandRun.of(Main::run, "baseline", "--logs", logs.toString(), "--state", state.toString(),

@@ -70,7 +70,7 @@ class OneWriterProcessTest extends SparkTest {
     MOTO.upload(logs, logBucket, "org/");
     stateBucket = MOTO.newBucket("ow-state");
     // The business unit's empty tables, copied from this JVM's template: the writers open them
-    // instead of each creating seven tables on S3 (what is raced here is the lease, not the creation).
+    // instead of each creating its ten tables on S3 (what is raced here is the lease, not the creation).
     Path empty = dir.resolve("empty-state");
     StateFolders.emptyLayout(spark, empty, List.of("payments"));
     MOTO.upload(empty, stateBucket, "tw/");

@@ -51,7 +51,7 @@ class RebuildCommandLineTest extends SparkTest {
     Path accounts = writeAccounts(dir.resolve("accounts.csv"), PAY1 + ",pay-one,payments", PAY2 + ",pay-two,payments",
         PLAT + ",plat,platform");
     String state = dir.resolve("state").toString();
-    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    // A copy of this JVM's empty tables: the first run opens them instead of creating its ten tables.
     StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments", "platform"));
 
     baseline(logs, accounts, state, "2026-11-18");

@@ -137,7 +137,7 @@ class VerdictCommandLineTest extends SparkTest {
     Path config = Files.writeString(dir.resolve("trailwatch.yaml"), "baseline: {warmup-days: 0}\n"
         + "policy:\n  learning-days: 0\n  prevalence: {raise-when-new-to-business-unit: false}\n");
     String state = dir.resolve("state").toString();
-    // A copy of this JVM's empty tables: the first run opens them instead of creating seven tables.
+    // A copy of this JVM's empty tables: the first run opens them instead of creating its ten tables.
     StateFolders.emptyLayout(spark, dir.resolve("state"), List.of("payments"));
     assertEquals(0, CommandRun.of(Main::run, "dynamodb-init", "--dynamodb-table", TABLE).code());
     detect(logs, accounts, config, state, "2026-11-20T10", dir.resolve("h1.jsonl"));
