@@ -20,9 +20,9 @@ public final class AlertsTable {
     this.table = table;
   }
 
-  /** The rows of some business units: a partition filter, so other BUs' files are not read. */
+  /** The rows of some business units, read at once ({@link TableHandle#current(List)}). */
   Dataset<Row> of(List<String> businessUnits) {
-    return table.of(businessUnits);
+    return table.current(businessUnits);
   }
 
   /**

@@ -60,9 +60,9 @@ public final class BaselineTable {
     this.table = table;
   }
 
+  /** The rows of some business units, read at once ({@link TableHandle#current(List)}). */
   private Dataset<Row> of(List<String> businessUnits) {
-    return spark.read().format("delta").load(path)
-        .filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+    return table.current(businessUnits);
   }
 
   /**

@@ -74,7 +74,7 @@ public final class CoverageTable {
 
   /** Whether the table holds a row that a run of {@code detectHour} stored for one of these business units. */
   public boolean holdsDetectHour(List<String> businessUnits, Instant detectHour) {
-    return !table.of(businessUnits).filter(col("detect_hour").equalTo(Timestamp.from(detectHour))).limit(1)
+    return !table.current(businessUnits).filter(col("detect_hour").equalTo(Timestamp.from(detectHour))).limit(1)
         .isEmpty();
   }
 
@@ -108,7 +108,7 @@ public final class CoverageTable {
    * hours before {@code detectHour} stored (a rerun sees what the first run saw).
    */
   public CoverageView view(List<String> businessUnits, Instant detectHour) {
-    Dataset<Row> rows = table.of(businessUnits).filter(col("detect_hour").lt(Timestamp.from(detectHour)));
+    Dataset<Row> rows = table.current(businessUnits).filter(col("detect_hour").lt(Timestamp.from(detectHour)));
     return new CoverageView() {
       private Dataset<Row> in(Instant from, Instant to) {
         return rows.filter(col("hour").geq(Timestamp.from(from)).and(col("hour").lt(Timestamp.from(to))));

@@ -38,7 +38,7 @@ public final class DeliveriesTable {
   public Map<String, List<Alert>> pending(List<String> businessUnits, List<String> sinks, Instant since) {
     Dataset<Row> alerts = this.alerts.of(businessUnits).filter(col("hour").geq(Timestamp.from(since)))
         .orderBy("hour", "business_unit", "account_id", "principal");
-    Dataset<Row> settled = rows(businessUnits)
+    Dataset<Row> settled = table.current(businessUnits)
         .filter(col("status").isin(DeliveryStatus.SENT.label(), DeliveryStatus.FAILED.label()));
     Map<String, List<Alert>> out = new LinkedHashMap<>();
     for (String sink : sinks) {

@@ -45,7 +45,7 @@ public final class ExpiredBehaviorsTable {
       keyRows.add(TableDef.row(BaselineTable.KEY_SCHEMA, BaselineTable.keyValues(k)));
     }
     Dataset<Row> wanted = broadcast(table.spark().createDataFrame(keyRows, BaselineTable.KEY_SCHEMA));
-    for (Row r : table.of(businessUnits).select("business_unit", "account_id", "principal", "event_source",
+    for (Row r : table.current(businessUnits).select("business_unit", "account_id", "principal", "event_source",
         "event_name", "last_seen").join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
       out.put(new BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"), r.getAs("principal"),
           r.getAs("event_source"), r.getAs("event_name")), r.<Timestamp>getAs("last_seen").toInstant());

@@ -54,7 +54,7 @@ public final class IngestedFilesTable {
   /** The ledger rows of some business units whose event hour is in [from, to). */
   public List<IngestedFile> rows(List<String> businessUnits, Instant from, Instant to) {
     List<IngestedFile> out = new ArrayList<>();
-    for (Row r : table.of(businessUnits).filter(col("event_hour").geq(Timestamp.from(from)).and(col("event_hour").lt(Timestamp.from(to))))
+    for (Row r : table.current(businessUnits).filter(col("event_hour").geq(Timestamp.from(from)).and(col("event_hour").lt(Timestamp.from(to))))
         .collectAsList()) {
       out.add(new IngestedFile(new LogFile(r.getAs("uri"), r.getAs("account_id"), r.getAs("business_unit"),
           r.getAs("region"), r.<Timestamp>getAs("file_time").toInstant(), r.<Long>getAs("size")),

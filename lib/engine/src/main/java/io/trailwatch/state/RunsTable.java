@@ -35,7 +35,7 @@ public final class RunsTable {
   /** The hours in [from, to) that a completed detect run covered, each with the business units it covered. */
   public Map<Instant, Set<String>> detectedHours(List<String> businessUnits, Instant from, Instant to) {
     Map<Instant, Set<String>> out = new TreeMap<>();
-    for (Row r : table.rows()
+    for (Row r : table.current()
         .filter(col("command").equalTo(RunKind.DETECT.label()).and(completed())
             .and(col("window_from").geq(Timestamp.from(from))).and(col("window_from").lt(Timestamp.from(to)))
             .and(functions.arrays_overlap(col("business_units"),
@@ -54,7 +54,7 @@ public final class RunsTable {
   /** Every hour that a completed detect run covered for {@code businessUnit}, oldest first. */
   public TreeSet<Instant> detectedHours(String businessUnit) {
     TreeSet<Instant> out = new TreeSet<>();
-    for (Row r : table.rows()
+    for (Row r : table.current()
         .filter(col("command").equalTo(RunKind.DETECT.label()).and(completed())
             .and(functions.array_contains(col("business_units"), businessUnit)))
         .select("window_from").distinct().collectAsList()) {
@@ -69,7 +69,7 @@ public final class RunsTable {
   /** The chunks of baseline build {@code build} that completed runs recorded, in the order they finished. */
   public List<BuildChunk> buildChunks(String build) {
     List<BuildChunk> out = new ArrayList<>();
-    for (Row r : table.rows().filter(col("build").equalTo(build).and(completed()))
+    for (Row r : table.current().filter(col("build").equalTo(build).and(completed()))
         .select("run_id", "window_from", "window_to", "finished_at").collectAsList()) {
       out.add(new BuildChunk(r.getAs("run_id"), r.<Timestamp>getAs("window_from").toInstant(),
           r.<Timestamp>getAs("window_to").toInstant(), r.<Timestamp>getAs("finished_at").toInstant()));
@@ -81,7 +81,7 @@ public final class RunsTable {
   /** The end of the last completed run of each of {@code businessUnits} that has one. */
   public Map<String, Instant> lastCompleted(List<String> businessUnits) {
     Map<String, Instant> out = new TreeMap<>();
-    for (Row r : table.rows().where(completed())
+    for (Row r : table.current().where(completed())
         .select(functions.explode(col("business_units")).as("bu"), col("window_to"))
         .where(col("bu").isin((Object[]) businessUnits.toArray(new String[0])))
         .groupBy("bu").agg(functions.max("window_to").as("last")).collectAsList()) {
@@ -95,7 +95,7 @@ public final class RunsTable {
    * found them (empty when none did, or before any run judged it: docs/coverage.md).
    */
   public List<String> neverDelivered(String bu) {
-    List<Row> last = table.rows().where(completed().and(col("command").equalTo(RunKind.DETECT.label()))
+    List<Row> last = table.current().where(completed().and(col("command").equalTo(RunKind.DETECT.label()))
             .and(functions.array_contains(col("business_units"), bu)))
         .orderBy(col("window_from").desc(), col("finished_at").desc()).select("never_delivered").limit(1)
         .collectAsList();

@@ -1,7 +1,6 @@
 package io.trailwatch.state;
 
 import io.trailwatch.core.ErrorCode;
-import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
 import io.trailwatch.core.TrailwatchException;
@@ -247,12 +246,7 @@ public final class StateStore {
    * query would: done while logs are read, it takes that time off the queries that follow.
    */
   public void prepare(String table, List<String> businessUnits) {
-    of(table, businessUnits).queryExecution().executedPlan();
-  }
-
-  /** The rows of some business units: a partition filter, so other BUs' files are not read. */
-  private Dataset<Row> of(String table, List<String> businessUnits) {
-    return table(table).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+    handle(table).current(businessUnits).queryExecution().executedPlan();
   }
 
   /** The baseline table: its comparison, MERGE and last_seen pruning. */

@@ -7,6 +7,9 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import scala.Option;
 
 /**
  * One table of a state as its class uses it: where it is, the fence its writes pass
@@ -23,6 +26,38 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
   /** The rows of some business units: a partition filter, so other BUs' files are not read. */
   Dataset<Row> of(List<String> businessUnits) {
     return rows().filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+  }
+
+  /**
+   * The rows of some business units as the table holds them now, for a read that collects them at
+   * once. When the table holds no data file, as its latest commit's checksum says, this is an
+   * empty relation of the table's schema: the read then costs no Spark job (a Delta read plans
+   * and runs a job to list the table's files, even with none to list). A run reads several tables
+   * that are empty in most business units (verdicts, expired behaviours, deliveries) and, on a new
+   * state, all of them. Not for a Dataset kept and read again after a write: that one must be
+   * {@link #of}.
+   */
+  Dataset<Row> current(List<String> businessUnits) {
+    return knownEmpty() ? spark.createDataFrame(List.of(), Tables.schema(name)) : of(businessUnits);
+  }
+
+  /** Every row, as {@link #current(List)} reads them. */
+  Dataset<Row> current() {
+    return knownEmpty() ? spark.createDataFrame(List.of(), Tables.schema(name)) : rows();
+  }
+
+  /**
+   * Whether the table's latest version holds no data file, as the checksum Delta writes with each
+   * commit says (no Spark job; one listing of the log). False when that is not known: no
+   * checksum, or the log could not be read (the read that follows then reports it).
+   */
+  boolean knownEmpty() {
+    try {
+      Snapshot s = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
+      return s.checksumOpt().isDefined() && s.checksumOpt().get().numFiles() == 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Passes the fence: called immediately before each commit to the table. */

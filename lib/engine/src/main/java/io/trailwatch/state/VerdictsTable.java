@@ -44,7 +44,7 @@ public final class VerdictsTable {
   /** Every verdict of some business units, in the order they were given. */
   public List<Verdict> all(List<String> businessUnits) {
     List<Verdict> out = new ArrayList<>();
-    for (Row r : table.of(businessUnits).orderBy("decided_at").collectAsList()) {
+    for (Row r : table.current(businessUnits).orderBy("decided_at").collectAsList()) {
       out.add(fromRow(r));
     }
     return out;
