@@ -41,6 +41,68 @@ class StateStoreTest extends SparkTest {
     }
   }
 
+  /**
+   * A table with no file is read with no Spark job (its checksum says it is empty), and a write
+   * is seen by the next read. A table whose checksum is missing is read through Delta, as before.
+   */
+  @Test
+  void anEmptyTableIsReadWithNoSparkJobAndAWriteIsSeenByTheNextRead() throws Exception {
+    StateStore state = new StateStore(spark, dir.toUri().toString());
+    state.ensureTable(Tables.INGESTED_FILES);
+    java.util.List<String> bu = java.util.List.of("payments");
+    Instant hour = Instant.parse("2026-11-20T10:00:00Z");
+    Instant from = hour.minusSeconds(86_400);
+    Instant to = hour.plusSeconds(3_600);
+
+    JobCount jobs = JobCount.of(spark);
+    assertEquals(java.util.List.of(), state.ingestedFiles().rows(bu, from, to));
+    assertEquals(0, jobs.sinceStart(), "Spark jobs to read an empty table");
+
+    var file = new IngestedFile(new io.trailwatch.ingest.LogFile("file:///logs/a.json.gz", "111111111111",
+        "payments", "us-east-1", hour.plusSeconds(300), 123), hour, hour, false);
+    state.ingestedFiles().append(java.util.List.of(file), "run-1");
+    assertEquals(java.util.List.of(file), state.ingestedFiles().rows(bu, from, to), "the write, read back");
+
+    try (var crcs = java.nio.file.Files.list(Path.of(java.net.URI.create(state.path(Tables.INGESTED_FILES)))
+        .resolve("_delta_log"))) {
+      for (Path crc : crcs.filter(f -> f.toString().endsWith(".crc") && !f.getFileName().toString().startsWith("."))
+          .toList()) {
+        java.nio.file.Files.delete(crc);
+      }
+    }
+    StateStore reopened = new StateStore(spark, dir.toUri().toString());
+    org.apache.spark.sql.delta.DeltaLog.clearCache();
+    assertEquals(java.util.List.of(file), reopened.ingestedFiles().rows(bu, from, to), "read without a checksum");
+  }
+
+  /** Counts the Spark jobs started after it was made. */
+  static final class JobCount extends org.apache.spark.scheduler.SparkListener {
+    private final org.apache.spark.sql.SparkSession spark;
+    private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+
+    private JobCount(org.apache.spark.sql.SparkSession spark) {
+      this.spark = spark;
+    }
+
+    static JobCount of(org.apache.spark.sql.SparkSession spark) throws java.util.concurrent.TimeoutException {
+      JobCount c = new JobCount(spark);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().addSparkListener(c);
+      return c;
+    }
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+      started.incrementAndGet();
+    }
+
+    int sinceStart() throws java.util.concurrent.TimeoutException {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(this);
+      return started.get();
+    }
+  }
+
   /** A state root made by another version: the run stops before reading logs, naming the table and columns. */
   @Test
   void tablesWithoutTheColumnsOfThisVersionAreRefusedByName() {
