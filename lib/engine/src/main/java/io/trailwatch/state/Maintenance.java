@@ -338,6 +338,9 @@ public final class Maintenance {
 
   /** VACUUM with the retention; nothing to delete, no VACUUM. */
   private Vacuumed vacuum(String table, int retainHours) {
+    if (onlyLog(table)) {
+      return new Vacuumed(0, 0);
+    }
     String check = cfg.retentionCheck() ? null : "false";
     String tasks = String.valueOf(Math.max(4, 2 * spark.sparkContext().defaultParallelism()));
     return withConf(RETENTION_CHECK, check, () -> withConf(LISTING_PARALLELISM, tasks, () -> {
@@ -363,6 +366,26 @@ public final class Maintenance {
       DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
       return new Vacuumed(doomed.size(), bytes);
     }));
+  }
+
+  /**
+   * Whether the table's folder holds nothing but its log: no data file was ever written, or every
+   * one is gone, so VACUUM has nothing to delete (its dry run alone lists the folder with a Spark
+   * job and joins the listing with the snapshot: most of a state's never-written tables' maintain).
+   */
+  private boolean onlyLog(String table) {
+    Path root = new Path(state.path(table));
+    try {
+      FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(root)) {
+        if (!s.getPath().getName().equals("_delta_log")) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
+    }
   }
 
   /** Writes a checkpoint of the current version unless it has one; returns whether it wrote one. */
