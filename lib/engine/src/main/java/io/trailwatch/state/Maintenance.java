@@ -338,7 +338,7 @@ public final class Maintenance {
 
   /** VACUUM with the retention; nothing to delete, no VACUUM. */
   private Vacuumed vacuum(String table, int retainHours) {
-    if (onlyLog(table)) {
+    if (nothingToVacuum(table, retainHours)) {
       return new Vacuumed(0, 0);
     }
     String check = cfg.retentionCheck() ? null : "false";
@@ -369,19 +369,28 @@ public final class Maintenance {
   }
 
   /**
-   * Whether the table's folder holds nothing but its log: no data file was ever written, or every
-   * one is gone, so VACUUM has nothing to delete (its dry run alone lists the folder with a Spark
-   * job and joins the listing with the snapshot: most of a state's never-written tables' maintain).
+   * Whether VACUUM would delete nothing: no file of the table's folder outside {@code _delta_log}
+   * was written before the retention (with a minute to spare). VACUUM deletes only files older
+   * than that, whether they left the table (a file is written before it is removed) or were never
+   * part of it. One listing, against the dry run's listing job and its join with the snapshot: on
+   * a table that never had a file, or whose files are all younger than the retention, that was
+   * most of what {@code maintain} did for it.
    */
-  private boolean onlyLog(String table) {
+  private boolean nothingToVacuum(String table, int retainHours) {
     Path root = new Path(state.path(table));
+    long before = System.currentTimeMillis() - Duration.ofHours(retainHours).toMillis() + 60_000L;
     try {
       FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
-      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(root)) {
-        if (!s.getPath().getName().equals("_delta_log")) {
+      String log = new Path(root, "_delta_log").toUri().getPath() + "/";
+      var files = fs.listFiles(root, true);
+      while (files.hasNext()) {
+        var f = files.next();
+        if (!f.getPath().toUri().getPath().startsWith(log) && f.getModificationTime() < before) {
           return false;
         }
       }
+      return true;
+    } catch (FileNotFoundException gone) {
       return true;
     } catch (IOException e) {
       throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
