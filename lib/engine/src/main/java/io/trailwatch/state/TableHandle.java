@@ -8,7 +8,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.Snapshot;
 import scala.Option;
 
 /**
@@ -38,12 +37,17 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * {@link #of}.
    */
   Dataset<Row> current(List<String> businessUnits) {
-    return knownEmpty() ? spark.createDataFrame(List.of(), Tables.schema(name)) : of(businessUnits);
+    return knownEmpty() ? none() : of(businessUnits);
   }
 
   /** Every row, as {@link #current(List)} reads them. */
   Dataset<Row> current() {
-    return knownEmpty() ? spark.createDataFrame(List.of(), Tables.schema(name)) : rows();
+    return knownEmpty() ? none() : rows();
+  }
+
+  /** No row, in the table's schema. */
+  private Dataset<Row> none() {
+    return spark.createDataFrame(List.of(), Tables.schema(name));
   }
 
   /**
@@ -53,8 +57,7 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    */
   boolean knownEmpty() {
     try {
-      Snapshot s = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
-      return s.checksumOpt().isDefined() && s.checksumOpt().get().numFiles() == 0;
+      return TableStats.holdsNoFile(DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()));
     } catch (RuntimeException e) {
       return false;
     }

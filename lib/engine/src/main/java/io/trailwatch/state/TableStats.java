@@ -35,14 +35,22 @@ public record TableStats(long version, long files, long bytes, long withDeletion
   public static TableStats of(SparkSession spark, String path, List<String> businessUnits) {
     DeltaLog log = DeltaLog.forTable(spark, path);
     Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
-    if (snapshot.checksumOpt().isDefined() && snapshot.checksumOpt().get().numFiles() == 0) {
-      // No file at all, as the commit's checksum says: nothing to count, and no Spark job to count it.
+    if (holdsNoFile(snapshot)) {
+      // Nothing to count, and no Spark job to count it.
       return new TableStats(snapshot.version(), 0, 0, 0, logFiles(spark, log.logPath()));
     }
     Row r = files(snapshot, businessUnits)
         .agg(count(lit(1)), coalesce(sum("size"), lit(0L)), count(when(col("deletionVector").isNotNull(), 1)))
         .first();
     return new TableStats(snapshot.version(), r.getLong(0), r.getLong(1), r.getLong(2), logFiles(spark, log.logPath()));
+  }
+
+  /**
+   * Whether the snapshot holds no data file, as the checksum Delta writes with each commit says
+   * (read without a Spark job); false when the version has no checksum.
+   */
+  static boolean holdsNoFile(Snapshot snapshot) {
+    return snapshot.checksumOpt().isDefined() && snapshot.checksumOpt().get().numFiles() == 0;
   }
 
   /** The snapshot's data files (Delta's AddFile rows), of some business units' partitions when named. */
