@@ -32,6 +32,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.LastCheckpointInfo;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.actions.DeletionVectorDescriptor;
+import org.apache.spark.sql.delta.actions.SingleAction;
 
 /**
  * Keeps the state's tables cheap to read as hourly runs add to them, and forgets what can no
@@ -99,6 +103,8 @@ public final class Maintenance {
    * default, each a task even for a table of a few folders (minutes on a small driver).
    */
   private static final String LISTING_PARALLELISM = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+  /** Delta's switch for VACUUM START and END commits (on by default for local folders, off for S3). */
+  private static final String VACUUM_LOGGING = "spark.databricks.delta.vacuum.logging.enabled";
 
   private final SparkSession spark;
   private final StateStore state;
@@ -336,65 +342,122 @@ public final class Maintenance {
   /** What VACUUM deleted. */
   private record Vacuumed(long files, long bytes) {}
 
-  /** VACUUM with the retention; nothing to delete, no VACUUM. */
+  /**
+   * VACUUM with the retention, when it has something to delete. What it deleted, files (and empty
+   * folders) and bytes, is what Delta wrote in the table's VACUUM START commit (logging is turned
+   * on for the command: Delta logs it by default on local folders and not on S3). One pass over
+   * the table's folder: the dry run this replaced listed and joined it a second time.
+   */
   private Vacuumed vacuum(String table, int retainHours) {
-    if (nothingToVacuum(table, retainHours)) {
+    if (!mayDelete(table, retainHours)) {
       return new Vacuumed(0, 0);
     }
     String check = cfg.retentionCheck() ? null : "false";
     String tasks = String.valueOf(Math.max(4, 2 * spark.sparkContext().defaultParallelism()));
-    return withConf(RETENTION_CHECK, check, () -> withConf(LISTING_PARALLELISM, tasks, () -> {
-      List<String> doomed = spark.sql("VACUUM " + sqlName(table) + " RETAIN " + retainHours + " HOURS DRY RUN")
-          .collectAsList().stream().map(r -> r.getString(0)).toList();
-      if (doomed.isEmpty()) {
-        return new Vacuumed(0, 0);
-      }
-      long bytes = 0;
-      try {
-        FileSystem fs = new Path(state.path(table)).getFileSystem(spark.sessionState().newHadoopConf());
-        for (String f : doomed) {
-          try {
-            bytes += fs.getFileStatus(new Path(f)).getLen();
-          } catch (FileNotFoundException gone) {
-            // Deleted meanwhile (another maintain): nothing to reclaim.
-          }
+    return withConf(RETENTION_CHECK, check, () -> withConf(LISTING_PARALLELISM, tasks,
+        () -> withConf(VACUUM_LOGGING, "true", () -> {
+          DeltaLog log = DeltaLog.forTable(spark, state.path(table));
+          long from = log.update(false, scala.Option.empty(), scala.Option.empty()).version() + 1;
+          state.beforeCommit(table);
+          DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
+          return vacuumStart(log, from);
+        })));
+  }
+
+  /** The counts of the first VACUUM START commit from version {@code from} on. */
+  private static Vacuumed vacuumStart(DeltaLog log, long from) {
+    var changes = log.getChanges(from, false);
+    while (changes.hasNext()) {
+      for (Action a : scala.collection.JavaConverters.seqAsJavaList(changes.next()._2())) {
+        if (a instanceof CommitInfo c && c.operation().equals("VACUUM START") && c.operationMetrics().isDefined()) {
+          Map<String, String> m = scala.collection.JavaConverters.mapAsJavaMap(c.operationMetrics().get());
+          return new Vacuumed(Long.parseLong(m.getOrDefault("numFilesToDelete", "0")),
+              Long.parseLong(m.getOrDefault("sizeOfDataToDelete", "0")));
         }
-      } catch (IOException e) {
-        throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
       }
-      state.beforeCommit(table);
-      DeltaTable.forPath(spark, state.path(table)).vacuum(retainHours);
-      return new Vacuumed(doomed.size(), bytes);
-    }));
+    }
+    throw new IllegalStateException("VACUUM of " + log.dataPath() + " wrote no VACUUM START commit");
   }
 
   /**
-   * Whether VACUUM would delete nothing: no file of the table's folder outside {@code _delta_log}
-   * was written before the retention (with a minute to spare). VACUUM deletes only files older
-   * than that, whether they left the table (a file is written before it is removed) or were never
-   * part of it. One listing, against the dry run's listing job and its join with the snapshot: on
-   * a table that never had a file, or whose files are all younger than the retention, that was
-   * most of what {@code maintain} did for it.
+   * Whether VACUUM may delete a file: some file of the table's folder (outside the folders Delta
+   * hides from VACUUM, {@code _delta_log} among them) was written before the retention (with a
+   * minute to spare) and is neither a file of the snapshot, nor a deletion vector of one, nor one
+   * removed within the retention (with the same minute). False only when VACUUM would delete no
+   * file; an empty folder it would delete waits for a VACUUM that has files to delete. One
+   * listing; then, when an old file is found and the folder holds more files than the snapshot
+   * (its checksum says), a read of the snapshot's actions; against VACUUM's listing job, shuffle
+   * and join: on most tables of a state, most days, it has nothing to delete.
    */
-  private boolean nothingToVacuum(String table, int retainHours) {
+  private boolean mayDelete(String table, int retainHours) {
     Path root = new Path(state.path(table));
-    long before = System.currentTimeMillis() - Duration.ofHours(retainHours).toMillis() + 60_000L;
+    long cutoff = System.currentTimeMillis() - Duration.ofHours(retainHours).toMillis() + 60_000L;
+    Map<String, Long> old = new java.util.HashMap<>();
+    long visible = 0;
     try {
       FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
-      String log = new Path(root, "_delta_log").toUri().getPath() + "/";
+      String base = fs.makeQualified(root).toUri().getPath();
+      base = base.endsWith("/") ? base : base + "/";
       var files = fs.listFiles(root, true);
       while (files.hasNext()) {
         var f = files.next();
-        if (!f.getPath().toUri().getPath().startsWith(log) && f.getModificationTime() < before) {
-          return false;
+        String p = f.getPath().toUri().getPath();
+        if (p.startsWith(base) && !hiddenFromVacuum(p.substring(base.length()))) {
+          visible++;
+          if (f.getModificationTime() < cutoff) {
+            old.put(p, f.getLen());
+          }
         }
       }
-      return true;
     } catch (FileNotFoundException gone) {
-      return true;
+      return false;
     } catch (IOException e) {
       throw StateFailures.classify("Delta table " + state.path(table), e).orElseThrow();
     }
+    if (old.isEmpty()) {
+      return false;
+    }
+    // As many files as the snapshot holds (its checksum says, no Spark job): they are its files.
+    Snapshot snapshot = snapshot(state.path(table));
+    if (snapshot.checksumOpt().isDefined() && snapshot.checksumOpt().get().numFiles() == visible) {
+      return false;
+    }
+    for (SingleAction a : snapshot.stateDS().collectAsList()) {
+      if (a.add() != null) {
+        old.remove(absolute(root, a.add().path()));
+        deletionVector(root, a.add().deletionVector()).ifPresent(old::remove);
+      } else if (a.remove() != null && a.remove().delTimestamp() >= cutoff) {
+        old.remove(absolute(root, a.remove().path()));
+        deletionVector(root, a.remove().deletionVector()).ifPresent(old::remove);
+      }
+    }
+    return !old.isEmpty();
+  }
+
+  /**
+   * Whether VACUUM leaves a path (relative to the table) alone: a folder or file whose name starts
+   * with {@code _} or {@code .} on the way, but {@code _change_data} and {@code _delta_index}
+   * (Delta's {@code isHiddenDirectory}; the partition column, business_unit, starts with neither).
+   */
+  static boolean hiddenFromVacuum(String relative) {
+    for (String part : relative.split("/")) {
+      if ((part.startsWith("_") || part.startsWith("."))
+          && !part.startsWith("_change_data") && !part.startsWith("_delta_index")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A Delta action's path (URL-encoded, relative to the table or absolute) as a decoded absolute path. */
+  private static String absolute(Path root, String actionPath) {
+    Path p = new Path(java.net.URI.create(actionPath));
+    return (p.isAbsolute() || p.toUri().getScheme() != null ? p : new Path(root, p)).toUri().getPath();
+  }
+
+  private static java.util.Optional<String> deletionVector(Path root, DeletionVectorDescriptor dv) {
+    return dv != null && dv.isOnDisk() ? java.util.Optional.of(dv.absolutePath(root).toUri().getPath())
+        : java.util.Optional.empty();
   }
 
   /** Writes a checkpoint of the current version unless it has one; returns whether it wrote one. */

@@ -256,6 +256,47 @@ class MaintenanceTest extends SparkTest {
     assertEquals(ErrorCode.NO_STATE, none.code());
   }
 
+  /**
+   * VACUUM deletes what it may and maintain reports it: an old file the log never named (a failed
+   * write's leftover) goes; a young one, an old one in a folder Delta hides, and an old file of the
+   * table stay. The next maintain finds nothing to delete and commits nothing.
+   */
+  @Test
+  void anOldFileTheTableDoesNotHoldIsVacuumedAndNothingElse() throws IOException {
+    StateStore state = detectedUpToH("state");
+    Path baseline = Path.of(java.net.URI.create(state.path(Tables.BASELINE)));
+    Path partition = baseline.resolve("business_unit=payments");
+    Path tracked;
+    try (var files = Files.list(partition)) {
+      tracked = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    java.nio.file.attribute.FileTime eightDaysAgo = java.nio.file.attribute.FileTime.from(
+        Instant.now().minus(Duration.ofDays(8)));
+    Path leftover = Files.copy(tracked, partition.resolve("part-99999-leftover.c000.snappy.parquet"));
+    Path young = Files.copy(tracked, partition.resolve("part-99998-young.c000.snappy.parquet"));
+    Path hidden = Files.createDirectories(baseline.resolve("_scratch")).resolve("old.parquet");
+    Files.copy(tracked, hidden);
+    for (Path p : List.of(leftover, hidden, tracked)) {
+      Files.setLastModifiedTime(p, eightDaysAgo);
+    }
+    long rows = state.table(Tables.BASELINE).count();
+
+    MaintenanceReport report = maintenance(state, MaintenanceConfig.defaults())
+        .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    MaintenanceReport.Table t = report.tables().get(0);
+    assertEquals(List.of(1L, Files.size(tracked)), List.of(t.filesVacuumed(), t.bytesReclaimed()), report.render());
+    assertEquals(List.of(false, true, true, true), List.of(Files.exists(leftover), Files.exists(young),
+        Files.exists(hidden), Files.exists(tracked)));
+    assertEquals(rows - t.rowsRemoved(), state.table(Tables.BASELINE).count(), "no row lost with the files");
+    for (MaintenanceReport.Table other : report.tables().subList(1, report.tables().size())) {
+      assertEquals(0, other.filesVacuumed(), report.render());
+    }
+
+    MaintenanceReport again = maintenance(state, MaintenanceConfig.defaults())
+        .run(Maintenance.Request.of(MaintenanceConfig.defaults()));
+    assertTrue(again.unchanged(), again.render());
+  }
+
   /** Rows in random order of last_seen, in several files; after maintain, each file holds its own range of last_seen. */
   @Test
   void theBaselineIsCompactedInLastSeenOrder() {
