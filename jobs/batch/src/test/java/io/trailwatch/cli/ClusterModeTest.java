@@ -2,17 +2,14 @@ package io.trailwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwatch.cli.ClusterRuns.Outcome;
-import io.trailwatch.testing.MotoServer;
 import io.trailwatch.testing.SparkCluster;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The production command line on a Spark standalone cluster (a master, a worker and its
- * executors, each a JVM of its own, on 127.0.0.1) finds exactly what it finds in local mode: with
- * logs and state in local folders, and on S3. Local mode shares one JVM between driver and
+ * executors, each a JVM of its own, on 127.0.0.1) finds exactly what it finds in local mode, with
+ * logs and state in local folders. Local mode shares one JVM between driver and
  * executors, which hides what breaks on EMR: classes or native libraries missing on the
  * executors, statics set on the driver, files only the driver has, closures that do not serialise,
- * settings (s3a's) that never reach the executors. The executors here get this class path's jars
- * as {@code $SPARK_HOME/jars} (its folders through {@code spark.executor.extraClassPath}); the
- * EMR jar's own run is {@link EmrJarClusterIT}.
+ * settings that never reach the executors. The executors here get this class path's jars
+ * as {@code $SPARK_HOME/jars} (its folders through {@code spark.executor.extraClassPath}). The
+ * same on S3 (s3a's settings on the executors, Delta's data files written by them) is
+ * {@link EmrJarClusterIT}'s run, with the EMR jar as EMR runs it: a run on S3 here repeated it.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ClusterModeTest {
@@ -43,27 +41,18 @@ class ClusterModeTest {
 
   static final Path LOGS = Path.of("target", "spark-cluster", "ClusterModeTest").toAbsolutePath();
 
-  @RegisterExtension static final MotoServer MOTO = new MotoServer();
-  /** The node's credentials (an instance role's, on EMR): the endpoint and region come from the driver. */
   @RegisterExtension static final SparkCluster CLUSTER = new SparkCluster(CLASS_PATH, JARS, daemonOptions(), LOGS,
-      Map.of("AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
+      Map.of());
 
   @TempDir static Path shared;
   static ClusterRuns runs;
-  static String s3State;
-  /** The three pairs of runs, side by side: local mode (the reference), the cluster on folders, on S3. */
+  /** The two pairs of runs, side by side: local mode (the reference), the cluster on folders. */
   static CompletableFuture<Outcome> local;
   static CompletableFuture<Outcome> onFolders;
-  static CompletableFuture<Outcome> onS3;
 
   @BeforeAll
   static void startTheRuns() throws Exception {
     runs = ClusterRuns.generate(shared);
-    String s3Logs = MOTO.newBucket("cluster-trail");
-    MOTO.upload(runs.org.logsDir(), s3Logs, "org/");
-    s3State = MOTO.newBucket("cluster-state");
-    Map<String, String> s3Env = new HashMap<>(ClusterRuns.DRIVER_ENV);
-    s3Env.put("AWS_ENDPOINT_URL_S3", MOTO.endpoint());
 
     // The reference, local mode, runs in this JVM (its paths are absolute): only the cluster's runs
     // are about separate JVMs, and this saves two JVM and Spark starts.
@@ -75,10 +64,6 @@ class ClusterModeTest {
     onFolders = runs.start("folders", () -> runs.run(ClusterRuns.inItsOwnJvm(clusterDriverOptions(), CLASS_PATH,
         ClusterRuns.DRIVER_ENV, foldersDir), List.of("--master", CLUSTER.url()), runs.relativeTo(foldersDir),
         foldersDir));
-    Path s3Dir = LOGS.resolve("cluster-s3");
-    onS3 = runs.start("s3", () -> runs.run(ClusterRuns.inItsOwnJvm(clusterDriverOptions(), CLASS_PATH, s3Env,
-        s3Dir), List.of("--master", CLUSTER.url()), runs.onS3("s3://" + s3Logs + "/org", "s3://" + s3State + "/tw"),
-        s3Dir));
   }
 
   @AfterAll
@@ -99,15 +84,6 @@ class ClusterModeTest {
     assertRanOnTheExecutors();
   }
 
-  @Test
-  void clusterWithLogsAndStateOnS3FindsTheSameAlertsAsLocalMode() throws Exception {
-    ClusterRuns.assertSame(ClusterRuns.await(local), ClusterRuns.await(onS3));
-    // Delta's data files are written by the executors: s3a's endpoint and path-style access reached them.
-    assertTrue(MOTO.s3().listObjectsV2Paginator(b -> b.bucket(s3State).prefix("tw/")).contents().stream()
-        .anyMatch(o -> o.key().endsWith(".parquet")), "Delta data files on S3");
-    assertRanOnTheExecutors();
-  }
-
   /**
    * The driver's JVM: Spark's module openings, as bin/trailwatch gives them, compiling less (C1
    * only), as the EMR template's JVMs do: short runs on a busy machine.
@@ -121,7 +97,7 @@ class ClusterModeTest {
 
   /**
    * What spark-submit would add for the cluster: one executor of one core (EMR's template asks
-   * for one executor too; the worker's two cores and 1 GB hold both cluster runs at once), with
+   * for one executor too), with
    * the driver's options, and this class path's folders (its jars are in SPARK_HOME).
    */
   static List<String> clusterDriverOptions() {

@@ -33,17 +33,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * One writer per business unit, with writers in processes of their own (as EMR job runs and a
  * person's shell are) on one S3 state (moto): a second writer is refused in one line and loses
  * nothing, writers started together end with every row a serial run makes, and a holder killed
  * with -9 blocks its business unit only until its lease expires.
+ *
+ * <p>And jobs of two business units, each its own JVM (as two EMR Serverless job runs are two
+ * Spark drivers), run together on one S3 state. Delta's S3 log store lets two drivers that commit
+ * to one table overwrite each other's commit: with each BU's tables in its own folder, every alert
+ * and baseline row of both jobs must be there afterwards. The race shows only sometimes; what
+ * prevents it, a folder of tables per BU, is checked on the state's layout, which fails at once if
+ * a table is shared again. (This was a class of its own, with two more hours of two JVMs each.)
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class OneWriterProcessTest extends SparkTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final List<String> ACCOUNTS = List.of("111111111111", "111111111112");
+  /** The other business unit's accounts: its job runs beside payments' writers. */
+  static final List<String> RETAIL = List.of("222222222221", "222222222222");
   /** A new call of each root every hour: the root alerts on any activity, so every hour alerts once per account. */
   static final List<String> CALLS = List.of("ConsoleLogin", "CreateAccessKey", "PutBucketPolicy");
   static final Instant FIRST = Instant.parse("2026-11-20T10:00:00Z");
@@ -59,20 +70,22 @@ class OneWriterProcessTest extends SparkTest {
     Path logs = dir.resolve("logs");
     for (int h = 0; h < CALLS.size(); h++) {
       Instant t = FIRST.plus(Duration.ofHours(h));
-      for (String id : ACCOUNTS) {
+      for (String id : all()) {
         writeLog(logs, id, "us-east-1", t.plusSeconds(600),
             List.of(record(root(id), id, "iam.amazonaws.com", CALLS.get(h), t.plusSeconds(60), null)));
       }
     }
-    List<String> rows = ACCOUNTS.stream().map(id -> id + ",pay-" + id + ",payments").toList();
+    List<String> rows = new ArrayList<>(ACCOUNTS.stream().map(id -> id + ",pay-" + id + ",payments").toList());
+    RETAIL.forEach(id -> rows.add(id + ",retail-" + id + ",retail"));
     accounts = writeAccounts(dir.resolve("accounts.csv"), rows.toArray(new String[0]));
     logBucket = MOTO.newBucket("ow-logs");
     MOTO.upload(logs, logBucket, "org/");
     stateBucket = MOTO.newBucket("ow-state");
-    // The business unit's empty tables, copied from this JVM's template: the writers open them
-    // instead of each creating its ten tables on S3 (what is raced here is the lease, not the creation).
+    // The business units' empty tables, copied from this JVM's template: the writers open them
+    // instead of each creating its ten tables on S3 (what is raced here is the lease and the
+    // commits, not the creation; EmrJarIT's and EmrJarClusterIT's jobs create theirs on S3).
     Path empty = dir.resolve("empty-state");
-    StateFolders.emptyLayout(spark, empty, List.of("payments"));
+    StateFolders.emptyLayout(spark, empty, List.of("payments", "retail"));
     MOTO.upload(empty, stateBucket, "tw/");
   }
 
@@ -89,9 +102,19 @@ class OneWriterProcessTest extends SparkTest {
     return "s3://" + stateBucket + "/tw";
   }
 
+  static List<String> all() {
+    List<String> ids = new ArrayList<>(ACCOUNTS);
+    ids.addAll(RETAIL);
+    return ids;
+  }
+
   List<String> detectArgs(int h, String... extra) {
+    return detectArgs("payments", h, extra);
+  }
+
+  List<String> detectArgs(String bu, int h, String... extra) {
     List<String> args = new ArrayList<>(List.of("detect", "--logs", "s3://" + logBucket + "/org", "--state",
-        stateUri(), "--accounts", accounts.toString(), "--bu", "payments", "--hour", hour(h), "--master", "local[2]"));
+        stateUri(), "--accounts", accounts.toString(), "--bu", bu, "--hour", hour(h), "--master", "local[2]"));
     args.addAll(List.of(extra));
     return args;
   }
@@ -108,7 +131,7 @@ class OneWriterProcessTest extends SparkTest {
       for (int i = 0; i < commands.size(); i++) {
         List<String> args = commands.get(i);
         String n = name + "-" + i;
-        runs.add(pool.submit(() -> CommandRun.inJvm(ParallelBusinessUnitsTest.JVM, ClusterModeTest.CLASS_PATH,
+        runs.add(pool.submit(() -> CommandRun.inJvm(JVM, ClusterModeTest.CLASS_PATH,
             "io.trailwatch.cli.Main", args, env(), dir, n, Duration.ofMinutes(10))));
       }
       List<CommandRun> out = new ArrayList<>();
@@ -145,8 +168,22 @@ class OneWriterProcessTest extends SparkTest {
   record Rows(List<String> alerts, List<String> baseline, long runs) {}
 
   Rows rows() throws Exception {
-    Path copy = ParallelBusinessUnitsTest.download(MOTO.s3(), stateBucket, "tw/", Files.createTempDirectory(dir, "copy"));
-    var store = new StateLayout(spark, copy.toUri().toString()).of("payments");
+    return rows(new StateLayout(spark, download().toUri().toString()), "payments");
+  }
+
+  /** A copy of the state bucket in a new folder. */
+  Path download() throws Exception {
+    Path to = Files.createTempDirectory(dir, "copy");
+    for (S3Object o : MOTO.s3().listObjectsV2Paginator(b -> b.bucket(stateBucket).prefix("tw/")).contents()) {
+      Path f = to.resolve(o.key().substring("tw/".length()).replace('/', File.separatorChar));
+      Files.createDirectories(f.getParent());
+      MOTO.s3().getObject(b -> b.bucket(stateBucket).key(o.key()), ResponseTransformer.toFile(f));
+    }
+    return to;
+  }
+
+  static Rows rows(StateLayout layout, String bu) {
+    var store = layout.of(bu);
     List<String> alerts = new ArrayList<>();
     for (Row r : store.table(Tables.ALERTS).collectAsList()) {
       alerts.add(r.<java.sql.Timestamp>getAs("hour").toInstant() + " " + r.getAs("account_id") + " "
@@ -162,9 +199,13 @@ class OneWriterProcessTest extends SparkTest {
 
   /** Alerts as hour and account (ids aside), and the baseline rows, that serial runs of hours [0, n) make. */
   static List<String> serialAlerts(int n) {
+    return serialAlerts(ACCOUNTS, n);
+  }
+
+  static List<String> serialAlerts(List<String> accounts, int n) {
     List<String> out = new ArrayList<>();
     for (int h = 0; h < n; h++) {
-      for (String id : ACCOUNTS) {
+      for (String id : accounts) {
         out.add(FIRST.plus(Duration.ofHours(h)) + " " + id);
       }
     }
@@ -172,9 +213,13 @@ class OneWriterProcessTest extends SparkTest {
   }
 
   static List<String> serialBaseline(int n) {
+    return serialBaseline(ACCOUNTS, n);
+  }
+
+  static List<String> serialBaseline(List<String> accounts, int n) {
     List<String> out = new ArrayList<>();
     for (int h = 0; h < n; h++) {
-      for (String id : ACCOUNTS) {
+      for (String id : accounts) {
         out.add(id + " " + CALLS.get(h));
       }
     }
@@ -185,15 +230,33 @@ class OneWriterProcessTest extends SparkTest {
     return alerts.stream().map(a -> a.substring(0, a.lastIndexOf(' '))).sorted().toList();
   }
 
+  /**
+   * Two detects of payments' hour and retail's job of the same hour, three JVMs started together:
+   * one payments writer commits, the other is refused, retail's is not (its lease is its own), and
+   * both business units' tables hold every row their runs made.
+   */
   @Test
   void twoDetectsOfOneHourOneCommitsTheOtherIsRefusedAndItsRerunAddsNothing() throws Exception {
-    List<CommandRun> runs = together("same-hour", List.of(detectArgs(0), detectArgs(0)));
-    List<Integer> codes = runs.stream().map(CommandRun::code).sorted().toList();
+    List<CommandRun> runs = together("same-hour", List.of(detectArgs(0), detectArgs(0), detectArgs("retail", 0)));
+    List<Integer> codes = runs.subList(0, 2).stream().map(CommandRun::code).sorted().toList();
     assertEquals(List.of(0, 3), codes, () -> runs.get(0).err() + "\n----\n" + runs.get(1).err());
     refusedInOneLine(runs.stream().filter(r -> r.code() == 3).findFirst().orElseThrow());
-    Rows once = rows();
+    assertEquals(0, runs.get(2).code(), runs.get(2).err());
+
+    Path state = download();
+    // The layout: a folder of tables per BU, and no table straight under the root.
+    for (String t : Tables.ALL) {
+      assertFalse(Files.exists(state.resolve(t)), t + " is not shared by the BUs");
+    }
+    StateLayout layout = new StateLayout(spark, state.toUri().toString());
+    assertEquals(List.of("payments", "retail"), layout.businessUnits());
+    Rows once = rows(layout, "payments");
     assertEquals(serialAlerts(1), withoutIds(once.alerts()));
     assertEquals(serialBaseline(1), once.baseline());
+    Rows retail = rows(layout, "retail");
+    assertEquals(serialAlerts(RETAIL, 1), withoutIds(retail.alerts()), "retail's job, beside payments' writers");
+    assertEquals(serialBaseline(RETAIL, 1), retail.baseline());
+    assertEquals(1, retail.runs());
 
     CommandRun rerun = inProcess(detectArgs(0));
     assertEquals(0, rerun.code(), rerun.err());
@@ -272,6 +335,12 @@ class OneWriterProcessTest extends SparkTest {
       holder.destroyForcibly();
     }
   }
+
+  /**
+   * The writers' JVM: what a Spark driver needs, compiling less (C1 only) as the EMR template's
+   * JVMs do, for jobs that live seconds.
+   */
+  static final List<String> JVM = ClusterModeTest.driverOptions();
 
   static String read(Path p) {
     try {
