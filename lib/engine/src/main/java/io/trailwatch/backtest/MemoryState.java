@@ -7,11 +7,11 @@ import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.detect.BaselineRule;
 import io.trailwatch.detect.Comparison;
 import io.trailwatch.detect.Peers;
+import io.trailwatch.detect.PrincipalRows;
 import io.trailwatch.detect.StateView;
 import io.trailwatch.detect.Stored;
 import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.policy.History;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,6 +35,8 @@ final class MemoryState {
   /** The baseline's keys by behaviour of a business unit, with their identity type: prevalence. */
   private final Map<Peers.Key, Map<BehaviorKey, String>> holders = new HashMap<>();
   private final Map<PrincipalKey, String> principalTypes = new HashMap<>();
+  /** The principals held, asked as the hourly run asks the rows it reads of the principals table. */
+  private final PrincipalRows principalRows = new PrincipalRows(principals, principalTypes);
   private io.trailwatch.verdict.Verdicts verdicts = io.trailwatch.verdict.Verdicts.NONE;
 
   MemoryState(int retentionDays) {
@@ -56,7 +58,7 @@ final class MemoryState {
     return new StateView() {
       @Override
       public Rows stored(List<BehaviorKey> behaviors, List<PrincipalKey> keys) {
-        return new Rows(held(behaviors, baseline), held(keys, principals));
+        return new Rows(held(behaviors, baseline), principalRows.stored(keys));
       }
 
       /** A replay never deletes expired rows (it has no maintain): {@link #stored} holds every one. */
@@ -72,7 +74,7 @@ final class MemoryState {
 
       @Override
       public PeerCounts peers(List<Peers.Key> keys) {
-        return new PeerCounts(holders(keys, at), countsByType(at));
+        return new PeerCounts(holders(keys, at), principalRows.countsByType(at, retentionDays));
       }
 
       @Override
@@ -115,21 +117,6 @@ final class MemoryState {
     List<Peers.Holders> out = new ArrayList<>();
     counts.forEach((g, n) -> out.add(new Peers.Holders(g.behavior().businessUnit(), g.accountId(), g.identityType(),
         g.behavior().eventSource(), g.behavior().eventName(), n)));
-    return out;
-  }
-
-  /** {@code PrincipalsTable.countsByType} over the rows held. */
-  private List<Peers.TypeCount> countsByType(Instant asOf) {
-    Instant since = asOf.minus(Duration.ofDays(retentionDays));
-    Map<Peers.AccountType, Long> counts = new HashMap<>();
-    for (Stored.Principal p : principals.values()) {
-      if (p.firstSeen().isBefore(asOf) && !p.lastSeen().isBefore(since)) {
-        counts.merge(new Peers.AccountType(p.key().businessUnit(), p.key().accountId(), principalTypes.get(p.key())),
-            1L, Long::sum);
-      }
-    }
-    List<Peers.TypeCount> out = new ArrayList<>();
-    counts.forEach((k, n) -> out.add(new Peers.TypeCount(k.businessUnit(), k.accountId(), k.identityType(), n)));
     return out;
   }
 

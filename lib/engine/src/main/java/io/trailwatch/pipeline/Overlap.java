@@ -7,9 +7,9 @@ import io.trailwatch.core.Hour;
 import io.trailwatch.core.PrincipalKey;
 import io.trailwatch.detect.CoverageView;
 import io.trailwatch.detect.Peers;
+import io.trailwatch.detect.PrincipalRows;
 import io.trailwatch.detect.SilentTrails;
 import io.trailwatch.detect.StateView;
-import io.trailwatch.detect.Stored;
 import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogPlanner;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 
 /**
@@ -54,7 +53,7 @@ final class Overlap implements StateView, AutoCloseable {
   private final Future<LogPlanner.Plan> plan;
   private final Future<List<IngestedFile>> ingested;
   private final Future<Map<Instant, Set<String>>> detected;
-  private final Future<Map<String, Instant>> history;
+  private final Future<PrincipalRows> principalRows;
   private final Future<Map<Dimension, Map<String, Instant>>> dimensionStarts;
   private final Future<List<Alert>> recorded;
   private final Future<io.trailwatch.verdict.Verdicts> verdicts;
@@ -78,10 +77,10 @@ final class Overlap implements StateView, AutoCloseable {
         () -> state.ingestedFiles().rows(bus, scope.lateFrom(), hour.end())));
     detected = track(background.after(tables.get(Tables.RUNS),
         () -> state.runs().detectedHours(bus, scope.lateFrom(), hour.start())));
-    // What only behaviours need (history for the policy, the compared tables' snapshots and file
-    // lists) is loaded once the logs list some file: an hour without files costs none of it.
-    history = track(background.after(tables.get(Tables.PRINCIPALS), () -> someFile()
-        ? state.principals().historyStart(bus, hour.start()) : Map.of()));
+    // What only behaviours need (the principals, the compared tables' snapshots and file lists) is
+    // loaded once the logs list some file: an hour without files costs none of it.
+    principalRows = track(background.after(tables.get(Tables.PRINCIPALS), () -> someFile()
+        ? state.principals().rows(bus) : PrincipalRows.NONE));
     dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
         ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
@@ -97,7 +96,6 @@ final class Overlap implements StateView, AutoCloseable {
     coverageHoldsHour = track(background.after(tables.get(Tables.COVERAGE), () -> scope.ledger() && someFile()
         && state.coverage().holdsDetectHour(bus, hour.start())));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
-    track(background.after(tables.get(Tables.PRINCIPALS), () -> prepareIfFiles(Tables.PRINCIPALS)));
   }
 
   /** Whether the listing found any file (of the hour, or late): waits for the listing. */
@@ -130,14 +128,11 @@ final class Overlap implements StateView, AutoCloseable {
         : reader.read(eventHour, files);
   }
 
-  /** The stored rows of an hour's keys, both tables at once (once every table is checked). */
+  /** The stored rows of an hour's keys (once every table is checked): the baseline's, and the principals read ahead. */
   @Override
   public Rows stored(List<BehaviorKey> behaviors, List<PrincipalKey> principals) {
     tablesReady();
-    Both<List<Stored.Behavior>, List<Stored.Principal>> rows = both(
-        () -> state.baseline().stored(scope.businessUnits(), behaviors),
-        () -> state.principals().stored(scope.businessUnits(), principals));
-    return new Rows(rows.first(), rows.second());
+    return new Rows(state.baseline().stored(scope.businessUnits(), behaviors), get(principalRows).stored(principals));
   }
 
   /** The memory of expired behaviours' last sightings of these keys. */
@@ -150,17 +145,15 @@ final class Overlap implements StateView, AutoCloseable {
   /** How much history the state holds, per business unit and dimension. */
   @Override
   public History history() {
-    return new History(get(history), get(dimensionStarts));
+    return new History(get(principalRows).historyStart(scope.hour().start()), get(dimensionStarts));
   }
 
-  /** The peers' counts as of the detect hour: the baseline's holders and the principals' types, at once. */
+  /** The peers' counts as of the detect hour: the baseline's holders, and the principals' types from the rows read ahead. */
   @Override
   public PeerCounts peers(List<Peers.Key> keys) {
     Instant asOf = scope.hour().start();
-    Both<List<Peers.Holders>, List<Peers.TypeCount>> peers = both(
-        () -> state.baseline().holders(scope.businessUnits(), keys, asOf),
-        () -> state.principals().countsByType(scope.businessUnits(), asOf, scope.retentionDays()));
-    return new PeerCounts(peers.first(), peers.second());
+    return new PeerCounts(state.baseline().holders(scope.businessUnits(), keys, asOf),
+        get(principalRows).countsByType(asOf, scope.retentionDays()));
   }
 
   /** The coverage ledger of a business unit as runs before this hour stored it, once its table is checked. */
@@ -189,14 +182,6 @@ final class Overlap implements StateView, AutoCloseable {
     tables.values().forEach(Overlap::get);
   }
 
-  /** Two independent steps at once: {@code first} on another thread, {@code second} on this one. */
-  private <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second) {
-    Future<A> a = background.submit(first::get);
-    B b = second.get();
-    return new Both<>(get(a), b);
-  }
-
-  private record Both<A, B>(A first, B second) {}
 
   /** Writes to different tables side by side (separate Delta commits); rethrows the first failure. */
   void sideBySide(List<Runnable> writes) {

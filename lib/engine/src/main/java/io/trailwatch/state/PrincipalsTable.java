@@ -1,17 +1,15 @@
 package io.trailwatch.state;
 
+import io.trailwatch.detect.PrincipalRows;
 import io.trailwatch.detect.Stored;
 
 import io.trailwatch.core.PrincipalKey;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
 import io.trailwatch.detect.BaselineRule;
 import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,40 +45,23 @@ public final class PrincipalsTable {
     return table.current(businessUnits);
   }
 
-  /** The stored rows of {@code keys}, found as {@link BaselineTable#stored} finds behaviours. */
-  public List<Stored.Principal> stored(List<String> businessUnits, List<PrincipalKey> keys) {
-    if (keys.isEmpty()) {
-      return List.of();
-    }
-    List<Row> keyRows = new ArrayList<>(keys.size());
-    for (PrincipalKey k : keys) {
-      keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
-    }
-    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
-    List<Stored.Principal> out = new ArrayList<>();
-    for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "first_seen", "last_seen")
-        .join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
-      out.add(new Stored.Principal(new PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
+  /**
+   * Every principal of some business units, in one scan: what a run's comparison asks of this
+   * table (stored rows, history, counts by identity type) is answered from them
+   * ({@link PrincipalRows}). A principal is a row per account and identity (roles, not their
+   * sessions): tens of thousands for a large business unit, a few MB.
+   */
+  public PrincipalRows rows(List<String> businessUnits) {
+    List<Stored.Principal> rows = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "identity_type",
+        "first_seen", "last_seen").collectAsList()) {
+      rows.add(new Stored.Principal(new PrincipalKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal")), r.<Timestamp>getAs("first_seen").toInstant(),
           r.<Timestamp>getAs("last_seen").toInstant()));
+      types.add(r.getAs("identity_type"));
     }
-    return out;
-  }
-
-  /**
-   * How many principals of each identity type each account has as of {@code asOf}: first seen
-   * before it, and last seen within the retention window before it.
-   */
-  public List<io.trailwatch.detect.Peers.TypeCount> countsByType(List<String> businessUnits, Instant asOf,
-      int retentionDays) {
-    List<io.trailwatch.detect.Peers.TypeCount> out = new ArrayList<>();
-    for (Row r : of(businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf))
-            .and(col("last_seen").geq(Timestamp.from(asOf.minus(java.time.Duration.ofDays(retentionDays))))))
-        .groupBy("business_unit", "account_id", "identity_type").count().collectAsList()) {
-      out.add(new io.trailwatch.detect.Peers.TypeCount(r.getAs("business_unit"), r.getAs("account_id"),
-          r.getAs("identity_type"), r.<Long>getAs("count")));
-    }
-    return out;
+    return PrincipalRows.of(rows, types);
   }
 
   private static Map<String, Object> keyValues(PrincipalKey k) {
@@ -148,16 +129,6 @@ public final class PrincipalsTable {
         .whenNotMatched().insertExpr(inserted())
         .whenNotMatchedBySource(scope).delete()
         .execute();
-  }
-
-  /** The first time anything was seen before {@code asOf}, per business unit: how much history the state holds. */
-  public Map<String, Instant> historyStart(List<String> businessUnits, Instant asOf) {
-    Map<String, Instant> out = new java.util.HashMap<>();
-    for (Row r : of(businessUnits).filter(col("first_seen").lt(Timestamp.from(asOf))).groupBy("business_unit")
-        .agg(org.apache.spark.sql.functions.min("first_seen").as("first")).collectAsList()) {
-      out.put(r.getAs("business_unit"), r.<Timestamp>getAs("first").toInstant());
-    }
-    return out;
   }
 
   /** A range's principals compared with the stored ones inside Spark (a baseline build): the rows that need a write. */

@@ -70,7 +70,7 @@ class BaselineTableTest extends SparkTest {
   static Comparison detectHour(StateStore state, List<HourBehavior> hour) {
     List<String> bus = List.of(BU);
     Comparison c = Comparison.of(hour, state.baseline().stored(bus, Comparison.behaviorKeys(hour)),
-        state.principals().stored(bus, Comparison.principalKeys(hour)), HOUR, Set.of());
+        state.principals().rows(bus).stored(Comparison.principalKeys(hour)), HOUR, Set.of());
     state.baseline().merge(c.behaviorWrites(), bus, 90);
     state.principals().merge(c.principalWrites(), bus);
     return c;
