@@ -85,17 +85,12 @@ class S3EndToEndTest extends SparkTest {
     }
   }
 
-<<<<<<< HEAD
   /**
    * Three days of history are inside the default warm-up and learning periods: no warm-up, and
    * learn nothing, so that the incident and more principals alert (as ClusterRuns' two days).
    */
   static final TrailwatchConfig CFG = ConfigLoader.parse("baseline:\n  warmup-days: 0\npolicy:\n  learning-days: 0\n",
       "test");
-=======
-  /** Three days of history are inside the default learning period: learn nothing, so that more principals alert. */
-  static final TrailwatchConfig CFG = ConfigLoader.parse("policy:\n  learning-days: 0\n", "test");
->>>>>>> 8207175 (S3EndToEndTest: three days of history, not ten; docs: maintain's VACUUM rule, CHANGELOG)
 
   static Outcome run(LogPlanner planner, LogOpener opener, StateStore state) {
     Pipeline p = new Pipeline(spark, CFG, planner, opener, state, Progress.stderr());
