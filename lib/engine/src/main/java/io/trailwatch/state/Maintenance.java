@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -392,7 +393,7 @@ public final class Maintenance {
   private boolean mayDelete(String table, int retainHours) {
     Path root = new Path(state.path(table));
     long cutoff = System.currentTimeMillis() - Duration.ofHours(retainHours).toMillis() + 60_000L;
-    Map<String, Long> old = new java.util.HashMap<>();
+    Set<String> old = new java.util.HashSet<>();
     long visible = 0;
     try {
       FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
@@ -405,7 +406,7 @@ public final class Maintenance {
         if (p.startsWith(base) && !hiddenFromVacuum(p.substring(base.length()))) {
           visible++;
           if (f.getModificationTime() < cutoff) {
-            old.put(p, f.getLen());
+            old.add(p);
           }
         }
       }
