@@ -319,41 +319,36 @@ class DetectionTest extends SparkTest {
     historyAndItsBaseline();
     Pipeline p = pipeline(TrailwatchConfig.defaults());
     long[] before = counts();
-    List<String> reads = java.util.Collections.synchronizedList(new ArrayList<>());
-    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
-        String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
-        if (d != null && d.startsWith(Sparks.READ_DESCRIPTION)) {
-          reads.add(d);
-        }
-      }
-    };
-    spark.sparkContext().addSparkListener(listener);
-    RunSummary empty;
+    // Only this test's jobs: another class may run jobs in the session at the same time.
+    io.trailwatch.testing.OwnJobs jobs = io.trailwatch.testing.OwnJobs.start(spark);
     try {
-      empty = p.detect(H, ACCOUNTS);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } finally {
-      spark.sparkContext().removeSparkListener(listener);
-    }
-    assertEquals(0, empty.filesRead());
-    assertEquals(List.of(), empty.alerts());
-    assertEquals(List.of(), reads, "no file listed: nothing is read");
-    assertEquals(Set.of("payments", "platform"), state.runs().detectedHours(List.of("payments", "platform"), H.start(),
-        H.end()).get(H.start()), "the hour counts as detected for both business units");
-    assertEquals(before[0], counts()[0], "baseline rows");
-    assertEquals(before[3], counts()[3], "principal rows");
+      RunSummary empty = p.detect(H, ACCOUNTS);
+      assertEquals(0, empty.filesRead());
+      assertEquals(List.of(), empty.alerts());
+      assertEquals(List.of(), reads(jobs), "no file listed: nothing is read");
+      assertEquals(Set.of("payments", "platform"), state.runs().detectedHours(List.of("payments", "platform"),
+          H.start(), H.end()).get(H.start()), "the hour counts as detected for both business units");
+      assertEquals(before[0], counts()[0], "baseline rows");
+      assertEquals(before[3], counts()[3], "principal rows");
 
-    // A file named in that hour's window, delivered after its run: the next hour's run reads it as late.
-    Instant t = H.start().plus(Duration.ofMinutes(40));
-    log(PAY, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com",
-        "CreateAccessKey", t));
-    RunSummary later = p.detect(H.plusHours(1), ACCOUNTS);
-    Alert a = only(later.alerts(), CI);
-    assertTrue(a.late(), "read for the hour already detected, so flagged late");
-    assertEquals(H.start(), a.hour());
-    assertEquals(Set.of("CreateAccessKey"), names(a));
+      // A file named in that hour's window, delivered after its run: the next hour's run reads it as late.
+      Instant t = H.start().plus(Duration.ofMinutes(40));
+      log(PAY, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PAY, "ci"), PAY, "iam.amazonaws.com",
+          "CreateAccessKey", t));
+      RunSummary later = p.detect(H.plusHours(1), ACCOUNTS);
+      assertFalse(reads(jobs).isEmpty(), "the later run's read is seen, so the empty hour's count can fail");
+      Alert a = only(later.alerts(), CI);
+      assertTrue(a.late(), "read for the hour already detected, so flagged late");
+      assertEquals(H.start(), a.hour());
+      assertEquals(Set.of("CreateAccessKey"), names(a));
+    } finally {
+      jobs.stop();
+    }
+  }
+
+  /** The read jobs among {@code jobs} so far. */
+  static List<String> reads(io.trailwatch.testing.OwnJobs jobs) throws java.util.concurrent.TimeoutException {
+    return jobs.descriptions().stream().filter(d -> d.startsWith(Sparks.READ_DESCRIPTION)).toList();
   }
 
   @Test

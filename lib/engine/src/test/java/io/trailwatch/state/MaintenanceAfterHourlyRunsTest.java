@@ -49,6 +49,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 class MaintenanceAfterHourlyRunsTest extends SparkTest {
+  /**
+   * maintain's own session: it changes session settings while it runs, and another class may run
+   * maintain in the shared session at the same time.
+   */
+  static org.apache.spark.sql.SparkSession ownSession;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void maintainSession() {
+    ownSession = spark.newSession();
+  }
+
   static final TrailwatchConfig CFG = ConfigLoader.parse(String.join("\n",
       "baseline: {retention-days: 1, warmup-days: 0}",
       "policy: {learning-days: 0}",
@@ -124,7 +135,7 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
   }
 
   static Maintenance maintenance(StateStore state, Maintenance.Hook hook) {
-    return new Maintenance(spark, state, CFG.maintenance(), Clock.systemUTC(), m -> { }, hook);
+    return new Maintenance(ownSession, state, CFG.maintenance(), Clock.systemUTC(), m -> { }, hook);
   }
 
   static MaintenanceReport maintain(StateStore state) {

@@ -49,6 +49,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class MaintenanceTest extends SparkTest {
+  /**
+   * maintain's own session: it changes session settings while it runs, and another class may run
+   * maintain in the shared session at the same time.
+   */
+  static org.apache.spark.sql.SparkSession ownSession;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void maintainSession() {
+    ownSession = spark.newSession();
+  }
+
   static final String PAY = "111111111111";
   static final String PLAT = "222222222222";
   static final List<Account> ACCOUNTS = List.of(new Account(PAY, "pay-prod", "payments"),
@@ -81,7 +92,7 @@ class MaintenanceTest extends SparkTest {
   }
 
   static Maintenance maintenance(StateStore state, MaintenanceConfig cfg) {
-    return new Maintenance(spark, state, cfg, Clock.systemUTC(), m -> { }, Maintenance.Hook.NONE);
+    return new Maintenance(ownSession, state, cfg, Clock.systemUTC(), m -> { }, Maintenance.Hook.NONE);
   }
 
   void log(String account, Instant t, String identity, String source, String name) throws IOException {

@@ -26,6 +26,17 @@ class SqlFilesTest extends SparkTest {
   static final String BU = "unit-a";
 
   @TempDir Path dir;
+  /**
+   * This test's own session for the {@code tw_} views and the SQL files: temporary views belong to a
+   * session, and another class may run in the shared one at the same time (StateLayoutTest makes the
+   * same views).
+   */
+  org.apache.spark.sql.SparkSession views;
+
+  @org.junit.jupiter.api.BeforeEach
+  void ownSession() {
+    views = spark.newSession();
+  }
 
   /** Statements end with ';' at the end of a line; comment lines are dropped. */
   static List<String> statements(String file, String root) throws Exception {
@@ -58,7 +69,7 @@ class SqlFilesTest extends SparkTest {
   @Test
   void ddlMatchesTheTablesTheJobsCreate() throws Exception {
     for (String stmt : statements("ddl.sql", dir.resolve("sql-state").toString())) {
-      spark.sql(stmt);
+      views.sql(stmt);
     }
     StateStore jobs = new StateStore(spark, dir.resolve("job-state").toUri().toString());
     jobs.ensureTables();
@@ -118,7 +129,7 @@ class SqlFilesTest extends SparkTest {
         "one folder of tables per business unit");
     assertTrue(units.size() >= 2, "the views join several business units: " + units);
     for (String stmt : statementsOf(StateLayout.viewsSql(dir.resolve("state").toString(), units))) {
-      spark.sql(stmt);
+      views.sql(stmt);
     }
     Map<String, String> q = namedQueries(dir.resolve("state").toString());
     Everything state = new Everything(layout, units);
@@ -261,7 +272,7 @@ class SqlFilesTest extends SparkTest {
       layout.of(bu).ensureTables();
     }
     for (String stmt : statementsOf(StateLayout.viewsSql(dir.resolve("fresh").toString(), List.of("unit-a", "unit-b")))) {
-      spark.sql(stmt);
+      views.sql(stmt);
     }
     for (Map.Entry<String, String> q : namedQueries("").entrySet()) {
       assertEquals(List.of(), rows(q.getValue()), q.getKey() + " on empty tables");
@@ -285,7 +296,7 @@ class SqlFilesTest extends SparkTest {
 
   @Test
   void topPrincipalsRanksSeveritiesNotTheirSpelling() throws Exception {
-    spark.sql("CREATE OR REPLACE TEMPORARY VIEW tw_alerts AS SELECT * FROM VALUES "
+    views.sql("CREATE OR REPLACE TEMPORARY VIEW tw_alerts AS SELECT * FROM VALUES "
         + "('bu', '1', 'p-critical', 'IAMUser', 'medium', TIMESTAMP '2026-11-20 10:00:00'), "
         + "('bu', '1', 'p-critical', 'IAMUser', 'critical', TIMESTAMP '2026-11-20 11:00:00'), "
         + "('bu', '1', 'p-critical', 'IAMUser', 'low', TIMESTAMP '2026-11-20 12:00:00'), "
@@ -363,7 +374,7 @@ class SqlFilesTest extends SparkTest {
   }
 
   List<Row> rows(String query) {
-    return spark.sql(query).collectAsList();
+    return views.sql(query).collectAsList();
   }
 
   static List<String> sorted(List<String> values) {

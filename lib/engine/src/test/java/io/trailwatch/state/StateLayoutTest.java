@@ -42,17 +42,19 @@ class StateLayoutTest extends SparkTest {
       assertTrue(Files.notExists(dir.resolve(t)), t + " is not shared by the BUs");
     }
 
+    // The views in a session of this test's own: another class may make tw_ views in the shared one.
+    org.apache.spark.sql.SparkSession views = spark.newSession();
     String sql = StateLayout.viewsSql(dir.toString(), layout.businessUnits());
     for (String stmt : sql.split(";\n")) {
       if (!stmt.isBlank()) {
-        spark.sql(stmt.lines().filter(l -> !l.startsWith("--")).reduce("", (a, b) -> a + b + "\n"));
+        views.sql(stmt.lines().filter(l -> !l.startsWith("--")).reduce("", (a, b) -> a + b + "\n"));
       }
     }
-    assertEquals(alerts.stream().map(Alert::alertId).sorted().toList(), spark.table("tw_alerts")
+    assertEquals(alerts.stream().map(Alert::alertId).sorted().toList(), views.table("tw_alerts")
         .select("alert_id").collectAsList().stream().map(r -> r.getString(0)).sorted().toList(),
         "tw_alerts holds every BU's alerts");
     for (String t : Tables.ALL) {
-      assertEquals(List.of(Tables.schema(t).fieldNames()), List.of(spark.table("tw_" + t).schema().fieldNames()), t);
+      assertEquals(List.of(Tables.schema(t).fieldNames()), List.of(views.table("tw_" + t).schema().fieldNames()), t);
     }
   }
 

@@ -54,9 +54,9 @@ class StateStoreTest extends SparkTest {
     Instant from = hour.minusSeconds(86_400);
     Instant to = hour.plusSeconds(3_600);
 
-    JobCount jobs = JobCount.of(spark);
+    io.trailwatch.testing.OwnJobs jobs = io.trailwatch.testing.OwnJobs.start(spark);
     assertEquals(java.util.List.of(), state.ingestedFiles().rows(bu, from, to));
-    assertEquals(0, jobs.sinceStart(), "Spark jobs to read an empty table");
+    assertEquals(java.util.List.of(), jobs.stop(), "Spark jobs to read an empty table");
 
     var file = new IngestedFile(new io.trailwatch.ingest.LogFile("file:///logs/a.json.gz", "111111111111",
         "payments", "us-east-1", hour.plusSeconds(300), 123), hour, hour, false);
@@ -73,34 +73,6 @@ class StateStoreTest extends SparkTest {
     StateStore reopened = new StateStore(spark, dir.toUri().toString());
     org.apache.spark.sql.delta.DeltaLog.clearCache();
     assertEquals(java.util.List.of(file), reopened.ingestedFiles().rows(bu, from, to), "read without a checksum");
-  }
-
-  /** Counts the Spark jobs started after it was made. */
-  static final class JobCount extends org.apache.spark.scheduler.SparkListener {
-    private final org.apache.spark.sql.SparkSession spark;
-    private final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
-
-    private JobCount(org.apache.spark.sql.SparkSession spark) {
-      this.spark = spark;
-    }
-
-    static JobCount of(org.apache.spark.sql.SparkSession spark) throws java.util.concurrent.TimeoutException {
-      JobCount c = new JobCount(spark);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().addSparkListener(c);
-      return c;
-    }
-
-    @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
-      started.incrementAndGet();
-    }
-
-    int sinceStart() throws java.util.concurrent.TimeoutException {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-      spark.sparkContext().removeSparkListener(this);
-      return started.get();
-    }
   }
 
   /** A state root made by another version: the run stops before reading logs, naming the table and columns. */
