@@ -9,9 +9,10 @@ import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.ClassDescriptor;
 
 /**
- * The engine's test classes in an order that starts the slowest first, for the one test JVM that
- * runs two classes at a time (docs/testing.md). Without it, the slowest class may start last and
- * run alone for minutes while the other thread has nothing left to do.
+ * Test classes in an order that starts the slowest first, for a test JVM that runs two classes at
+ * a time (docs/testing.md). Without it, the slowest class may start last and run alone for minutes
+ * while the other thread has nothing left to do. The module's {@code junit-platform.properties}
+ * names its slowest classes, slowest first, in {@value #SLOWEST}, by simple name.
  *
  * <p>JUnit's fork-join executor takes the classes from both ends of this order: the thread that
  * forked them runs the last one first, then the one before it; the other thread takes the first,
@@ -20,29 +21,19 @@ import org.junit.jupiter.api.ClassDescriptor;
  * A wrong or stale list costs time, never a result: the order of classes changes nothing else.
  */
 public final class SlowestFirst implements ClassOrderer {
-  /** Slowest first, as measured in the whole suite (docs/testing.md). A new slow class goes here. */
-  static final List<String> SLOWEST = List.of(
-      "io.trailwatch.state.MaintenanceAfterHourlyRunsTest",
-      "io.trailwatch.pipeline.BuildLikeHourlyRunsTest",
-      "io.trailwatch.pipeline.DetectionTest",
-      "io.trailwatch.backtest.BacktestTest",
-      "io.trailwatch.state.MaintenanceTest",
-      "io.trailwatch.state.SqlFilesTest",
-      "io.trailwatch.pipeline.ResumableBaselineBuildTest",
-      "io.trailwatch.pipeline.DimensionsDetectionTest",
-      "io.trailwatch.baseline.MirrorSyncTest",
-      "io.trailwatch.state.BaselineTableTest",
-      "io.trailwatch.pipeline.TrailCoverageTest",
-      "io.trailwatch.state.PrincipalRowsTest");
+  /** The configuration parameter that lists the module's slowest classes. */
+  public static final String SLOWEST = "trailwatch.test.slowest-first";
 
   @Override
   public void orderClasses(ClassOrdererContext context) {
+    List<String> slowest = context.getConfigurationParameter(SLOWEST).stream()
+        .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).filter(n -> !n.isEmpty()).toList();
     List<ClassDescriptor> slow = new ArrayList<>();
     List<ClassDescriptor> rest = new ArrayList<>();
     for (ClassDescriptor c : context.getClassDescriptors()) {
-      (SLOWEST.contains(c.getTestClass().getName()) ? slow : rest).add(c);
+      (slowest.contains(c.getTestClass().getSimpleName()) ? slow : rest).add(c);
     }
-    slow.sort(Comparator.comparingInt(c -> SLOWEST.indexOf(c.getTestClass().getName())));
+    slow.sort(Comparator.comparingInt(c -> slowest.indexOf(c.getTestClass().getSimpleName())));
     rest.sort(Comparator.comparing(c -> c.getTestClass().getName()));
     List<ClassDescriptor> front = new ArrayList<>();
     List<ClassDescriptor> back = new ArrayList<>();
