@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * business unit's Delta baseline, and an hourly run writes only the rows it changed.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+// Points the AWS SDK at its moto server through a system property: no other class that sets it runs beside it.
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlDynamoDb")
 class MirrorEndToEndTest extends SparkTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final String PAY = "111111111111";

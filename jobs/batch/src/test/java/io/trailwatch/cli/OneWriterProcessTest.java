@@ -50,6 +50,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * a table is shared again. (This was a class of its own, with two more hours of two JVMs each.)
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
+// Points the AWS SDK at its moto server through a system property: no other class that sets it runs beside it.
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlS3")
 class OneWriterProcessTest extends SparkTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final List<String> ACCOUNTS = List.of("111111111111", "111111111112");

@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.organizations.OrganizationsClient;
 
 /** accounts, --org, dynamodb-init and lookup on the command line, against moto (endpoints set the SDK's way). */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+// Points the AWS SDK at its moto server through a system property: no other class that sets it runs beside it.
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlDynamoDb")
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlOrganizations")
 class OrgAndMirrorCommandLineTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final String CI = "ci";

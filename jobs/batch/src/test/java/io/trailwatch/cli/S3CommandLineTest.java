@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --logs s3://} and {@code --state s3://} on the command line, the endpoint set the SDK's way. */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+// Points the AWS SDK at its moto server through a system property: no other class that sets it runs beside it.
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlS3")
 class S3CommandLineTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final String PAY = "111111111111";

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cause, no stack trace, within a minute (each test's timeout).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+// Points the AWS SDK at its moto server through a system property: no other class that sets it runs beside it.
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlS3")
 class StateStoreFailuresTest {
   @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final String PAY = "111111111111";

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hour, and making its next use alert one level higher as part of the confirmed incident.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+// Points the AWS SDK at its moto server through a system property: no other class that sets it runs beside it.
+@org.junit.jupiter.api.parallel.ResourceLock("aws.endpointUrlDynamoDb")
 class VerdictCommandLineTest extends SparkTest {
   @org.junit.jupiter.api.extension.RegisterExtension
   static final io.trailwatch.testing.MotoServer MOTO = new io.trailwatch.testing.MotoServer();

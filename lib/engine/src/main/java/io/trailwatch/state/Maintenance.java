@@ -213,7 +213,8 @@ public final class Maintenance {
     boolean checkpointed = checkpoint(table);
     hook.after(table, Step.CHECKPOINT);
 
-    TableStats after = TableStats.of(spark, path, scope);
+    // No commit since the first count (most tables of a routine maintain): the same files, no Spark job.
+    TableStats after = TableStats.unchangedSince(before, spark, path).orElseGet(() -> TableStats.of(spark, path, scope));
     MaintenanceReport.Table t = new MaintenanceReport.Table(table, before, after, removed, vacuumed.files(),
         vacuumed.bytes(), props, compacted, checkpointed, (System.nanoTime() - t0) / 1e9);
     progress.accept(String.format(java.util.Locale.ROOT, "%s: %d -> %d files, %d rows removed, %d files vacuumed",

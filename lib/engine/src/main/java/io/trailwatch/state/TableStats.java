@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.VersionChecksum;
 
 /**
  * The size of one Delta table as its readers see it: the data files of its current snapshot
@@ -39,10 +40,40 @@ public record TableStats(long version, long files, long bytes, long withDeletion
       // Nothing to count, and no Spark job to count it.
       return new TableStats(snapshot.version(), 0, 0, 0, logFiles(spark, log.logPath()));
     }
+    boolean wholeTable = businessUnits == null || businessUnits.isEmpty()
+        || snapshot.metadata().partitionColumns().isEmpty();
+    if (wholeTable && snapshot.checksumOpt().isDefined()
+        && snapshot.checksumOpt().get().numDeletionVectorsOpt().isDefined()) {
+      // The checksum Delta writes with each commit holds the whole table's counts: no Spark job.
+      VersionChecksum c = snapshot.checksumOpt().get();
+      return new TableStats(snapshot.version(), c.numFiles(), c.tableSizeBytes(),
+          (Long) c.numDeletionVectorsOpt().get(), logFiles(spark, log.logPath()));
+    }
+    return counted(snapshot, businessUnits).withLogFiles(logFiles(spark, log.logPath()));
+  }
+
+  /** The snapshot's files counted by a Spark job over its actions (what the checksum says, for a whole table). */
+  static TableStats counted(Snapshot snapshot, List<String> businessUnits) {
     Row r = files(snapshot, businessUnits)
         .agg(count(lit(1)), coalesce(sum("size"), lit(0L)), count(when(col("deletionVector").isNotNull(), 1)))
         .first();
-    return new TableStats(snapshot.version(), r.getLong(0), r.getLong(1), r.getLong(2), logFiles(spark, log.logPath()));
+    return new TableStats(snapshot.version(), r.getLong(0), r.getLong(1), r.getLong(2), 0);
+  }
+
+  /**
+   * These counts as of now when the table is still at {@link #version} (no commit since: the same
+   * files), with its log's files counted again (a checkpoint adds one without a commit); empty when
+   * the table has moved on.
+   */
+  public static java.util.Optional<TableStats> unchangedSince(TableStats before, SparkSession spark, String path) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
+    return snapshot.version() == before.version()
+        ? java.util.Optional.of(before.withLogFiles(logFiles(spark, log.logPath()))) : java.util.Optional.empty();
+  }
+
+  TableStats withLogFiles(long n) {
+    return new TableStats(version, files, bytes, withDeletionVectors, n);
   }
 
   /**

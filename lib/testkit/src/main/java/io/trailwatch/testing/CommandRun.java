@@ -4,6 +4,7 @@ import io.trailwatch.core.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,20 +39,73 @@ public record CommandRun(int code, String out, String err) {
     return last;
   }
 
-  /** Runs {@code main} (for example {@code Main::run}) with {@code args}, capturing System.out and System.err. */
-  public static synchronized CommandRun of(ToIntFunction<String[]> main, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
+  /**
+   * Runs {@code main} (for example {@code Main::run}) with {@code args}, capturing what it prints to
+   * System.out and System.err: from this thread and from the threads it starts while it runs. Other
+   * threads print as before, so two test classes may each run a command at the same time (one test
+   * JVM runs two classes at a time: docs/testing.md).
+   */
+  public static CommandRun of(ToIntFunction<String[]> main, String... args) {
+    Routed.install();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Routed.OUT.set(out);
+    Routed.ERR.set(err);
     try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = main.applyAsInt(args);
+      System.out.flush();
+      System.err.flush();
       return new CommandRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
+      Routed.OUT.remove();
+      Routed.ERR.remove();
+    }
+  }
+
+  /**
+   * System.out and System.err, replaced once for the JVM by streams that send each thread's bytes
+   * to the command it runs ({@link #of}), or where they went before. A thread started by a command's
+   * thread inherits its capture.
+   */
+  private static final class Routed extends OutputStream {
+    static final InheritableThreadLocal<OutputStream> OUT = new InheritableThreadLocal<>();
+    static final InheritableThreadLocal<OutputStream> ERR = new InheritableThreadLocal<>();
+    private static boolean installed;
+
+    private final InheritableThreadLocal<OutputStream> capture;
+    private final PrintStream before;
+
+    private Routed(InheritableThreadLocal<OutputStream> capture, PrintStream before) {
+      this.capture = capture;
+      this.before = before;
+    }
+
+    static synchronized void install() {
+      if (!installed) {
+        System.setOut(new PrintStream(new Routed(OUT, System.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new Routed(ERR, System.err), true, StandardCharsets.UTF_8));
+        installed = true;
+      }
+    }
+
+    private OutputStream target() {
+      OutputStream c = capture.get();
+      return c != null ? c : before;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      target().write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      target().write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      target().flush();
     }
   }
 
