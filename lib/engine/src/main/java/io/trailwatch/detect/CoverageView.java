@@ -24,6 +24,26 @@ public interface CoverageView {
   /** One account-region's delivery over a window. */
   record TrailRate(String accountId, String region, String trail, long hoursWithEvents) {}
 
+  /**
+   * The answers to the four reads the silent-trail rule makes for an hour ({@link
+   * SilentTrails#windows}), read together: {@link #observedHours} and {@link #rates} over [from,
+   * streakStart), {@link #accounts} over [from, hour), {@link #hours} over [recentFrom, end). The
+   * last three are null when not read: a ledger with too few observed hours, on which the rule
+   * reads nothing more.
+   */
+  record Answers(long observedHours, List<TrailRate> rates, java.util.Set<String> accounts, List<TrailHour> hours) {
+    public Answers {
+      rates = rates == null ? null : List.copyOf(rates);
+      accounts = accounts == null ? null : java.util.Set.copyOf(accounts);
+      hours = hours == null ? null : List.copyOf(hours);
+    }
+
+    /** Only the observed hours read. */
+    public static Answers observedOnly(long observedHours) {
+      return new Answers(observedHours, null, null, null);
+    }
+  }
+
   /** A view over rows in memory (tests, and the rule's own check of what one run read). */
   static CoverageView of(List<TrailHour> rows) {
     return new CoverageView() {

@@ -130,10 +130,20 @@ public final class SilentTrails {
     return new Result(alerts, never, observed);
   }
 
-  /** The ranges of the ledger the rule reads for an hour. */
-  private record Windows(Instant from, Instant streakStart, Instant recentFrom, Instant end) {}
+  /**
+   * The ranges of the ledger the rule reads for an hour: rates and the observed hours over [from,
+   * streakStart), the accounts that delivered over [from, hour), the rows around a silence over
+   * [recentFrom, end).
+   */
+  public record Windows(Instant from, Instant streakStart, Instant recentFrom, Instant end) {}
 
-  private Windows windows(Hour hour) {
+  /** The observed hours below which {@link #decide} reads nothing more of a business unit's ledger. */
+  public int minHistoryHours() {
+    return cfg.minHistoryHours();
+  }
+
+  /** The ranges of the ledger that {@link #decide} reads for {@code hour}. */
+  public Windows windows(Hour hour) {
     Instant h = hour.start();
     Instant streakStart = h.minus(HOUR.multipliedBy(cfg.hoursInARow() - 1L));
     return new Windows(h.minus(Duration.ofDays(windowDays)), streakStart,
@@ -157,6 +167,15 @@ public final class SilentTrails {
     }
     return new Prefetched(ledger, w, hour.start(), observed, ledger.rates(w.from(), w.streakStart()),
         ledger.accounts(w.from(), hour.start()), ledger.hours(w.recentFrom(), w.end()));
+  }
+
+  /**
+   * {@link #prefetch}, from the answers to the reads of {@link #windows} read all at once
+   * (the coverage table answers every business unit's in one query); any other read goes to {@code ledger}.
+   */
+  public CoverageView prefetched(CoverageView ledger, Hour hour, CoverageView.Answers answers) {
+    return new Prefetched(ledger, windows(hour), hour.start(), answers.observedHours(), answers.rates(),
+        answers.accounts(), answers.hours());
   }
 
   /** The ledger's answers for one hour's windows ({@link #prefetch}); anything else is asked of the ledger. */

@@ -87,10 +87,15 @@ final class Overlap implements StateView, AutoCloseable {
     verdicts = track(background.after(tables.get(Tables.VERDICTS), () -> new io.trailwatch.verdict.Verdicts(
         state.verdicts().all(bus), scope.watchDays())));
     // The coverage ledger as the silent-trail rule reads it (also in an hour without files: that is a silence).
+    // One query answers every business unit's reads of the rule (CoverageTable#answers).
     coverage = track(background.after(tables.get(Tables.COVERAGE), () -> {
       Map<String, CoverageView> views = new HashMap<>();
-      scope.silentTrails().ifPresent(rule -> bus.forEach(bu -> views.put(bu,
-          rule.prefetch(state.coverage().view(List.of(bu), hour.start()), hour))));
+      scope.silentTrails().ifPresent(rule -> {
+        Map<String, CoverageView.Answers> answers = state.coverage().answers(bus, hour.start(), rule.windows(hour),
+            rule.minHistoryHours());
+        bus.forEach(bu -> views.put(bu, rule.prefetched(state.coverage().view(List.of(bu), hour.start()), hour,
+            answers.get(bu))));
+      });
       return views;
     }));
     coverageHoldsHour = track(background.after(tables.get(Tables.COVERAGE), () -> scope.ledger() && someFile()

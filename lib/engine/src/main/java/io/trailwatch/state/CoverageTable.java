@@ -3,21 +3,28 @@ package io.trailwatch.state;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.trailwatch.detect.CoverageView;
+import io.trailwatch.detect.CoverageView.TrailRate;
+import io.trailwatch.detect.SilentTrails;
 import io.trailwatch.detect.TrailHour;
 import io.trailwatch.ingest.TamperCall;
 import io.trailwatch.ingest.TrailRead;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -101,6 +108,75 @@ public final class CoverageTable {
     v.put("run_id", runId);
     v.put("read_at", now);
     return Tables.COVERAGE_TABLE.row(v);
+  }
+
+  /**
+   * What the silent-trail rule reads of the ledger for the hour {@code detectHour} ({@link
+   * SilentTrails#windows}), for every business unit of the run at once, from the rows {@link
+   * #view} reads: the hours observed, one query for all; then, for the business units whose ledger
+   * holds at least {@code minHistoryHours} of them (the rule reads nothing more of the others),
+   * the rates, accounts and recent rows, one query for all. {@link #view}'s reads cost one query
+   * per business unit for the first, and three more for the rest (each a Delta scan, its file
+   * listing and a few jobs).
+   */
+  public Map<String, CoverageView.Answers> answers(List<String> businessUnits, Instant detectHour,
+      SilentTrails.Windows w, int minHistoryHours) {
+    Map<String, CoverageView.Answers> out = new java.util.TreeMap<>();
+    businessUnits.forEach(bu -> out.put(bu, CoverageView.Answers.observedOnly(0)));
+    if (table.knownEmpty()) {
+      return out;
+    }
+    Dataset<Row> before = table.current(businessUnits).filter(col("detect_hour").lt(Timestamp.from(detectHour)));
+    Column inRates = col("hour").geq(Timestamp.from(w.from())).and(col("hour").lt(Timestamp.from(w.streakStart())));
+    List<String> judged = new ArrayList<>();
+    for (Row r : before.filter(inRates).groupBy("business_unit").agg(countDistinct("hour").as("observed"))
+        .collectAsList()) {
+      String bu = r.getAs("business_unit");
+      long observed = r.<Long>getAs("observed");
+      out.put(bu, CoverageView.Answers.observedOnly(observed));
+      if (observed >= minHistoryHours) {
+        judged.add(bu);
+      }
+    }
+    if (judged.isEmpty()) {
+      return out;
+    }
+    Dataset<Row> of = judged.size() == businessUnits.size() ? before : before.filter(col("business_unit").isin(judged.toArray()));
+    // Rates over [from, streakStart) and accounts over [from, hour): a group per account-region with a row in [from, hour).
+    Dataset<Row> groups = of.filter(col("hour").geq(Timestamp.from(w.from()))
+        .and(col("hour").lt(Timestamp.from(detectHour))))
+        .groupBy("business_unit", "account_id", "region")
+        .agg(first(when(inRates, col("trail")), true).as("trail"),
+            countDistinct(when(inRates.and(col("events").gt(0)), col("hour"))).as("active"),
+            max(when(inRates, lit(true))).as("in_rates"))
+        .withColumn("part", lit("group"));
+    Dataset<Row> recent = of.filter(col("hour").geq(Timestamp.from(w.recentFrom()))
+        .and(col("hour").lt(Timestamp.from(w.end()))))
+        .select(col("business_unit"), col("account_id"), col("region"), col("hour"), col("trail"), col("events"),
+            col("tamper_call"), col("tamper_principal"), col("tamper_identity_type"), col("tamper_time"))
+        .withColumn("part", lit("recent"));
+    Map<String, List<TrailRate>> rates = new HashMap<>();
+    Map<String, Set<String>> accounts = new HashMap<>();
+    Map<String, List<TrailHour>> hours = new HashMap<>();
+    for (Row r : groups.unionByName(recent, true).collectAsList()) {
+      String bu = r.getAs("business_unit");
+      if (r.<String>getAs("part").equals("group")) {
+        accounts.computeIfAbsent(bu, b -> new TreeSet<>()).add(r.getAs("account_id"));
+        if (Boolean.TRUE.equals(r.getAs("in_rates"))) {
+          rates.computeIfAbsent(bu, b -> new ArrayList<>()).add(new TrailRate(r.getAs("account_id"),
+              r.getAs("region"), r.getAs("trail"), r.<Long>getAs("active")));
+        }
+      } else {
+        hours.computeIfAbsent(bu, b -> new ArrayList<>()).add(trailHour(r));
+      }
+    }
+    for (String bu : judged) {
+      List<TrailRate> rs = new ArrayList<>(rates.getOrDefault(bu, List.of()));
+      rs.sort(Comparator.comparing(TrailRate::accountId).thenComparing(TrailRate::region));
+      out.put(bu, new CoverageView.Answers(out.get(bu).observedHours(), rs, accounts.getOrDefault(bu, Set.of()),
+          hours.getOrDefault(bu, List.of())));
+    }
+    return out;
   }
 
   /**
