@@ -171,7 +171,7 @@ public final class SilentTrails {
 
   /**
    * {@link #prefetch}, from the answers to the reads of {@link #windows} read all at once
-   * (the coverage table answers every business unit's in one query); any other read goes to {@code ledger}.
+   * (the coverage table reads every business unit's in two queries); any other read goes to {@code ledger}.
    */
   public CoverageView prefetched(CoverageView ledger, Hour hour, CoverageView.Answers answers) {
     return new Prefetched(ledger, windows(hour), hour.start(), answers.observedHours(), answers.rates(),

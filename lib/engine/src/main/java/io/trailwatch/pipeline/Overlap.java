@@ -14,6 +14,7 @@ import io.trailwatch.dimensions.Dimension;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.LogPlanner;
 import io.trailwatch.policy.History;
+import io.trailwatch.state.CoverageTable;
 import io.trailwatch.state.IngestedFile;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
@@ -58,7 +59,7 @@ final class Overlap implements StateView, AutoCloseable {
   private final Future<List<Alert>> recorded;
   private final Future<io.trailwatch.verdict.Verdicts> verdicts;
   private final ReadAhead<HourRead> ahead;
-  private final Future<Map<String, CoverageView>> coverage;
+  private final Future<java.util.Optional<CoverageTable.Reads>> coverage;
   private final Future<Boolean> coverageHoldsHour;
 
   Overlap(SparkContext spark, StateStore state, LogPlanner planner, HourReader reader, Scope scope) {
@@ -86,20 +87,13 @@ final class Overlap implements StateView, AutoCloseable {
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
     verdicts = track(background.after(tables.get(Tables.VERDICTS), () -> new io.trailwatch.verdict.Verdicts(
         state.verdicts().all(bus), scope.watchDays())));
-    // The coverage ledger as the silent-trail rule reads it (also in an hour without files: that is a silence).
-    // One query answers every business unit's reads of the rule (CoverageTable#answers).
-    coverage = track(background.after(tables.get(Tables.COVERAGE), () -> {
-      Map<String, CoverageView> views = new HashMap<>();
-      scope.silentTrails().ifPresent(rule -> {
-        Map<String, CoverageView.Answers> answers = state.coverage().answers(bus, hour.start(), rule.windows(hour),
-            rule.minHistoryHours());
-        bus.forEach(bu -> views.put(bu, rule.prefetched(state.coverage().view(List.of(bu), hour.start()), hour,
-            answers.get(bu))));
-      });
-      return views;
-    }));
-    coverageHoldsHour = track(background.after(tables.get(Tables.COVERAGE), () -> scope.ledger() && someFile()
-        && state.coverage().holdsDetectHour(bus, hour.start())));
+    // The coverage ledger as the silent-trail rule reads it (also in an hour without files: that is
+    // a silence), and whether it holds rows of this hour: at most two queries, for all business units.
+    coverage = track(background.after(tables.get(Tables.COVERAGE), () -> scope.silentTrails().map(rule ->
+        state.coverage().reads(bus, hour.start(), rule.windows(hour), rule.minHistoryHours()))));
+    coverageHoldsHour = track(background.after(coverage, () -> scope.ledger() && someFile()
+        && get(coverage).map(CoverageTable.Reads::holdsDetectHour)
+            .orElseGet(() -> state.coverage().holdsDetectHour(bus, hour.start()))));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
   }
 
@@ -163,8 +157,9 @@ final class Overlap implements StateView, AutoCloseable {
 
   /** The coverage ledger of a business unit as runs before this hour stored it, once its table is checked. */
   CoverageView coverage(String businessUnit) {
-    CoverageView v = get(coverage).get(businessUnit);
-    return v != null ? v : state.coverage().view(List.of(businessUnit), scope.hour().start());
+    CoverageView ledger = state.coverage().view(List.of(businessUnit), scope.hour().start());
+    CoverageView.Answers answers = get(coverage).map(r -> r.answers().get(businessUnit)).orElse(null);
+    return answers == null ? ledger : scope.silentTrails().orElseThrow().prefetched(ledger, scope.hour(), answers);
   }
 
   /** Whether the coverage ledger already holds rows of this detect hour (a rerun): its rows then MERGE, else append. */

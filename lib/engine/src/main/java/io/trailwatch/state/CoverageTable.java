@@ -111,36 +111,53 @@ public final class CoverageTable {
   }
 
   /**
-   * What the silent-trail rule reads of the ledger for the hour {@code detectHour} ({@link
-   * SilentTrails#windows}), for every business unit of the run at once, from the rows {@link
-   * #view} reads: the hours observed, one query for all; then, for the business units whose ledger
-   * holds at least {@code minHistoryHours} of them (the rule reads nothing more of the others),
-   * the rates, accounts and recent rows, one query for all. {@link #view}'s reads cost one query
-   * per business unit for the first, and three more for the rest (each a Delta scan, its file
-   * listing and a few jobs).
+   * What a run reads of the ledger ({@link #reads}): the silent-trail rule's answers per business
+   * unit, and whether the ledger already holds rows of the run's detect hour ({@link
+   * #holdsDetectHour}: a rerun, whose rows then MERGE).
    */
-  public Map<String, CoverageView.Answers> answers(List<String> businessUnits, Instant detectHour,
-      SilentTrails.Windows w, int minHistoryHours) {
+  public record Reads(Map<String, CoverageView.Answers> answers, boolean holdsDetectHour) {
+    public Reads {
+      answers = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(answers));
+    }
+  }
+
+  /**
+   * What a run reads of the ledger for the hour {@code detectHour}, for every business unit of the
+   * run at once, from the rows {@link #view} reads: the hours observed ({@link SilentTrails#windows})
+   * and whether rows of {@code detectHour} are there already, one query for all; then, for the
+   * business units whose ledger holds at least {@code minHistoryHours} observed hours (the rule
+   * reads nothing more of the others), the rates, accounts and recent rows, one query for all.
+   * {@link #view}'s reads cost one query per business unit for the first, three more for the rest,
+   * and {@link #holdsDetectHour} one (each a Delta scan, its file listing and a few jobs).
+   */
+  public Reads reads(List<String> businessUnits, Instant detectHour, SilentTrails.Windows w, int minHistoryHours) {
     Map<String, CoverageView.Answers> out = new java.util.TreeMap<>();
     businessUnits.forEach(bu -> out.put(bu, CoverageView.Answers.observedOnly(0)));
     if (table.knownEmpty()) {
-      return out;
+      return new Reads(out, false);
     }
-    Dataset<Row> before = table.current(businessUnits).filter(col("detect_hour").lt(Timestamp.from(detectHour)));
+    Timestamp h = Timestamp.from(detectHour);
     Column inRates = col("hour").geq(Timestamp.from(w.from())).and(col("hour").lt(Timestamp.from(w.streakStart())));
     List<String> judged = new ArrayList<>();
-    for (Row r : before.filter(inRates).groupBy("business_unit").agg(countDistinct("hour").as("observed"))
+    boolean holds = false;
+    for (Row r : table.current(businessUnits)
+        .filter(col("detect_hour").lt(h).and(inRates).or(col("detect_hour").equalTo(h)))
+        .groupBy("business_unit")
+        .agg(countDistinct(when(col("detect_hour").lt(h), col("hour"))).as("observed"),
+            max(col("detect_hour").equalTo(h)).as("holds"))
         .collectAsList()) {
       String bu = r.getAs("business_unit");
       long observed = r.<Long>getAs("observed");
+      holds |= r.<Boolean>getAs("holds");
       out.put(bu, CoverageView.Answers.observedOnly(observed));
       if (observed >= minHistoryHours) {
         judged.add(bu);
       }
     }
     if (judged.isEmpty()) {
-      return out;
+      return new Reads(out, holds);
     }
+    Dataset<Row> before = table.current(businessUnits).filter(col("detect_hour").lt(h));
     Dataset<Row> of = judged.size() == businessUnits.size() ? before : before.filter(col("business_unit").isin(judged.toArray()));
     // Rates over [from, streakStart) and accounts over [from, hour): a group per account-region with a row in [from, hour).
     Dataset<Row> groups = of.filter(col("hour").geq(Timestamp.from(w.from()))
@@ -176,7 +193,7 @@ public final class CoverageTable {
       out.put(bu, new CoverageView.Answers(out.get(bu).observedHours(), rs, accounts.getOrDefault(bu, Set.of()),
           hours.getOrDefault(bu, List.of())));
     }
-    return out;
+    return new Reads(out, holds);
   }
 
   /**

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link CoverageTable#answers}, the one query a run makes of the coverage ledger for the
+ * {@link CoverageTable#reads}, the two queries a run makes of the coverage ledger for the
  * silent-trail rule, answers every business unit exactly as the four reads of {@link
  * CoverageTable#view} do, one business unit at a time: on a ledger of random rows (late rows,
  * reruns' rows of later detect hours that must not count, hours without events, trails unknown,
- * tamper calls), for hours and windows that start before the ledger, inside it, and with the
+  * tamper calls), and whether the detect hour's rows are there, for hours and windows that start before the ledger, inside it, and with the
  * recent rows reaching further back than the rates.
  */
 class CoverageAnswersTest extends SparkTest {
@@ -118,7 +118,7 @@ class CoverageAnswersTest extends SparkTest {
       for (int at : new int[] {10, 40, 55}) {
         Instant h = hour(at);
         SilentTrails.Windows w = rule.windows(new Hour(h));
-        Map<String, CoverageView.Answers> all = state.coverage().answers(listed, h, w, 1);
+        Map<String, CoverageView.Answers> all = state.coverage().reads(listed, h, w, 1).answers();
         assertEquals(listed, List.copyOf(all.keySet()));
         for (String bu : UNITS) {
           CoverageView.Answers expected = sorted(read(inMemory(bu, h), h, w));
@@ -138,11 +138,19 @@ class CoverageAnswersTest extends SparkTest {
     // Below the rule's minimum of observed hours, only those are read: the rule stops there.
     SilentTrails rule = new SilentTrails(SilentTrailsConfig.defaults(), 2);
     Instant h = hour(20);
-    Map<String, CoverageView.Answers> young = state.coverage().answers(listed, h, rule.windows(new Hour(h)), 72);
+    Map<String, CoverageView.Answers> young = state.coverage().reads(listed, h, rule.windows(new Hour(h)), 72).answers();
     for (String bu : listed) {
       long observed = inMemory(bu, h).observedHours(rule.windows(new Hour(h)).from(), h);
       assertEquals(CoverageView.Answers.observedOnly(observed), young.get(bu), bu);
     }
     assertEquals(20, young.get("alpha").observedHours());
+    // Whether rows of the detect hour are there already (a rerun's rows MERGE), read in the same query.
+    SilentTrails.Windows w = rule.windows(new Hour(h));
+    assertTrue(state.coverage().reads(listed, h, w, 72).holdsDetectHour());
+    assertEquals(false, state.coverage().reads(List.of("none-yet"), h, w, 72).holdsDetectHour());
+    assertEquals(false, state.coverage().reads(listed, hour(HOURS), rule.windows(new Hour(hour(HOURS))), 72)
+        .holdsDetectHour());
+    assertEquals(state.coverage().holdsDetectHour(List.of("beta"), h), state.coverage().reads(List.of("beta"), h, w, 1)
+        .holdsDetectHour());
   }
 }
