@@ -158,8 +158,10 @@ public final class CoverageTable {
       return new Reads(out, holds);
     }
     Dataset<Row> before = table.current(businessUnits).filter(col("detect_hour").lt(h));
-    Dataset<Row> of = judged.size() == businessUnits.size() ? before : before.filter(col("business_unit").isin(judged.toArray()));
-    // Rates over [from, streakStart) and accounts over [from, hour): a group per account-region with a row in [from, hour).
+    Dataset<Row> of = judged.size() == businessUnits.size() ? before
+        : before.filter(col("business_unit").isin(judged.toArray()));
+    // Rates over [from, streakStart) and accounts over [from, hour): a group per account-region
+    // with a row in [from, hour).
     Dataset<Row> groups = of.filter(col("hour").geq(Timestamp.from(w.from()))
         .and(col("hour").lt(Timestamp.from(detectHour))))
         .groupBy("business_unit", "account_id", "region")

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * silent-trail rule, answers every business unit exactly as the four reads of {@link
  * CoverageTable#view} do, one business unit at a time: on a ledger of random rows (late rows,
  * reruns' rows of later detect hours that must not count, hours without events, trails unknown,
-  * tamper calls), and whether the detect hour's rows are there, for hours and windows that start before the ledger, inside it, and with the
- * recent rows reaching further back than the rates.
+ * tamper calls), and whether the detect hour's rows are there, for hours and windows that start
+ * before the ledger, inside it, and with the recent rows reaching further back than the rates.
  */
 class CoverageAnswersTest extends SparkTest {
   static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
@@ -107,7 +107,7 @@ class CoverageAnswersTest extends SparkTest {
   }
 
   @Test
-  void oneQueryAnswersEveryBusinessUnitAsItsOwnReadsDo() {
+  void twoQueriesAnswerEveryBusinessUnitAsItsOwnReadsDo() {
     List<String> listed = List.of("alpha", "beta", "gamma", "none-yet");
     // window days, hours in a row, tamper look-back: rates of 2 days, recent rows reaching back 5 or 30 hours.
     int[][] rules = {{2, 2, 5}, {1, 1, 30}};
