@@ -24,11 +24,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A small generated organisation and the production command lines over it ({@code baseline}
- * then {@code detect}), each in a JVM of its own (or, for a local-mode reference, in this one), and
- * what two such runs must have in common:
- * the same alerts ({@code --alerts-out}, line by line, by content) and the same counts.
- * Shared by {@link ClusterModeTest} (the development class path) and {@link EmrJarClusterIT}
- * (the EMR jar).
+ * then {@code detect}), each in a JVM of its own, and what two such runs must have in common: the
+ * same alerts ({@code --alerts-out}, line by line, by content) and the same counts. For {@link
+ * EmrJarClusterIT}.
  */
 final class ClusterRuns {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -77,20 +75,6 @@ final class ClusterRuns {
   /** Runs one command line ({@code name} names its output files, if any). */
   interface Launcher {
     CommandRun run(String name, List<String> args) throws IOException, InterruptedException;
-  }
-
-  /** {@code java <jvmOptions> -cp <classPath> io.trailwatch.cli.Main}, in {@code dir}, {@code env} added. */
-  static Launcher inItsOwnJvm(List<String> jvmOptions, List<String> classPath, Map<String, String> env, Path dir) {
-    return (name, args) -> CommandRun.inJvm(jvmOptions, classPath, "io.trailwatch.cli.Main", args, env, dir, name,
-        RUN_TIMEOUT);
-  }
-
-  /**
-   * {@code Main} in this JVM, on this JVM's local-mode session: for a reference run in local mode,
-   * which is not about processes (a child JVM would cost a JVM and a Spark start per command).
-   */
-  static Launcher inThisJvm() {
-    return (name, args) -> CommandRun.of(Main::run, args.toArray(new String[0]));
   }
 
   /**

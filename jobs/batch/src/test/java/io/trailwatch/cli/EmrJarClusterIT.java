@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trailwatch.cli.ClusterRuns.Outcome;
 import io.trailwatch.testing.MotoServer;
 import io.trailwatch.testing.SparkCluster;
@@ -25,15 +26,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The EMR jar on a Spark standalone cluster on 127.0.0.1, submitted as spark-submit submits it:
- * {@code SparkSubmit} in a JVM whose class path is Spark's (what EMR provides), the jar as the
- * application's primary resource (a class loader of its own on the driver, {@code spark.jars} for
- * the executors), and executors whose {@code $SPARK_HOME/jars} is Spark's alone (with Hadoop 3.4.1
- * and s3a's SDK bundle), so every trailwatch class and the relocated AWS SDK they run come from the
- * shipped jar, and Delta from the template's {@code spark.jars} (EMR's Delta, here its local copy). The JVM
- * options and Spark settings are the EMR template's ({@code emr/start-job-run.json}), resources
- * aside. Logs and state on S3, as on EMR: the same alerts and counts as the same submission in
- * local mode, with logs and state in folders. Runs after package.
+ * The EMR jar on a Spark standalone cluster on 127.0.0.1 (a master, a worker and its executors,
+ * each a JVM of its own), submitted as spark-submit submits it: {@code SparkSubmit} in a JVM whose
+ * class path is Spark's (what EMR provides), the jar as the application's primary resource (a
+ * class loader of its own on the driver, {@code spark.jars} for the executors), and executors
+ * whose {@code $SPARK_HOME/jars} is Spark's alone (with Hadoop 3.4.1 and s3a's SDK bundle), so
+ * every trailwatch class and the relocated AWS SDK they run come from the shipped jar, and Delta
+ * from the template's {@code spark.jars} (EMR's Delta, here its local copy). The JVM options and
+ * Spark settings are the EMR template's ({@code emr/start-job-run.json}), resources aside.
+ *
+ * <p>Local mode shares one JVM between driver and executors, which hides what breaks on EMR:
+ * classes or native libraries missing on the executors, statics set on the driver, files only the
+ * driver has, closures that do not serialise, settings that never reach the executors. So two
+ * submissions to the cluster, side by side, must find exactly what the same submission finds in
+ * local mode with logs and state in folders: one with logs and state on S3, as on EMR (s3a's
+ * settings on the executors, Delta's data files written by them), and one with local folders at
+ * paths relative to the driver's working folder, which the executors do not share (their own is
+ * the worker's {@code work/app-*}/N). Runs after package. (The second was {@code
+ * ClusterModeTest}'s, on the development class path, until session 17: a cluster and a local-mode
+ * reference of its own for the same check.)
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmrJarClusterIT {
@@ -53,9 +64,10 @@ class EmrJarClusterIT {
   @TempDir static Path shared;
   static ClusterRuns runs;
   static String s3State;
-  /** Both submissions side by side: local mode with folders (the reference), the cluster with S3. */
+  /** The submissions side by side: local mode with folders (the reference), the cluster with S3 and with folders. */
   static CompletableFuture<Outcome> local;
   static CompletableFuture<Outcome> onCluster;
+  static CompletableFuture<Outcome> onFolders;
 
   @BeforeAll
   static void startTheRuns() throws Exception {
@@ -75,6 +87,11 @@ class EmrJarClusterIT {
     onCluster = runs.start("cluster", () -> runs.run(ClusterRuns.viaSparkSubmit(driverOptions(tpl), provided(),
         submitArgs(tpl, CLUSTER.url()), s3Env, clusterDir), List.of("--master", "cluster"),
         runs.onS3("s3://" + s3Logs + "/org", "s3://" + s3State + "/tw"), clusterDir));
+    // Paths relative to the driver's working folder: the executors' is another (the worker's work/app-*/N).
+    Path foldersDir = LOGS.resolve("cluster-folders");
+    onFolders = runs.start("folders", () -> runs.run(ClusterRuns.viaSparkSubmit(driverOptions(tpl), provided(),
+        submitArgs(tpl, CLUSTER.url()), ClusterRuns.DRIVER_ENV, foldersDir), List.of("--master", "cluster"),
+        runs.relativeTo(foldersDir), foldersDir));
   }
 
   @AfterAll
@@ -105,6 +122,21 @@ class EmrJarClusterIT {
         "no trailwatch jar in the executors' $SPARK_HOME/jars");
   }
 
+  @Test
+  void emrJarOnAClusterWithFoldersAtRelativePathsFindsTheSameAlertsAsLocalMode() throws Exception {
+    ClusterRuns.assertSame(ClusterRuns.await(local), ClusterRuns.await(onFolders));
+    Path state = LOGS.resolve("cluster-folders").resolve("state");
+    try (var files = Files.walk(state)) {
+      assertTrue(files.anyMatch(f -> f.toString().endsWith(".parquet")), "Delta data files in " + state);
+    }
+    // Every application that finished did so on the cluster (the local-mode one never reached it).
+    JsonNode cluster = CLUSTER.state();
+    assertFalse(cluster.path("completedapps").isEmpty(), cluster::toString);
+    for (JsonNode app : cluster.path("completedapps")) {
+      assertEquals("FINISHED", app.path("state").asText(), app::toString);
+    }
+  }
+
   /** {@code emr/start-job-run.json}, its placeholders filled (the locations are not used: the test gives its own). */
   static EmrJarIT.Template template() throws Exception {
     return EmrJarIT.template(Map.of());
@@ -119,7 +151,7 @@ class EmrJarClusterIT {
   }
 
   /**
-   * spark-submit's arguments: the template's class and settings, one executor of two cores with
+   * spark-submit's arguments: the template's class and settings, one executor of two cores (at most) with
    * the template's executor options, {@code master}, client mode (the driver is this JVM), the jar.
    */
   static List<String> submitArgs(EmrJarIT.Template tpl, String master) {
@@ -133,6 +165,8 @@ class EmrJarClusterIT {
     });
     conf.put("spark.driver.host", "127.0.0.1");
     conf.put("spark.executor.cores", "2");
+    // One executor each: the worker's four cores hold both cluster submissions at once.
+    conf.put("spark.cores.max", "2");
     conf.put("spark.executor.memory", "1g");
     conf.put("spark.executor.extraJavaOptions", String.join(" ", tpl.executorJavaOptions()));
     conf.forEach((k, v) -> a.addAll(List.of("--conf", k + "=" + v)));

@@ -55,7 +55,10 @@ final class Background implements AutoCloseable {
     });
   }
 
-  /** Runs every task at once and waits for all of them; then rethrows the first failure, if any. */
+  /**
+   * Runs every task at once and waits for all of them; then rethrows the first failure, if any,
+   * with the other failures suppressed in it (each once).
+   */
   void all(List<Runnable> tasks) {
     List<Future<?>> running = new ArrayList<>();
     for (Runnable t : tasks) {
@@ -68,7 +71,8 @@ final class Background implements AutoCloseable {
       } catch (RuntimeException e) {
         if (first == null) {
           first = e;
-        } else {
+        } else if (e != first && !java.util.Arrays.asList(first.getSuppressed()).contains(e)) {
+          // A task that waits on a failed one (after) rethrows that same failure: kept once.
           first.addSuppressed(e);
         }
       }

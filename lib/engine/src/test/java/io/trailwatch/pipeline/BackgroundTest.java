@@ -58,6 +58,28 @@ class BackgroundTest {
     }
   }
 
+  /**
+   * Two writes that wait on one failed step both rethrow its failure: the run fails with that
+   * failure (before, adding it to itself as suppressed threw IllegalArgumentException, "Self-suppression
+   * not permitted", which hid it as an internal error), and another failure is kept beside it once.
+   */
+  @Test
+  void allRethrowsAFailureThatSeveralTasksShareAsItself() {
+    try (Background b = new Background()) {
+      IllegalStateException tableMissing = new IllegalStateException("table missing");
+      Future<?> ensure = b.submit(() -> {
+        throw tableMissing;
+      });
+      IllegalArgumentException other = new IllegalArgumentException("sink down");
+      RuntimeException e = assertThrows(RuntimeException.class, () -> b.all(List.of(
+          () -> Background.get(ensure), () -> Background.get(ensure), () -> {
+            throw other;
+          })));
+      assertSame(tableMissing, e);
+      assertEquals(List.of(other), List.of(e.getSuppressed()));
+    }
+  }
+
   private static void await(CountDownLatch l) {
     try {
       assertTrue(l.await(10, TimeUnit.SECONDS));

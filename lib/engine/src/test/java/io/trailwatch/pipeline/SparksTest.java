@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Which sessions get trailwatch's own local file system (the cluster run itself: ClusterModeTest, EmrJarClusterIT). */
+/** Which sessions get trailwatch's own local file system (the cluster runs themselves: EmrJarClusterIT). */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class SparksTest {
   @Test

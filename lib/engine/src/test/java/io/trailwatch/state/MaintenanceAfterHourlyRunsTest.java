@@ -185,8 +185,14 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
         second.render());
   }
 
+  /**
+   * A maintain stopped after its first table, then one stopped inside a later table (the run
+   * ledger compacted, its old files not vacuumed, no checkpoint written): each leaves every table
+   * readable, with the rows it had, and the next run finishes what they left. (Two tests until
+   * session 17, each on a copy of its own, with a maintain and a detect more.)
+   */
   @Test
-  void aMaintainThatStopsAfterTheFirstTableLeavesEveryTableReadableAndTheNextRunFinishes() throws Exception {
+  void maintainsStoppedAfterATableAndInsideOneLeaveEveryTableReadableAndTheNextRunFinishes() throws Exception {
     StateStore state = copyOf(dir, "stopped");
     Map<String, Long> before = rowCounts(state);
     AtomicInteger steps = new AtomicInteger();
@@ -207,41 +213,30 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
     before.put(Tables.EXPIRED_BEHAVIORS, after.get(Tables.EXPIRED_BEHAVIORS));
     assertEquals(before, after, "every other table reads as before");
 
-    MaintenanceReport rest = maintain(state);
-    assertTrue(rest.tables().get(0).unchanged(), rest.render());
-    for (MaintenanceReport.Table t : rest.tables().subList(1, rest.tables().size())) {
-      assertFalse(t.propertiesSet().isEmpty(), () -> t.table() + " finished: " + rest.render());
-      assertTrue(t.compacted() || !HOURLY.contains(t.table()), () -> t.table() + " finished: " + rest.render());
-    }
-    assertTrue(maintain(state).unchanged());
-    assertEquals(plainAlerts, pipeline(state).detect(next, accounts).alerts());
-  }
+    IllegalStateException inside = assertThrows(IllegalStateException.class, () -> maintenance(state,
+        (table, step) -> {
+          if (table.equals(Tables.RUNS) && step == Maintenance.Step.COMPACT) {
+            throw new IllegalStateException("stopped inside " + table);
+          }
+        }).run(Maintenance.Request.of(CFG.maintenance())));
+    assertEquals("stopped inside runs", inside.getMessage());
+    assertEquals(after, rowCounts(state), "every table reads as before, the stopped one too");
 
-  /** Stopped inside a table: the run ledger compacted, its old files not vacuumed, no checkpoint written. */
-  @Test
-  void aMaintainThatStopsInsideATableLeavesItReadableAndTheNextRunFinishesIt() throws Exception {
-    StateStore state = copyOf(dir, "stopped-inside");
-    Map<String, Long> before = rowCounts(state);
-    IllegalStateException stop = assertThrows(IllegalStateException.class, () -> maintenance(state, (table, step) -> {
-      if (table.equals(Tables.RUNS) && step == Maintenance.Step.COMPACT) {
-        throw new IllegalStateException("stopped inside " + table);
+    // The first stop left every table after the baseline; the second finished those before the run ledger.
+    MaintenanceReport rest = maintain(state);
+    int runs = Tables.ALL.indexOf(Tables.RUNS);
+    for (MaintenanceReport.Table t : rest.tables()) {
+      int at = Tables.ALL.indexOf(t.table());
+      if (at < runs) {
+        assertTrue(t.unchanged(), () -> t.table() + " was finished by the stopped runs: " + rest.render());
+      } else if (at == runs) {
+        assertFalse(t.compacted(), rest.render());
+        assertTrue(t.filesVacuumed() > 0 && t.checkpointed(), () -> "the steps left over: " + rest.render());
+      } else {
+        assertFalse(t.propertiesSet().isEmpty(), () -> t.table() + " finished: " + rest.render());
+        assertTrue(t.compacted() || !HOURLY.contains(t.table()), () -> t.table() + " finished: " + rest.render());
       }
-    }).run(Maintenance.Request.of(CFG.maintenance())));
-    assertEquals("stopped inside runs", stop.getMessage());
-
-    Map<String, Long> after = rowCounts(state);
-    assertEquals(before.get(Tables.BASELINE) - after.get(Tables.BASELINE),
-        after.get(Tables.EXPIRED_BEHAVIORS).longValue(),
-        "the baseline's expired rows moved to the memory of expired behaviours");
-    before.put(Tables.BASELINE, after.get(Tables.BASELINE));
-    before.put(Tables.EXPIRED_BEHAVIORS, after.get(Tables.EXPIRED_BEHAVIORS));
-    assertEquals(before, after, "every other table reads as before, the stopped one too");
-
-    MaintenanceReport rest = maintain(state);
-    MaintenanceReport.Table runs = rest.tables().stream().filter(t -> t.table().equals(Tables.RUNS)).findFirst()
-        .orElseThrow();
-    assertFalse(runs.compacted(), rest.render());
-    assertTrue(runs.filesVacuumed() > 0 && runs.checkpointed(), () -> "the steps left over: " + rest.render());
+    }
     assertTrue(maintain(state).unchanged());
     assertEquals(plainAlerts, pipeline(state).detect(next, accounts).alerts());
   }

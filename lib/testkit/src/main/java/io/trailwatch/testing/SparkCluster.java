@@ -75,8 +75,10 @@ public final class SparkCluster implements BeforeAllCallback, AfterAllCallback, 
     this.jvmOptions = List.copyOf(jvmOptions);
     this.logDir = logDir.toAbsolutePath();
     this.workerEnv = Map.copyOf(workerEnv);
-    this.cores = 2;
-    this.memory = "1g";
+    // Room for two applications of one two-core, 1 GB executor at once (cores are the worker's
+    // to hand out, not the machine's: the 2-core machine runs them side by side).
+    this.cores = 4;
+    this.memory = "2g";
   }
 
   @Override
