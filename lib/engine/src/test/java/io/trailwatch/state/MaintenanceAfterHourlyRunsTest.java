@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code maintain} on the tables that hourly runs leave behind: a small generated organisation,
- * its baseline, then several hours of {@link Pipeline#detect}, each adding commits and small
- * files to every table. Behaviour expires after a day, so that some rows are past expiry and
+ * its baseline, then two hours of {@link Pipeline#detect}, each adding commits and small files to
+ * every table (with the build's, two or more files in each table that maintain compacts: four
+ * hours until session 17 checked nothing more). Behaviour expires after a day, so that some rows are past expiry and
  * maintenance has rows to delete as well as files to compact and vacuum.
  *
  * <p>What costs here is {@code maintain} (a dozen Delta operations per table) and hourly runs, not
@@ -65,7 +66,7 @@ class MaintenanceAfterHourlyRunsTest extends SparkTest {
       "policy: {learning-days: 0}",
       // One process, nothing else reads the copies: VACUUM may delete replaced files at once.
       "maintenance: {grace-days: 0, vacuum-retain-hours: 0, retention-check: false}"), "test");
-  static final int HOURS = 4;
+  static final int HOURS = 2;
   /** Tables that every hourly run writes to, in every business unit's partition. */
   static final List<String> HOURLY = List.of(Tables.BASELINE, Tables.INGESTED_FILES, Tables.RUNS);
 
