@@ -35,6 +35,16 @@ final class ClusterRuns {
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
   /** The EMR template's: a throughput collector, and no C2 compiler for JVMs that live a minute. */
   static final List<String> QUICK_JVM = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+
+  /** Spark's module openings, as bin/trailwatch gives them: what every child JVM that starts Spark needs. */
+  static List<String> sparkOpens() {
+    String v = System.getProperty("trailwatch.spark.opens");
+    if (v == null || v.isBlank()) {
+      throw new IllegalStateException("-Dtrailwatch.spark.opens is not set: run this test with mvn (surefire and"
+          + " failsafe set it)");
+    }
+    return List.of(v.trim().split("\\s+"));
+  }
   /** Moto's dummy credentials, region and this machine only: what every driver gets. */
   static final Map<String, String> DRIVER_ENV = Map.of("AWS_ACCESS_KEY_ID", "testing",
       "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", "us-east-1", "SPARK_LOCAL_IP", "127.0.0.1");

@@ -11,7 +11,6 @@ import io.trailwatch.testing.SparkCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmrJarClusterIT {
   static final Path LOGS = Path.of("target", "spark-cluster", "EmrJarClusterIT").toAbsolutePath();
-  static final List<String> SPARK_OPENS = Arrays.asList(EmrJarIT.property("trailwatch.spark.opens").trim()
-      .split("\\s+"));
+  static final List<String> SPARK_OPENS = ClusterRuns.sparkOpens();
   /** The template's settings that fit a one-machine cluster: not its resources, EMR Serverless' own, nor its Java. */
   static final Set<String> NOT_HERE = Set.of("spark.archives", "spark.driver.cores", "spark.driver.memory",
       "spark.driver.memoryOverhead", "spark.executor.cores", "spark.executor.memory", "spark.executor.memoryOverhead",

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,7 +162,7 @@ class EmrJarIT {
   Run run(List<String> jvmOptions, List<String> args, Map<String, String> env, Path workDir) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g"));
-    cmd.addAll(Arrays.asList(property("trailwatch.spark.opens").trim().split("\\s+")));
+    cmd.addAll(ClusterRuns.sparkOpens());
     cmd.addAll(jvmOptions);
     // spark-submit puts spark.jars (EMR's Delta) on the driver's class path; java -cp has to be told.
     cmd.addAll(List.of("-cp", JAR + File.pathSeparator + String.join(File.pathSeparator, withEmrDelta(providedClassPath())),

@@ -349,11 +349,7 @@ class OneWriterProcessTest extends SparkTest {
   static List<String> driverOptions() {
     List<String> o = new ArrayList<>(List.of("-Xmx1g"));
     o.addAll(ClusterRuns.QUICK_JVM);
-    String opens = System.getProperty("trailwatch.spark.opens");
-    if (opens == null || opens.isBlank()) {
-      throw new IllegalStateException("-Dtrailwatch.spark.opens is not set: run this test with mvn (surefire sets it)");
-    }
-    o.addAll(List.of(opens.trim().split("\\s+")));
+    o.addAll(ClusterRuns.sparkOpens());
     return o;
   }
 
