@@ -138,6 +138,42 @@ public final class BenchData {
     return Accounts.read(hourDir().resolve("accounts.csv"));
   }
 
+  /**
+   * The same accounts in {@code businessUnits} business units, dealt out in turn ({@code bu-1},
+   * {@code bu-2}, ...): the bench's comparison of one BU against several runs the same hour's work.
+   */
+  public List<Account> accountsIn(int businessUnits) {
+    List<Account> all = accountList();
+    List<Account> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      out.add(new Account(all.get(i).id(), all.get(i).name(), "bu-" + (i % businessUnits + 1)));
+    }
+    return out;
+  }
+
+  /** Where the state with a folder of tables per BU ({@link #layout}) for {@code businessUnits} BUs lives. */
+  public Path layoutTemplate(int businessUnits) {
+    int schemas = Tables.ALL.stream().map(t -> Tables.schema(t).json()).reduce("", String::concat).hashCode();
+    return root.resolve("layout-" + Integer.toHexString(schemas) + "-" + accounts + "-" + events + "-bus-"
+        + businessUnits);
+  }
+
+  /**
+   * A state with a folder of tables per business unit ({@link #accountsIn}), as the command line
+   * keeps it, after one detect of an hour with no files (every BU's tables made, the run ledger
+   * started, the baseline empty), made on first use with {@code detect}; returns its folder.
+   */
+  public Path layout(int businessUnits, java.util.function.Consumer<Path> detect) throws IOException {
+    Path dir = layoutTemplate(businessUnits);
+    if (!Files.exists(dir.resolve(DONE))) {
+      delete(dir);
+      progress.step(String.format("making a state of %d business units under %s (once)", businessUnits, dir));
+      detect.accept(dir);
+      Files.writeString(dir.resolve(DONE), "");
+    }
+    return dir;
+  }
+
   /** The files a detect run of the hour plans (the same list every contestant reads). */
   public List<LogFile> files(TrailwatchConfig cfg) throws IOException {
     org();

@@ -26,7 +26,13 @@ public final class FreshJvm {
   public enum Kind {
     EMPTY_HOUR("empty hour, fresh JVM", "empty", "--empty-hour"),
     LARGE_HOUR("large hour, fresh JVM", "large", "--large-hour"),
-    DUCKDB("DuckDB, fresh JVM", "duckdb", "--duckdb-only");
+    DUCKDB("DuckDB, fresh JVM", "duckdb", "--duckdb-only"),
+    /** The empty hour on a state with a folder of tables per BU, every account in one BU (the child gets --bus 1). */
+    EMPTY_ONE_BU("empty hour, one BU (folder per BU, empty baseline), fresh JVM", "empty-1bu", "--empty-hour"),
+    /** The same, the accounts dealt into several BUs run side by side in the one JVM (--bus N). */
+    EMPTY_BUS("empty hour, the same accounts in several BUs, one fresh JVM", "empty-bus", "--empty-hour"),
+    LARGE_ONE_BU("large hour, one BU (folder per BU, empty baseline), fresh JVM", "large-1bu", "--large-hour"),
+    LARGE_BUS("large hour, the same accounts in several BUs, one fresh JVM", "large-bus", "--large-hour");
 
     private final String label;
     private final String key;

@@ -91,6 +91,17 @@ final class BenchCommand implements Callable<Integer> {
       + " exit (JVM and Spark start included); prints wall and CPU of each and their medians")
   boolean freshJvm;
 
+  @Option(names = "--bus", paramLabel = "N", description = "With --empty-hour or --large-hour: the accounts dealt"
+      + " into N business units, each with its own folder of tables (empty baseline), run side by side in this JVM"
+      + " as detect without --bu runs them (what --fresh-jvm compares); without it, one table set of"
+      + " --baseline-rows rows")
+  Integer bus;
+
+  @Option(names = "--compare-bus", paramLabel = "N", description = "With --fresh-jvm: also the empty and the large"
+      + " hour with every account in one BU against the same accounts in N BUs in one process, and their ratios;"
+      + " 0 skips it (default: ${DEFAULT-VALUE})")
+  int compareBus = 3;
+
   @Option(names = "--dimensions", paramLabel = "LIST", split = ",",
       description = "baseline.dimensions of the detect runs: api (always), region, network, client (default: api)")
   List<String> dimensions = List.of("api");
@@ -118,6 +129,10 @@ final class BenchCommand implements Callable<Integer> {
     if (events < accounts || accounts < 2 || runs < 1 || threads < 1) {
       throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: need --accounts >= 2, --events >= --accounts,"
           + " --runs >= 1, --threads >= 1");
+    }
+    if ((bus != null && (bus < 1 || bus > accounts)) || compareBus < 0 || compareBus == 1 || compareBus > accounts) {
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --bus takes 1 to --accounts (%d),"
+          + " --compare-bus 0 or 2 to --accounts", accounts);
     }
     if (!noDuckDb && !mergeOnly && !DuckDbRun.available()) {
       throw TrailwatchException.of(ErrorCode.DUCKDB_MISSING, "Cannot bench: DuckDB is not on the class path; run"
@@ -287,6 +302,9 @@ final class BenchCommand implements Callable<Integer> {
    * listed, the ledgers, history and recorded alerts loaded, the run recorded).
    */
   private int emptyHour(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException {
+    if (bus != null) {
+      return onBusinessUnits(data, cfg, progress, "empty hour", data.hour().plusHours(12));
+    }
     boolean fresh = Files.exists(data.stateTemplate(baselineRows));
     long s0 = System.nanoTime();
     long c0 = cpuNanos();
@@ -309,6 +327,53 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * One detect of {@code hour} in this (fresh) JVM, as {@code detect} without {@code --bu} runs it:
+   * the accounts in {@link #bus} business units, each BU's run on its own folder of tables of a
+   * copy of {@link BenchData#layout}, side by side.
+   */
+  private int onBusinessUnits(BenchData data, TrailwatchConfig cfg, Progress progress, String what,
+      io.trailwatch.core.Hour hour) throws IOException {
+    boolean fresh = Files.exists(data.layoutTemplate(bus));
+    long s0 = System.nanoTime();
+    long c0 = cpuNanos();
+    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
+    double sessionSeconds = (System.nanoTime() - s0) / 1e9;
+    double sessionCpu = (cpuNanos() - c0) / 1e9;
+    List<io.trailwatch.accounts.Account> accts = data.accountsIn(bus);
+    Path template = layout(spark, data, cfg, bus, progress);
+    Path stateDir = scratch("bus-state");
+    BenchData.copy(template, stateDir);
+    String loadBefore = load();
+    long c1 = cpuNanos();
+    long t1 = System.nanoTime();
+    RunSummary s = perBusinessUnit(spark, data, cfg, stateDir, progress).detect(hour, accts);
+    double seconds = (System.nanoTime() - t1) / 1e9;
+    double cpu = (cpuNanos() - c1) / 1e9;
+    List<String> names = accts.stream().map(io.trailwatch.accounts.Account::businessUnit).distinct().sorted().toList();
+    System.out.println(String.format(Locale.ROOT, "%s %s on %d business unit%s (%s), a folder of tables each, side"
+        + " by side in this %s JVM: %,d files, %,d records, %,d behaviours, %d alerts; detect %.2fs wall, %.1fs CPU;"
+        + " Spark session start before it %.2fs wall, %.1fs CPU; load %s; %s", what, hour, names.size(),
+        names.size() == 1 ? "" : "s", String.join(",", names), fresh ? "fresh" : "not a fresh (the state was built first in this)", s.filesRead(),
+        s.recordsRead(), s.behaviors(), s.alerts().size(), seconds, cpu, sessionSeconds, sessionCpu,
+        loadBefore, FreshJvm.processLine()));
+    return 0;
+  }
+
+  /** The state of {@code businessUnits} BUs that the bus runs copy, made first if missing (an empty hour's detect). */
+  private Path layout(SparkSession spark, BenchData data, TrailwatchConfig cfg, int businessUnits, Progress progress)
+      throws IOException {
+    return data.layout(businessUnits, dir -> perBusinessUnit(spark, data, cfg, dir, progress)
+        .detect(data.hour().plusHours(10), data.accountsIn(businessUnits)));
+  }
+
+  private static io.trailwatch.pipeline.PerBusinessUnit perBusinessUnit(SparkSession spark, BenchData data,
+      TrailwatchConfig cfg, Path stateDir, Progress progress) {
+    return new io.trailwatch.pipeline.PerBusinessUnit(new io.trailwatch.state.StateLayout(spark,
+        stateDir.toAbsolutePath().toUri().toString()), store -> new Pipeline(spark, cfg,
+        new LocalLogPlanner(data.hourDir().resolve("logs")), new LocalOpener(), store, progress));
+  }
+
   /** A pipeline on the bench's logs and on a fresh copy of its detect state (made first if missing). */
   private Pipeline onCopyOfState(SparkSession spark, BenchData data, TrailwatchConfig cfg, String name,
       Progress progress) throws IOException {
@@ -320,6 +385,9 @@ final class BenchCommand implements Callable<Integer> {
 
   /** One detect of the large hour in this (fresh) JVM, on a copy of the detect state: a scheduled job's work. */
   private int largeHour(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException {
+    if (bus != null) {
+      return onBusinessUnits(data, cfg, progress, "large hour", data.hour());
+    }
     boolean fresh = Files.exists(data.stateTemplate(baselineRows));
     SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
     Pipeline p = onCopyOfState(spark, data, cfg, "large-hour-state", progress);
@@ -341,9 +409,15 @@ final class BenchCommand implements Callable<Integer> {
   private int freshJvm(BenchData data, TrailwatchConfig cfg, Progress progress) throws IOException,
       InterruptedException {
     List<LogFile> planned = data.files(cfg);
-    if (!Files.exists(data.stateTemplate(baselineRows))) {
+    boolean missing = !Files.exists(data.stateTemplate(baselineRows)) || (compareBus > 0
+        && (!Files.exists(data.layoutTemplate(1)) || !Files.exists(data.layoutTemplate(compareBus))));
+    if (missing) {
       SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
       data.state(spark, cfg, baselineRows);
+      if (compareBus > 0) {
+        layout(spark, data, cfg, 1, progress);
+        layout(spark, data, cfg, compareBus, progress);
+      }
       spark.stop();
     }
     List<Path> files = GzipFloor.paths(planned.stream().map(LogFile::uri).toList());
@@ -365,11 +439,23 @@ final class BenchCommand implements Callable<Integer> {
     if (!noDuckDb) {
       kinds.add(FreshJvm.Kind.DUCKDB);
     }
+    if (compareBus > 0) {
+      kinds.addAll(List.of(FreshJvm.Kind.EMPTY_ONE_BU, FreshJvm.Kind.EMPTY_BUS, FreshJvm.Kind.LARGE_ONE_BU,
+          FreshJvm.Kind.LARGE_BUS));
+      out.line("business units: the empty and the large hour with the %d accounts in one BU, then dealt into %d BUs"
+          + " run side by side in one JVM (a folder of tables per BU, empty baselines)", accounts, compareBus);
+    }
     java.util.Map<FreshJvm.Kind, List<FreshJvm.Result>> all = new java.util.EnumMap<>(FreshJvm.Kind.class);
     for (int i = 1; i <= runs; i++) {
       for (FreshJvm.Kind k : kinds) {
         String loadBefore = load();
-        FreshJvm.Result r = FreshJvm.run(common, k);
+        List<String> args = new ArrayList<>(common);
+        if (k == FreshJvm.Kind.EMPTY_ONE_BU || k == FreshJvm.Kind.LARGE_ONE_BU) {
+          args.addAll(List.of("--bus", "1"));
+        } else if (k == FreshJvm.Kind.EMPTY_BUS || k == FreshJvm.Kind.LARGE_BUS) {
+          args.addAll(List.of("--bus", String.valueOf(compareBus)));
+        }
+        FreshJvm.Result r = FreshJvm.run(args, k);
         all.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
         out.line("%s run %d: %.2fs wall, %.1fs CPU (process); load %s; child: %s", k.label(), i, r.wall(), r.cpu(),
             loadBefore, r.line());
@@ -385,8 +471,21 @@ final class BenchCommand implements Callable<Integer> {
       last.append(String.format(Locale.ROOT, " large/duckdb=%.2f", FreshJvm.median(all.get(FreshJvm.Kind.LARGE_HOUR),
           true) / FreshJvm.median(all.get(FreshJvm.Kind.DUCKDB), true)));
     }
+    if (compareBus > 0) {
+      double empty = ratio(all, FreshJvm.Kind.EMPTY_BUS, FreshJvm.Kind.EMPTY_ONE_BU);
+      double large = ratio(all, FreshJvm.Kind.LARGE_BUS, FreshJvm.Kind.LARGE_ONE_BU);
+      out.line("%d BUs against one, medians of wall time: empty hour %.2fx (issue 29's target: at most 1.5x),"
+          + " large hour %.2fx (target: at most 1.2x)", compareBus, empty, large);
+      last.append(String.format(Locale.ROOT, " empty%dbu/1bu=%.2f large%dbu/1bu=%.2f", compareBus, empty, compareBus,
+          large));
+    }
     System.out.println(last);
     return 0;
+  }
+
+  private static double ratio(java.util.Map<FreshJvm.Kind, List<FreshJvm.Result>> all, FreshJvm.Kind of,
+      FreshJvm.Kind to) {
+    return FreshJvm.median(all.get(of), true) / FreshJvm.median(all.get(to), true);
   }
 
   /**
@@ -435,13 +534,16 @@ final class BenchCommand implements Callable<Integer> {
    */
   private Path scratch(String name) throws IOException {
     Path d = dir.toAbsolutePath().resolve("scratch");
-    if (scratchCount++ == 0) {
+    int n = SCRATCH_COUNT.incrementAndGet();
+    if (n == 1) {
       BenchData.delete(d);
     }
-    return d.resolve(name + "-" + scratchCount);
+    return d.resolve(name + "-" + n);
   }
 
-  private int scratchCount;
+  /** Copies made in this JVM (a JVM that runs the bench twice must not reuse a path: Delta's cache holds it). */
+  private static final java.util.concurrent.atomic.AtomicInteger SCRATCH_COUNT =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Lines of the report, on stdout as they come. */
   private static final class PrintLines {
