@@ -306,11 +306,8 @@ final class BenchCommand implements Callable<Integer> {
       return onBusinessUnits(data, cfg, progress, "empty hour", data.hour().plusHours(12));
     }
     boolean fresh = Files.exists(data.stateTemplate(baselineRows));
-    long s0 = System.nanoTime();
-    long c0 = cpuNanos();
-    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
-    double sessionSeconds = (System.nanoTime() - s0) / 1e9;
-    double sessionCpu = (cpuNanos() - c0) / 1e9;
+    Started started = startSession();
+    SparkSession spark = started.spark();
     // Half a day after the bench hour: no file is named in it, nor in the late-file hours before it.
     io.trailwatch.core.Hour hour = data.hour().plusHours(12);
     Pipeline p = onCopyOfState(spark, data, cfg, "empty-hour-state", progress);
@@ -323,7 +320,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(String.format(Locale.ROOT, "empty hour %s (%d files read), %s JVM: detect %.2fs wall, %.1fs CPU;"
         + " Spark session start before it %.2fs wall, %.1fs CPU; load %s; %s", hour,
         s.filesRead(), fresh ? "fresh" : "not a fresh (the state was built first in this)", seconds, cpu,
-        sessionSeconds, sessionCpu, loadBefore, FreshJvm.processLine()));
+        started.seconds(), started.cpu(), loadBefore, FreshJvm.processLine()));
     return 0;
   }
 
@@ -335,11 +332,8 @@ final class BenchCommand implements Callable<Integer> {
   private int onBusinessUnits(BenchData data, TrailwatchConfig cfg, Progress progress, String what,
       io.trailwatch.core.Hour hour) throws IOException {
     boolean fresh = Files.exists(data.layoutTemplate(bus));
-    long s0 = System.nanoTime();
-    long c0 = cpuNanos();
-    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
-    double sessionSeconds = (System.nanoTime() - s0) / 1e9;
-    double sessionCpu = (cpuNanos() - c0) / 1e9;
+    Started started = startSession();
+    SparkSession spark = started.spark();
     List<io.trailwatch.accounts.Account> accts = data.accountsIn(bus);
     Path template = layout(spark, data, cfg, bus, progress);
     Path stateDir = scratch("bus-state");
@@ -355,9 +349,19 @@ final class BenchCommand implements Callable<Integer> {
         + " by side in this %s JVM: %,d files, %,d records, %,d behaviours, %d alerts; detect %.2fs wall, %.1fs CPU;"
         + " Spark session start before it %.2fs wall, %.1fs CPU; load %s; %s", what, hour, names.size(),
         names.size() == 1 ? "" : "s", String.join(",", names), fresh ? "fresh" : "not a fresh (the state was built first in this)", s.filesRead(),
-        s.recordsRead(), s.behaviors(), s.alerts().size(), seconds, cpu, sessionSeconds, sessionCpu,
+        s.recordsRead(), s.behaviors(), s.alerts().size(), seconds, cpu, started.seconds(), started.cpu(),
         loadBefore, FreshJvm.processLine()));
     return 0;
+  }
+
+  /** This JVM's Spark session, and the wall and CPU time its start took. */
+  private record Started(SparkSession spark, double seconds, double cpu) {}
+
+  private Started startSession() {
+    long s0 = System.nanoTime();
+    long c0 = cpuNanos();
+    SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
+    return new Started(spark, (System.nanoTime() - s0) / 1e9, (cpuNanos() - c0) / 1e9);
   }
 
   /** The state of {@code businessUnits} BUs that the bus runs copy, made first if missing (an empty hour's detect). */
