@@ -348,8 +348,9 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(String.format(Locale.ROOT, "%s %s on %d business unit%s (%s), a folder of tables each, side"
         + " by side in this %s JVM: %,d files, %,d records, %,d behaviours, %d alerts; detect %.2fs wall, %.1fs CPU;"
         + " Spark session start before it %.2fs wall, %.1fs CPU; load %s; %s", what, hour, names.size(),
-        names.size() == 1 ? "" : "s", String.join(",", names), fresh ? "fresh" : "not a fresh (the state was built first in this)", s.filesRead(),
-        s.recordsRead(), s.behaviors(), s.alerts().size(), seconds, cpu, started.seconds(), started.cpu(),
+        names.size() == 1 ? "" : "s", String.join(",", names),
+        fresh ? "fresh" : "not a fresh (the state was built first in this)", s.filesRead(), s.recordsRead(),
+        s.behaviors(), s.alerts().size(), seconds, cpu, started.seconds(), started.cpu(),
         loadBefore, FreshJvm.processLine()));
     return 0;
   }
