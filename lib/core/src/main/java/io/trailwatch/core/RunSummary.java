@@ -52,6 +52,17 @@ public record RunSummary(
         alerts, quiet, severityMoved, delivery, accountsPerBusinessUnit, seconds, accounts);
   }
 
+  /**
+   * The same summary with these counts of distinct principals and behaviours: those of several
+   * reads of one business unit (a baseline build's chunks), where a sum would count a principal
+   * or behaviour once per read that saw it.
+   */
+  public RunSummary withDistinct(long principals, long behaviors) {
+    return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,
+        recordsRead, recordsInWindow, recordsQuarantined, duplicatesDropped, principals, behaviors, newBehaviors,
+        alerts, quiet, severityMoved, delivery, accountsPerBusinessUnit, seconds, neverDelivered);
+  }
+
   /** The same summary with what delivery did (delivery comes after the summary's counts are known). */
   public RunSummary withDelivery(Delivery d) {
     return new RunSummary(runId, command, businessUnits, windowFrom, windowTo, filesRead, filesQuarantined, bytesRead,

@@ -4,6 +4,8 @@ import static io.trailwatch.pipeline.RunParts.businessUnits;
 import static io.trailwatch.pipeline.RunParts.quarantine;
 import static io.trailwatch.pipeline.RunParts.runId;
 import static io.trailwatch.pipeline.RunParts.summarize;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
 
 import io.trailwatch.accounts.Account;
 import io.trailwatch.config.TrailwatchConfig;
@@ -27,9 +29,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The baseline build ({@link Pipeline#buildBaseline}, {@link Pipeline#rebuildBaseline}): a range
@@ -71,22 +75,66 @@ final class BaselineBuilder {
         + cfg.baseline().buildChunkDays() + " days, " + window.from() + " .. " + window.to()
         + (done.isEmpty() ? "" : ", " + done.size() + " done already"));
     List<ChunkResult> results = new ArrayList<>();
-    for (BaselineBuild.Chunk c : build.chunks()) {
-      String by = done.get(c);
-      if (by != null) {
-        progress.step(c.describe() + " already built (run " + by + "), skipped");
-        continue;
+    try {
+      for (BaselineBuild.Chunk c : build.chunks()) {
+        String by = done.get(c);
+        if (by != null) {
+          progress.step(c.describe() + " already built (run " + by + "), skipped");
+          continue;
+        }
+        results.add(buildChunk(build, c, accounts, bus, replace && c.index() == 0, build.chunks().size() > 1));
       }
-      results.add(buildChunk(build, c, accounts, bus, replace && c.index() == 0));
+    } catch (RuntimeException e) {
+      unpersistKeys(results);
+      throw e;
     }
     List<Part> parts = results.stream().map(ChunkResult::part).toList();
     List<QuarantineEntry> rejected = results.stream().flatMap(r -> r.rejected().stream()).toList();
     // The build's id: the runs table holds one row per chunk, each naming it in build.
-    return summarize(build.id(), RunKind.BASELINE, accounts, window, rejected, parts, List.of(), started, clock);
+    RunSummary summary = summarize(build.id(), RunKind.BASELINE, accounts, window, rejected, parts, List.of(),
+        started, clock);
+    if (results.size() < 2) {
+      unpersistKeys(results);
+      return summary;
+    }
+    return distinctAcross(summary, results);
   }
 
-  /** What one chunk of a build read, and what planning rejected for it (counted in the build's summary). */
-  private record ChunkResult(Part part, List<QuarantineEntry> rejected) {}
+  private static void unpersistKeys(List<ChunkResult> results) {
+    results.stream().map(ChunkResult::keys).filter(java.util.Objects::nonNull).forEach(Dataset::unpersist);
+  }
+
+  /**
+   * What one chunk of a build read, what planning rejected for it (counted in the build's
+   * summary), and the keys of the behaviours it saw (cached; none when it is the build's only chunk).
+   */
+  private record ChunkResult(Part part, List<QuarantineEntry> rejected, Dataset<Row> keys) {}
+
+  /**
+   * The build's summary counting each principal and behaviour once, however many of its chunks
+   * saw it (a sum of the chunks' counts would count a daily behaviour once per chunk); then lets
+   * the chunks' keys go.
+   */
+  private static RunSummary distinctAcross(RunSummary summary, List<ChunkResult> results) {
+    try {
+      Dataset<Row> all = results.stream().map(ChunkResult::keys).reduce(Dataset::union).orElseThrow();
+      // As a chunk counts them (Totals): every distinct key row a behaviour, principals by countDistinct.
+      long behaviors = all.distinct().count();
+      long principals = all.agg(countDistinct(col(Behaviors.PRINCIPAL_KEY[0]), principalColumns())).first().getLong(0);
+      return summary.withDistinct(principals, behaviors);
+    } finally {
+      unpersistKeys(results);
+    }
+  }
+
+  private static Column[] keyColumns() {
+    return java.util.Arrays.stream(Behaviors.KEY).map(functions::col).toArray(Column[]::new);
+  }
+
+  private static Column[] principalColumns() {
+    return java.util.Arrays.stream(Behaviors.PRINCIPAL_KEY, 1, Behaviors.PRINCIPAL_KEY.length).map(functions::col)
+        .toArray(Column[]::new);
+  }
 
   /**
    * One chunk of a build: plan, read (kept in Spark: history is large), compare and merge (or,
@@ -94,7 +142,7 @@ final class BaselineBuilder {
    * chunk's window, last: a chunk counts as done only once both tables hold it.
    */
   private ChunkResult buildChunk(BaselineBuild build, BaselineBuild.Chunk chunk, List<Account> accounts,
-      List<String> bus, boolean replace) {
+      List<String> bus, boolean replace, boolean keepKeys) {
     Instant started = clock.instant();
     String runId = runId(RunKind.BASELINE, started);
     Window window = chunk.window();
@@ -109,6 +157,13 @@ final class BaselineBuilder {
       try (ReadProgress p = ReadProgress.start(read, plan.files().size(), window, progress, Duration.ofSeconds(15))) {
         totals = Totals.of(seen);
       }
+      // The chunk's behaviour keys, for the build's distinct counts: cached and counted now, while
+      // the chunk's behaviours are cached (later they would be read again).
+      Dataset<Row> keys = null;
+      if (keepKeys) {
+        keys = seen.select(keyColumns()).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        keys.count();
+      }
       CloudTrailReader.ReadStats stats = read.stats();
       progress.step(chunk.describe() + ": read " + stats.records() + " records (" + stats.inWindow() + " in range), "
           + totals.behaviors() + " behaviours");
@@ -120,7 +175,7 @@ final class BaselineBuilder {
           List.of(), started, clock);
       state.quarantine().record(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
       state.runs().record(summary, started, Pipeline.VERSION, build.id());
-      return new ChunkResult(part, plan.rejected());
+      return new ChunkResult(part, plan.rejected(), keys);
     } finally {
       seen.unpersist();
     }

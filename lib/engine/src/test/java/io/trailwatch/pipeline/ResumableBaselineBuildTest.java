@@ -127,7 +127,7 @@ class ResumableBaselineBuildTest extends SparkTest {
   @Test
   void aChunkedBuildIsTheOnePassButForLastSeenAndMergingItAgainChangesNothing() {
     StateStore onePass = store("one-pass");
-    pipeline(onePass, ONE_PASS, Progress.SILENT).buildBaseline(range, accounts);
+    io.trailwatch.core.RunSummary whole = pipeline(onePass, ONE_PASS, Progress.SILENT).buildBaseline(range, accounts);
     StateStore chunked = dailyBuild("chunked");
     assertEquals(1, chunkRuns(onePass).size());
     assertEquals(4, chunkRuns(chunked).size());
@@ -137,8 +137,12 @@ class ResumableBaselineBuildTest extends SparkTest {
     List<String> baseline = rows(chunked, Tables.BASELINE);
     List<String> principals = rows(chunked, Tables.PRINCIPALS);
     RecordingOpener.OPENED.clear();
-    pipeline(chunked, DAILY, Progress.SILENT).buildBaseline(range, accounts);
+    io.trailwatch.core.RunSummary again = pipeline(chunked, DAILY, Progress.SILENT).buildBaseline(range, accounts);
     assertEquals(uris(range), new HashSet<>(RecordingOpener.OPENED), "a completed build run again starts over");
+    // Its summary counts each principal and behaviour once, as the one pass does, not once per day that saw it.
+    assertEquals(whole.principals() + " principals, " + whole.behaviors() + " behaviours",
+        again.principals() + " principals, " + again.behaviors() + " behaviours");
+    assertEquals(0, again.newBehaviors(), "nothing new the second time");
     assertEquals(baseline, rows(chunked, Tables.BASELINE));
     assertEquals(principals, rows(chunked, Tables.PRINCIPALS));
     assertEquals(8, chunkRuns(chunked).size());
