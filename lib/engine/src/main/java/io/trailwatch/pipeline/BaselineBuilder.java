@@ -152,6 +152,7 @@ final class BaselineBuilder {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, plan.files(), window, ParserSettings.of(cfg), opener);
     // History is large (every behaviour of every day): it stays in Spark, cached, not collected.
     Dataset<Row> seen = Behaviors.counted(read, DimensionValues.of(cfg.baseline())).cache();
+    Dataset<Row> keys = null;
     try {
       Totals totals;
       try (ReadProgress p = ReadProgress.start(read, plan.files().size(), window, progress, Duration.ofSeconds(15))) {
@@ -159,7 +160,6 @@ final class BaselineBuilder {
       }
       // The chunk's behaviour keys, for the build's distinct counts: cached and counted now, while
       // the chunk's behaviours are cached (later they would be read again).
-      Dataset<Row> keys = null;
       if (keepKeys) {
         keys = seen.select(keyColumns()).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         keys.count();
@@ -176,6 +176,11 @@ final class BaselineBuilder {
       state.quarantine().record(quarantine(plan.rejected(), List.of(stats)), bus, runId, window.from());
       state.runs().record(summary, started, Pipeline.VERSION, build.id());
       return new ChunkResult(part, plan.rejected(), keys);
+    } catch (RuntimeException e) {
+      if (keys != null) {
+        keys.unpersist();
+      }
+      throw e;
     } finally {
       seen.unpersist();
     }
