@@ -62,13 +62,20 @@ final class DetectCommand implements Callable<Integer> {
     }
     TrailwatchConfig cfg = where.loadConfig();
     List<Account> accounts = Accounts.ofBusinessUnit(where.loadAccounts(), bu);
-    where.planner();
-    SparkSession spark = where.spark();
+    Progress progress = Progress.stderr();
+    // The hour is listed while Spark starts: its size chooses the JIT of the JVMs that read it.
+    JitBySize jit = JitBySize.forDetect(where.master, h, accounts, cfg.ingest(), where.planner(), progress);
+    SparkSession spark = where.spark(jit.sparkSettings());
+    java.util.Optional<Integer> elsewhere = jit.runElsewhereIfLarge(spark);
+    if (elsewhere.isPresent()) {
+      return elsewhere.get();
+    }
+    String readJit = jit.readingJit(spark);
     List<AlertSink> to = sinks.sinks(cfg.delivery());
     PerBusinessUnit.Detected run;
     try {
-      run = where.pipeline(spark, cfg, Progress.stderr(), to, LeaseOption.leases(where.stateRoot(), cfg),
-          lease.waitFor()).detect(h, accounts, cfg.coverage().lookbackDays(), fillGaps);
+      run = where.pipeline(spark, cfg, progress, to, LeaseOption.leases(where.stateRoot(), cfg),
+          lease.waitFor(), jit.planner()).detect(h, accounts, cfg.coverage().lookbackDays(), fillGaps);
     } finally {
       to.forEach(AlertSink::close);
     }
@@ -104,6 +111,7 @@ final class DetectCommand implements Callable<Integer> {
     more.put("missing_hours", missing.stream().map(Hour::toString).toList());
     more.put("filled_hours", filled);
     more.put("delivery_pending", s.delivery().pending() > 0);
+    more.put("read_jit", readJit);
     Output.writeSummary(summaryOut, s, more);
     return !incomplete || (pendingOk && pendingOnly) ? 0 : Main.DELIVERY_INCOMPLETE;
   }

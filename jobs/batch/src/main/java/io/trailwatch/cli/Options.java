@@ -95,12 +95,21 @@ final class Options {
   }
 
   SparkSession spark() {
-    return spark(master, S3Location.isS3(state) || S3Location.isS3(logs));
+    return spark(java.util.Map.of());
+  }
+
+  /** The session, started with these Spark settings besides trailwatch's ({@link JitBySize}). */
+  SparkSession spark(java.util.Map<String, String> settings) {
+    return spark(master, S3Location.isS3(state) || S3Location.isS3(logs), settings);
   }
 
   /** The session for {@code --master}, with the s3a settings when state or logs are on S3. */
   static SparkSession spark(String master, boolean s3) {
-    SparkSession spark = Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8);
+    return spark(master, s3, java.util.Map.of());
+  }
+
+  private static SparkSession spark(String master, boolean s3, java.util.Map<String, String> settings) {
+    SparkSession spark = Sparks.session("trailwatch", "cluster".equals(master) ? null : master, 8, settings);
     if (s3) {
       S3a.configure(spark, S3Settings.fromEnvironment());
     }
@@ -119,9 +128,15 @@ final class Options {
   /** The same, each BU's run holding its lease ({@link LeaseOption}), waiting up to {@code wait} for it. */
   PerBusinessUnit pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks,
       io.trailwatch.lease.Leases leases, java.time.Duration wait) {
+    return pipeline(spark, cfg, progress, sinks, leases, wait, planner());
+  }
+
+  /** The same, listing logs with {@code logPlanner} (a listing done ahead: {@link JitBySize#planner}). */
+  PerBusinessUnit pipeline(SparkSession spark, TrailwatchConfig cfg, Progress progress, List<AlertSink> sinks,
+      io.trailwatch.lease.Leases leases, java.time.Duration wait, LogPlanner logPlanner) {
     DynamoDbMirror m = mirror(cfg);
     return new PerBusinessUnit(new StateLayout(spark, stateRoot()), store -> Pipeline.builder(spark).config(cfg)
-        .logs(planner(), opener()).state(store).progress(progress).sinks(sinks).mirror(m).build(), leases, wait);
+        .logs(logPlanner, opener()).state(store).progress(progress).sinks(sinks).mirror(m).build(), leases, wait);
   }
 
   /** The DynamoDB mirror of the baseline, when a table is named; null otherwise. */

@@ -21,11 +21,14 @@ import java.util.regex.Pattern;
  */
 public final class FreshJvm {
   private static final Pattern CPU = Pattern.compile("process CPU ([0-9.]+)s");
+  private static final Pattern C1_ONLY = Pattern.compile("-XX:TieredStopAtLevel=\\d+");
 
   /** What a child runs: one of the bench's own single-step modes. */
   public enum Kind {
     EMPTY_HOUR("empty hour, fresh JVM", "empty", "--empty-hour"),
     LARGE_HOUR("large hour, fresh JVM", "large", "--large-hour"),
+    /** The large hour with the JIT its size did not choose (--jit-both): what the choice saved. */
+    LARGE_OTHER_JIT("large hour, the other JIT, fresh JVM", "large-other-jit", "--large-hour"),
     DUCKDB("DuckDB, fresh JVM", "duckdb", "--duckdb-only"),
     /** The empty hour on a state with a folder of tables per BU, every account in one BU (the child gets --bus 1). */
     EMPTY_ONE_BU("empty hour, one BU (folder per BU, empty baseline), fresh JVM", "empty-1bu", "--empty-hour"),
@@ -76,15 +79,25 @@ public final class FreshJvm {
 
   /** Runs the bench with {@code args} plus the kind's option in a new JVM; fails when the child does. */
   public static Result run(List<String> args, Kind kind) throws IOException, InterruptedException {
+    return run(args, kind, false);
+  }
+
+  /**
+   * The same; {@code tiered}: the child runs the tiered JIT, without the C1-only option detect
+   * starts with (what detect's JIT by size does for a large hour: {@code JitChoice}).
+   */
+  public static Result run(List<String> args, Kind kind, boolean tiered) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The children use this JVM's class-data archive, if it has one; none of them records one.
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit")).toList());
+        .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit")).filter(a -> !tiered || !C1_ONLY.matcher(a).matches())
+        .toList());
     // What bin/trailwatch adds for detect (C1 only): the children run as a scheduled detect does.
     String detect = System.getenv("TRAILWATCH_DETECT_JAVA_OPTS");
     if (detect != null && !detect.isBlank()) {
-      cmd.addAll(List.of(detect.trim().split("\\s+")));
+      cmd.addAll(List.of(detect.trim().split("\\s+")).stream().filter(a -> !tiered || !C1_ONLY.matcher(a).matches())
+          .toList());
     }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -20,6 +20,7 @@ import io.trailwatch.ingest.LocalLogPlanner;
 import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.pipeline.Pipeline;
+import io.trailwatch.pipeline.JitChoice;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.core.RunSummary;
 import io.trailwatch.pipeline.Sparks;
@@ -91,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
       + " exit (JVM and Spark start included); prints wall and CPU of each and their medians")
   boolean freshJvm;
 
+  @Option(names = "--jit-both", description = "With --fresh-jvm: also the large hour with the JIT its size did not"
+      + " choose (detect's JIT by size: C1 only up to ingest.tiered-jit-above-mb, the tiered JIT above), and the two"
+      + " medians side by side")
+  boolean jitBoth;
+
   @Option(names = "--bus", paramLabel = "N", description = "With --empty-hour or --large-hour: the accounts dealt"
       + " into N business units, each with its own folder of tables (empty baseline), run side by side in this JVM"
       + " as detect without --bu runs them (what --fresh-jvm compares); without it, one table set of"
@@ -133,6 +139,9 @@ final class BenchCommand implements Callable<Integer> {
     if ((bus != null && (bus < 1 || bus > accounts)) || compareBus < 0 || compareBus == 1 || compareBus > accounts) {
       throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --bus takes 1 to --accounts (%d),"
           + " --compare-bus 0 or 2 to --accounts", accounts);
+    }
+    if (jitBoth && !freshJvm) {
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --jit-both goes with --fresh-jvm");
     }
     if (!noDuckDb && !mergeOnly && !DuckDbRun.available()) {
       throw TrailwatchException.of(ErrorCode.DUCKDB_MISSING, "Cannot bench: DuckDB is not on the class path; run"
@@ -441,6 +450,12 @@ final class BenchCommand implements Callable<Integer> {
       common.add("--no-ledger");
     }
     List<FreshJvm.Kind> kinds = new ArrayList<>(List.of(FreshJvm.Kind.EMPTY_HOUR, FreshJvm.Kind.LARGE_HOUR));
+    // The large hour's children run with the JIT detect chooses for its size; the empty hour's, C1 only.
+    JitChoice jit = JitChoice.of(planned.stream().mapToLong(LogFile::size).sum(), 1, cfg.ingest().tieredJitAboveMb());
+    out.line("jit by size: large hour with %s", jit.describe());
+    if (jitBoth) {
+      kinds.add(FreshJvm.Kind.LARGE_OTHER_JIT);
+    }
     if (!noDuckDb) {
       kinds.add(FreshJvm.Kind.DUCKDB);
     }
@@ -460,7 +475,8 @@ final class BenchCommand implements Callable<Integer> {
         } else if (k == FreshJvm.Kind.EMPTY_BUS || k == FreshJvm.Kind.LARGE_BUS) {
           args.addAll(List.of("--bus", String.valueOf(compareBus)));
         }
-        FreshJvm.Result r = FreshJvm.run(args, k);
+        boolean large = k == FreshJvm.Kind.LARGE_HOUR || k == FreshJvm.Kind.LARGE_ONE_BU || k == FreshJvm.Kind.LARGE_BUS;
+        FreshJvm.Result r = FreshJvm.run(args, k, large ? jit.tiered() : k == FreshJvm.Kind.LARGE_OTHER_JIT && !jit.tiered());
         all.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
         out.line("%s run %d: %.2fs wall, %.1fs CPU (process); load %s; child: %s", k.label(), i, r.wall(), r.cpu(),
             loadBefore, r.line());
@@ -471,6 +487,13 @@ final class BenchCommand implements Callable<Integer> {
       out.line("%s, median of %d: %.2fs wall, %.1fs CPU", k.label(), runs, FreshJvm.median(all.get(k), true),
           FreshJvm.median(all.get(k), false));
       last.append(String.format(Locale.ROOT, " %s=%.2fs", k.key(), FreshJvm.median(all.get(k), true)));
+    }
+    if (jitBoth) {
+      out.line("large hour by JIT, medians of wall time: %s %.2fs, %s %.2fs (by size: %s)",
+          jit.tiered() ? "tiered" : "C1 only", FreshJvm.median(all.get(FreshJvm.Kind.LARGE_HOUR), true),
+          jit.tiered() ? "C1 only" : "tiered", FreshJvm.median(all.get(FreshJvm.Kind.LARGE_OTHER_JIT), true),
+          jit.tiered() ? "tiered" : "C1 only");
+      last.append(" jit=").append(jit.tiered() ? "tiered" : "c1");
     }
     if (all.containsKey(FreshJvm.Kind.DUCKDB)) {
       last.append(String.format(Locale.ROOT, " large/duckdb=%.2f", FreshJvm.median(all.get(FreshJvm.Kind.LARGE_HOUR),

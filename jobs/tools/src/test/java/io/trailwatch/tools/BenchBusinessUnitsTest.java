@@ -67,5 +67,7 @@ class BenchBusinessUnitsTest extends SparkTest {
     assertEquals(ErrorCode.BAD_BENCH_OPTION, r.errorCode(), r.err());
     CommandRun c = bench("--fresh-jvm", "--compare-bus", "1");
     assertEquals(ErrorCode.BAD_BENCH_OPTION, c.errorCode(), c.err());
+    CommandRun j = bench("--large-hour", "--jit-both");
+    assertEquals(ErrorCode.BAD_BENCH_OPTION, j.errorCode(), j.err());
   }
 }

@@ -15,7 +15,12 @@ public record IngestConfig(
     /** Bad records quarantined one by one per file; past this they are counted, not listed. */
     @JsonProperty("max-quarantined-records-per-file") Integer maxQuarantinedRecordsPerFile,
     /** What inflates gzip files: auto (libdeflate when it loads, else zlib), zlib, or libdeflate (required). */
-    @JsonProperty("gunzip") GunzipMode gunzip) implements Serializable {
+    @JsonProperty("gunzip") GunzipMode gunzip,
+    /**
+     * detect reads an hour with the tiered JIT (C1, then C2) when its files exceed this many MB of
+     * gzip per reading JVM, with C1 only below (as bin/trailwatch and the EMR template start it).
+     */
+    @JsonProperty("tiered-jit-above-mb") Integer tieredJitAboveMb) implements Serializable {
 
   public IngestConfig {
     deliveryLagMinutes = Checks.orDefault(deliveryLagMinutes, 30);
@@ -23,10 +28,11 @@ public record IngestConfig(
     maxStringLength = Checks.orDefault(maxStringLength, 512);
     maxQuarantinedRecordsPerFile = Checks.orDefault(maxQuarantinedRecordsPerFile, 50);
     gunzip = gunzip == null ? GunzipMode.AUTO : gunzip;
+    tieredJitAboveMb = Checks.orDefault(tieredJitAboveMb, 1000);
   }
 
   public static IngestConfig defaults() {
-    return new IngestConfig(null, null, null, null, null);
+    return new IngestConfig(null, null, null, null, null, null);
   }
 
   void validate(String p) {
@@ -36,5 +42,6 @@ public record IngestConfig(
     Checks.atMost(p + ".late-file-hours", lateFileHours, 72);
     Checks.atLeast(p + ".max-string-length", maxStringLength, 16);
     Checks.atLeast(p + ".max-quarantined-records-per-file", maxQuarantinedRecordsPerFile, 1);
+    Checks.atLeast(p + ".tiered-jit-above-mb", tieredJitAboveMb, 0);
   }
 }

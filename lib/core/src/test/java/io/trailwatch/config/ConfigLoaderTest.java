@@ -31,6 +31,7 @@ class ConfigLoaderTest {
     assertEquals(6, c.ingest().lateFileHours());
     assertEquals(512, c.ingest().maxStringLength());
     assertEquals(GunzipMode.AUTO, c.ingest().gunzip());
+    assertEquals(1000, c.ingest().tieredJitAboveMb());
     assertEquals(List.of("AWSReservedSSO_*"), c.identity().humanRolePatterns());
     assertEquals(90, c.baseline().retentionDays());
     assertEquals(7, c.baseline().warmupDays());
@@ -68,7 +69,7 @@ class ConfigLoaderTest {
   void everyKeyMapsToAField() {
     TrailwatchConfig c = ConfigLoader.parse(String.join("\n",
         "ingest: {delivery-lag-minutes: 45, late-file-hours: 2, max-string-length: 100, max-quarantined-records-per-file: 7,",
-        "  gunzip: zlib}",
+        "  gunzip: zlib, tiered-jit-above-mb: 300}",
         "identity: {human-role-patterns: ['Admin*']}",
         "baseline: {retention-days: 30, warmup-days: 0, dimensions: [api, region, client],",
         "  network: {ipv4-prefix: 22, ipv6-prefix: 56}, build-chunk-days: 3}",
@@ -104,6 +105,7 @@ class ConfigLoaderTest {
     assertEquals(100, c.ingest().maxStringLength());
     assertEquals(7, c.ingest().maxQuarantinedRecordsPerFile());
     assertEquals(GunzipMode.ZLIB, c.ingest().gunzip());
+    assertEquals(300, c.ingest().tieredJitAboveMb());
     assertEquals(List.of("Admin*"), c.identity().humanRolePatterns());
     assertEquals(30, c.baseline().retentionDays());
     assertEquals(0, c.baseline().warmupDays());
@@ -199,6 +201,7 @@ class ConfigLoaderTest {
     assertTrue(error("baseline:\n  retention-days: lots\n").getMessage().contains("baseline.retention-days"));
     assertTrue(error("baseline:\n  build-chunk-days: 0\n").getMessage().contains("baseline.build-chunk-days"));
     assertTrue(error("ingest:\n  gunzip: fast\n").getMessage().contains("ingest.gunzip"));
+    assertBad("ingest: {tiered-jit-above-mb: -1}", "ingest.tiered-jit-above-mb");
     assertTrue(error("policy:\n  allow: [{reason: everything}]\n").getMessage().contains("policy.allow[0]"));
     assertEquals(ErrorCode.BAD_CONFIG_SYNTAX, error("policy:\n  a: b\n   - c: [\n").code());
     assertTrue(error("maintenance:\n  grace-days: -1\n").getMessage().contains("maintenance.grace-days"));

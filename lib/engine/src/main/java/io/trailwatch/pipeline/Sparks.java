@@ -37,6 +37,12 @@ public final class Sparks {
    * {@code --conf} of spark-submit, or {@code -D} in {@code TRAILWATCH_JAVA_OPTS}) wins.
    */
   public static SparkSession session(String appName, String master, int shufflePartitions) {
+    return session(appName, master, shufflePartitions, java.util.Map.of());
+  }
+
+  /** The same, with {@code settings} set last (they win over everything above and over spark-submit's). */
+  public static SparkSession session(String appName, String master, int shufflePartitions,
+      java.util.Map<String, String> settings) {
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -54,6 +60,7 @@ public final class Sparks {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1");
     }
+    settings.forEach(b::config);
     return b.getOrCreate();
   }
 
