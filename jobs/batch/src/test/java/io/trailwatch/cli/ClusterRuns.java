@@ -104,7 +104,21 @@ final class ClusterRuns {
   }
 
   /** Where a pair of runs reads and writes: paths as given on the command line. */
-  record Where(String logs, String state, String accounts, String config) {}
+  record Where(String logs, String state, String accounts, String config) {
+    /** The same with another config file. */
+    Where withConfig(Path other) {
+      return new Where(logs, state, accounts, other.toString());
+    }
+  }
+
+  /**
+   * {@link #CONFIG} with every hour that has files read by the tiered JIT (detect's JIT by size:
+   * on a cluster, executors started without the template's C1 only).
+   */
+  Path tieredConfig() throws IOException {
+    return Files.writeString(config.resolveSibling("trailwatch-tiered.yaml"),
+        CONFIG.replace("  gunzip: libdeflate\n", "  gunzip: libdeflate\n  tiered-jit-above-mb: 0\n"));
+  }
 
   /** The generated logs, accounts and config by their absolute paths, and {@code state}. */
   Where at(String state) {

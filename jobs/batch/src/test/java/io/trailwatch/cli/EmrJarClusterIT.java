@@ -84,7 +84,7 @@ class EmrJarClusterIT {
     Path clusterDir = LOGS.resolve("cluster-s3");
     onCluster = runs.start("cluster", () -> runs.run(ClusterRuns.viaSparkSubmit(driverOptions(tpl), provided(),
         submitArgs(tpl, CLUSTER.url()), s3Env, clusterDir), List.of("--master", "cluster"),
-        runs.onS3("s3://" + s3Logs + "/org", "s3://" + s3State + "/tw"), clusterDir));
+        runs.onS3("s3://" + s3Logs + "/org", "s3://" + s3State + "/tw").withConfig(runs.tieredConfig()), clusterDir));
     // Paths relative to the driver's working folder: the executors' is another (the worker's work/app-*/N).
     Path foldersDir = LOGS.resolve("cluster-folders");
     onFolders = runs.start("folders", () -> runs.run(ClusterRuns.viaSparkSubmit(driverOptions(tpl), provided(),
@@ -118,6 +118,20 @@ class EmrJarClusterIT {
     }
     assertEquals(List.of(), provided().stream().filter(j -> j.contains("trailwatch")).toList(),
         "no trailwatch jar in the executors' $SPARK_HOME/jars");
+    // This submission's config reads every hour with files by the tiered JIT: its detect's executor
+    // started without the template's C1 only, and found what local mode (C1 only) found.
+    assertEquals("tiered", ClusterRuns.JSON.readTree(LOGS.resolve("cluster-s3").resolve("detect-summary.json")
+        .toFile()).path("read_jit").asText());
+    List<String> tieredExecutors = new ArrayList<>();
+    for (Path stderr : executors) {
+      String command = Files.readAllLines(stderr).get(0);
+      assertTrue(command.startsWith("Spark Executor Command:"), command);
+      if (!command.contains("-XX:TieredStopAtLevel=1")) {
+        tieredExecutors.add(stderr.getParent().toString());
+      }
+    }
+    assertEquals(1, tieredExecutors.size(), () -> "only the S3 submission's detect has executors without C1 only: "
+        + tieredExecutors);
   }
 
   @Test

@@ -78,9 +78,10 @@ public final class BaselineTable {
     for (BehaviorKey k : keys) {
       keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
     }
-    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, KEY_SCHEMA));
+    Dataset<Row> scan = table.scanned(businessUnits);
+    Dataset<Row> wanted = broadcast(scan.sparkSession().createDataFrame(keyRows, KEY_SCHEMA));
     List<Stored.Behavior> out = new ArrayList<>();
-    for (Row r : of(businessUnits).select("business_unit", "account_id", "principal", "event_source", "event_name",
+    for (Row r : scan.select("business_unit", "account_id", "principal", "event_source", "event_name",
         "first_seen", "last_seen", "expires_at").join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
       out.add(new Stored.Behavior(new BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
           r.getAs("principal"), r.getAs("event_source"), r.getAs("event_name")),
@@ -133,10 +134,11 @@ public final class BaselineTable {
       keyRows.add(TableDef.row(keySchema, Map.of("business_unit", k.businessUnit(), "event_source", k.eventSource(),
           "event_name", k.eventName())));
     }
-    Dataset<Row> wanted = broadcast(spark.createDataFrame(keyRows, keySchema));
+    Dataset<Row> scan = table.scanned(businessUnits);
+    Dataset<Row> wanted = broadcast(scan.sparkSession().createDataFrame(keyRows, keySchema));
     Timestamp at = Timestamp.from(asOf);
     List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>();
-    for (Row r : of(businessUnits).filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
+    for (Row r : scan.filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
         .select("business_unit", "account_id", "identity_type", "event_source", "event_name")
         .join(wanted, Sql.scala(key), "left_semi")
         .groupBy("business_unit", "account_id", "identity_type", "event_source", "event_name").count()

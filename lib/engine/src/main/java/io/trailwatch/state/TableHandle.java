@@ -4,10 +4,13 @@ import static org.apache.spark.sql.functions.col;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 import scala.Option;
 
 /**
@@ -38,6 +41,51 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    */
   Dataset<Row> current(List<String> businessUnits) {
     return knownEmpty() ? none() : of(businessUnits);
+  }
+
+  /**
+   * Tables larger than this (bytes of data files, as the latest commit's checksum says) are scanned
+   * by {@link #scanned} with generated code.
+   */
+  static final long COMPILED_SCAN_BYTES = 1_000_000;
+
+  /** A session per SparkSession that runs queries with whole-stage code generation (see {@link #scanned}). */
+  private static final Map<SparkSession, SparkSession> COMPILED = new WeakHashMap<>();
+
+  /**
+   * {@link #current(List)} for a query that scans many rows to keep a few (the baseline's rows of an
+   * hour's keys). A run's queries are interpreted (Sparks: generating and compiling code for each of
+   * its ~15 queries, mostly on small tables, cost more than it saved), but a scan of a large table
+   * runs several times faster with generated code: once the table is larger than
+   * {@link #COMPILED_SCAN_BYTES}, the rows come from a session of the same SparkContext that generates
+   * code. Build the query's other inputs with the returned Dataset's {@code sparkSession()}.
+   */
+  Dataset<Row> scanned(List<String> businessUnits) {
+    Snapshot snapshot;
+    try {
+      snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
+    } catch (RuntimeException e) {
+      return of(businessUnits); // the read that follows reports it
+    }
+    if (TableStats.holdsNoFile(snapshot)) {
+      return none();
+    }
+    boolean large = snapshot.checksumOpt().isDefined()
+        && snapshot.checksumOpt().get().tableSizeBytes() > COMPILED_SCAN_BYTES;
+    SparkSession on = large ? compiled(spark) : spark;
+    return on.read().format("delta").load(path)
+        .filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+  }
+
+  static SparkSession compiled(SparkSession spark) {
+    synchronized (COMPILED) {
+      return COMPILED.computeIfAbsent(spark, s -> {
+        SparkSession c = s.newSession();
+        c.conf().set("spark.sql.codegen.wholeStage", "true");
+        c.conf().set("spark.sql.codegen.factoryMode", "FALLBACK");
+        return c;
+      });
+    }
   }
 
   /** Every row, as {@link #current(List)} reads them. */

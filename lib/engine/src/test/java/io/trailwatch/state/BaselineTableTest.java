@@ -194,4 +194,56 @@ class BaselineTableTest extends SparkTest {
     assertEquals(Set.of("Expired", "New", "Refresh"), driver);
     assertEquals(driver, inSpark);
   }
+
+  @Test
+  void aLargeBaselineScannedWithGeneratedCodeGivesTheStoredRowsAndHoldersOfTheHoursKeys() {
+    // 40,000 rows of distinct principals (hardly compressible): a table above the size from which
+    // the hour's scans run with generated code.
+    List<Row> rows = new ArrayList<>();
+    List<String> names = List.of("GetObject", "PutObject", "ListBuckets", "DeleteObject");
+    for (int i = 0; i < 40_000; i++) {
+      String principal = "arn:aws:iam::111111111111:user/u-" + java.util.UUID.nameUUIDFromBytes(new byte[] {
+          (byte) i, (byte) (i >> 8), (byte) (i >> 16)});
+      rows.add(RowFactory.create(BU, ACCOUNT, principal, i % 3 == 0 ? "AssumedRole" : "IAMUser", "s3.amazonaws.com",
+          names.get(i % names.size()), ts(Duration.ofDays(-10)), ts(Duration.ofDays(-1)),
+          i % 5 == 0 ? ts(Duration.ofDays(-1)) : ts(Duration.ofDays(89))));
+    }
+    StateStore state = StateFolders.empty(spark, dir);
+    state.ensureTables();
+    spark.createDataFrame(rows, Tables.BASELINE_SCHEMA).write().format("delta").mode("append")
+        .save(state.path(Tables.BASELINE));
+    assertTrue(TableStats.of(spark, state.path(Tables.BASELINE), null).bytes() > TableHandle.COMPILED_SCAN_BYTES,
+        "the table is large enough for generated code");
+
+    List<io.trailwatch.core.BehaviorKey> keys = new ArrayList<>();
+    Set<io.trailwatch.core.BehaviorKey> expected = new java.util.HashSet<>();
+    for (int i = 0; i < 40_000; i += 997) {
+      Row r = rows.get(i);
+      var k = new io.trailwatch.core.BehaviorKey(BU, ACCOUNT, r.getString(2), r.getString(4), r.getString(5));
+      keys.add(k);
+      expected.add(k);
+      keys.add(new io.trailwatch.core.BehaviorKey(BU, ACCOUNT, r.getString(2), r.getString(4), "CreateBucket"));
+    }
+    List<io.trailwatch.detect.Stored.Behavior> stored = state.baseline().stored(List.of(BU), keys);
+    assertEquals(expected, stored.stream().map(io.trailwatch.detect.Stored.Behavior::key)
+        .collect(java.util.stream.Collectors.toSet()), "the stored keys, none of the unknown ones");
+    assertEquals(expected.size(), stored.size());
+    assertTrue(stored.stream().allMatch(b -> b.lastSeen().equals(at(Duration.ofDays(-1)))));
+
+    // Holders as of the hour: not expired then (every fifth row expired a day ago), per identity type.
+    java.util.Map<String, Long> want = new java.util.TreeMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (i % 5 != 0 && (i % names.size() == 0 || i % names.size() == 2)) {
+        want.merge(rows.get(i).getString(3) + " " + rows.get(i).getString(5), 1L, Long::sum);
+      }
+    }
+    java.util.Map<String, Long> got = new java.util.TreeMap<>();
+    for (io.trailwatch.detect.Peers.Holders h : state.baseline().holders(List.of(BU), List.of(
+        new io.trailwatch.detect.Peers.Key(BU, "s3.amazonaws.com", "GetObject"),
+        new io.trailwatch.detect.Peers.Key(BU, "s3.amazonaws.com", "ListBuckets"),
+        new io.trailwatch.detect.Peers.Key(BU, "s3.amazonaws.com", "CreateBucket")), HOUR)) {
+      got.put(h.identityType() + " " + h.eventName(), h.principals());
+    }
+    assertEquals(want, got);
+  }
 }
