@@ -204,7 +204,9 @@ public final class BaselineTable {
         storedHours.add(Math.floorDiv(w.storedLastSeen().getEpochSecond(), 3600));
       }
     }
-    execute(spark.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours), businessUnits, retentionDays);
+    // A MERGE into a large baseline scans many rows for its matches: with generated code (TableHandle#scanSession).
+    SparkSession on = table.scanSession();
+    execute(on, on.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours), businessUnits, retentionDays);
   }
 
   /**
@@ -218,14 +220,15 @@ public final class BaselineTable {
         .distinct().collectAsList()) {
       hours.add(r.getAs("h"));
     }
-    execute(src, lastSeenRanges(hours), businessUnits, retentionDays);
+    execute(spark, src, lastSeenRanges(hours), businessUnits, retentionDays);
   }
 
   /** A behaviour that had expired starts again from its new first sighting. */
-  private void execute(Dataset<Row> src, String ranges, List<String> businessUnits, int retentionDays) {
+  private void execute(SparkSession on, Dataset<Row> src, String ranges, List<String> businessUnits,
+      int retentionDays) {
     BaselineRule rule = BaselineRule.behaviors(retentionDays);
     table.beforeCommit();
-    DeltaTable.forPath(spark, path).as("t")
+    DeltaTable.forPath(on, path).as("t")
         .merge(src.as("s"), Sql.inList("t", businessUnits) + ranges + SAME_KEY)
         .whenMatched(rule.restartCondition()).updateExpr(rule.restartSet())
         .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())

@@ -61,20 +61,26 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * code. Build the query's other inputs with the returned Dataset's {@code sparkSession()}.
    */
   Dataset<Row> scanned(List<String> businessUnits) {
-    Snapshot snapshot;
-    try {
-      snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
-    } catch (RuntimeException e) {
-      return of(businessUnits); // the read that follows reports it
-    }
-    if (TableStats.holdsNoFile(snapshot)) {
+    if (knownEmpty()) {
       return none();
     }
-    boolean large = snapshot.checksumOpt().isDefined()
-        && snapshot.checksumOpt().get().tableSizeBytes() > COMPILED_SCAN_BYTES;
-    SparkSession on = large ? compiled(spark) : spark;
-    return on.read().format("delta").load(path)
+    return scanSession().read().format("delta").load(path)
         .filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+  }
+
+  /**
+   * The session for a query that scans this table's rows (a read by keys, a MERGE): the one with
+   * generated code once the table is larger than {@link #COMPILED_SCAN_BYTES}, else the run's.
+   */
+  SparkSession scanSession() {
+    try {
+      Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
+      boolean large = snapshot.checksumOpt().isDefined()
+          && snapshot.checksumOpt().get().tableSizeBytes() > COMPILED_SCAN_BYTES;
+      return large ? compiled(spark) : spark;
+    } catch (RuntimeException e) {
+      return spark; // the query that follows reports it
+    }
   }
 
   static SparkSession compiled(SparkSession spark) {

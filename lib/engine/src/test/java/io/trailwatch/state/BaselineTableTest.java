@@ -245,5 +245,23 @@ class BaselineTableTest extends SparkTest {
       got.put(h.identityType() + " " + h.eventName(), h.principals());
     }
     assertEquals(want, got);
+
+    // The hour's MERGE into it: a known row refreshed (last seen a day ago), a new one inserted.
+    io.trailwatch.core.BehaviorKey known = keys.get(2);
+    io.trailwatch.core.BehaviorKey fresh = keys.get(3); // the same principal, an action it never did
+    state.baseline().merge(List.of(
+        new io.trailwatch.detect.Stored.BehaviorWrite(known, "IAMUser", at(Duration.ofMinutes(5)),
+            at(Duration.ofMinutes(7)), at(Duration.ofDays(-1))),
+        new io.trailwatch.detect.Stored.BehaviorWrite(fresh, "IAMUser", at(Duration.ofMinutes(5)),
+            at(Duration.ofMinutes(9)), null)), List.of(BU), 90);
+    Dataset<Row> after = spark.read().format("delta").load(state.path(Tables.BASELINE));
+    assertEquals(40_001, after.count());
+    java.util.Map<String, Timestamp> lastSeen = new java.util.TreeMap<>();
+    for (Row r : after.where(org.apache.spark.sql.functions.col("principal").equalTo(known.principal()))
+        .collectAsList()) {
+      lastSeen.put(r.<String>getAs("event_name"), r.getAs("last_seen"));
+    }
+    assertEquals(java.util.Map.of(known.eventName(), ts(Duration.ofMinutes(7)), fresh.eventName(),
+        ts(Duration.ofMinutes(9))), lastSeen, "the known row refreshed, the new one inserted");
   }
 }
