@@ -211,9 +211,12 @@ public final class Pipeline {
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
           Duration.ofDays(cfg.delivery().lookbackDays())));
+      RunParts.Totals distinct = RunParts.Totals.of(hours.stream().flatMap(x -> x.seen().behaviors().stream())
+          .toList());
+      // A principal (or behaviour) of the hour and of a late file of an earlier hour counts once.
       RunSummary summary = summarize(runId, RunKind.DETECT, accounts, Window.of(hour), files.rejected(),
           hours.stream().map(HourResult::part).toList(), alerts, started, clock).withDelivery(delivery)
-          .withNeverDelivered(silent.neverDelivered());
+          .withNeverDelivered(silent.neverDelivered()).withDistinct(distinct.principals(), distinct.behaviors());
       recordRun(summary, started);
       return summary;
     }

@@ -46,15 +46,20 @@ final class RunParts {
       return new Totals(r.<Long>getAs("behaviors"), events == null ? 0 : events, r.<Long>getAs("principals"));
     }
 
-    /** Of an hour's behaviours. */
+    /**
+     * Of an hour's behaviours, or of several hours' (a detect run's own hour and late files of
+     * earlier ones): a principal or behaviour seen in more than one counts once, its events each time.
+     */
     static Totals of(List<HourBehavior> behaviors) {
       long events = 0;
       Set<PrincipalKey> principals = new HashSet<>();
+      Set<List<String>> keys = new HashSet<>();
       for (HourBehavior b : behaviors) {
         events += b.isApi() ? b.events() : 0;
         principals.add(new PrincipalKey(b.businessUnit(), b.accountId(), b.principal()));
+        keys.add(List.of(b.businessUnit(), b.accountId(), b.principal(), b.eventSource(), b.eventName()));
       }
-      return new Totals(behaviors.size(), events, principals.size());
+      return new Totals(keys.size(), events, principals.size());
     }
   }
 

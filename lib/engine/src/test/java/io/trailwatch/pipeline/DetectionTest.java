@@ -395,10 +395,15 @@ class DetectionTest extends SparkTest {
         "CreateAccessKey", t));
     log(PLAT, H.start().plus(Duration.ofMinutes(50)), ev(iamUser(PLAT, "deploy"), PLAT, "iam.amazonaws.com",
         "CreateUser", t));
+    // The next hour's own file: ci again, doing what its baseline knows.
+    Instant next1 = H.end().plus(Duration.ofMinutes(5));
+    log(PAY, next1.plusSeconds(300), ev(iamUser(PAY, "ci"), PAY, "s3.amazonaws.com", "GetObject", next1));
     RunSummary next = p.detect(H.plusHours(1), ACCOUNTS);
     Alert late = only(next.alerts(), CI);
     assertTrue(late.late());
     assertEquals(1, next.alerts().size(), () -> "platform's file of H waits for platform's run of H: " + next);
+    assertEquals(1, next.principals(), "ci, in the hour and in a late file of H, counts once");
+    assertEquals(2, next.behaviors(), "GetObject in the hour, CreateAccessKey late");
 
     RunSummary platformsH = p.detect(H, ACCOUNTS.stream().filter(a -> a.businessUnit().equals("platform")).toList());
     Alert onTime = only(platformsH.alerts(), "arn:aws:iam::222222222222:user/deploy");
