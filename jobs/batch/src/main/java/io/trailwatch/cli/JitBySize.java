@@ -51,6 +51,7 @@ final class JitBySize {
   private final boolean local;
   private final String executorOptions;
   private final CompletableFuture<LogPlanner.Plan> plan;
+  private boolean failureReported;
 
   private JitBySize(LogPlanner planner, JitChoice.Listing listing, Hour hour, IngestConfig ingest, Progress progress,
       boolean local, String executorOptions, boolean choose) {
@@ -90,8 +91,12 @@ final class JitBySize {
     if (plan == null || local) {
       return Map.of();
     }
+    Optional<LogPlanner.Plan> listed = listed();
+    if (listed.isEmpty()) {
+      return Map.of();
+    }
     int executors = new SparkConf().getInt("spark.executor.instances", 1);
-    JitChoice c = JitChoice.forHour(listed(), hour, ingest, executors);
+    JitChoice c = JitChoice.forHour(listed.get(), hour, ingest, executors);
     progress.step("jit: executors with " + c.describe());
     return c.tiered() ? Map.of(EXECUTOR_OPTIONS, withoutC1Only(executorOptions)) : Map.of();
   }
@@ -105,7 +110,11 @@ final class JitBySize {
     if (plan == null || !local) {
       return Optional.empty();
     }
-    JitChoice c = JitChoice.forHour(listed(), hour, ingest, 1);
+    Optional<LogPlanner.Plan> listed = listed();
+    if (listed.isEmpty()) {
+      return Optional.empty();
+    }
+    JitChoice c = JitChoice.forHour(listed.get(), hour, ingest, 1);
     if (!c.tiered()) {
       progress.step("jit: " + c.describe());
       return Optional.empty();
@@ -147,14 +156,24 @@ final class JitBySize {
 
   /** The planner the run lists with: the listing done here is answered from memory. */
   LogPlanner planner() {
-    return plan == null ? planner : new PlannedOnce(planner, listing.accounts(), listing.from(), listing.to(), listed());
+    Optional<LogPlanner.Plan> listed = plan == null ? Optional.empty() : listed();
+    return listed.isEmpty() ? planner
+        : new PlannedOnce(planner, listing.accounts(), listing.from(), listing.to(), listed.get());
   }
 
-  private LogPlanner.Plan listed() {
+  /**
+   * The listing done ahead; empty when it failed. Then nothing is chosen (C1 only) and the run
+   * lists for itself, so that a listing error is reported, per business unit, as it always was.
+   */
+  private Optional<LogPlanner.Plan> listed() {
     try {
-      return plan.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      return Optional.of(plan.join());
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      if (!failureReported) {
+        failureReported = true;
+        progress.step("jit: C1 only: listing the hour ahead failed; the run lists it again and reports what fails");
+      }
+      return Optional.empty();
     }
   }
 

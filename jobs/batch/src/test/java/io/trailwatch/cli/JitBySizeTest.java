@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trailwatch.testing.CommandRun;
+import io.trailwatch.testing.MotoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class JitBySizeTest {
+  @RegisterExtension static final MotoServer MOTO = new MotoServer();
   static final Instant HOUR = Instant.parse("2026-11-20T10:00:00Z");
   static final String ACCOUNT = "111111111111";
 
@@ -53,6 +56,21 @@ class JitBySizeTest {
     assertEquals(small.alerts, large.alerts, "the same alerts either way");
     assertEquals(small.summary.path("records_read"), large.summary.path("records_read"));
     assertEquals(small.summary.path("files_read"), large.summary.path("files_read"));
+  }
+
+  @Test
+  void aListingThatFailsAheadIsReportedAsTheRunReportsIt() throws Exception {
+    // In a C1-only JVM detect lists the hour before its run (to choose the JIT): that listing's
+    // failure leaves the choice to C1 and the run reports the error itself, as in any JVM.
+    Path accounts = writeAccounts(dir.resolve("accounts.csv"), ACCOUNT + ",pay-1,payments");
+    List<String> args = List.of("detect", "--logs", "s3://no-such-trail-bucket", "--state",
+        dir.resolve("state").toString(), "--accounts", accounts.toString(), "--hour", "2026-11-20T10",
+        "--master", "local[2]");
+    CommandRun c1 = CommandRun.inJvm(OneWriterProcessTest.JVM, OneWriterProcessTest.CLASS_PATH,
+        "io.trailwatch.cli.Main", args, Map.of("AWS_ENDPOINT_URL_S3", MOTO.endpoint(), "AWS_ACCESS_KEY_ID", "testing",
+            "AWS_SECRET_ACCESS_KEY", "testing", "AWS_REGION", "us-east-1"), dir, "missing-bucket", Duration.ofMinutes(3));
+    assertEquals(2, c1.code(), c1.err());
+    assertEquals(io.trailwatch.core.ErrorCode.LOGS_NOT_FOUND, c1.errorCode(), c1.err());
   }
 
   @Test
