@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,7 +39,6 @@ import org.apache.spark.sql.SparkSession;
  * not started with C1 only (a child, or options given by hand) chooses nothing and lists nothing ahead.
  */
 final class JitBySize {
-  private static final Pattern C1_ONLY = Pattern.compile("-XX:TieredStopAtLevel=\\d+");
   private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
 
   private final LogPlanner planner;
@@ -78,7 +76,7 @@ final class JitBySize {
     boolean local = !"cluster".equals(master) && master.startsWith("local")
         || "cluster".equals(master) && new SparkConf().get("spark.master", "").startsWith("local");
     String executors = new SparkConf().get(EXECUTOR_OPTIONS, "");
-    boolean choose = local ? thisJvmRunsC1Only() : C1_ONLY.matcher(executors).find();
+    boolean choose = local ? thisJvmRunsC1Only() : runsC1Only(executors);
     return new JitBySize(planner, JitChoice.Listing.of(accounts, hour, ingest), hour, ingest, progress, local,
         executors, choose);
   }
@@ -149,8 +147,7 @@ final class JitBySize {
 
   /** Which JIT reads the hour, for the summary: this JVM's in local mode, the executors' on a cluster. */
   String readingJit(SparkSession spark) {
-    boolean c1 = local ? thisJvmRunsC1Only()
-        : C1_ONLY.matcher(spark.sparkContext().getConf().get(EXECUTOR_OPTIONS, "")).find();
+    boolean c1 = local ? thisJvmRunsC1Only() : runsC1Only(spark.sparkContext().getConf().get(EXECUTOR_OPTIONS, ""));
     return c1 ? "c1" : "tiered";
   }
 
@@ -187,8 +184,14 @@ final class JitBySize {
     }
   }
 
+  /** Whether Java options (one string, as Spark keeps them) keep a JVM to C1. */
+  static boolean runsC1Only(String javaOptions) {
+    return java.util.Arrays.stream(javaOptions.trim().split("\\s+")).anyMatch(JitChoice::isC1OnlyOption);
+  }
+
   static String withoutC1Only(String javaOptions) {
-    return C1_ONLY.matcher(javaOptions).replaceAll("").trim().replaceAll("\\s+", " ");
+    return String.join(" ", java.util.Arrays.stream(javaOptions.trim().split("\\s+"))
+        .filter(o -> !o.isEmpty() && !JitChoice.isC1OnlyOption(o)).toList());
   }
 
   /** This process's command line without C1 only; empty where it cannot be read or must not run twice. */
@@ -212,7 +215,7 @@ final class JitBySize {
     }
     List<String> out = new ArrayList<>();
     for (String a : argv) {
-      if (!C1_ONLY.matcher(a).matches()) {
+      if (!JitChoice.isC1OnlyOption(a)) {
         out.add(a);
       }
     }

@@ -2,6 +2,7 @@ package io.trailwatch.bench;
 
 import io.trailwatch.core.ErrorCode;
 import io.trailwatch.core.TrailwatchException;
+import io.trailwatch.pipeline.JitChoice;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class FreshJvm {
   private static final Pattern CPU = Pattern.compile("process CPU ([0-9.]+)s");
-  private static final Pattern C1_ONLY = Pattern.compile("-XX:TieredStopAtLevel=\\d+");
 
   /** What a child runs: one of the bench's own single-step modes. */
   public enum Kind {
@@ -91,12 +91,12 @@ public final class FreshJvm {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The children use this JVM's class-data archive, if it has one; none of them records one.
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit")).filter(a -> !tiered || !C1_ONLY.matcher(a).matches())
+        .filter(a -> !a.startsWith("-XX:ArchiveClassesAtExit")).filter(a -> !tiered || !JitChoice.isC1OnlyOption(a))
         .toList());
     // What bin/trailwatch adds for detect (C1 only): the children run as a scheduled detect does.
     String detect = System.getenv("TRAILWATCH_DETECT_JAVA_OPTS");
     if (detect != null && !detect.isBlank()) {
-      cmd.addAll(List.of(detect.trim().split("\\s+")).stream().filter(a -> !tiered || !C1_ONLY.matcher(a).matches())
+      cmd.addAll(List.of(detect.trim().split("\\s+")).stream().filter(a -> !tiered || !JitChoice.isC1OnlyOption(a))
           .toList());
     }
     cmd.add("-cp");

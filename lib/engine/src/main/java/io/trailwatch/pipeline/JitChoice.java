@@ -20,6 +20,12 @@ import java.util.Locale;
  */
 public record JitChoice(boolean tiered, long hourBytes, int readingJvms, long aboveBytes) {
   private static final long MB = 1_000_000L;
+  private static final java.util.regex.Pattern C1_ONLY = java.util.regex.Pattern.compile("-XX:TieredStopAtLevel=[0-3]");
+
+  /** Whether a JVM option is the one that keeps a JVM to C1 ({@code -XX:TieredStopAtLevel=N}): what the tiered JIT drops. */
+  public static boolean isC1OnlyOption(String jvmOption) {
+    return C1_ONLY.matcher(jvmOption).matches();
+  }
 
   /** What a detect run of {@code hour} lists first ({@link Overlap}): the same accounts and window, so one listing serves both. */
   public record Listing(List<Account> accounts, Instant from, Instant to) {
