@@ -22,12 +22,20 @@ import scala.Option;
 record TableHandle(SparkSession spark, String name, String path, CommitFence fence, Clock clock) {
   /** Every row. */
   Dataset<Row> rows() {
-    return spark.read().format("delta").load(path);
+    return rows(spark);
+  }
+
+  private Dataset<Row> rows(SparkSession on) {
+    return on.read().format("delta").load(path);
   }
 
   /** The rows of some business units: a partition filter, so other BUs' files are not read. */
   Dataset<Row> of(List<String> businessUnits) {
-    return rows().filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+    return of(spark, businessUnits);
+  }
+
+  private Dataset<Row> of(SparkSession on, List<String> businessUnits) {
+    return rows(on).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
   }
 
   /**
@@ -61,11 +69,8 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * code. Build the query's other inputs with the returned Dataset's {@code sparkSession()}.
    */
   Dataset<Row> scanned(List<String> businessUnits) {
-    if (knownEmpty()) {
-      return none();
-    }
-    return scanSession().read().format("delta").load(path)
-        .filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+    Snapshot latest = latest();
+    return latest != null && TableStats.holdsNoFile(latest) ? none() : of(scanSession(latest), businessUnits);
   }
 
   /**
@@ -73,13 +78,21 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * generated code once the table is larger than {@link #COMPILED_SCAN_BYTES}, else the run's.
    */
   SparkSession scanSession() {
+    return scanSession(latest());
+  }
+
+  private SparkSession scanSession(Snapshot latest) {
+    boolean large = latest != null && latest.checksumOpt().isDefined()
+        && latest.checksumOpt().get().tableSizeBytes() > COMPILED_SCAN_BYTES;
+    return large ? compiled(spark) : spark;
+  }
+
+  /** The table's latest snapshot (one listing of its log, no Spark job); null when the log cannot be read. */
+  private Snapshot latest() {
     try {
-      Snapshot snapshot = DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
-      boolean large = snapshot.checksumOpt().isDefined()
-          && snapshot.checksumOpt().get().tableSizeBytes() > COMPILED_SCAN_BYTES;
-      return large ? compiled(spark) : spark;
+      return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty());
     } catch (RuntimeException e) {
-      return spark; // the query that follows reports it
+      return null; // the read that follows reports it
     }
   }
 
@@ -110,11 +123,8 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * checksum, or the log could not be read (the read that follows then reports it).
    */
   boolean knownEmpty() {
-    try {
-      return TableStats.holdsNoFile(DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()));
-    } catch (RuntimeException e) {
-      return false;
-    }
+    Snapshot latest = latest();
+    return latest != null && TableStats.holdsNoFile(latest);
   }
 
   /** Passes the fence: called immediately before each commit to the table. */
