@@ -15,11 +15,12 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Opens a log file's bytes (gzip or plain JSON) for the JSON parser. A gzip file is inflated
- * whole by libdeflate when it is loaded ({@link GunzipMode}), and streamed through the JDK's
- * zlib otherwise, or whenever libdeflate refuses a file: a truncated or corrupt file, several
- * gzip members, a file over {@link #MAX_WHOLE_COMPRESSED} or whose trailer claims more than
- * {@link #MAX_WHOLE_INFLATED}. zlib then reads the same bytes and names the fault exactly as
- * it always has, so what is quarantined does not depend on the library.
+ * whole, by libdeflate when it is loaded ({@link GunzipMode}) and by the JDK's zlib otherwise
+ * (whole, the parser's fast path can read it: {@link RecordScan}). A file refused whole is
+ * streamed through zlib from its start: a truncated or corrupt file, several gzip members, a file
+ * over {@link #MAX_WHOLE_COMPRESSED} or whose trailer claims more than {@link #MAX_WHOLE_INFLATED}.
+ * zlib then names the fault exactly as it always has, so what is quarantined does not depend on
+ * the library or on the path.
  *
  * <p>libdeflate loads when the system has {@code libdeflate.so.0} (Debian: {@code libdeflate0});
  * it is called through JNA, so the JVM needs no option. One instance per thread: it keeps its
@@ -62,36 +63,71 @@ final class Gunzip {
     return Loaded.LIB != null ? "libdeflate" : "zlib (libdeflate not loaded: " + Loaded.PROBLEM + ")";
   }
 
-  /** A parser over the file's JSON; the caller closes {@code raw}. */
-  JsonParser open(JsonFactory json, InputStream raw) throws IOException {
+  /**
+   * A file's JSON: whole in memory ({@link #bytes}, valid until this Gunzip opens the next file)
+   * when it was inflated whole (by libdeflate, or by zlib where libdeflate is not used), else a stream.
+   */
+  static final class Json {
+    final byte[] bytes;
+    final int length;
+    private final InputStream stream;
+
+    private Json(byte[] bytes, int length, InputStream stream) {
+      this.bytes = bytes;
+      this.length = length;
+      this.stream = stream;
+    }
+
+    boolean whole() {
+      return bytes != null;
+    }
+
+    JsonParser parser(JsonFactory json) throws IOException {
+      return bytes != null ? json.createParser(bytes, 0, length) : json.createParser(stream);
+    }
+  }
+
+  /** The file's JSON; the caller closes {@code raw}. */
+  Json open(InputStream raw) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 14);
     in.mark(2);
     int b1 = in.read();
     int b2 = in.read();
     in.reset();
     if (b1 != 0x1f || b2 != 0x8b) {
-      return json.createParser(in);
-    }
-    if (!fast) {
-      return json.createParser(new GZIPInputStream(in, 1 << 14));
+      return new Json(null, 0, in);
     }
     int n = readUpTo(in, MAX_WHOLE_COMPRESSED);
     InputStream read = new ByteArrayInputStream(compressed, 0, n);
     if (n == MAX_WHOLE_COMPRESSED) {
-      return json.createParser(new GZIPInputStream(new SequenceInputStream(read, in), 1 << 14));
+      return new Json(null, 0, new GZIPInputStream(new SequenceInputStream(read, in), 1 << 14));
     }
     int size = claimedSize(compressed, n);
     if (size > 0) {
       if (inflated.length < size) {
         inflated = new byte[Math.max(size, Math.min(MAX_WHOLE_INFLATED, inflated.length + inflated.length / 2))];
       }
-      int got = buffers().gunzip(compressed, n, inflated, size);
+      int got = fast ? buffers().gunzip(compressed, n, inflated, size) : zlibWhole(n, size);
       if (got == size) {
-        inflatedWhole++;
-        return json.createParser(inflated, 0, got);
+        inflatedWhole += fast ? 1 : 0;
+        return new Json(inflated, got, null);
       }
     }
-    return json.createParser(new GZIPInputStream(read, 1 << 14));
+    // Refused whole (a fault, several members, an unlikely size): streamed from the start, faults named as always.
+    return new Json(null, 0, new GZIPInputStream(new ByteArrayInputStream(compressed, 0, n), 1 << 14));
+  }
+
+  /**
+   * zlib's inflation of the whole file into {@link #inflated}: its size when the file holds exactly
+   * the {@code size} bytes its trailer claims, else -1 (the caller streams it again and names the fault).
+   */
+  private int zlibWhole(int n, int size) {
+    try (GZIPInputStream z = new GZIPInputStream(new ByteArrayInputStream(compressed, 0, n), 1 << 14)) {
+      int got = z.readNBytes(inflated, 0, size);
+      return got == size && z.read() < 0 ? got : -1;
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /**

@@ -53,11 +53,24 @@ public final class RecordParser {
   /** Principal keys by identity fields (canonical strings, so lookups are cheap); emptied when it grows. */
   private final Map<IdentityKey, Principals.Keyed> keys = new HashMap<>();
 
+  /** The fast path for files whole in memory; null: Jackson reads every file. */
+  private final RecordScan scan;
+  /** Files read by the fast path so far (the rest by Jackson). */
+  long scannedFiles;
+  /** A scanned value's ASCII bytes as characters, for the string cache and the time parser. */
+  private char[] chars = new char[512];
+
   public RecordParser(ParserSettings settings) {
+    this(settings, true);
+  }
+
+  /** {@code scanWhole} false: Jackson reads every file (what {@code RecordScanTest} compares the fast path with). */
+  RecordParser(ParserSettings settings, boolean scanWhole) {
     this.settings = settings;
     this.principals = new Principals(settings.humanRolePatterns());
     this.strings = new StringCache(1 << 13, settings.maxStringLength());
     this.gunzip = new Gunzip(settings.gunzip());
+    this.scan = scanWhole ? new RecordScan() : null;
   }
 
   /** Everything {@link Principals#key} looks at. */
@@ -94,8 +107,15 @@ public final class RecordParser {
   /** Parses {@code raw} (the file's bytes as stored); never throws for bad content. */
   public Counts parse(InputStream raw, LogFile file, Window window, Sink sink) {
     FileState st = new FileState(file, window, sink);
-    try (JsonParser p = gunzip.open(JSON, raw)) {
-      readFile(p, st);
+    try {
+      Gunzip.Json json = gunzip.open(raw);
+      if (json.whole() && scan != null && scan.scan(json.bytes, json.length)) {
+        emitScanned(json.bytes, st);
+      } else {
+        try (JsonParser p = json.parser(JSON)) {
+          readFile(p, st);
+        }
+      }
     } catch (ZipException | EOFException e) {
       st.quarantineFile(QuarantineReason.TRUNCATED_GZIP, "gzip stream ends early or is corrupt after " + st.records
           + " records: " + e.getMessage());
@@ -145,6 +165,71 @@ public final class RecordParser {
     if (!st.sawRecords) {
       throw new NotCloudTrail("no Records array");
     }
+  }
+
+  /** The records {@link #scan} found, each as {@link #readRecord} would have read it. */
+  private void emitScanned(byte[] b, FileState st) {
+    scannedFiles++;
+    st.sawRecords = true;
+    Rec r = new Rec();
+    int max = settings.maxStringLength();
+    for (int k = 0; k < scan.records(); k++) {
+      r.reset();
+      int at = scan.at(k, RecordScan.EVENT_TIME);
+      if (at >= 0) {
+        int n = scan.length(k, RecordScan.EVENT_TIME);
+        char[] c = chars(b, at, n);
+        r.eventMicros = EventTimes.parseCloudTrail(c, 0, n);
+        r.eventTime = r.eventMicros != EventTimes.INVALID ? null : clean(c, 0, n, max);
+      }
+      r.eventSource = cached(b, k, RecordScan.EVENT_SOURCE);
+      r.eventName = cached(b, k, RecordScan.EVENT_NAME);
+      at = scan.at(k, RecordScan.EVENT_ID);
+      if (at >= 0) {
+        int n = scan.length(k, RecordScan.EVENT_ID);
+        r.eventId = clean(chars(b, at, n), 0, n, max);
+      }
+      r.awsRegion = cached(b, k, RecordScan.AWS_REGION);
+      r.sourceIp = cached(b, k, RecordScan.SOURCE_IP);
+      r.userAgent = cached(b, k, RecordScan.USER_AGENT);
+      r.vpcEndpointId = cached(b, k, RecordScan.VPC_ENDPOINT_ID);
+      r.errorCode = cached(b, k, RecordScan.ERROR_CODE);
+      r.eventType = cached(b, k, RecordScan.EVENT_TYPE);
+      at = scan.at(k, RecordScan.READ_ONLY);
+      r.readOnly = at < 0 ? null : Boolean.valueOf(b[at] == 't');
+      r.hasIdentity = scan.at(k, RecordScan.USER_IDENTITY) >= 0;
+      r.idType = cached(b, k, RecordScan.ID_TYPE);
+      r.idPrincipalId = cached(b, k, RecordScan.ID_PRINCIPAL_ID);
+      r.idArn = cached(b, k, RecordScan.ID_ARN);
+      r.idAccountId = cached(b, k, RecordScan.ID_ACCOUNT_ID);
+      r.idUserName = cached(b, k, RecordScan.ID_USER_NAME);
+      r.idInvokedBy = cached(b, k, RecordScan.ID_INVOKED_BY);
+      r.idOnBehalfOf = cached(b, k, RecordScan.ID_ON_BEHALF_OF);
+      r.issuerArn = cached(b, k, RecordScan.ISSUER_ARN);
+      r.issuerType = cached(b, k, RecordScan.ISSUER_TYPE);
+      emit(r, st.records++, st);
+    }
+  }
+
+  /** {@link #text} of a scanned value: the same String from {@link #strings}; null when absent. */
+  private String cached(byte[] b, int record, int slot) {
+    int at = scan.at(record, slot);
+    if (at < 0) {
+      return null;
+    }
+    int n = scan.length(record, slot);
+    return strings.get(chars(b, at, n), 0, n);
+  }
+
+  /** {@code b[at, at + n)}, printable ASCII by {@link RecordScan}'s rules, as characters in {@link #chars}. */
+  private char[] chars(byte[] b, int at, int n) {
+    if (chars.length < n) {
+      chars = new char[Math.max(n, chars.length * 2)];
+    }
+    for (int k = 0; k < n; k++) {
+      chars[k] = (char) b[at + k];
+    }
+    return chars;
   }
 
   private void readRecords(JsonParser p, FileState st) throws IOException {

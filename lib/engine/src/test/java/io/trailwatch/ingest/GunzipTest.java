@@ -166,7 +166,7 @@ class GunzipTest {
 
   static byte[] readAll(Gunzip g, byte[] gz) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonParser p = g.open(new JsonFactory(), new ByteArrayInputStream(gz))) {
+    try (JsonParser p = g.open(new ByteArrayInputStream(gz)).parser(new JsonFactory())) {
       p.releaseBuffered(out); // nothing consumed yet: the whole input is still buffered
       Object source = p.getInputSource();
       if (source instanceof java.io.InputStream in) {
