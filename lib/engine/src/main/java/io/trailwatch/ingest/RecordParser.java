@@ -218,16 +218,18 @@ public final class RecordParser {
       return null;
     }
     int n = scan.length(record, slot);
-    return strings.get(chars(b, at, n), 0, n);
+    return strings.get(b, at, n, room(n));
   }
 
   /** {@code b[at, at + n)}, printable ASCII by {@link RecordScan}'s rules, as characters in {@link #chars}. */
   private char[] chars(byte[] b, int at, int n) {
+    return StringCache.ascii(b, at, n, room(n));
+  }
+
+  /** {@link #chars}, at least {@code n} long. */
+  private char[] room(int n) {
     if (chars.length < n) {
       chars = new char[Math.max(n, chars.length * 2)];
-    }
-    for (int k = 0; k < n; k++) {
-      chars[k] = (char) b[at + k];
     }
     return chars;
   }
@@ -416,6 +418,54 @@ public final class RecordParser {
       raw[slot] = Arrays.copyOfRange(buf, off, off + len);
       cleaned[slot] = clean(buf, off, len, maxLength);
       return cleaned[slot];
+    }
+
+    /** Keys of {@link #get(byte[], int, int)}: printable ASCII bytes, a table of their own. */
+    private byte[][] rawBytes;
+    private String[] cleanedBytes;
+
+    /**
+     * {@link #get(char[], int, int)} for printable ASCII bytes ({@link RecordScan}'s wanted values):
+     * compared as bytes, so a hit copies nothing.
+     */
+    String get(byte[] buf, int off, int len, char[] scratch) {
+      if (len > MAX_CACHED) {
+        return clean(ascii(buf, off, len, scratch), 0, len, maxLength);
+      }
+      if (rawBytes == null) {
+        rawBytes = new byte[raw.length][];
+        cleanedBytes = new String[raw.length];
+      }
+      int h = len;
+      int end = off + len;
+      if (len <= 16) {
+        for (int i = off; i < end; i++) {
+          h = 31 * h + buf[i];
+        }
+      } else {
+        for (int i = off; i < off + 8; i++) {
+          h = 31 * h + buf[i];
+        }
+        for (int i = end - 8; i < end; i++) {
+          h = 31 * h + buf[i];
+        }
+      }
+      int slot = (h ^ (h >>> 15)) & mask;
+      byte[] k = rawBytes[slot];
+      if (k != null && Arrays.equals(k, 0, k.length, buf, off, end)) {
+        return cleanedBytes[slot];
+      }
+      rawBytes[slot] = Arrays.copyOfRange(buf, off, end);
+      cleanedBytes[slot] = clean(ascii(buf, off, len, scratch), 0, len, maxLength);
+      return cleanedBytes[slot];
+    }
+
+    /** {@code buf[off, off + len)} as characters in {@code scratch} (large enough). */
+    static char[] ascii(byte[] buf, int off, int len, char[] scratch) {
+      for (int k = 0; k < len; k++) {
+        scratch[k] = (char) buf[off + k];
+      }
+      return scratch;
     }
 
     /**

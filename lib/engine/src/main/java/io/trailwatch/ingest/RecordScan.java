@@ -355,16 +355,18 @@ final class RecordScan {
       at[slot] = -1;
       return;
     }
-    int start = ++i;
-    while (PLAIN[b[i] & 0xff]) {
-      i++;
+    byte[] buf = b;
+    int start = i + 1;
+    int j = start;
+    while (PLAIN[buf[j] & 0xff]) {
+      j++;
     }
-    if (b[i] != '"' || i >= n) {
+    if (buf[j] != '"' || j >= n) {
       throw GIVE_UP;
     }
     at[slot] = start;
-    len[slot] = i - start;
-    i++;
+    len[slot] = j - start;
+    i = j + 1;
   }
 
   /** readOnly: true or false (its offset noted: 't' or 'f') or null. */
@@ -429,17 +431,22 @@ final class RecordScan {
 
   /** A string, {@link #i} at its opening quote; leaves {@link #i} past the closing one. */
   private void skipString() {
+    byte[] buf = b;
+    boolean[] plain = PLAIN;
     int start = ++i;
     while (true) {
-      while (PLAIN[b[i] & 0xff]) {
-        i++;
+      // Locals, not fields, in the loop that sees most bytes: C1 keeps them in registers.
+      int j = i;
+      while (plain[buf[j] & 0xff]) {
+        j++;
       }
-      if (i >= n || i - start > MAX_STRING) {
+      i = j;
+      if (j >= n || j - start > MAX_STRING) {
         throw GIVE_UP;
       }
-      int c = b[i] & 0xff;
+      int c = buf[j] & 0xff;
       if (c == '"') {
-        i++;
+        i = j + 1;
         return;
       }
       if (c == '\\') {
@@ -548,13 +555,16 @@ final class RecordScan {
   }
 
   private void ws() {
-    while (i < n) {
-      byte c = b[i];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-        return;
+    byte[] buf = b;
+    int j = i;
+    while (j < n) {
+      byte c = buf[j];
+      if (c > ' ' || c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        break;
       }
-      i++;
+      j++;
     }
+    i = j;
   }
 
   private void expect(char c) {
@@ -581,11 +591,11 @@ final class RecordScan {
    * name with an escape (it may spell one of them).
    */
   private int match(int start, int length, byte[][] names) {
-    if (!plainKey(start, length)) {
-      throw GIVE_UP;
-    }
+    plainKey(start, length);
+    byte first = b[start];
     for (int k = 0; k < names.length; k++) {
-      if (same(start, length, names[k])) {
+      byte[] name = names[k];
+      if (name.length == length && name[0] == first && same(start, length, name)) {
         return k;
       }
     }
@@ -594,8 +604,9 @@ final class RecordScan {
 
   /** True when the name has no escape; a name with one gives up. */
   private boolean plainKey(int start, int length) {
+    byte[] buf = b;
     for (int k = start; k < start + length; k++) {
-      if (b[k] == '\\') {
+      if (buf[k] == '\\') {
         throw GIVE_UP;
       }
     }
@@ -606,8 +617,9 @@ final class RecordScan {
     if (length != name.length) {
       return false;
     }
+    byte[] buf = b;
     for (int k = 0; k < length; k++) {
-      if (b[start + k] != name[k]) {
+      if (buf[start + k] != name[k]) {
         return false;
       }
     }
