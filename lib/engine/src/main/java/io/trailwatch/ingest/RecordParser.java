@@ -420,7 +420,7 @@ public final class RecordParser {
       return cleaned[slot];
     }
 
-    /** Keys of {@link #get(byte[], int, int)}: printable ASCII bytes, a table of their own. */
+    /** Keys of {@link #get(byte[], int, int, char[])}: printable ASCII bytes, a table of their own. */
     private byte[][] rawBytes;
     private String[] cleanedBytes;
 
