@@ -34,8 +34,8 @@ final class HourReader {
     CloudTrailReader.Read read = CloudTrailReader.read(spark, files, Window.of(eventHour), ParserSettings.of(cfg),
         opener).ledger(cfg.coverage().ledger());
     List<Row> behaviors = Sparks.asRead(spark, files.size() + " files, events of " + eventHour,
-        () -> Behaviors.withContext(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(),
-            DimensionValues.of(cfg.baseline())).collectAsList());
+        () -> Behaviors.collected(read, cfg.alerts().maxContextValues(), cfg.alerts().sampleEventIds(),
+            DimensionValues.of(cfg.baseline())));
     return new HourRead(files, behaviors.stream().map(HourBehavior::fromRow).toList(), read.stats(),
         read.coverage());
   }
