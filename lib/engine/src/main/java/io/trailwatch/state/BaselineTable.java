@@ -15,6 +15,9 @@ import io.trailwatch.ingest.EventSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,16 +140,31 @@ public final class BaselineTable {
     Dataset<Row> scan = table.scanned(businessUnits);
     Dataset<Row> wanted = broadcast(scan.sparkSession().createDataFrame(keyRows, keySchema));
     Timestamp at = Timestamp.from(asOf);
-    List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>();
-    for (Row r : scan.filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
+    Dataset<Row> held = scan.filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
         .select("business_unit", "account_id", "identity_type", "event_source", "event_name")
-        .join(wanted, Sql.scala(key), "left_semi")
-        .groupBy("business_unit", "account_id", "identity_type", "event_source", "event_name").count()
-        .collectAsList()) {
-      out.add(new io.trailwatch.detect.Peers.Holders(r.getAs("business_unit"), r.getAs("account_id"),
-          r.getAs("identity_type"), r.getAs("event_source"), r.getAs("event_name"), r.<Long>getAs("count")));
+        .join(wanted, Sql.scala(key), "left_semi");
+    // Counted in each task and added up here: a few counts need no shuffle stage, nor its re-planning.
+    Map<List<String>, Long> counts = new HashMap<>();
+    for (Map<List<String>, Long> part : held.javaRDD().mapPartitions(BaselineTable::countHolders).collect()) {
+      part.forEach((k, n) -> counts.merge(k, n, Long::sum));
     }
+    List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>(counts.size());
+    counts.forEach((k, n) -> out.add(new io.trailwatch.detect.Peers.Holders(k.get(0), k.get(1), k.get(2), k.get(3),
+        k.get(4), n)));
     return out;
+  }
+
+  /** One task's rows of {@link #holders}, counted by (business unit, account, identity type, eventSource, eventName). */
+  private static Iterator<Map<List<String>, Long>> countHolders(Iterator<Row> rows) {
+    HashMap<List<String>, Long> counts = new HashMap<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      // By name: the join puts its key columns first.
+      counts.merge(Arrays.asList(r.<String>getAs("business_unit"), r.<String>getAs("account_id"),
+          r.<String>getAs("identity_type"), r.<String>getAs("event_source"), r.<String>getAs("event_name")), 1L,
+          Long::sum);
+    }
+    return List.<Map<List<String>, Long>>of(counts).iterator();
   }
 
   /**
