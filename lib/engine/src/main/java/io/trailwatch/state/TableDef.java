@@ -27,28 +27,29 @@ public record TableDef(String name, StructType schema, List<String> partitionedB
 
   /** A row of this table from a value per column name; every column must be named, and only those. */
   public Row row(Map<String, ?> values) {
-    return row(name, schema, values);
+    return row(() -> name, schema, values);
   }
 
   /** A row of {@code schema} (a table's, or the key or source rows of its queries) from a value per column name. */
   public static Row row(StructType schema, Map<String, ?> values) {
-    return row("a row of " + schema.simpleString(), schema, values);
+    // The name only for an error: schema.simpleString() costs more than the row (thousands per hour).
+    return row(() -> "a row of " + schema.simpleString(), schema, values);
   }
 
-  private static Row row(String name, StructType schema, Map<String, ?> values) {
+  private static Row row(java.util.function.Supplier<String> name, StructType schema, Map<String, ?> values) {
     StructField[] fields = schema.fields();
     if (values.size() != fields.length) {
       Set<String> extra = new HashSet<>(values.keySet());
       extra.removeAll(Arrays.asList(schema.fieldNames()));
       Set<String> missing = new HashSet<>(Arrays.asList(schema.fieldNames()));
       missing.removeAll(values.keySet());
-      throw new IllegalArgumentException("A row of " + name + " needs exactly its columns: missing " + missing
+      throw new IllegalArgumentException("A row of " + name.get() + " needs exactly its columns: missing " + missing
           + ", unknown " + extra);
     }
     Object[] out = new Object[fields.length];
     for (int i = 0; i < fields.length; i++) {
       if (!values.containsKey(fields[i].name())) {
-        throw new IllegalArgumentException("A row of " + name + " lacks column " + fields[i].name());
+        throw new IllegalArgumentException("A row of " + name.get() + " lacks column " + fields[i].name());
       }
       out[i] = values.get(fields[i].name());
     }
