@@ -59,15 +59,21 @@ final class RecordScan {
 
   private static final byte[][] RECORD_FIELDS = names("eventTime", "eventSource", "eventName", "eventID", "awsRegion",
       "sourceIPAddress", "userAgent", "vpcEndpointId", "errorCode", "eventType", "readOnly", "userIdentity");
+  /** Pseudo-slots of {@link #wanted}: a nested wanted object. */
+  private static final int SESSION_CONTEXT = -1;
+  private static final int SESSION_ISSUER = -2;
+  private static final int ON_BEHALF_OF = -3;
   private static final byte[][] IDENTITY_FIELDS = names("type", "principalId", "arn", "accountId", "userName",
       "invokedBy", "sessionContext", "onBehalfOf");
   private static final int[] IDENTITY_SLOTS = {ID_TYPE, ID_PRINCIPAL_ID, ID_ARN, ID_ACCOUNT_ID, ID_USER_NAME,
-      ID_INVOKED_BY};
+      ID_INVOKED_BY, SESSION_CONTEXT, ON_BEHALF_OF};
+  private static final byte[][] SESSION_CONTEXT_FIELDS = names("sessionIssuer");
+  private static final int[] SESSION_CONTEXT_SLOTS = {SESSION_ISSUER};
+  private static final byte[][] ISSUER_FIELDS = names("arn", "type");
+  private static final int[] ISSUER_SLOTS = {ISSUER_ARN, ISSUER_TYPE};
+  private static final byte[][] ON_BEHALF_OF_FIELDS = names("userId");
+  private static final int[] ON_BEHALF_OF_SLOTS = {ID_ON_BEHALF_OF};
   private static final byte[] RECORDS = bytes("Records");
-  private static final byte[] SESSION_ISSUER = bytes("sessionIssuer");
-  private static final byte[] ARN = bytes("arn");
-  private static final byte[] TYPE = bytes("type");
-  private static final byte[] USER_ID = bytes("userId");
 
   /** Bytes a string's content takes without a second look: printable ASCII but '"' and '\'. */
   private static final boolean[] PLAIN = new boolean[256];
@@ -152,9 +158,7 @@ final class RecordScan {
 
   private void recordsArray() {
     i++;
-    ws();
-    if (peek() == ']') {
-      i++;
+    if (closes(']')) {
       return;
     }
     while (true) {
@@ -181,9 +185,7 @@ final class RecordScan {
     Arrays.fill(at, base, base + SLOTS, -1);
     records++;
     i++;
-    ws();
-    if (peek() == '}') {
-      i++;
+    if (closes('}')) {
       return;
     }
     while (true) {
@@ -197,7 +199,7 @@ final class RecordScan {
       } else if (field == USER_IDENTITY) {
         if (object()) {
           at[base + USER_IDENTITY] = 1;
-          identity(base);
+          wanted(base, IDENTITY_FIELDS, IDENTITY_SLOTS, 4);
         }
       } else {
         text(base + field);
@@ -208,82 +210,29 @@ final class RecordScan {
     }
   }
 
-  private void identity(int base) {
-    if (emptyObject()) {
+  /**
+   * The members of a wanted object inside a record (userIdentity and the objects in it), its brace
+   * passed: a name of {@code names} fills the slot at the same place in {@code slots}, or, for the
+   * negative slots, is the nested wanted object they name; any other member is skipped.
+   */
+  private void wanted(int base, byte[][] names, int[] slots, int depth) {
+    if (closes('}')) {
       return;
     }
     while (true) {
       int keyStart = i + 1;
       int keyLen = key();
-      int field = match(keyStart, keyLen, IDENTITY_FIELDS);
+      int field = match(keyStart, keyLen, names);
       if (field < 0) {
-        skipValue(4);
-      } else if (field < IDENTITY_SLOTS.length) {
-        text(base + IDENTITY_SLOTS[field]);
-      } else if (field == IDENTITY_SLOTS.length) {
-        if (object()) {
-          sessionContext(base);
-        }
+        skipValue(depth);
+      } else if (slots[field] >= 0) {
+        text(base + slots[field]);
       } else if (object()) {
-        onBehalfOf(base);
-      }
-      if (!nextMember('}')) {
-        return;
-      }
-    }
-  }
-
-  private void sessionContext(int base) {
-    if (emptyObject()) {
-      return;
-    }
-    while (true) {
-      int keyStart = i + 1;
-      int keyLen = key();
-      if (plainKey(keyStart, keyLen) && same(keyStart, keyLen, SESSION_ISSUER)) {
-        if (object()) {
-          issuer(base);
+        switch (slots[field]) {
+          case SESSION_CONTEXT -> wanted(base, SESSION_CONTEXT_FIELDS, SESSION_CONTEXT_SLOTS, depth + 1);
+          case SESSION_ISSUER -> wanted(base, ISSUER_FIELDS, ISSUER_SLOTS, depth + 1);
+          default -> wanted(base, ON_BEHALF_OF_FIELDS, ON_BEHALF_OF_SLOTS, depth + 1);
         }
-      } else {
-        skipValue(5);
-      }
-      if (!nextMember('}')) {
-        return;
-      }
-    }
-  }
-
-  private void issuer(int base) {
-    if (emptyObject()) {
-      return;
-    }
-    while (true) {
-      int keyStart = i + 1;
-      int keyLen = key();
-      if (plainKey(keyStart, keyLen) && same(keyStart, keyLen, ARN)) {
-        text(base + ISSUER_ARN);
-      } else if (same(keyStart, keyLen, TYPE)) {
-        text(base + ISSUER_TYPE);
-      } else {
-        skipValue(6);
-      }
-      if (!nextMember('}')) {
-        return;
-      }
-    }
-  }
-
-  private void onBehalfOf(int base) {
-    if (emptyObject()) {
-      return;
-    }
-    while (true) {
-      int keyStart = i + 1;
-      int keyLen = key();
-      if (plainKey(keyStart, keyLen) && same(keyStart, keyLen, USER_ID)) {
-        text(base + ID_ON_BEHALF_OF);
-      } else {
-        skipValue(5);
       }
       if (!nextMember('}')) {
         return;
@@ -305,10 +254,10 @@ final class RecordScan {
     return false;
   }
 
-  /** Just past an object's brace: true (and past the closing brace) when it is empty. */
-  private boolean emptyObject() {
+  /** Just past an object's or array's opening bracket: true (and past {@code close}) when it is empty. */
+  private boolean closes(char close) {
     ws();
-    if (peek() == '}') {
+    if (peek() == close) {
       i++;
       return true;
     }
@@ -402,7 +351,7 @@ final class RecordScan {
 
   private void skipObject(int depth) {
     i++;
-    if (emptyObject()) {
+    if (closes('}')) {
       return;
     }
     while (true) {
@@ -416,9 +365,7 @@ final class RecordScan {
 
   private void skipArray(int depth) {
     i++;
-    ws();
-    if (peek() == ']') {
-      i++;
+    if (closes(']')) {
       return;
     }
     while (true) {
@@ -591,7 +538,7 @@ final class RecordScan {
    * name with an escape (it may spell one of them).
    */
   private int match(int start, int length, byte[][] names) {
-    plainKey(start, length);
+    requirePlainKey(start, length);
     byte first = b[start];
     for (int k = 0; k < names.length; k++) {
       byte[] name = names[k];
@@ -602,15 +549,14 @@ final class RecordScan {
     return -1;
   }
 
-  /** True when the name has no escape; a name with one gives up. */
-  private boolean plainKey(int start, int length) {
+  /** Gives up on a name with an escape. */
+  private void requirePlainKey(int start, int length) {
     byte[] buf = b;
     for (int k = start; k < start + length; k++) {
       if (buf[k] == '\\') {
         throw GIVE_UP;
       }
     }
-    return true;
   }
 
   private boolean same(int start, int length, byte[] name) {
