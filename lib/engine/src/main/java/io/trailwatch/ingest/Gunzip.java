@@ -114,7 +114,7 @@ final class Gunzip {
       }
     }
     // Refused whole (a fault, several members, an unlikely size): streamed from the start, faults named as always.
-    return new Json(null, 0, new GZIPInputStream(new ByteArrayInputStream(compressed, 0, n), 1 << 14));
+    return new Json(null, 0, new GZIPInputStream(read, 1 << 14));
   }
 
   /**
