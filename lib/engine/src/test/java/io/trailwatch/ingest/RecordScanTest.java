@@ -122,14 +122,16 @@ class RecordScanTest {
         rich(",\"requestParameters\":{\"n\":tru}"),
         rich(",\"requestParameters\":{\"s\":\"\\x\"}"),
         "\"not a record\"",
-        "[]");
+        "[]",
+        rich(",\"userAgent\":\"" + "A".repeat(5_000_001) + "\""));    // over Jackson's string limit: quarantined
     RecordParser fast = parser(true);
     RecordParser jackson = parser(false);
     for (String r : odd) {
       byte[] gz = CloudTrailFixtures.gzip(file(List.of(rich(""), r)));
       long before = fast.scannedFiles;
-      same(read(jackson, gz), read(fast, gz), r);
-      assertEquals(before, fast.scannedFiles, "the fast path should have left this to Jackson: " + r);
+      same(read(jackson, gz), read(fast, gz), start(r.getBytes(StandardCharsets.UTF_8)));
+      assertEquals(before, fast.scannedFiles, "the fast path should have left this to Jackson: "
+          + start(r.getBytes(StandardCharsets.UTF_8)));
     }
     byte[] invalidUtf8 = file(List.of(rich(",\"requestParameters\":{\"s\":\"XX\"}")));
     int at = new String(invalidUtf8, StandardCharsets.ISO_8859_1).indexOf("\"XX\"") + 1;
