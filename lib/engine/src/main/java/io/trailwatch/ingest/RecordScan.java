@@ -22,8 +22,8 @@ import java.util.Arrays;
  *       number over {@link #MAX_NUMBER} characters, nothing but whitespace after the top-level
  *       object, no byte order mark;</li>
  *   <li>the wanted fields must be strings of printable ASCII without escapes, or null (readOnly:
- *       true, false or null; userIdentity and its nested objects: an object or null); field names
- *       of a record and of its identity must be free of escapes;</li>
+ *       true, false or null; userIdentity and its nested objects: an object or null); member
+ *       names at the top level, in a record and in its identity must be free of escapes;</li>
  *   <li>a Records array of objects, once, at the top level; at most {@link #MAX_RECORDS} records.</li>
  * </ul>
  * Duplicate fields keep the last value, as {@link RecordParser}'s Jackson path does.
@@ -76,7 +76,7 @@ final class RecordScan {
   private static final int[] ISSUER_SLOTS = {ISSUER_ARN, ISSUER_TYPE};
   private static final byte[][] ON_BEHALF_OF_FIELDS = names("userId");
   private static final int[] ON_BEHALF_OF_SLOTS = {ID_ON_BEHALF_OF};
-  private static final byte[] RECORDS = bytes("Records");
+  private static final byte[][] TOP_FIELDS = names("Records");
 
   /** Bytes a string's content takes without a second look: printable ASCII but '"' and '\'. */
   private static final boolean[] PLAIN = new boolean[256];
@@ -142,7 +142,8 @@ final class RecordScan {
     while (true) {
       int keyStart = i + 1;
       int keyLen = key();
-      if (same(keyStart, keyLen, RECORDS)) {
+      // By match(): a top-level name with an escape may spell Records too (Jackson reads every such array).
+      if (match(keyStart, keyLen, TOP_FIELDS) == 0) {
         if (sawRecords || peek() != '[') {
           return false;
         }

@@ -139,6 +139,12 @@ class RecordScanTest {
     invalidUtf8[at + 1] = (byte) 0x80;
     byte[] gz = CloudTrailFixtures.gzip(invalidUtf8);
     same(read(jackson, gz), read(fast, gz), "invalid UTF-8");
+    // A second Records array under an escaped name: Jackson reads both.
+    byte[] twice = CloudTrailFixtures.gzip(("{\"Records\":[" + rich("") + "],\"Rec\\u006frds\":["
+        + rich(",\"eventName\":\"Hidden\"") + "]}").getBytes(StandardCharsets.UTF_8));
+    long before = fast.scannedFiles;
+    same(read(jackson, twice), read(fast, twice), "an escaped second Records");
+    assertEquals(before, fast.scannedFiles, "the fast path should have left the escaped Records to Jackson");
     byte[] trailing = CloudTrailFixtures.gzip((new String(file(List.of(rich(""))), StandardCharsets.UTF_8) + " x")
         .getBytes(StandardCharsets.UTF_8));
     same(read(jackson, trailing), read(fast, trailing), "trailing text");
