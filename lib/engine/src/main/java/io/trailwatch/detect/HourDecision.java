@@ -73,14 +73,29 @@ public final class HourDecision {
    * @param detectHour the hourly run deciding (later than {@code eventHour} for late files); the state is as of its start
    */
   public Result decide(List<HourBehavior> seen, Hour eventHour, Hour detectHour, StateView state) {
+    return decide(compare(seen, eventHour, detectHour, state), eventHour, detectHour, state);
+  }
+
+  /**
+   * The first half of {@link #decide}: the hour's behaviours compared with the stored rows of their
+   * keys. What it returns is all the state's writes need; the rest of the decision reads the
+   * baseline only for prevalence, counted among rows first seen before the detect hour.
+   */
+  public Comparison compare(List<HourBehavior> seen, Hour eventHour, Hour detectHour, StateView state) {
     StateView.Rows stored = state.stored(Comparison.behaviorKeys(seen), Comparison.principalKeys(seen));
     Verdicts verdicts = state.verdicts();
     Instant when = eventHour.start();
     // A behaviour of a confirmed incident is new again while its principal is watched, even if learnt since.
     List<Stored.Behavior> known = stored.behaviors().stream()
         .filter(b -> verdicts.incident(b.key(), when).isEmpty()).toList();
-    Comparison compared = unlearnt(Comparison.of(seen, known, stored.principals(), detectHour.start(),
-        anyActivityTypes), verdicts, when);
+    return unlearnt(Comparison.of(seen, known, stored.principals(), detectHour.start(), anyActivityTypes), verdicts,
+        when);
+  }
+
+  /** The second half of {@link #decide}: verdicts, prevalence and the policy, on the hour's comparison. */
+  public Result decide(Comparison compared, Hour eventHour, Hour detectHour, StateView state) {
+    Verdicts verdicts = state.verdicts();
+    Instant when = eventHour.start();
     History history = state.history();
     Excepted excepted = Excepted.of(compared.candidates(), verdicts, when);
     List<Candidate> candidates = excepted.kept();

@@ -64,6 +64,14 @@ final class Background implements AutoCloseable {
     for (Runnable t : tasks) {
       running.add(pool.submit(t));
     }
+    await(running);
+  }
+
+  /**
+   * Waits for every one of {@code running}; then rethrows the first failure, if any, with the other
+   * failures suppressed in it (each once).
+   */
+  static void await(List<Future<?>> running) {
     RuntimeException first = null;
     for (Future<?> f : running) {
       try {

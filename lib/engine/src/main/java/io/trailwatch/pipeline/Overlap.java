@@ -47,6 +47,9 @@ final class Overlap implements StateView, AutoCloseable {
 
   private final Background background = new Background();
   private final List<Future<?>> all = new ArrayList<>();
+  private final List<Future<?>> started = new ArrayList<>();
+  /** Failures the stages received (compared by identity: one exception object, thrown once). */
+  private final Set<Throwable> delivered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final Map<String, Future<?>> tables = new HashMap<>();
   private final StateStore state;
   private final HourReader reader;
@@ -73,7 +76,8 @@ final class Overlap implements StateView, AutoCloseable {
     plan = track(background.submit(() -> planner.plan(scope.accounts(), scope.lateFrom(),
         hour.end().plus(scope.deliveryLag()))));
     ahead = ReadAhead.start(spark, background, track(background.after(plan,
-        () -> FileSelection.filesOf(get(plan), hour, scope.deliveryLag()))), files -> reader.read(hour, files));
+        () -> FileSelection.filesOf(Background.get(plan), hour, scope.deliveryLag()))),
+        files -> reader.read(hour, files));
     ingested = track(background.after(tables.get(Tables.INGESTED_FILES),
         () -> state.ingestedFiles().rows(bus, scope.lateFrom(), hour.end())));
     detected = track(background.after(tables.get(Tables.RUNS),
@@ -92,14 +96,14 @@ final class Overlap implements StateView, AutoCloseable {
     coverage = track(background.after(tables.get(Tables.COVERAGE), () -> scope.silentTrails().map(rule ->
         state.coverage().reads(bus, hour.start(), rule.windows(hour), rule.minHistoryHours()))));
     coverageHoldsHour = track(background.after(coverage, () -> scope.ledger() && someFile()
-        && get(coverage).map(CoverageTable.Reads::holdsDetectHour)
+        && Background.get(coverage).map(CoverageTable.Reads::holdsDetectHour)
             .orElseGet(() -> state.coverage().holdsDetectHour(bus, hour.start()))));
     track(background.after(tables.get(Tables.BASELINE), () -> prepareIfFiles(Tables.BASELINE)));
   }
 
-  /** Whether the listing found any file (of the hour, or late): waits for the listing. */
+  /** Whether the listing found any file (of the hour, or late): waits for the listing (on a background step). */
   private boolean someFile() {
-    return !get(plan).files().isEmpty();
+    return !Background.get(plan).files().isEmpty();
   }
 
   private Void prepareIfFiles(String table) {
@@ -179,22 +183,58 @@ final class Overlap implements StateView, AutoCloseable {
 
   /** Waits until every table exists and has the columns this version needs. */
   private void tablesReady() {
-    tables.values().forEach(Overlap::get);
+    tables.values().forEach(this::get);
   }
 
 
-  /** Writes to different tables side by side (separate Delta commits); rethrows the first failure. */
-  void sideBySide(List<Runnable> writes) {
+  /**
+   * Starts writes to different tables (separate Delta commits, one writer per table) beside the
+   * stages, once every table is checked; {@link #written} waits for them.
+   */
+  void startWrites(List<Runnable> writes) {
     tablesReady();
-    background.all(writes);
+    writes.forEach(w -> started.add(track(background.submit(w))));
+  }
+
+  /** Waits for every write started; rethrows the first failure, with the others suppressed in it. */
+  void written() {
+    try {
+      Background.await(started);
+    } catch (RuntimeException e) {
+      throw delivered(e);
+    }
   }
 
   @Override
   public void close() {
     ahead.drop();
     background.close();
-    // Reached only after the stages (or with their exception, to which this one is added as suppressed).
-    all.forEach(Overlap::get);
+    // Reached only after the stages (or with their exception, to which this one is added as
+    // suppressed): a failure the stages already received is not thrown again.
+    for (Future<?> f : all) {
+      try {
+        Background.get(f);
+      } catch (RuntimeException e) {
+        if (!wasDelivered(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Notes that the stages received {@code e} (and what is suppressed in it), and returns it. */
+  private RuntimeException delivered(RuntimeException e) {
+    synchronized (delivered) {
+      delivered.add(e);
+      delivered.addAll(List.of(e.getSuppressed()));
+    }
+    return e;
+  }
+
+  private boolean wasDelivered(Throwable e) {
+    synchronized (delivered) {
+      return delivered.contains(e);
+    }
   }
 
   private <T> Future<T> track(Future<T> f) {
@@ -202,7 +242,12 @@ final class Overlap implements StateView, AutoCloseable {
     return f;
   }
 
-  private static <T> T get(Future<T> f) {
-    return Background.get(f);
+  /** A background value for the stages; its failure is noted as received ({@link #close} does not throw it again). */
+  private <T> T get(Future<T> f) {
+    try {
+      return Background.get(f);
+    } catch (RuntimeException e) {
+      throw delivered(e);
+    }
   }
 }

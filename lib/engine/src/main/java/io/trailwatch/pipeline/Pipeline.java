@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
@@ -193,20 +194,38 @@ public final class Pipeline {
       FileSelection files = FileSelection.choose(hour, bus, overlap.plan(), overlap.ingested(),
           overlap.detectedHours(), deliveryLag());
       progress.step("hour " + hour + ": " + files.describe());
+      // Stage 2: each event hour's files read (the run's own hour was read ahead).
+      Map<Hour, HourRead> reads = new LinkedHashMap<>();
+      files.byEventHour().forEach((h, f) -> reads.put(h, overlap.read(h, f)));
+      List<TrailCoverage.HourReads> coverage = reads.entrySet().stream()
+          .map(x -> new TrailCoverage.HourReads(x.getKey(), x.getValue().coverage())).toList();
+      // What was read goes to its ledgers now, beside the stages that follow (a rerun of the hour
+      // reads the ledger's files again).
+      overlap.startWrites(ledgerWrites(runId, hour, bus, files, reads.values(), coverage, overlap.coverageHoldsHour()));
+      // Stage 3: each event hour compared with the state as of the detect hour.
+      Map<Hour, Comparison> compared = new LinkedHashMap<>();
+      reads.forEach((h, seen) -> compared.put(h, decision().compare(seen.behaviors(), h, hour, overlap)));
+      long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
+      List<Runnable> stateWrites = stateWrites(bus, compared.values());
+      if (compared.size() == 1) {
+        // The hour's own rows are first seen in it, so its baseline and principals writes cannot change
+        // what the decision still reads (prevalence counts rows first seen before the hour): they start
+        // now. Late files' rows are first seen before it, and wait for the decisions.
+        overlap.startWrites(stateWrites);
+        stateWrites = List.of();
+      }
+      // Stages 4 and 5: verdicts, prevalence and the policy's decision.
       List<HourResult> hours = new ArrayList<>();
-      for (Map.Entry<Hour, List<LogFile>> e : files.byEventHour().entrySet()) {
-        HourRead seen = overlap.read(e.getKey(), e.getValue());
-        HourDecision.Result decided = decision().decide(seen.behaviors(), e.getKey(), hour, overlap);
+      for (Map.Entry<Hour, Comparison> e : compared.entrySet()) {
+        HourDecision.Result decided = decision().decide(e.getValue(), e.getKey(), hour, overlap);
         if (!decided.acceptedBy().isEmpty()) {
           progress.step("quiet by verdict (expected, accepted by): " + new java.util.TreeMap<>(decided.acceptedBy()));
         }
-        hours.add(report(new HourResult(e.getKey(), seen, decided.compared(), decided.decision()), hour));
+        hours.add(report(new HourResult(e.getKey(), reads.get(e.getKey()), decided.compared(), decided.decision()),
+            hour));
       }
-      TrailCoverage.Result silent = trailCoverage().decide(hour, accounts, hours.stream()
-          .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), overlap::coverage);
-      long mirrorFrom = mirroring().map(m -> m.before(bus)).orElse(0L);
-      List<Alert> alerts = commit(runId, hour, bus, files, hours, silent, overlap.recordedAlerts(),
-          overlap::sideBySide, overlap::coverageHoldsHour);
+      TrailCoverage.Result silent = trailCoverage().decide(hour, accounts, coverage, overlap::coverage);
+      List<Alert> alerts = commit(runId, hours, silent, overlap.recordedAlerts(), stateWrites, overlap);
       mirroring().ifPresent(m -> m.after(bus, mirrorFrom));
       // Pending alerts of the lookback before this hour (a backfilled hour delivers its own too).
       Delivery delivery = deliverer().pending(bus, hour.start().minus(
@@ -238,29 +257,38 @@ public final class Pipeline {
     return List.copyOf(all);
   }
 
+  /** The ledgers of what the run read: the files, the quarantine, and what each account-region delivered. */
+  private List<Runnable> ledgerWrites(String runId, Hour hour, List<String> bus, FileSelection files,
+      java.util.Collection<HourRead> reads, List<TrailCoverage.HourReads> coverage, boolean coverageHoldsHour) {
+    List<QuarantineEntry> quarantine = RunParts.quarantine(files.rejected(), reads.stream().map(HourRead::stats)
+        .toList());
+    return List.of(
+        () -> state.ingestedFiles().append(files.toRecord(), runId),
+        () -> state.quarantine().record(quarantine, bus, runId, hour.start()),
+        () -> trailCoverage().record(hour, bus, coverage, runId, !coverageHoldsHour));
+  }
+
+  /** The baseline and principals rows the event hours change, each table by one writer, the hours in order. */
+  private List<Runnable> stateWrites(List<String> bus, java.util.Collection<Comparison> compared) {
+    return List.of(
+        () -> compared.forEach(c -> state.baseline().merge(c.behaviorWrites(), bus, cfg.baseline().retentionDays())),
+        () -> compared.forEach(c -> state.principals().merge(c.principalWrites(), bus)));
+  }
+
   /**
-   * Stores what the run found, side by side: the alerts not recorded yet, the baseline and
-   * principal rows that change, the file ledger and the quarantine. Returns the run's alerts
-   * (recorded earlier by a first run of the hour, and new).
+   * Stores the alerts not recorded yet, beside the state's writes still to start, and waits for
+   * every write of the run. Returns the run's alerts (recorded earlier by a first run of the hour,
+   * and new).
    */
-  private List<Alert> commit(String runId, Hour hour, List<String> bus, FileSelection files, List<HourResult> hours,
-      TrailCoverage.Result silent, List<Alert> earlier, java.util.function.Consumer<List<Runnable>> sideBySide,
-      java.util.function.BooleanSupplier coverageHoldsHour) {
+  private List<Alert> commit(String runId, List<HourResult> hours, TrailCoverage.Result silent, List<Alert> earlier,
+      List<Runnable> stateWrites, Overlap overlap) {
     List<Alert> found = new ArrayList<>(hours.stream().flatMap(x -> x.decision().alerts().stream()).toList());
     found.addAll(silent.alerts());
     List<Alert> fresh = notRecorded(found, earlier);
-    List<QuarantineEntry> quarantine = RunParts.quarantine(files.rejected(),
-        hours.stream().map(h -> h.seen().stats()).toList());
-    sideBySide.accept(List.of(
-        () -> state.alerts().append(fresh, runId),
-        () -> hours.forEach(x -> state.baseline().merge(x.compared().behaviorWrites(), bus,
-            cfg.baseline().retentionDays())),
-        () -> hours.forEach(x -> state.principals().merge(x.compared().principalWrites(), bus)),
-        () -> state.ingestedFiles().append(files.toRecord(), runId),
-        () -> state.quarantine().record(quarantine, bus, runId, hour.start()),
-        () -> trailCoverage().record(hour, bus, hours.stream()
-            .map(x -> new TrailCoverage.HourReads(x.eventHour(), x.seen().coverage())).toList(), runId,
-            !coverageHoldsHour.getAsBoolean())));
+    List<Runnable> writes = new ArrayList<>(stateWrites);
+    writes.add(() -> state.alerts().append(fresh, runId));
+    overlap.startWrites(writes);
+    overlap.written();
     List<Alert> alerts = byHourAndPrincipal(earlier, fresh);
     progress.step(alerts.size() + " alerts recorded (" + fresh.size() + " new), baseline merged");
     return alerts;

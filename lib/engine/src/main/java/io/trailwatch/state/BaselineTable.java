@@ -17,10 +17,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -69,29 +72,48 @@ public final class BaselineTable {
   }
 
   /**
-   * The stored rows of {@code keys} (an hour's behaviours: thousands). The keys are broadcast and
-   * filter the business units' rows as they are scanned, so the baseline is never shuffled and no
-   * task carries the hour's rows; the few matches come back to the driver.
+   * The stored rows of {@code keys} (an hour's behaviours: thousands). The business units' rows are
+   * scanned with a test of one column first, the hour's principals (it drops the rows of other
+   * principals, most of a large baseline, before any row is built), and the tasks keep the rows of
+   * the keys, which travel with them as a set: the baseline is never shuffled, nor joined, and only
+   * the matches come back to the driver.
    */
   public List<Stored.Behavior> stored(List<String> businessUnits, List<BehaviorKey> keys) {
     if (keys.isEmpty()) {
       return List.of();
     }
-    List<Row> keyRows = new ArrayList<>(keys.size());
-    for (BehaviorKey k : keys) {
-      keyRows.add(TableDef.row(KEY_SCHEMA, keyValues(k)));
-    }
-    Dataset<Row> scan = table.scanned(businessUnits);
-    Dataset<Row> wanted = broadcast(scan.sparkSession().createDataFrame(keyRows, KEY_SCHEMA));
+    HashSet<List<String>> wanted = new HashSet<>();
+    keys.forEach(k -> wanted.add(Arrays.asList(k.businessUnit(), k.accountId(), k.principal(), k.eventSource(),
+        k.eventName())));
+    JavaRDD<Row> rows = table.scanned(businessUnits).filter(col("principal").isin(distinct(keys,
+        BehaviorKey::principal))).select(BEHAVIOR_COLUMNS).javaRDD();
     List<Stored.Behavior> out = new ArrayList<>();
-    for (Row r : scan.select("business_unit", "account_id", "principal", "event_source", "event_name",
-        "first_seen", "last_seen", "expires_at").join(wanted, Sql.scala(KEY), "left_semi").collectAsList()) {
-      out.add(new Stored.Behavior(new BehaviorKey(r.getAs("business_unit"), r.getAs("account_id"),
-          r.getAs("principal"), r.getAs("event_source"), r.getAs("event_name")),
-          r.<Timestamp>getAs("first_seen").toInstant(), r.<Timestamp>getAs("last_seen").toInstant(),
-          r.<Timestamp>getAs("expires_at").toInstant()));
+    for (Row r : rows.mapPartitions(it -> withKeyIn(it, wanted, KEY.length)).collect()) {
+      out.add(new Stored.Behavior(new BehaviorKey(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
+          r.getString(4)), r.getTimestamp(5).toInstant(), r.getTimestamp(6).toInstant(),
+          r.getTimestamp(7).toInstant()));
     }
     return out;
+  }
+
+  /** The columns {@link #stored} reads: the key's, then first_seen, last_seen and expires_at. */
+  private static final Column[] BEHAVIOR_COLUMNS = {col("business_unit"), col("account_id"), col("principal"),
+      col("event_source"), col("event_name"), col("first_seen"), col("last_seen"), col("expires_at")};
+
+  /** A task's rows whose first {@code width} columns (strings) are one of {@code keys}. */
+  private static Iterator<Row> withKeyIn(Iterator<Row> rows, Set<List<String>> keys, int width) {
+    List<Row> out = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      String[] key = new String[width];
+      for (int i = 0; i < width; i++) {
+        key[i] = r.getString(i);
+      }
+      if (keys.contains(Arrays.asList(key))) {
+        out.add(r);
+      }
+    }
+    return out.iterator();
   }
 
   /**
@@ -123,29 +145,26 @@ public final class BaselineTable {
   /**
    * How many principals of each account and identity type hold each of {@code keys} as of
    * {@code asOf} (first seen before it, not expired then): the prevalence of an hour's new
-   * behaviours among peers. The keys are broadcast and filter the scan; only counts come back.
+   * behaviours among peers. The keys travel with the tasks and filter the scan; only counts come back.
    */
   public List<io.trailwatch.detect.Peers.Holders> holders(List<String> businessUnits,
       List<io.trailwatch.detect.Peers.Key> keys, Instant asOf) {
     if (keys.isEmpty()) {
       return List.of();
     }
-    List<Row> keyRows = new ArrayList<>(keys.size());
-    String[] key = {"business_unit", "event_source", "event_name"};
-    StructType keySchema = EventSchema.select(EventSchema.BEHAVIOR, key);
-    for (io.trailwatch.detect.Peers.Key k : keys) {
-      keyRows.add(TableDef.row(keySchema, Map.of("business_unit", k.businessUnit(), "event_source", k.eventSource(),
-          "event_name", k.eventName())));
-    }
-    Dataset<Row> scan = table.scanned(businessUnits);
-    Dataset<Row> wanted = broadcast(scan.sparkSession().createDataFrame(keyRows, keySchema));
+    HashSet<List<String>> wanted = new HashSet<>();
+    keys.forEach(k -> wanted.add(Arrays.asList(k.businessUnit(), k.eventSource(), k.eventName())));
     Timestamp at = Timestamp.from(asOf);
-    Dataset<Row> held = scan.filter(col("first_seen").lt(at).and(col("expires_at").gt(at)))
-        .select("business_unit", "account_id", "identity_type", "event_source", "event_name")
-        .join(wanted, Sql.scala(key), "left_semi");
-    // Counted in each task and added up here: a few counts need no shuffle stage, nor its re-planning.
+    // The keys' names first: a test of two columns on the scanned batches drops nearly every row
+    // before one is built; the tasks keep the keys' rows and count them, and only counts come back
+    // (no join, no shuffle stage, nor its re-planning).
+    JavaRDD<Row> held = table.scanned(businessUnits)
+        .filter(col("event_name").isin(distinct(keys, io.trailwatch.detect.Peers.Key::eventName))
+            .and(col("event_source").isin(distinct(keys, io.trailwatch.detect.Peers.Key::eventSource)))
+            .and(col("first_seen").lt(at)).and(col("expires_at").gt(at)))
+        .select("business_unit", "event_source", "event_name", "account_id", "identity_type").javaRDD();
     Map<List<String>, Long> counts = new HashMap<>();
-    for (Map<List<String>, Long> part : held.javaRDD().mapPartitions(BaselineTable::countHolders).collect()) {
+    for (Map<List<String>, Long> part : held.mapPartitions(it -> countHolders(withKeyIn(it, wanted, 3))).collect()) {
       part.forEach((k, n) -> counts.merge(k, n, Long::sum));
     }
     List<io.trailwatch.detect.Peers.Holders> out = new ArrayList<>(counts.size());
@@ -154,14 +173,17 @@ public final class BaselineTable {
     return out;
   }
 
+  /** The distinct values of one field of {@code keys}, for an IN filter. */
+  private static <K> Object[] distinct(List<K> keys, java.util.function.Function<K, String> field) {
+    return keys.stream().map(field).distinct().toArray();
+  }
+
   /** One task's rows of {@link #holders}, counted by (business unit, account, identity type, eventSource, eventName). */
   private static Iterator<Map<List<String>, Long>> countHolders(Iterator<Row> rows) {
     HashMap<List<String>, Long> counts = new HashMap<>();
     while (rows.hasNext()) {
       Row r = rows.next();
-      // By name: the join puts its key columns first.
-      counts.merge(Arrays.asList(r.<String>getAs("business_unit"), r.<String>getAs("account_id"),
-          r.<String>getAs("identity_type"), r.<String>getAs("event_source"), r.<String>getAs("event_name")), 1L,
+      counts.merge(Arrays.asList(r.getString(0), r.getString(3), r.getString(4), r.getString(1), r.getString(2)), 1L,
           Long::sum);
     }
     return List.<Map<List<String>, Long>>of(counts).iterator();
@@ -224,7 +246,11 @@ public final class BaselineTable {
     }
     // A MERGE into a large baseline scans many rows for its matches: with generated code (TableHandle#scanSession).
     SparkSession on = table.scanSession();
-    execute(on, on.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours), businessUnits, retentionDays);
+    // The writes' principals, as a test of the target's rows: the MERGE's scan for matches keeps only
+    // their rows (of one column, before it builds any row to join), and a row it drops cannot match.
+    Column ofTheirPrincipals = col("t.principal").isin(distinct(writes, w -> w.key().principal()));
+    execute(on, on.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours), ofTheirPrincipals, businessUnits,
+        retentionDays);
   }
 
   /**
@@ -238,16 +264,19 @@ public final class BaselineTable {
         .distinct().collectAsList()) {
       hours.add(r.getAs("h"));
     }
-    execute(spark, src, lastSeenRanges(hours), businessUnits, retentionDays);
+    execute(spark, src, lastSeenRanges(hours), lit(true), businessUnits, retentionDays);
   }
 
-  /** A behaviour that had expired starts again from its new first sighting. */
-  private void execute(SparkSession on, Dataset<Row> src, String ranges, List<String> businessUnits,
-      int retentionDays) {
+  /**
+   * A behaviour that had expired starts again from its new first sighting. {@code narrowing}: a
+   * test of the target's rows that holds for every row a source row can match.
+   */
+  private void execute(SparkSession on, Dataset<Row> src, String ranges, Column narrowing,
+      List<String> businessUnits, int retentionDays) {
     BaselineRule rule = BaselineRule.behaviors(retentionDays);
     table.beforeCommit();
     DeltaTable.forPath(on, path).as("t")
-        .merge(src.as("s"), Sql.inList("t", businessUnits) + ranges + SAME_KEY)
+        .merge(src.as("s"), expr(Sql.inList("t", businessUnits) + ranges + SAME_KEY).and(narrowing))
         .whenMatched(rule.restartCondition()).updateExpr(rule.restartSet())
         .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted(rule))

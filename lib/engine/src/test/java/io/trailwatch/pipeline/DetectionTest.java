@@ -87,6 +87,31 @@ class DetectionTest extends SparkTest {
     return new Pipeline(spark, cfg, new LocalLogPlanner(logs), new LocalOpener(), state, Progress.SILENT);
   }
 
+  /**
+   * A failure of a background step (here a bug in the listing) reaches the caller as itself, once:
+   * the run's background steps are checked again on closing, and a failure the stages already
+   * received is not thrown again (Java refuses to suppress an exception into itself, and the
+   * caller got "Self-suppression not permitted" instead of the failure).
+   */
+  @Test
+  void aFailingBackgroundStepIsReportedAsItself() {
+    IllegalStateException bug = new IllegalStateException("a bug in the listing");
+    io.trailwatch.ingest.LogPlanner failing = new io.trailwatch.ingest.LogPlanner() {
+      @Override
+      public Plan plan(List<Account> accounts, Instant fileTimeFrom, Instant fileTimeTo) {
+        throw bug;
+      }
+
+      @Override
+      public String describe() {
+        return "a planner with a bug";
+      }
+    };
+    Pipeline p = new Pipeline(spark, TrailwatchConfig.defaults(), failing, new LocalOpener(), state, Progress.SILENT);
+    org.junit.jupiter.api.Assertions.assertSame(bug, org.junit.jupiter.api.Assertions.assertThrows(
+        RuntimeException.class, () -> p.detect(H, ACCOUNTS)));
+  }
+
   /** Logs {@code records} for account in a file stamped 10 minutes after the last one's time. */
   void log(String account, Instant fileTime, String... records) throws Exception {
     writeLog(logs, account, "us-east-1", fileTime, List.of(records));
