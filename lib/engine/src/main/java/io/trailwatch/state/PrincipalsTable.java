@@ -1,5 +1,9 @@
 package io.trailwatch.state;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
 import io.trailwatch.detect.PrincipalRows;
 import io.trailwatch.detect.Stored;
 
@@ -85,15 +89,22 @@ public final class PrincipalsTable {
       v.put("last_time", Timestamp.from(w.lastTime()));
       rows.add(TableDef.row(WRITE_SCHEMA, v));
     }
-    mergeComputed(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits);
+    // The writes' principals, as a test of the target's rows: the scan for matches keeps only theirs.
+    execute(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits, col("t.principal").isin(writes.stream()
+        .map(w -> w.key().principal()).distinct().toArray()));
   }
 
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
+    execute(src, businessUnits, lit(true));
+  }
+
+  /** {@code narrowing}: a test of the target's rows that holds for every row a source row can match. */
+  private void execute(Dataset<Row> src, List<String> businessUnits, org.apache.spark.sql.Column narrowing) {
     BaselineRule rule = BaselineRule.principals();
     table.beforeCommit();
     DeltaTable.forPath(spark, path).as("t")
-        .merge(src.as("s"), Sql.inList("t", businessUnits) + SAME_KEY)
+        .merge(src.as("s"), expr(Sql.inList("t", businessUnits) + SAME_KEY).and(narrowing))
         .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted())
         .execute();
