@@ -56,18 +56,6 @@ final class Background implements AutoCloseable {
   }
 
   /**
-   * Runs every task at once and waits for all of them; then rethrows the first failure, if any,
-   * with the other failures suppressed in it (each once).
-   */
-  void all(List<Runnable> tasks) {
-    List<Future<?>> running = new ArrayList<>();
-    for (Runnable t : tasks) {
-      running.add(pool.submit(t));
-    }
-    await(running);
-  }
-
-  /**
    * Waits for every one of {@code running}; then rethrows the first failure, if any, with the other
    * failures suppressed in it (each once).
    */

@@ -246,11 +246,8 @@ public final class BaselineTable {
     }
     // A MERGE into a large baseline scans many rows for its matches: with generated code (TableHandle#scanSession).
     SparkSession on = table.scanSession();
-    // The writes' principals, as a test of the target's rows: the MERGE's scan for matches keeps only
-    // their rows (of one column, before it builds any row to join), and a row it drops cannot match.
-    Column ofTheirPrincipals = col("t.principal").isin(distinct(writes, w -> w.key().principal()));
-    execute(on, on.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours), ofTheirPrincipals, businessUnits,
-        retentionDays);
+    execute(on, on.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours),
+        Sql.principalIn("t", writes.stream().map(w -> w.key().principal())), businessUnits, retentionDays);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.trailwatch.state;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
@@ -89,9 +88,8 @@ public final class PrincipalsTable {
       v.put("last_time", Timestamp.from(w.lastTime()));
       rows.add(TableDef.row(WRITE_SCHEMA, v));
     }
-    // The writes' principals, as a test of the target's rows: the scan for matches keeps only theirs.
-    execute(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits, col("t.principal").isin(writes.stream()
-        .map(w -> w.key().principal()).distinct().toArray()));
+    execute(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits,
+        Sql.principalIn("t", writes.stream().map(w -> w.key().principal())));
   }
 
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */

@@ -18,6 +18,15 @@ final class Sql {
     return alias + ".account_id IN (" + accountIds.stream().map(Sql::quoted).collect(Collectors.joining(", ")) + ")";
   }
 
+  /**
+   * The target's rows of these principals ({@code t.principal IN (...)}): added to a MERGE's
+   * condition, it holds for every row a source row of theirs can match, and Delta's scan for matches
+   * keeps only their rows (tested on one column, before any row is built).
+   */
+  static org.apache.spark.sql.Column principalIn(String alias, java.util.stream.Stream<String> principals) {
+    return org.apache.spark.sql.functions.col(alias + ".principal").isin(principals.distinct().toArray());
+  }
+
   private static String quoted(String s) {
     return "'" + s.replace("'", "''") + "'";
   }

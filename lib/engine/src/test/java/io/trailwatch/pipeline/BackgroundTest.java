@@ -33,10 +33,17 @@ class BackgroundTest {
         await(bothStarted);
         throw boom;
       };
-      RuntimeException e = assertThrows(RuntimeException.class, () -> b.all(List.of(failing, slow)));
+      RuntimeException e = assertThrows(RuntimeException.class, () -> all(b, List.of(failing, slow)));
       assertSame(boom, e);
       assertEquals(1, finished.get(), "the other write had ended before the failure was reported");
     }
+  }
+
+  /** Every task submitted at once, then {@link Background#await}: how a run starts and waits for its writes. */
+  private static void all(Background b, List<Runnable> tasks) {
+    List<Future<?>> running = new java.util.ArrayList<>();
+    tasks.forEach(t -> running.add(b.submit(t)));
+    Background.await(running);
   }
 
   @Test
@@ -71,7 +78,7 @@ class BackgroundTest {
         throw tableMissing;
       });
       IllegalArgumentException other = new IllegalArgumentException("sink down");
-      RuntimeException e = assertThrows(RuntimeException.class, () -> b.all(List.of(
+      RuntimeException e = assertThrows(RuntimeException.class, () -> all(b, List.of(
           () -> Background.get(ensure), () -> Background.get(ensure), () -> {
             throw other;
           })));
