@@ -86,6 +86,7 @@ final class Overlap implements StateView, AutoCloseable {
     // loaded once the logs list some file: an hour without files costs none of it.
     principalRows = track(background.after(tables.get(Tables.PRINCIPALS), () -> someFile()
         ? state.principals().rows(bus) : PrincipalRows.NONE));
+    track(background.after(principalRows, () -> prepareMergeIfFiles(Tables.PRINCIPALS)));
     dimensionStarts = track(background.after(tables.get(Tables.BASELINE), () -> someFile()
         ? state.baseline().dimensionStarts(bus, scope.dimensions(), hour.start()) : Map.of()));
     recorded = track(background.after(tables.get(Tables.ALERTS), () -> state.alerts().recorded(bus, hour.start())));
@@ -104,6 +105,13 @@ final class Overlap implements StateView, AutoCloseable {
   /** Whether the listing found any file (of the hour, or late): waits for the listing (on a background step). */
   private boolean someFile() {
     return !Background.get(plan).files().isEmpty();
+  }
+
+  private Void prepareMergeIfFiles(String table) {
+    if (someFile()) {
+      state.prepareMerge(table);
+    }
+    return null;
   }
 
   private Void prepareIfFiles(String table) {

@@ -33,6 +33,7 @@ public final class StateStore {
   private final String root;
   private final java.time.Clock clock;
   private volatile CommitFence fence = CommitFence.NONE;
+  private final PinnedFiles pins = new PinnedFiles();
 
   public StateStore(SparkSession spark, String root) {
     this(spark, root, java.time.Clock.systemUTC());
@@ -59,7 +60,7 @@ public final class StateStore {
 
   /** A table as its class uses it; its writes pass this store's fence as it is when they commit. */
   private TableHandle handle(String table) {
-    return new TableHandle(spark, table, path(table), this::beforeCommit, clock);
+    return new TableHandle(spark, table, path(table), this::beforeCommit, clock, pins);
   }
 
   public String path(String table) {
@@ -242,11 +243,20 @@ public final class StateStore {
   }
 
   /**
-   * Loads a table's current snapshot and lists the files of some business units, as the first
-   * query would: done while logs are read, it takes that time off the queries that follow.
+   * Loads a table's current snapshot and lists the files of some business units: done while logs
+   * are read, it takes that time off the queries that follow, and the reads of the table's rows by
+   * keys plan over that list while the table has not changed ({@link PinnedFiles}).
    */
   public void prepare(String table, List<String> businessUnits) {
-    handle(table).current(businessUnits).queryExecution().executedPlan();
+    handle(table).pin(businessUnits);
+  }
+
+  /**
+   * Computes the counts of a table's current snapshot (files, bytes: a Spark job over its log), which
+   * a MERGE into the table reads first: done while logs are read, it takes that time off the MERGE.
+   */
+  public void prepareMerge(String table) {
+    handle(table).count();
   }
 
   /** The baseline table: its comparison, MERGE and last_seen pruning. */

@@ -18,8 +18,9 @@ import scala.Option;
  * immediately before they commit, and the clock that stamps its rows.
  *
  * @param name a table of {@link Tables#ALL}
+ * @param pins the files its store listed ahead ({@link #pin}), which {@link #scanned} reads while the table has not changed
  */
-record TableHandle(SparkSession spark, String name, String path, CommitFence fence, Clock clock) {
+record TableHandle(SparkSession spark, String name, String path, CommitFence fence, Clock clock, PinnedFiles pins) {
   /** Every row. */
   Dataset<Row> rows() {
     return rows(spark);
@@ -70,7 +71,40 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    */
   Dataset<Row> scanned(List<String> businessUnits) {
     Snapshot latest = latest();
-    return latest != null && TableStats.holdsNoFile(latest) ? none() : of(scanSession(latest), businessUnits);
+    if (latest != null && TableStats.holdsNoFile(latest)) {
+      return none();
+    }
+    SparkSession on = scanSession(latest);
+    return pins.rows(on, path, latest, businessUnits).orElseGet(() -> of(on, businessUnits));
+  }
+
+  /**
+   * Lists the files of some business units at the table's latest version, for {@link #scanned} to
+   * read while the table stays at that version (see {@link PinnedFiles}); nothing when the table
+   * holds no file or its log cannot be read (the read that follows reports it).
+   */
+  void pin(List<String> businessUnits) {
+    Snapshot latest = latest();
+    if (latest != null && !TableStats.holdsNoFile(latest)) {
+      pins.list(path, latest, businessUnits);
+      counted(latest);
+    }
+  }
+
+  /** Computes the counts of the table's latest version ({@link #counted(Snapshot)}). */
+  void count() {
+    Snapshot latest = latest();
+    if (latest != null) {
+      counted(latest);
+    }
+  }
+
+  /**
+   * Computes a snapshot's counts (files, bytes, deletion vectors: a Spark job over its log), which a
+   * MERGE into that version reads first.
+   */
+  private static void counted(Snapshot snapshot) {
+    snapshot.sizeInBytes();
   }
 
   /**

@@ -264,4 +264,42 @@ class BaselineTableTest extends SparkTest {
     assertEquals(java.util.Map.of(known.eventName(), ts(Duration.ofMinutes(7)), fresh.eventName(),
         ts(Duration.ofMinutes(9))), lastSeen, "the known row refreshed, the new one inserted");
   }
+
+  @Test
+  void storedRowsReadFromTheFilesListedAheadHonourDeletionVectorsAndEveryCommitSince() {
+    // Three rows in one file: the hour's MERGE marks the refreshed one deleted there (a deletion vector).
+    StateStore state = StateFolders.empty(spark, dir);
+    state.ensureTables();
+    spark.createDataFrame(List.of(stored("Refresh", Duration.ofDays(-2)), stored("Recent", Duration.ofHours(-1)),
+        stored("Idle", Duration.ofDays(-30))), Tables.BASELINE_SCHEMA).coalesce(1).write().format("delta")
+        .mode("append").save(state.path(Tables.BASELINE));
+    detectHour(state, List.of(seen("Refresh", Duration.ofMinutes(10), false)));
+    assertTrue(TableStats.of(spark, state.path(Tables.BASELINE), null).withDeletionVectors() > 0,
+        "the MERGE left a deletion vector");
+    List<io.trailwatch.core.BehaviorKey> keys = List.of("Refresh", "Recent", "Idle", "Unknown").stream()
+        .map(n -> new io.trailwatch.core.BehaviorKey(BU, ACCOUNT, CI, "s3.amazonaws.com", n)).toList();
+
+    // Listed ahead (as a run does while it reads logs), then read by keys: one Spark job, the scan.
+    state.prepare(Tables.BASELINE, List.of(BU));
+    spark.sparkContext().setJobGroup("stored-after-listing", "stored rows", false);
+    List<io.trailwatch.detect.Stored.Behavior> stored;
+    try {
+      stored = state.baseline().stored(List.of(BU), keys);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+    assertEquals(1, spark.sparkContext().statusTracker().getJobIdsForGroup("stored-after-listing").length,
+        "no listing of the table's files before the scan");
+    assertEquals(List.of("Idle " + at(Duration.ofDays(-30)), "Recent " + at(Duration.ofHours(-1)),
+        "Refresh " + at(Duration.ofMinutes(10))), lastSeen(stored), "the refreshed row once, as the table holds it");
+
+    // A commit after the listing (another hour's MERGE): the table is read as it is now.
+    detectHour(state, List.of(seen("Idle", Duration.ofMinutes(20), false)));
+    assertEquals(List.of("Idle " + at(Duration.ofMinutes(20)), "Recent " + at(Duration.ofHours(-1)),
+        "Refresh " + at(Duration.ofMinutes(10))), lastSeen(state.baseline().stored(List.of(BU), keys)));
+  }
+
+  private static List<String> lastSeen(List<io.trailwatch.detect.Stored.Behavior> stored) {
+    return stored.stream().map(b -> b.key().eventName() + " " + b.lastSeen()).sorted().toList();
+  }
 }
