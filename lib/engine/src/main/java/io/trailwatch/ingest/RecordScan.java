@@ -60,23 +60,23 @@ final class RecordScan {
   static final int MAX_NUMBER = 40;
   static final int MAX_RECORDS = 1 << 16;
 
-  private static final byte[][] RECORD_FIELDS = names("eventTime", "eventSource", "eventName", "eventID", "awsRegion",
+  private static final Names RECORD_FIELDS = new Names("eventTime", "eventSource", "eventName", "eventID", "awsRegion",
       "sourceIPAddress", "userAgent", "vpcEndpointId", "errorCode", "eventType", "readOnly", "userIdentity");
   /** Pseudo-slots of {@link #wanted}: a nested wanted object. */
   private static final int SESSION_CONTEXT = -1;
   private static final int SESSION_ISSUER = -2;
   private static final int ON_BEHALF_OF = -3;
-  private static final byte[][] IDENTITY_FIELDS = names("type", "principalId", "arn", "accountId", "userName",
+  private static final Names IDENTITY_FIELDS = new Names("type", "principalId", "arn", "accountId", "userName",
       "invokedBy", "sessionContext", "onBehalfOf");
   private static final int[] IDENTITY_SLOTS = {ID_TYPE, ID_PRINCIPAL_ID, ID_ARN, ID_ACCOUNT_ID, ID_USER_NAME,
       ID_INVOKED_BY, SESSION_CONTEXT, ON_BEHALF_OF};
-  private static final byte[][] SESSION_CONTEXT_FIELDS = names("sessionIssuer");
+  private static final Names SESSION_CONTEXT_FIELDS = new Names("sessionIssuer");
   private static final int[] SESSION_CONTEXT_SLOTS = {SESSION_ISSUER};
-  private static final byte[][] ISSUER_FIELDS = names("arn", "type");
+  private static final Names ISSUER_FIELDS = new Names("arn", "type");
   private static final int[] ISSUER_SLOTS = {ISSUER_ARN, ISSUER_TYPE};
-  private static final byte[][] ON_BEHALF_OF_FIELDS = names("userId");
+  private static final Names ON_BEHALF_OF_FIELDS = new Names("userId");
   private static final int[] ON_BEHALF_OF_SLOTS = {ID_ON_BEHALF_OF};
-  private static final byte[][] TOP_FIELDS = names("Records");
+  private static final Names TOP_FIELDS = new Names("Records");
 
   /** Bytes a string's content takes without a second look: printable ASCII but '"' and '\'. */
   private static final boolean[] PLAIN = new boolean[256];
@@ -94,6 +94,8 @@ final class RecordScan {
   private byte[] b;
   private int n;
   private int i;
+  /** Whether the last name {@link #key} passed had an escape in it. */
+  private boolean keyEscaped;
   private int records;
   /** Per record, {@link #SLOTS} value offsets (-1: absent or null; for USER_IDENTITY: 1 once an object). */
   private int[] at = new int[SLOTS * 1024];
@@ -219,7 +221,7 @@ final class RecordScan {
    * passed: a name of {@code names} fills the slot at the same place in {@code slots}, or, for the
    * negative slots, is the nested wanted object they name; any other member is skipped.
    */
-  private void wanted(int base, byte[][] names, int[] slots, int depth) {
+  private void wanted(int base, Names names, int[] slots, int depth) {
     if (closes('}')) {
       return;
     }
@@ -278,6 +280,7 @@ final class RecordScan {
       throw GIVE_UP;
     }
     int start = i + 1;
+    keyEscaped = false;
     skipString();
     int length = i - 1 - start;
     if (length > MAX_NAME) {
@@ -414,6 +417,7 @@ final class RecordScan {
   }
 
   private void escape() {
+    keyEscaped = true;
     byte c = at(i + 1);
     switch (c) {
       case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i += 2;
@@ -508,7 +512,14 @@ final class RecordScan {
     i += word.length();
   }
 
+  /** Past any whitespace; small enough for C1 to inline where there is none, as in most CloudTrail files. */
   private void ws() {
+    if (i >= n || b[i] <= ' ') {
+      skipWhitespace();
+    }
+  }
+
+  private void skipWhitespace() {
     byte[] buf = b;
     int j = i;
     while (j < n) {
@@ -541,29 +552,28 @@ final class RecordScan {
   }
 
   /**
-   * Which of {@code names} the name at {@code [start, start + length)} is, or -1; gives up on a
-   * name with an escape (it may spell one of them).
+   * Which of {@code names} the name {@link #key} just passed, at {@code [start, start + length)}, is,
+   * or -1; gives up on a name with an escape (it may spell one of them).
    */
-  private int match(int start, int length, byte[][] names) {
-    requirePlainKey(start, length);
+  private int match(int start, int length, Names names) {
+    if (keyEscaped) {
+      throw GIVE_UP;
+    }
+    if (length >= names.byLength.length) {
+      return -1;
+    }
+    int[] candidates = names.byLength[length];
+    if (candidates == null) {
+      return -1;
+    }
     byte first = b[start];
-    for (int k = 0; k < names.length; k++) {
-      byte[] name = names[k];
-      if (name.length == length && name[0] == first && same(start, length, name)) {
+    for (int k : candidates) {
+      byte[] name = names.names[k];
+      if (name[0] == first && same(start, length, name)) {
         return k;
       }
     }
     return -1;
-  }
-
-  /** Gives up on a name with an escape. */
-  private void requirePlainKey(int start, int length) {
-    byte[] buf = b;
-    for (int k = start; k < start + length; k++) {
-      if (buf[k] == '\\') {
-        throw GIVE_UP;
-      }
-    }
   }
 
   private boolean same(int start, int length, byte[] name) {
@@ -579,12 +589,26 @@ final class RecordScan {
     return true;
   }
 
-  private static byte[][] names(String... names) {
-    byte[][] out = new byte[names.length][];
-    for (int k = 0; k < names.length; k++) {
-      out[k] = bytes(names[k]);
+  /** Member names a scan looks for, and which of them have each length (most names have none of them). */
+  private static final class Names {
+    final byte[][] names;
+    final int[][] byLength;
+
+    Names(String... names) {
+      this.names = new byte[names.length][];
+      int longest = 0;
+      for (int k = 0; k < names.length; k++) {
+        this.names[k] = bytes(names[k]);
+        longest = Math.max(longest, this.names[k].length);
+      }
+      byLength = new int[longest + 1][];
+      for (int k = 0; k < names.length; k++) {
+        int[] was = byLength[this.names[k].length];
+        int[] now = was == null ? new int[1] : Arrays.copyOf(was, was.length + 1);
+        now[now.length - 1] = k;
+        byLength[this.names[k].length] = now;
+      }
     }
-    return out;
   }
 
   private static byte[] bytes(String s) {
