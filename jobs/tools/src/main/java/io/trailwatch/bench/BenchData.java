@@ -24,6 +24,7 @@ import io.trailwatch.ingest.LocalOpener;
 import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.ParserSettings;
 import io.trailwatch.pipeline.Progress;
+import io.trailwatch.state.Maintenance;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import java.io.IOException;
@@ -48,7 +49,7 @@ import org.apache.spark.sql.functions;
  * <pre>
  *   hour-A-E/               the generated hour (logs/, accounts.csv, manifest.json), A accounts, E events
  *   hour-A-E/behaviours/    its behaviours (parquet): what the baselines are made of
- *   state-v2-S-A-E-R/       a state root whose baseline holds R rows (S: hash of the table schemas);
+ *   state-v3-S-A-E-R/       a state root whose baseline holds R rows (S: hash of the table schemas);
  *                           copied before each run that writes
  * </pre>
  *
@@ -57,7 +58,8 @@ import org.apache.spark.sql.functions;
  * seen 60 days ago and last seen within the last day (so about 1 in 24 is due for its daily
  * refresh, as in a steady hourly run), plus filler rows of made-up principals in the same accounts
  * up to R rows, in last_seen order within each business unit (as hourly MERGEs with deletion
- * vectors leave the table) in files of 250,000 rows. The principals table holds every principal.
+ * vectors leave the table, and maintain's compaction keeps it) in files of 250,000 rows, sorted
+ * inside in row groups of the size compaction writes. The principals table holds every principal.
  */
 public final class BenchData {
   /** Workload principals per account: the generator's realistic mix of roles and users. */
@@ -206,10 +208,11 @@ public final class BenchData {
   }
 
   public Path stateTemplate(long rows) {
-    // v2: deletion vectors on, rows clustered by last_seen. The schemas' hash: a template made
+    // v2: deletion vectors on, rows clustered by last_seen; v3: timestamps as microseconds, the
+    // baseline's row groups as maintain's compaction writes them. The schemas' hash: a template made
     // with other table schemas is not reused (ensureTables would refuse it).
     int schemas = Tables.ALL.stream().map(t -> Tables.schema(t).json()).reduce("", String::concat).hashCode();
-    return root.resolve("state-v2-" + Integer.toHexString(schemas) + "-" + accounts + "-" + events + "-" + rows);
+    return root.resolve("state-v3-" + Integer.toHexString(schemas) + "-" + accounts + "-" + events + "-" + rows);
   }
 
   /**
@@ -267,12 +270,17 @@ public final class BenchData {
         .withColumn("expires_at", col("last_seen").plus(expr("INTERVAL 90 DAYS")));
     Dataset<Row> baseline = known.unionByName(fill);
     // As hourly MERGEs leave a table (each hour writes the rows it refreshed or added), and as
-    // OPTIMIZE ZORDER BY (last_seen) keeps it: rows in last_seen order within a business unit,
-    // files of 250,000 rows (about 8 MB).
+    // maintain's compaction keeps it: rows in last_seen order within a business unit, files of
+    // 250,000 rows (about 2 MB), row groups of the size compaction writes.
     state.beforeCommit(Tables.BASELINE);
-    baseline.repartition(col("business_unit")).sortWithinPartitions(col("last_seen"), col("account_id"),
-        col("principal")).write().format("delta").mode("append").option("maxRecordsPerFile", 250_000)
-        .save(state.path(Tables.BASELINE));
+    spark.conf().set(Maintenance.ROW_GROUP_SIZE, String.valueOf(Maintenance.BASELINE_ROW_GROUP_BYTES));
+    try {
+      baseline.repartition(col("business_unit")).sortWithinPartitions(col("last_seen"), col("account_id"),
+          col("principal")).write().format("delta").mode("append").option("maxRecordsPerFile", 250_000)
+          .save(state.path(Tables.BASELINE));
+    } finally {
+      spark.conf().unset(Maintenance.ROW_GROUP_SIZE);
+    }
     Dataset<Row> principals = baseline.groupBy("business_unit", "account_id", "principal")
         .agg(functions.max("identity_type").as("identity_type"),
             functions.min("first_seen").as("first_seen"),

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
@@ -52,10 +53,11 @@ import org.apache.spark.sql.delta.actions.SingleAction;
  *       restarts it as if new, so no hour from then on can tell the difference, except that its
  *       alert says the behaviour is returning, from either table. (expired_behaviors): forgets
  *       behaviours last seen more than {@code baseline.returning-horizon-days} before that run;
- *   <li>{@link Step#COMPACT}: OPTIMIZE of the business units' partitions; the baseline in last_seen
- *       order (ZORDER BY last_seen, files of {@code baseline-file-mb}), which the hourly MERGE's
- *       file pruning needs ({@link BaselineTable#lastSeenRanges}), and only when a partition has
- *       small files or deletion vectors to fold in;
+ *   <li>{@link Step#COMPACT}: OPTIMIZE of the business units' partitions; the baseline rewritten in
+ *       last_seen order (files of {@code baseline-file-mb}, each of its own range, sorted inside in
+ *       row groups of about 1 MB), which the hourly MERGE's pruning of files and row groups needs
+ *       ({@link BaselineTable#lastSeenRanges}), and only when a partition has small files or
+ *       deletion vectors to fold in;
  *   <li>{@link Step#VACUUM}: deletes files that left the table at least the retention ago;
  *   <li>{@link Step#CHECKPOINT}: a checkpoint of the last version, so that the next run's snapshot
  *       starts from it (this also removes log files older than the log retention).
@@ -97,8 +99,18 @@ public final class Maintenance {
 
   /** Delta's switch for its VACUUM retention check. */
   static final String RETENTION_CHECK = "spark.databricks.delta.retentionDurationCheck.enabled";
-  private static final String MAX_FILE_SIZE = "spark.databricks.delta.optimize.maxFileSize";
-  private static final String Z_NOISE = "spark.databricks.io.skipping.mdc.addNoise";
+  /** Adaptive execution's merging of small shuffle partitions. */
+  private static final String COALESCE_PARTITIONS = "spark.sql.adaptive.coalescePartitions.enabled";
+  /** Most files one compaction of the baseline writes (a bound on its tasks, whatever the target size). */
+  private static final long MAX_COMPACTED_FILES = 10_000;
+  /** The Parquet writer's row group size (bytes), a session setting Spark hands the writer. */
+  public static final String ROW_GROUP_SIZE = "parquet.block.size";
+  /**
+   * Row groups of the baseline files compaction writes in last_seen order: about 7,000 rows each
+   * (Parquet's default, 128 MB, makes one per file). A MERGE's last_seen range then reads the row
+   * groups that can hold the rows it updates, not the whole file (Parquet's min and max per group).
+   */
+  public static final long BASELINE_ROW_GROUP_BYTES = 1L << 20;
   /**
    * The tasks VACUUM lists the table's folders in and shuffles the listing into: 10,000 by
    * default, each a task even for a table of a few folders (minutes on a small driver).
@@ -290,31 +302,45 @@ public final class Maintenance {
   }
 
   /**
-   * OPTIMIZE ZORDER BY last_seen of the baseline partitions that need it: those with two or more
-   * files under half the target size (what hourly MERGEs write), or with deletion vectors to
-   * purge. ZORDER rewrites every file it is given, so a compacted partition is left alone.
+   * Rewrites in last_seen order the baseline partitions that need it: those with two or more files
+   * under half the target size (what hourly MERGEs write), or with deletion vectors to purge. A
+   * partition's rows become files of about the target size, each of its own range of last_seen
+   * (rows of one last_seen never straddle two files) and sorted inside, in row groups of
+   * {@link #BASELINE_ROW_GROUP_BYTES}: an hour's MERGE, whose condition holds the last_seen ranges
+   * of the rows it updates, reads the files and, inside them, the row groups that can hold them.
+   * (Delta's OPTIMIZE ZORDER BY, used before, ranges files the same way but leaves each file's rows
+   * unsorted.) One commit per business unit replaces its partition's files with the same rows,
+   * marked as no change of data as OPTIMIZE marks its commits; a rewritten partition is left alone
+   * by the next maintain.
    */
   private boolean compactBaseline(List<String> scope) {
     String path = state.path(Tables.BASELINE);
     long target = cfg.baselineFileMb() * 1024L * 1024L;
-    List<String> due = new ArrayList<>();
+    Map<String, Long> due = new TreeMap<>();
     for (Row r : TableStats.files(snapshot(path), scope)
         .groupBy(col("partitionValues").getItem("business_unit").as("bu"))
         .agg(count(when(col("size").lt(target / 2), 1)).as("small"),
-            count(when(col("deletionVector").isNotNull(), 1)).as("dv"))
+            count(when(col("deletionVector").isNotNull(), 1)).as("dv"), sum("size").as("bytes"))
         .collectAsList()) {
       if (r.<Long>getAs("small") >= 2 || r.<Long>getAs("dv") > 0) {
-        due.add(r.getAs("bu"));
+        due.put(r.getAs("bu"), r.<Long>getAs("bytes"));
       }
     }
-    if (due.isEmpty()) {
-      return false;
-    }
-    // Without Delta's random suffix on the z-values, rows of one last_seen range never straddle two files.
-    state.beforeCommit(Tables.BASELINE);
-    Dataset<Row> metrics = withConf(MAX_FILE_SIZE, String.valueOf(target), () -> withConf(Z_NOISE, "false",
-        () -> DeltaTable.forPath(spark, path).optimize().where(inPartitions(due)).executeZOrderBy("last_seen")));
-    return filesAdded(metrics) > 0;
+    // A commit per business unit: its partition's files replaced with its rows, in ranges of last_seen.
+    due.forEach((bu, bytes) -> {
+      int files = (int) Math.min(MAX_COMPACTED_FILES, Math.max(1, (bytes + target - 1) / target));
+      Dataset<Row> rows = spark.read().format("delta").load(path).where(inPartitions(List.of(bu)))
+          .repartitionByRange(files, col("last_seen")).sortWithinPartitions(col("last_seen"));
+      state.beforeCommit(Tables.BASELINE);
+      // Each range a file of its own: adaptive execution would merge ranges it finds small.
+      withConf(COALESCE_PARTITIONS, "false", () -> withConf(ROW_GROUP_SIZE, String.valueOf(BASELINE_ROW_GROUP_BYTES),
+          () -> {
+            rows.write().format("delta").mode("overwrite").option("replaceWhere", inPartitions(List.of(bu)))
+                .option("dataChange", "false").save(path);
+            return null;
+          }));
+    });
+    return !due.isEmpty();
   }
 
   /**

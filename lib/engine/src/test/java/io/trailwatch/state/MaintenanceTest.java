@@ -334,7 +334,38 @@ class MaintenanceTest extends SparkTest {
       assertTrue(!ranges.get(i)[0].isBefore(ranges.get(i - 1)[1]), "file ranges of last_seen overlap");
     }
     assertEquals(120_000, state.table(Tables.BASELINE).count());
+    // Inside each file, row groups of their own ranges too, with the min and max a reader skips by
+    // (a MERGE's last_seen range reads only the groups that can hold its rows).
+    int groups = 0;
+    for (String file : state.table(Tables.BASELINE).inputFiles()) {
+      List<long[]> inFile = rowGroupRanges(file);
+      groups += inFile.size();
+      for (int i = 1; i < inFile.size(); i++) {
+        assertTrue(inFile.get(i)[0] >= inFile.get(i - 1)[1], "row groups' ranges of last_seen overlap in " + file);
+      }
+    }
+    assertTrue(groups > ranges.size(), "several row groups in a file: " + groups + " in " + ranges.size() + " files");
     assertTrue(maintenance(state, cfg).run(Maintenance.Request.of(cfg)).unchanged(), "compacted once is enough");
+  }
+
+  /** The [min, max] of last_seen (microseconds) in each row group of a Parquet file, in file order. */
+  List<long[]> rowGroupRanges(String file) {
+    List<long[]> out = new ArrayList<>();
+    try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file),
+            spark.sessionState().newHadoopConf()))) {
+      for (org.apache.parquet.hadoop.metadata.BlockMetaData block : r.getFooter().getBlocks()) {
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : block.getColumns()) {
+          if (c.getPath().toDotString().equals("last_seen")) {
+            assertTrue(c.getStatistics().hasNonNullValue(), "min and max of last_seen in " + file);
+            out.add(new long[] {(Long) c.getStatistics().genericGetMin(), (Long) c.getStatistics().genericGetMax()});
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** The [min, max] of last_seen in each data file of the baseline, by min. */
