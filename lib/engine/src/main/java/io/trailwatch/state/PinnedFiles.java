@@ -1,5 +1,7 @@
 package io.trailwatch.state;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +12,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.AddFile;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Some tables' data files of some business units, listed once at one version of each table and
@@ -25,21 +29,55 @@ import org.apache.spark.sql.delta.actions.AddFile;
  * a read of the table would (a commit since: the table is read as usual).
  */
 final class PinnedFiles {
-  private record Listing(Snapshot snapshot, List<String> businessUnits, scala.collection.Seq<AddFile> files) {}
+  private record Listing(Snapshot snapshot, List<String> businessUnits, Seq<AddFile> files) {}
 
   private final ConcurrentHashMap<String, Listing> byPath = new ConcurrentHashMap<>();
 
-  /** Lists the files of {@code businessUnits} at {@code snapshot} (one Spark job) and keeps them for {@link #rows}. */
+  /**
+   * Lists the files of {@code businessUnits} at {@code snapshot} and keeps them for {@link #rows}: from
+   * the snapshot's checksum when it lists them ({@link #inChecksum}), else by one Spark job.
+   */
   void list(String path, Snapshot snapshot, List<String> businessUnits) {
     boolean partitioned = !snapshot.metadata().partitionColumns().isEmpty();
     List<AddFile> kept = new ArrayList<>();
-    for (AddFile f : snapshot.allFiles().collectAsList()) {
+    for (AddFile f : inChecksum(snapshot).map(JavaConverters::seqAsJavaList)
+        .orElseGet(() -> snapshot.allFiles().collectAsList())) {
       if (!partitioned || businessUnits.contains(f.partitionValues().get("business_unit").getOrElse(() -> null))) {
         kept.add(f);
       }
     }
-    byPath.put(path, new Listing(snapshot, List.copyOf(businessUnits),
-        scala.collection.JavaConverters.asScalaBuffer(kept).toSeq()));
+    byPath.put(path, new Listing(snapshot, List.copyOf(businessUnits), JavaConverters.asScalaBuffer(kept).toSeq()));
+  }
+
+  /**
+   * The data files of {@code snapshot} as its checksum lists them, when it does: Delta 3.3 writes a
+   * version's whole file list into the checksum it writes with each commit (the
+   * {@code .crc} file beside it) while the table holds at most 50 files, which a state's ledgers
+   * and small tables do between two maintains. Reading over that list costs no Spark job to
+   * reconstruct the table's state and none to filter its files by their statistics: what a Delta
+   * read runs first, even for a table of one file. Empty when there is no checksum, it lists no
+   * files, or it names a file by an absolute path (a table copied elsewhere keeps its relative
+   * paths; an absolute one could name another table's file).
+   */
+  static Optional<Seq<AddFile>> inChecksum(Snapshot snapshot) {
+    if (snapshot.checksumOpt().isEmpty() || snapshot.checksumOpt().get().allFiles().isEmpty()) {
+      return Optional.empty();
+    }
+    Seq<AddFile> files = snapshot.checksumOpt().get().allFiles().get();
+    for (AddFile f : JavaConverters.seqAsJavaList(files)) {
+      if (!relative(f.path())) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(files);
+  }
+
+  private static boolean relative(String path) {
+    try {
+      return !path.startsWith("/") && !new URI(path).isAbsolute();
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   /**
@@ -52,12 +90,16 @@ final class PinnedFiles {
         || !l.snapshot().metadata().id().equals(latest.metadata().id()) || !l.businessUnits().equals(businessUnits)) {
       return Optional.empty();
     }
+    return Optional.of(read(on, path, l.snapshot(), l.files()));
+  }
+
+  /** The rows of {@code files} of {@code snapshot}, as a query of session {@code on}: no listing, no Spark job until it runs. */
+  static Dataset<Row> read(SparkSession on, String path, Snapshot snapshot, Seq<AddFile> files) {
     // Delta builds the relation on the thread's active session: the one the query is to run on.
     scala.Option<SparkSession> before = SparkSession.getActiveSession();
     SparkSession.setActiveSession(on);
     try {
-      return Optional.of(DeltaLog.forTable(on, path).createDataFrame(l.snapshot(), l.files(), false,
-          scala.Option.apply("batch")));
+      return DeltaLog.forTable(on, path).createDataFrame(snapshot, files, false, scala.Option.apply("batch"));
     } finally {
       if (before.isDefined()) {
         SparkSession.setActiveSession(before.get());

@@ -36,7 +36,11 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
   }
 
   private Dataset<Row> of(SparkSession on, List<String> businessUnits) {
-    return rows(on).filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
+    return inUnits(rows(on), businessUnits);
+  }
+
+  private static Dataset<Row> inUnits(Dataset<Row> rows, List<String> businessUnits) {
+    return rows.filter(col("business_unit").isin((Object[]) businessUnits.toArray(new String[0])));
   }
 
   /**
@@ -45,11 +49,23 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * empty relation of the table's schema: the read then costs no Spark job (a Delta read plans
    * and runs a job to list the table's files, even with none to list). A run reads several tables
    * that are empty in most business units (verdicts, expired behaviours, deliveries) and, on a new
-   * state, all of them. Not for a Dataset kept and read again after a write: that one must be
+   * state, all of them. When the checksum lists the table's files (a table of a few files:
+   * {@link PinnedFiles#inChecksum}), the rows are read from that list, with no Spark job before the
+   * one that reads them. Not for a Dataset kept and read again after a write: that one must be
    * {@link #of}.
    */
   Dataset<Row> current(List<String> businessUnits) {
-    return knownEmpty() ? none() : of(businessUnits);
+    Snapshot latest = latest();
+    if (latest != null && TableStats.holdsNoFile(latest)) {
+      return none();
+    }
+    return listed(spark, latest).map(d -> inUnits(d, businessUnits)).orElseGet(() -> of(businessUnits));
+  }
+
+  /** The table's rows at {@code latest} read over the file list of its checksum, when it has one. */
+  private java.util.Optional<Dataset<Row>> listed(SparkSession on, Snapshot latest) {
+    return latest == null ? java.util.Optional.empty()
+        : PinnedFiles.inChecksum(latest).map(files -> PinnedFiles.read(on, path, latest, files));
   }
 
   /**
@@ -75,7 +91,8 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
       return none();
     }
     SparkSession on = scanSession(latest);
-    return pins.rows(on, path, latest, businessUnits).orElseGet(() -> of(on, businessUnits));
+    return pins.rows(on, path, latest, businessUnits)
+        .or(() -> listed(on, latest).map(d -> inUnits(d, businessUnits))).orElseGet(() -> of(on, businessUnits));
   }
 
   /**
@@ -143,7 +160,11 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
 
   /** Every row, as {@link #current(List)} reads them. */
   Dataset<Row> current() {
-    return knownEmpty() ? none() : rows();
+    Snapshot latest = latest();
+    if (latest != null && TableStats.holdsNoFile(latest)) {
+      return none();
+    }
+    return listed(spark, latest).orElseGet(this::rows);
   }
 
   /** No row, in the table's schema. */
