@@ -81,8 +81,11 @@ public final class StateStore {
     String table = def.name();
     StructType schema = def.schema();
     try {
-      if (DeltaTable.isDeltaTable(spark, path(table))) {
-        checkSchema(table, schema);
+      // The log's latest version (one listing of it): its schema is checked without planning a read.
+      org.apache.spark.sql.delta.Snapshot latest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table))
+          .update(false, scala.Option.empty(), scala.Option.empty());
+      if (latest.version() >= 0) {
+        checkSchema(table, latest.schema(), schema);
         return;
       }
     } catch (RuntimeException e) {
@@ -218,8 +221,7 @@ public final class StateStore {
     return out;
   }
 
-  private void checkSchema(String table, StructType expected) {
-    StructType actual = table(table).schema();
+  private void checkSchema(String table, StructType actual, StructType expected) {
     List<String> wrong = new ArrayList<>();
     List<StructField> added = new ArrayList<>();
     List<String> nestedAdded = new ArrayList<>();
