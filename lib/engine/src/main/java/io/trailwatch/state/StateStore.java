@@ -115,9 +115,6 @@ public final class StateStore {
     }
   }
 
-  /** Per SparkSession, the session of its context that creates tables (see {@link #creating}). */
-  private static final Map<SparkSession, SparkSession> CREATING = new java.util.WeakHashMap<>();
-
   /**
    * The session that creates a table: {@code spark}'s context, without Delta's list of files in the
    * checksum of the commit. That list, which reads of a small table plan over
@@ -127,13 +124,7 @@ public final class StateStore {
    * the list.
    */
   private static SparkSession creating(SparkSession spark) {
-    synchronized (CREATING) {
-      return CREATING.computeIfAbsent(spark, s -> {
-        SparkSession c = s.newSession();
-        c.conf().set("spark.databricks.delta.allFilesInCrc.enabled", "false");
-        return c;
-      });
-    }
+    return DerivedSessions.of(spark, Map.of("spark.databricks.delta.allFilesInCrc.enabled", "false"));
   }
 
   private static void pause(int attempt) {

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,11 +54,16 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * {@link #of}.
    */
   Dataset<Row> current(List<String> businessUnits) {
+    return current(rows -> inUnits(rows, businessUnits));
+  }
+
+  /** {@code scope} of the table's rows now: none, those its checksum lists, or a read of the table. */
+  private Dataset<Row> current(java.util.function.UnaryOperator<Dataset<Row>> scope) {
     Snapshot latest = latest();
     if (latest != null && TableStats.holdsNoFile(latest)) {
       return none();
     }
-    return listed(spark, latest).map(d -> inUnits(d, businessUnits)).orElseGet(() -> of(businessUnits));
+    return scope.apply(listed(spark, latest).orElseGet(this::rows));
   }
 
   /** The table's rows at {@code latest} read over the file list of its checksum, when it has one. */
@@ -73,9 +77,6 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * by {@link #scanned} with generated code.
    */
   static final long COMPILED_SCAN_BYTES = 1_000_000;
-
-  /** A session per SparkSession that runs queries with whole-stage code generation (see {@link #scanned}). */
-  private static final Map<SparkSession, SparkSession> COMPILED = new WeakHashMap<>();
 
   /**
    * {@link #current(List)} for a query that scans many rows to keep a few (the baseline's rows of an
@@ -147,24 +148,15 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
     }
   }
 
+  /** The session of {@code spark}'s context that runs queries with whole-stage code generation (see {@link #scanned}). */
   static SparkSession compiled(SparkSession spark) {
-    synchronized (COMPILED) {
-      return COMPILED.computeIfAbsent(spark, s -> {
-        SparkSession c = s.newSession();
-        c.conf().set("spark.sql.codegen.wholeStage", "true");
-        c.conf().set("spark.sql.codegen.factoryMode", "FALLBACK");
-        return c;
-      });
-    }
+    return DerivedSessions.of(spark, Map.of("spark.sql.codegen.wholeStage", "true",
+        "spark.sql.codegen.factoryMode", "FALLBACK"));
   }
 
   /** Every row, as {@link #current(List)} reads them. */
   Dataset<Row> current() {
-    Snapshot latest = latest();
-    if (latest != null && TableStats.holdsNoFile(latest)) {
-      return none();
-    }
-    return listed(spark, latest).orElseGet(this::rows);
+    return current(rows -> rows);
   }
 
   /** No row, in the table's schema. */
