@@ -244,9 +244,9 @@ public final class BaselineTable {
         storedHours.add(Math.floorDiv(w.storedLastSeen().getEpochSecond(), 3600));
       }
     }
-    // A MERGE into a large baseline scans many rows for its matches: with generated code (TableHandle#scanSession).
-    SparkSession on = table.scanSession();
-    execute(on, on.createDataFrame(rows, WRITE_SCHEMA), lastSeenRanges(storedHours),
+    // A MERGE into a large baseline scans many rows for its matches: with generated code (TableHandle#mergeSession).
+    SparkSession on = table.mergeSession();
+    execute(on, TableHandle.held(on, rows, WRITE_SCHEMA), lastSeenRanges(storedHours),
         Sql.principalIn("t", writes.stream().map(w -> w.key().principal())), businessUnits, retentionDays);
   }
 

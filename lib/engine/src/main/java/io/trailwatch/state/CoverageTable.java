@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The coverage ledger ({@link Tables#COVERAGE_SCHEMA}): per (account, region, event hour) a detect
@@ -68,9 +69,10 @@ public final class CoverageTable {
       table.append(rows);
       return;
     }
-    Dataset<Row> src = table.spark().createDataFrame(rows, Tables.COVERAGE_SCHEMA);
+    SparkSession on = table.mergeSession();
+    Dataset<Row> src = TableHandle.held(on, rows, Tables.COVERAGE_SCHEMA);
     table.beforeCommit();
-    DeltaTable.forPath(table.spark(), table.path()).as("t")
+    DeltaTable.forPath(on, table.path()).as("t")
         .merge(src.as("s"), Sql.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
             + " AND t.account_id = s.account_id AND t.region = s.region AND t.hour = s.hour"
             + " AND t.detect_hour = s.detect_hour")

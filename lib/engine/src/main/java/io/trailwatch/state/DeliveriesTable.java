@@ -80,9 +80,10 @@ public final class DeliveriesTable {
     update.put("attempts", "t.attempts + s.attempts");
     update.put("last_attempt", "s.last_attempt");
     update.put("reason", "s.reason");
+    SparkSession on = table.mergeSession();
     table.beforeCommit();
-    DeltaTable.forPath(table.spark(), table.path()).as("t")
-        .merge(table.spark().createDataFrame(rows, Tables.DELIVERIES_SCHEMA).as("s"),
+    DeltaTable.forPath(on, table.path()).as("t")
+        .merge(TableHandle.held(on, rows, Tables.DELIVERIES_SCHEMA).as("s"),
             Sql.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
                 + " AND t.alert_id = s.alert_id AND t.sink = s.sink")
         // A sent alert stays sent, whatever a later (ambiguous) resend reports.

@@ -88,20 +88,22 @@ public final class PrincipalsTable {
       v.put("last_time", Timestamp.from(w.lastTime()));
       rows.add(TableDef.row(WRITE_SCHEMA, v));
     }
-    execute(spark.createDataFrame(rows, WRITE_SCHEMA), businessUnits,
+    SparkSession on = table.mergeSession();
+    execute(on, TableHandle.held(on, rows, WRITE_SCHEMA), businessUnits,
         Sql.principalIn("t", writes.stream().map(w -> w.key().principal())));
   }
 
   /** {@link #merge} for a computed source with the columns of {@link #WRITE_SCHEMA} (a baseline build). */
   public void mergeComputed(Dataset<Row> src, List<String> businessUnits) {
-    execute(src, businessUnits, lit(true));
+    execute(spark, src, businessUnits, lit(true));
   }
 
   /** {@code narrowing}: a test of the target's rows that holds for every row a source row can match. */
-  private void execute(Dataset<Row> src, List<String> businessUnits, org.apache.spark.sql.Column narrowing) {
+  private void execute(SparkSession on, Dataset<Row> src, List<String> businessUnits,
+      org.apache.spark.sql.Column narrowing) {
     BaselineRule rule = BaselineRule.principals();
     table.beforeCommit();
-    DeltaTable.forPath(spark, path).as("t")
+    DeltaTable.forPath(on, path).as("t")
         .merge(src.as("s"), expr(Sql.inList("t", businessUnits) + SAME_KEY).and(narrowing))
         .whenMatched(rule.refreshCondition()).updateExpr(rule.refreshSet())
         .whenNotMatched().insertExpr(inserted())

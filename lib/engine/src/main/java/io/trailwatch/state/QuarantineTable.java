@@ -42,10 +42,11 @@ public final class QuarantineTable {
       v.put("quarantined_at", now);
       rows.add(Tables.QUARANTINE_TABLE.row(v));
     }
-    Dataset<Row> src = table.spark().createDataFrame(rows, Tables.QUARANTINE_SCHEMA)
+    SparkSession on = table.mergeSession();
+    Dataset<Row> src = TableHandle.held(on, rows, Tables.QUARANTINE_SCHEMA)
         .dropDuplicates("business_unit", "source", "record_index", "reason");
     table.beforeCommit();
-    DeltaTable.forPath(table.spark(), table.path()).as("t")
+    DeltaTable.forPath(on, table.path()).as("t")
         .merge(src.as("s"), Sql.inList("t", businessUnits) + " AND t.business_unit = s.business_unit"
             + " AND t.source = s.source AND t.record_index = s.record_index AND t.reason = s.reason")
         .whenNotMatched().insertAll()

@@ -134,9 +134,37 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
   }
 
   private SparkSession scanSession(Snapshot latest) {
-    boolean large = latest != null && latest.checksumOpt().isDefined()
+    return large(latest) ? compiled(spark) : spark;
+  }
+
+  private static boolean large(Snapshot latest) {
+    return latest != null && latest.checksumOpt().isDefined()
         && latest.checksumOpt().get().tableSizeBytes() > COMPILED_SCAN_BYTES;
-    return large ? compiled(spark) : spark;
+  }
+
+  /**
+   * The session for a MERGE into this table of rows held in memory ({@link #held}): {@link
+   * #scanSession()}'s settings, and Delta's copy of the source left out. Delta copies a MERGE source
+   * that is not a Delta table ({@code merge.materializeSource=auto}: a Spark job that caches it)
+   * in case it changes between the MERGE's two passes; rows held in memory cannot.
+   */
+  SparkSession mergeSession() {
+    Map<String, String> settings = new java.util.HashMap<>(SOURCE_HELD);
+    if (large(latest())) {
+      settings.putAll(COMPILED);
+    }
+    return DerivedSessions.of(spark, Map.copyOf(settings));
+  }
+
+  private static final Map<String, String> SOURCE_HELD = Map.of("spark.databricks.delta.merge.materializeSource", "none");
+
+  /**
+   * Rows held in memory as a Dataset of {@code on}, in one partition: a MERGE's inserts or an append
+   * of them are one task and one file per commit (two otherwise, on two cores), and the table's
+   * file count, which sets how its reads plan ({@link PinnedFiles}), grows half as fast.
+   */
+  static Dataset<Row> held(SparkSession on, List<Row> rows, org.apache.spark.sql.types.StructType schema) {
+    return on.createDataFrame(rows, schema).coalesce(1);
   }
 
   /** The table's latest snapshot (one listing of its log, no Spark job); null when the log cannot be read. */
@@ -148,10 +176,12 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
     }
   }
 
+  private static final Map<String, String> COMPILED = Map.of("spark.sql.codegen.wholeStage", "true",
+      "spark.sql.codegen.factoryMode", "FALLBACK");
+
   /** The session of {@code spark}'s context that runs queries with whole-stage code generation (see {@link #scanned}). */
   static SparkSession compiled(SparkSession spark) {
-    return DerivedSessions.of(spark, Map.of("spark.sql.codegen.wholeStage", "true",
-        "spark.sql.codegen.factoryMode", "FALLBACK"));
+    return DerivedSessions.of(spark, COMPILED);
   }
 
   /** Every row, as {@link #current(List)} reads them. */
@@ -182,6 +212,6 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
   /** Appends rows of the table's schema (a blind append: never conflicts with another job). */
   void append(List<Row> rows) {
     beforeCommit();
-    spark.createDataFrame(rows, Tables.schema(name)).write().format("delta").mode("append").save(path);
+    held(spark, rows, Tables.schema(name)).write().format("delta").mode("append").save(path);
   }
 }

@@ -125,6 +125,39 @@ class BaselineTableTest extends SparkTest {
     assertTrue(again.behaviorWrites().isEmpty(), "nothing left to write: " + again.behaviorWrites());
   }
 
+  /**
+   * An hour's rows, held in memory, go to each table in one file per commit (one task: two cores
+   * wrote two files, and a ledger's file count sets how its reads plan), and a MERGE of them does
+   * not have Delta copy them first (they cannot change between its passes).
+   */
+  @Test
+  void anHoursRowsAreWrittenAsOneFilePerCommitAndNotCopiedBeforeTheirMerge() throws Exception {
+    StateStore state = stateWith(List.of());
+    List<HourBehavior> hour = java.util.stream.IntStream.range(0, 12)
+        .mapToObj(i -> seen("Call" + i, Duration.ofMinutes(i), false)).toList();
+    io.trailwatch.testing.OwnJobs jobs = io.trailwatch.testing.OwnJobs.start(spark);
+    detectHour(state, hour);
+    List<String> ran = jobs.stop();
+    assertTrue(ran.stream().noneMatch(d -> d.contains("materialize source")), "no copy of the source: " + ran);
+    assertEquals(12, state.table(Tables.BASELINE).count());
+    assertEquals("1", lastCommit(state, Tables.BASELINE, "numTargetFilesAdded"));
+    assertEquals("1", lastCommit(state, Tables.PRINCIPALS, "numTargetFilesAdded"));
+
+    List<IngestedFile> read = java.util.stream.IntStream.range(0, 5).mapToObj(i -> new IngestedFile(
+        new io.trailwatch.ingest.LogFile("file:/logs/" + i + ".json.gz", ACCOUNT, BU, "us-east-1", HOUR, 100), HOUR,
+        HOUR, false)).toList();
+    state.ingestedFiles().append(read, "run-1");
+    assertEquals(5, state.table(Tables.INGESTED_FILES).count());
+    assertEquals("1", lastCommit(state, Tables.INGESTED_FILES, "numFiles"));
+  }
+
+  /** One of the operation metrics of a table's last commit, as its history shows it. */
+  static String lastCommit(StateStore state, String table, String metric) {
+    Row last = io.delta.tables.DeltaTable.forPath(state.table(table).sparkSession(), state.path(table)).history(1)
+        .select("operationMetrics").first();
+    return last.<scala.collection.Map<String, String>>getAs("operationMetrics").get(metric).get();
+  }
+
   @Test
   void theMergeReadsOnlyTheFilesWhoseLastSeenTheRowsItUpdatesCanHave() {
     // Thirty behaviours last seen on thirty different days: thirty files.
