@@ -269,9 +269,22 @@ public final class BenchData {
                 .as("last_seen"))
         .withColumn("expires_at", col("last_seen").plus(expr("INTERVAL 90 DAYS")));
     Dataset<Row> baseline = known.unionByName(fill);
-    // As hourly MERGEs leave a table (each hour writes the rows it refreshed or added), and as
-    // maintain's compaction keeps it: rows in last_seen order within a business unit, files of
-    // 250,000 rows (about 2 MB), row groups of the size compaction writes.
+    writeBaseline(spark, state, baseline);
+    writePrincipals(state, baseline.groupBy("business_unit", "account_id", "principal")
+        .agg(functions.max("identity_type").as("identity_type"),
+            functions.min("first_seen").as("first_seen"),
+            functions.max("last_seen").as("last_seen")));
+    Files.writeString(dir.resolve(DONE), "");
+    progress.step(String.format("baseline written in %.1fs", (System.nanoTime() - t0) / 1e9));
+    return dir;
+  }
+
+  /**
+   * Appends baseline rows as hourly MERGEs leave a table (each hour writes the rows it refreshed or
+   * added), and as maintain's compaction keeps it: rows in last_seen order within a business unit,
+   * files of 250,000 rows (about 2 MB), row groups of the size compaction writes.
+   */
+  private static void writeBaseline(SparkSession spark, StateStore state, Dataset<Row> baseline) {
     state.beforeCommit(Tables.BASELINE);
     spark.conf().set(Maintenance.ROW_GROUP_SIZE, String.valueOf(Maintenance.BASELINE_ROW_GROUP_BYTES));
     try {
@@ -281,15 +294,50 @@ public final class BenchData {
     } finally {
       spark.conf().unset(Maintenance.ROW_GROUP_SIZE);
     }
-    Dataset<Row> principals = baseline.groupBy("business_unit", "account_id", "principal")
-        .agg(functions.max("identity_type").as("identity_type"),
-            functions.min("first_seen").as("first_seen"),
-            functions.max("last_seen").as("last_seen"));
+  }
+
+  private static void writePrincipals(StateStore state, Dataset<Row> principals) {
     state.beforeCommit(Tables.PRINCIPALS);
     principals.repartition(col("business_unit")).write().format("delta").mode("append")
         .save(state.path(Tables.PRINCIPALS));
+  }
+
+  /** Where {@link #layoutWithBaseline} keeps the state of {@code businessUnits} BUs sharing a {@code rows}-row baseline. */
+  public Path layoutTemplate(int businessUnits, long rows) {
+    Path empty = layoutTemplate(businessUnits);
+    return empty.resolveSibling(empty.getFileName() + "-baseline-" + rows);
+  }
+
+  /**
+   * The state of {@link #layout}, every BU's baseline and principals holding its accounts' rows of
+   * the {@code rows}-row baseline ({@link #state}): a steady hourly run's state, dealt into BUs.
+   * Made on first use; returns its folder.
+   */
+  public Path layoutWithBaseline(SparkSession spark, TrailwatchConfig cfg, int businessUnits, long rows,
+      java.util.function.Consumer<Path> detect) throws IOException {
+    Path dir = layoutTemplate(businessUnits, rows);
+    if (Files.exists(dir.resolve(DONE))) {
+      return dir;
+    }
+    delete(dir);
+    Path empty = layout(businessUnits, detect);
+    StateStore whole = new StateStore(spark, state(spark, cfg, rows).toUri().toString());
+    progress.step(String.format("dealing the %,d-row baseline into %d business units under %s (once)", rows,
+        businessUnits, dir));
+    copy(empty, dir);
+    Files.deleteIfExists(dir.resolve(DONE));
+    io.trailwatch.state.StateLayout layout = new io.trailwatch.state.StateLayout(spark, dir.toUri().toString());
+    java.util.Map<String, List<String>> byUnit = accountsIn(businessUnits).stream().collect(
+        java.util.stream.Collectors.groupingBy(Account::businessUnit, java.util.TreeMap::new,
+            java.util.stream.Collectors.mapping(Account::id, java.util.stream.Collectors.toList())));
+    for (java.util.Map.Entry<String, List<String>> unit : byUnit.entrySet()) {
+      StateStore to = layout.of(unit.getKey());
+      Column mine = col("account_id").isin(unit.getValue().toArray());
+      writeBaseline(spark, to, whole.table(Tables.BASELINE).where(mine).withColumn("business_unit",
+          lit(unit.getKey())));
+      writePrincipals(to, whole.table(Tables.PRINCIPALS).where(mine).withColumn("business_unit", lit(unit.getKey())));
+    }
     Files.writeString(dir.resolve(DONE), "");
-    progress.step(String.format("baseline written in %.1fs", (System.nanoTime() - t0) / 1e9));
     return dir;
   }
 

@@ -35,7 +35,13 @@ public final class FreshJvm {
     /** The same, the accounts dealt into several BUs run side by side in the one JVM (--bus N). */
     EMPTY_BUS("empty hour, the same accounts in several BUs, one fresh JVM", "empty-bus", "--empty-hour"),
     LARGE_ONE_BU("large hour, one BU (folder per BU, empty baseline), fresh JVM", "large-1bu", "--large-hour"),
-    LARGE_BUS("large hour, the same accounts in several BUs, one fresh JVM", "large-bus", "--large-hour");
+    LARGE_BUS("large hour, the same accounts in several BUs, one fresh JVM", "large-bus", "--large-hour"),
+    /** The large hour on one BU's folder of tables holding the whole baseline (--bus 1 --bus-baseline). */
+    LARGE_ONE_BU_BASELINE("large hour, one BU (folder per BU, the whole baseline), fresh JVM", "large-1bu-baseline",
+        "--large-hour"),
+    /** The same accounts in several BUs, each BU's folder holding its accounts' rows of the baseline. */
+    LARGE_BUS_BASELINE("large hour, the same accounts in several BUs, each with its share of the baseline, one fresh"
+        + " JVM", "large-bus-baseline", "--large-hour");
 
     private final String label;
     private final String key;

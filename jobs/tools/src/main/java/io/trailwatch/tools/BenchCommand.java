@@ -103,6 +103,14 @@ final class BenchCommand implements Callable<Integer> {
       + " --baseline-rows rows")
   Integer bus;
 
+  @Option(names = "--bus-baseline", description = "With --large-hour --bus N: each BU's tables hold its accounts'"
+      + " rows of the --baseline-rows baseline (a steady hourly run's state), not an empty baseline")
+  boolean busBaseline;
+
+  @Option(names = "--compare-bus-baseline", description = "With --fresh-jvm: the large hour's comparison of one BU"
+      + " against --compare-bus BUs once more, each BU with its share of the --baseline-rows baseline (--bus-baseline)")
+  boolean compareBusBaseline;
+
   @Option(names = "--compare-bus", paramLabel = "N", description = "With --fresh-jvm: also the empty and the large"
       + " hour with every account in one BU against the same accounts in N BUs in one process, and their ratios;"
       + " 0 skips it (default: ${DEFAULT-VALUE})")
@@ -139,6 +147,10 @@ final class BenchCommand implements Callable<Integer> {
     if ((bus != null && (bus < 1 || bus > accounts)) || compareBus < 0 || compareBus == 1 || compareBus > accounts) {
       throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --bus takes 1 to --accounts (%d),"
           + " --compare-bus 0 or 2 to --accounts", accounts);
+    }
+    if ((busBaseline && (!largeHour || bus == null)) || (compareBusBaseline && (!freshJvm || compareBus == 0))) {
+      throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --bus-baseline goes with --large-hour"
+          + " --bus N, --compare-bus-baseline with --fresh-jvm and a --compare-bus other than 0");
     }
     if (jitBoth && !freshJvm) {
       throw TrailwatchException.of(ErrorCode.BAD_BENCH_OPTION, "Cannot bench: --jit-both goes with --fresh-jvm");
@@ -340,11 +352,12 @@ final class BenchCommand implements Callable<Integer> {
    */
   private int onBusinessUnits(BenchData data, TrailwatchConfig cfg, Progress progress, String what,
       io.trailwatch.core.Hour hour) throws IOException {
-    boolean fresh = Files.exists(data.layoutTemplate(bus));
+    boolean fresh = Files.exists(busBaseline ? data.layoutTemplate(bus, baselineRows) : data.layoutTemplate(bus));
     Started started = startSession();
     SparkSession spark = started.spark();
     List<io.trailwatch.accounts.Account> accts = data.accountsIn(bus);
-    Path template = layout(spark, data, cfg, bus, progress);
+    Path template = busBaseline ? layoutWithBaseline(spark, data, cfg, bus, progress) : layout(spark, data, cfg, bus,
+        progress);
     Path stateDir = scratch("bus-state");
     BenchData.copy(template, stateDir);
     String loadBefore = load();
@@ -354,10 +367,11 @@ final class BenchCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - t1) / 1e9;
     double cpu = (cpuNanos() - c1) / 1e9;
     List<String> names = accts.stream().map(io.trailwatch.accounts.Account::businessUnit).distinct().sorted().toList();
-    System.out.println(String.format(Locale.ROOT, "%s %s on %d business unit%s (%s), a folder of tables each, side"
+    System.out.println(String.format(Locale.ROOT, "%s %s on %d business unit%s (%s), a folder of tables each%s, side"
         + " by side in this %s JVM: %,d files, %,d records, %,d behaviours, %d alerts; detect %.2fs wall, %.1fs CPU;"
         + " Spark session start before it %.2fs wall, %.1fs CPU; load %s; %s", what, hour, names.size(),
         names.size() == 1 ? "" : "s", String.join(",", names),
+        busBaseline ? String.format(Locale.ROOT, " with its share of a %,d-row baseline", baselineRows) : "",
         fresh ? "fresh" : "not a fresh (the state was built first in this)", s.filesRead(), s.recordsRead(),
         s.behaviors(), s.alerts().size(), seconds, cpu, started.seconds(), started.cpu(),
         loadBefore, FreshJvm.processLine()));
@@ -379,6 +393,13 @@ final class BenchCommand implements Callable<Integer> {
       throws IOException {
     return data.layout(businessUnits, dir -> perBusinessUnit(spark, data, cfg, dir, progress)
         .detect(data.hour().plusHours(10), data.accountsIn(businessUnits)));
+  }
+
+  /** {@link #layout} with every BU's share of the --baseline-rows baseline, made first if missing. */
+  private Path layoutWithBaseline(SparkSession spark, BenchData data, TrailwatchConfig cfg, int businessUnits,
+      Progress progress) throws IOException {
+    return data.layoutWithBaseline(spark, cfg, businessUnits, baselineRows, dir -> perBusinessUnit(spark, data, cfg,
+        dir, progress).detect(data.hour().plusHours(10), data.accountsIn(businessUnits)));
   }
 
   private static io.trailwatch.pipeline.PerBusinessUnit perBusinessUnit(SparkSession spark, BenchData data,
@@ -424,13 +445,19 @@ final class BenchCommand implements Callable<Integer> {
       InterruptedException {
     List<LogFile> planned = data.files(cfg);
     boolean missing = !Files.exists(data.stateTemplate(baselineRows)) || (compareBus > 0
-        && (!Files.exists(data.layoutTemplate(1)) || !Files.exists(data.layoutTemplate(compareBus))));
+        && (!Files.exists(data.layoutTemplate(1)) || !Files.exists(data.layoutTemplate(compareBus))))
+        || (compareBusBaseline && (!Files.exists(data.layoutTemplate(1, baselineRows))
+        || !Files.exists(data.layoutTemplate(compareBus, baselineRows))));
     if (missing) {
       SparkSession spark = Sparks.session("trailwatch-bench", "local[" + threads + "]", 8);
       data.state(spark, cfg, baselineRows);
       if (compareBus > 0) {
         layout(spark, data, cfg, 1, progress);
         layout(spark, data, cfg, compareBus, progress);
+      }
+      if (compareBusBaseline) {
+        layoutWithBaseline(spark, data, cfg, 1, progress);
+        layoutWithBaseline(spark, data, cfg, compareBus, progress);
       }
       spark.stop();
     }
@@ -465,6 +492,11 @@ final class BenchCommand implements Callable<Integer> {
       out.line("business units: the empty and the large hour with the %d accounts in one BU, then dealt into %d BUs"
           + " run side by side in one JVM (a folder of tables per BU, empty baselines)", accounts, compareBus);
     }
+    if (compareBusBaseline) {
+      kinds.addAll(List.of(FreshJvm.Kind.LARGE_ONE_BU_BASELINE, FreshJvm.Kind.LARGE_BUS_BASELINE));
+      out.line("business units with baselines: the large hour again, each BU with its accounts' rows of the %,d-row"
+          + " baseline", baselineRows);
+    }
     java.util.Map<FreshJvm.Kind, List<FreshJvm.Result>> all = new java.util.EnumMap<>(FreshJvm.Kind.class);
     for (int i = 1; i <= runs; i++) {
       for (FreshJvm.Kind k : kinds) {
@@ -474,8 +506,13 @@ final class BenchCommand implements Callable<Integer> {
           args.addAll(List.of("--bus", "1"));
         } else if (k == FreshJvm.Kind.EMPTY_BUS || k == FreshJvm.Kind.LARGE_BUS) {
           args.addAll(List.of("--bus", String.valueOf(compareBus)));
+        } else if (k == FreshJvm.Kind.LARGE_ONE_BU_BASELINE) {
+          args.addAll(List.of("--bus", "1", "--bus-baseline"));
+        } else if (k == FreshJvm.Kind.LARGE_BUS_BASELINE) {
+          args.addAll(List.of("--bus", String.valueOf(compareBus), "--bus-baseline"));
         }
-        boolean large = k == FreshJvm.Kind.LARGE_HOUR || k == FreshJvm.Kind.LARGE_ONE_BU || k == FreshJvm.Kind.LARGE_BUS;
+        boolean large = k == FreshJvm.Kind.LARGE_HOUR || k == FreshJvm.Kind.LARGE_ONE_BU || k == FreshJvm.Kind.LARGE_BUS
+            || k == FreshJvm.Kind.LARGE_ONE_BU_BASELINE || k == FreshJvm.Kind.LARGE_BUS_BASELINE;
         FreshJvm.Result r = FreshJvm.run(args, k, large ? jit.tiered() : k == FreshJvm.Kind.LARGE_OTHER_JIT && !jit.tiered());
         all.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
         out.line("%s run %d: %.2fs wall, %.1fs CPU (process); load %s; child: %s", k.label(), i, r.wall(), r.cpu(),
@@ -506,6 +543,12 @@ final class BenchCommand implements Callable<Integer> {
           + " large hour %.2fx (target: at most 1.2x)", compareBus, empty, large);
       last.append(String.format(Locale.ROOT, " empty%dbu/1bu=%.2f large%dbu/1bu=%.2f", compareBus, empty, compareBus,
           large));
+    }
+    if (compareBusBaseline) {
+      double steady = ratio(all, FreshJvm.Kind.LARGE_BUS_BASELINE, FreshJvm.Kind.LARGE_ONE_BU_BASELINE);
+      out.line("%d BUs against one, each with its share of the %,d-row baseline, median of wall time: large hour %.2fx",
+          compareBus, baselineRows, steady);
+      last.append(String.format(Locale.ROOT, " large%dbu/1bu-baseline=%.2f", compareBus, steady));
     }
     System.out.println(last);
     return 0;

@@ -26,6 +26,8 @@ class BenchBusinessUnitsTest extends SparkTest {
   static final Pattern WORK = Pattern.compile("on (\\d+) business units? \\(([^)]*)\\).*: ([0-9,]+) files, ([0-9,]+)"
       + " records, ([0-9,]+) behaviours");
 
+  static final Pattern ALERTS = Pattern.compile("[0-9,]+ files, [0-9,]+ records, [0-9,]+ behaviours, \\d+ alerts");
+
   @TempDir Path dir;
 
   CommandRun bench(String... more) {
@@ -60,6 +62,42 @@ class BenchBusinessUnitsTest extends SparkTest {
     }
   }
 
+  /**
+   * The steady-state comparison ({@code --bus-baseline}): every BU's folder holds its own accounts'
+   * rows of the baseline, all of them together, and one BU and three read the hour to the same
+   * behaviours and alerts against them.
+   */
+  @Test
+  void withBaselinesEachBusinessUnitHoldsItsAccountsRowsAndTheAlertsAreTheSame() throws Exception {
+    CommandRun one = bench("--large-hour", "--bus", "1", "--bus-baseline", "--baseline-rows", "3000");
+    assertEquals(0, one.code(), one.err());
+    CommandRun three = bench("--large-hour", "--bus", "3", "--bus-baseline", "--baseline-rows", "3000");
+    assertEquals(0, three.code(), three.err());
+    Matcher a = ALERTS.matcher(one.out());
+    Matcher b = ALERTS.matcher(three.out());
+    assertTrue(a.find(), one.out());
+    assertTrue(b.find(), three.out());
+    assertEquals(a.group(), b.group(), "the same behaviours and alerts");
+
+    io.trailwatch.bench.BenchData data = new io.trailwatch.bench.BenchData(dir.resolve("bench"), 6, 2400,
+        io.trailwatch.pipeline.Progress.SILENT);
+    long whole = spark.read().format("delta").load(data.stateTemplate(3000).resolve("baseline").toString()).count();
+    assertTrue(whole >= 3000, "the baseline template: " + whole);
+    Path layout = data.layoutTemplate(3, 3000);
+    long dealt = 0;
+    for (String bu : List.of("bu-1", "bu-2", "bu-3")) {
+      List<String> mine = data.accountsIn(3).stream().filter(x -> x.businessUnit().equals(bu))
+          .map(io.trailwatch.accounts.Account::id).toList();
+      List<org.apache.spark.sql.Row> rows = spark.read().format("delta")
+          .load(layout.resolve("bu=" + bu).resolve("baseline").toString())
+          .selectExpr("business_unit", "account_id").distinct().collectAsList();
+      assertEquals(mine.stream().sorted().map(id -> bu + " " + id).toList(), rows.stream()
+          .map(r -> r.getString(0) + " " + r.getString(1)).sorted().toList(), bu + ": its own accounts' rows");
+      dealt += spark.read().format("delta").load(layout.resolve("bu=" + bu).resolve("baseline").toString()).count();
+    }
+    assertEquals(whole, dealt, "every row of the baseline, once");
+  }
+
   @Test
   void aBusinessUnitCountOutsideTheAccountsIsRefused() {
     CommandRun r = bench("--empty-hour", "--bus", "7");
@@ -69,5 +107,9 @@ class BenchBusinessUnitsTest extends SparkTest {
     assertEquals(ErrorCode.BAD_BENCH_OPTION, c.errorCode(), c.err());
     CommandRun j = bench("--large-hour", "--jit-both");
     assertEquals(ErrorCode.BAD_BENCH_OPTION, j.errorCode(), j.err());
+    CommandRun nb = bench("--large-hour", "--bus-baseline");
+    assertEquals(ErrorCode.BAD_BENCH_OPTION, nb.errorCode(), nb.err());
+    CommandRun cb = bench("--fresh-jvm", "--compare-bus", "0", "--compare-bus-baseline");
+    assertEquals(ErrorCode.BAD_BENCH_OPTION, cb.errorCode(), cb.err());
   }
 }
