@@ -146,18 +146,12 @@ record TableHandle(SparkSession spark, String name, String path, CommitFence fen
    * The session for a MERGE into this table of rows held in memory ({@link #held}): {@link
    * #scanSession()}'s settings, and Delta's copy of the source left out. Delta copies a MERGE source
    * that is not a Delta table ({@code merge.materializeSource=auto}: a Spark job that caches it)
-   * in case it changes between the MERGE's two passes; rows held in memory cannot. Into a table
-   * known to be small (at most {@link #COMPILED_SCAN_BYTES}), the MERGE rewrites the files of the rows
-   * it changes rather than mark them deleted in deletion vectors: on a small file that is cheaper
-   * than the deletion vectors' own queries (their bitmaps, and the changed files' statistics).
+   * in case it changes between the MERGE's two passes; rows held in memory cannot.
    */
   SparkSession mergeSession() {
-    Snapshot latest = latest();
     Map<String, String> settings = new java.util.HashMap<>(SOURCE_HELD);
-    if (large(latest)) {
+    if (large(latest())) {
       settings.putAll(COMPILED);
-    } else if (latest != null && latest.checksumOpt().isDefined()) {
-      settings.put("spark.databricks.delta.merge.deletionVectors.persistent", "false");
     }
     return DerivedSessions.of(spark, Map.copyOf(settings));
   }

@@ -55,7 +55,6 @@ class BaselineTableTest extends SparkTest {
         failed ? null : at(t), failed ? null : at(t), true, List.of(), List.of(), List.of(), List.of(), List.of(), null);
   }
 
-
   StateStore stateWith(List<Row> rows) {
     StateStore state = StateFolders.empty(spark, dir);
     state.ensureTables();
@@ -150,26 +149,6 @@ class BaselineTableTest extends SparkTest {
     state.ingestedFiles().append(read, "run-1");
     assertEquals(5, state.table(Tables.INGESTED_FILES).count());
     assertEquals("1", lastCommit(state, Tables.INGESTED_FILES, "numFiles"));
-  }
-
-  /**
-   * A small table's MERGE rewrites the file of a row it refreshes (fewer Spark queries than a
-   * deletion vector); a large one's marks the row deleted in a deletion vector (see the large
-   * baseline's test).
-   */
-  @Test
-  void aSmallTablesMergeRewritesTheFileOfARowItRefreshes() throws Exception {
-    StateStore state = StateFolders.empty(spark, dir);
-    state.ensureTables();
-    spark.createDataFrame(List.of(stored("Refresh", Duration.ofDays(-2)), stored("Recent", Duration.ofHours(-1)),
-        stored("Idle", Duration.ofDays(-30))), Tables.BASELINE_SCHEMA).coalesce(1).write().format("delta")
-        .mode("append").save(state.path(Tables.BASELINE));
-    detectHour(state, List.of(seen("Refresh", Duration.ofMinutes(10), false)));
-    assertEquals(List.of(row("Idle", Duration.ofDays(-200), Duration.ofDays(-30)),
-        row("Recent", Duration.ofDays(-200), Duration.ofHours(-1)),
-        row("Refresh", Duration.ofDays(-200), Duration.ofMinutes(10))), table(state));
-    assertEquals(List.of("1", "0"), List.of(lastCommit(state, Tables.BASELINE, "numTargetFilesRemoved"),
-        lastCommit(state, Tables.BASELINE, "numTargetDeletionVectorsAdded")), "the file rewritten, no deletion vector");
   }
 
   /** One of the operation metrics of a table's last commit, as its history shows it. */
@@ -317,26 +296,19 @@ class BaselineTableTest extends SparkTest {
     }
     assertEquals(java.util.Map.of(known.eventName(), ts(Duration.ofMinutes(7)), fresh.eventName(),
         ts(Duration.ofMinutes(9))), lastSeen, "the known row refreshed, the new one inserted");
-    // A large table: the refreshed row is marked deleted in a deletion vector, its file kept.
-    assertEquals("1", lastCommit(state, Tables.BASELINE, "numTargetDeletionVectorsAdded"));
-    assertEquals("0", lastCommit(state, Tables.BASELINE, "numTargetFilesRemoved"));
   }
 
   @Test
   void storedRowsReadFromTheFilesListedAheadHonourDeletionVectorsAndEveryCommitSince() {
-    // Three rows in one file, one of them refreshed by an UPDATE, which marks its old row deleted there (a
-    // deletion vector; a small table's hourly MERGE rewrites the file instead).
+    // Three rows in one file: the hour's MERGE marks the refreshed one deleted there (a deletion vector).
     StateStore state = StateFolders.empty(spark, dir);
     state.ensureTables();
     spark.createDataFrame(List.of(stored("Refresh", Duration.ofDays(-2)), stored("Recent", Duration.ofHours(-1)),
         stored("Idle", Duration.ofDays(-30))), Tables.BASELINE_SCHEMA).coalesce(1).write().format("delta")
         .mode("append").save(state.path(Tables.BASELINE));
-    io.delta.tables.DeltaTable.forPath(spark, state.path(Tables.BASELINE)).update(
-        org.apache.spark.sql.functions.col("event_name").equalTo("Refresh"),
-        java.util.Map.of("last_seen", org.apache.spark.sql.functions.lit(ts(Duration.ofMinutes(10))),
-            "expires_at", org.apache.spark.sql.functions.lit(ts(Duration.ofMinutes(10).plusDays(90)))));
+    detectHour(state, List.of(seen("Refresh", Duration.ofMinutes(10), false)));
     assertTrue(TableStats.of(spark, state.path(Tables.BASELINE), null).withDeletionVectors() > 0,
-        "the UPDATE left a deletion vector");
+        "the MERGE left a deletion vector");
     List<io.trailwatch.core.BehaviorKey> keys = List.of("Refresh", "Recent", "Idle", "Unknown").stream()
         .map(n -> new io.trailwatch.core.BehaviorKey(BU, ACCOUNT, CI, "s3.amazonaws.com", n)).toList();
 
