@@ -302,10 +302,13 @@ public final class BenchData {
         .save(state.path(Tables.PRINCIPALS));
   }
 
-  /** Where {@link #layoutWithBaseline} keeps the state of {@code businessUnits} BUs sharing a {@code rows}-row baseline. */
+  /**
+   * Where {@link #layoutWithBaseline} keeps the state of {@code businessUnits} BUs sharing a {@code
+   * rows}-row baseline; named after the baseline's template too, so a new template version is dealt again.
+   */
   public Path layoutTemplate(int businessUnits, long rows) {
     Path empty = layoutTemplate(businessUnits);
-    return empty.resolveSibling(empty.getFileName() + "-baseline-" + rows);
+    return empty.resolveSibling(empty.getFileName() + "-with-" + stateTemplate(rows).getFileName());
   }
 
   /**
