@@ -25,6 +25,7 @@ import io.trailwatch.ingest.LogFile;
 import io.trailwatch.ingest.ParserSettings;
 import io.trailwatch.pipeline.Progress;
 import io.trailwatch.state.Maintenance;
+import io.trailwatch.state.StateLayout;
 import io.trailwatch.state.StateStore;
 import io.trailwatch.state.Tables;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -329,11 +333,10 @@ public final class BenchData {
         businessUnits, dir));
     copy(empty, dir);
     Files.deleteIfExists(dir.resolve(DONE));
-    io.trailwatch.state.StateLayout layout = new io.trailwatch.state.StateLayout(spark, dir.toUri().toString());
-    java.util.Map<String, List<String>> byUnit = accountsIn(businessUnits).stream().collect(
-        java.util.stream.Collectors.groupingBy(Account::businessUnit, java.util.TreeMap::new,
-            java.util.stream.Collectors.mapping(Account::id, java.util.stream.Collectors.toList())));
-    for (java.util.Map.Entry<String, List<String>> unit : byUnit.entrySet()) {
+    StateLayout layout = new StateLayout(spark, dir.toUri().toString());
+    Map<String, List<String>> byUnit = accountsIn(businessUnits).stream().collect(
+        Collectors.groupingBy(Account::businessUnit, TreeMap::new, Collectors.mapping(Account::id, Collectors.toList())));
+    for (Map.Entry<String, List<String>> unit : byUnit.entrySet()) {
       StateStore to = layout.of(unit.getKey());
       Column mine = col("account_id").isin(unit.getValue().toArray());
       writeBaseline(spark, to, whole.table(Tables.BASELINE).where(mine).withColumn("business_unit",

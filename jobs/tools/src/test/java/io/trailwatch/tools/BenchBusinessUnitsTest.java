@@ -83,17 +83,19 @@ class BenchBusinessUnitsTest extends SparkTest {
         io.trailwatch.pipeline.Progress.SILENT);
     long whole = spark.read().format("delta").load(data.stateTemplate(3000).resolve("baseline").toString()).count();
     assertTrue(whole >= 3000, "the baseline template: " + whole);
-    Path layout = data.layoutTemplate(3, 3000);
+    io.trailwatch.state.StateLayout layout = new io.trailwatch.state.StateLayout(spark,
+        data.layoutTemplate(3, 3000).toUri().toString());
     long dealt = 0;
     for (String bu : List.of("bu-1", "bu-2", "bu-3")) {
       List<String> mine = data.accountsIn(3).stream().filter(x -> x.businessUnit().equals(bu))
           .map(io.trailwatch.accounts.Account::id).toList();
-      List<org.apache.spark.sql.Row> rows = spark.read().format("delta")
-          .load(layout.resolve("bu=" + bu).resolve("baseline").toString())
-          .selectExpr("business_unit", "account_id").distinct().collectAsList();
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> baseline = layout.of(bu).table(
+          io.trailwatch.state.Tables.BASELINE);
+      List<org.apache.spark.sql.Row> rows = baseline.selectExpr("business_unit", "account_id").distinct()
+          .collectAsList();
       assertEquals(mine.stream().sorted().map(id -> bu + " " + id).toList(), rows.stream()
           .map(r -> r.getString(0) + " " + r.getString(1)).sorted().toList(), bu + ": its own accounts' rows");
-      dealt += spark.read().format("delta").load(layout.resolve("bu=" + bu).resolve("baseline").toString()).count();
+      dealt += baseline.count();
     }
     assertEquals(whole, dealt, "every row of the baseline, once");
   }
